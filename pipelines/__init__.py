@@ -1,0 +1,1 @@
+"""Pantau Desmigratif data layer: reading, validating, storing and aggregating reports."""

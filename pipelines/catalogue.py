@@ -1,0 +1,93 @@
+"""The indicator catalogue and reference vocabularies, loaded from reference/*.csv."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+REFERENCE = Path(__file__).resolve().parent / "reference"
+
+PILLAR_SHEETS = ("Layanan", "Usaha", "Parenting", "Koperasi")
+DATA_SHEETS = ("Penempatan", "Kepulangan", "Remitansi")
+REQUIRED_SHEETS = ("Identitas", *PILLAR_SHEETS, *DATA_SHEETS)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    sheet: str
+    pillar: int
+    name_id: str
+    name_en: str
+    unit: str
+    kind: str  # flow | stock | flag
+    max_per_month: float
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(REFERENCE / name, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def indicators() -> dict[str, Indicator]:
+    """Indicator code -> definition, in catalogue order."""
+    return {
+        r["code"]: Indicator(
+            r["code"], r["sheet"], int(r["pillar"]), r["name_id"], r["name_en"],
+            r["unit"], r["kind"], float(r["max_per_month"]),
+        )
+        for r in _rows("indicators.csv")
+    }
+
+
+def indicators_of(sheet: str) -> list[Indicator]:
+    """The indicators reported on one pillar sheet, in catalogue order."""
+    return [i for i in indicators().values() if i.sheet == sheet]
+
+
+@cache
+def layout() -> dict[str, list[tuple[str, str, bool]]]:
+    """Sheet -> [(column, type, required)] in template order."""
+    out: dict[str, list[tuple[str, str, bool]]] = {}
+    for r in _rows("layout.csv"):
+        out.setdefault(r["sheet"], []).append((r["column"], r["type"], r["required"] == "ya"))
+    return out
+
+
+@cache
+def identity_fields() -> list[dict[str, str]]:
+    """Fields of the Identitas sheet: field, type, required, example, help."""
+    return _rows("identity.csv")
+
+
+@cache
+def vocabulary() -> dict[str, dict[str, str]]:
+    """List name -> {normalised alias: canonical value} (sektor, jenis_kelamin, saluran, ya_tidak)."""
+    out: dict[str, dict[str, str]] = {}
+    for r in _rows("vocabulary.csv"):
+        out.setdefault(r["list"], {})[norm(r["alias"])] = r["value"]
+    return out
+
+
+def choices(list_name: str) -> list[str]:
+    """Canonical values of a vocabulary list, in file order, without repeats."""
+    return list(dict.fromkeys(vocabulary()[list_name].values()))
+
+
+@cache
+def cross_checks() -> list[dict[str, str]]:
+    """Cross-checks between indicators: left, op, right, severity, message."""
+    return _rows("checks.csv")
+
+
+@cache
+def country_aliases() -> dict[str, str]:
+    """Extra country names (Indonesian, colloquial) -> ISO alpha-2."""
+    return {norm(r["alias"]): r["iso2"] for r in _rows("countries.csv")}
+
+
+def norm(text: object) -> str:
+    """Lower-case, with ordinary and non-breaking spaces folded and trimmed."""
+    return " ".join(str(text).replace("\u00a0", " ").split()).lower()

@@ -1,0 +1,70 @@
+"""The DuckDB warehouse: opening it, its schema, and running the named SQL files."""
+from __future__ import annotations
+
+import threading
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines import settings
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+# Writes from one process go through this lock: DuckDB allows one writer process, and
+# inside it concurrent write transactions on the same rows would conflict.
+WRITE_LOCK = threading.RLock()
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse file for writing."""
+
+
+def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and, when writable, create or migrate) the warehouse file."""
+    db = Path(path or settings.db_path())
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusy(
+                f"Gudang data {db} sedang dipakai proses lain (misalnya aplikasi Pantau yang "
+                "sedang berjalan). Hentikan proses itu atau unggah lewat halaman Unggah Laporan, "
+                "lalu coba lagi. Tidak ada data yang ditulis."
+            ) from exc
+        raise
+    if not read_only:
+        con.execute(sql_text("schema"))
+    return con
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of sql/<name>.sql."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
+    """Run sql/<name>.sql on a fresh cursor with named $parameters; return a polars frame."""
+    cur = con.cursor()
+    try:
+        return cur.sql(sql_text(name), params=params or None).pl()
+    finally:
+        cur.close()
+
+
+def info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The warehouse_info key/value facts (demo flag, data version, ...)."""
+    cur = con.cursor()
+    try:
+        return dict(cur.sql("SELECT key, value FROM warehouse_info").fetchall())
+    finally:
+        cur.close()
+
+
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the warehouse was built by the demo generator."""
+    return info(con).get("demo") == "ya"
