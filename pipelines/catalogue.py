@@ -84,8 +84,8 @@ def cross_checks() -> list[dict[str, str]]:
 
 @cache
 def country_aliases() -> dict[str, str]:
-    """Extra country names (Indonesian, colloquial) -> ISO alpha-2."""
-    return {norm(r["alias"]): r["iso2"] for r in _rows("countries.csv")}
+    """Extra country names (Indonesian, colloquial) -> ISO alpha-2; the first per code is its display name."""
+    return {r["alias"]: r["iso2"] for r in _rows("countries.csv")}
 
 
 def norm(text: object) -> str:

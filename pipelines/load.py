@@ -1,0 +1,190 @@
+"""The one write path: validate workbooks and store the accepted ones (used by the CLI and the upload page)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import polars as pl
+
+from pipelines import registry, settings, warehouse, workbook
+from pipelines.catalogue import indicators
+from pipelines.findings import Finding
+from pipelines.validate import Batch, validate
+
+WIB = ZoneInfo("Asia/Jakarta")  # timestamps are stored as Western Indonesia Time, naive
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class Source:
+    """One workbook to load: its file name, bytes and (for simulations) when it was uploaded."""
+    name: str
+    data: bytes
+    uploaded_at: datetime | None = None
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Source:
+        return cls(Path(path).name, Path(path).read_bytes())
+
+
+@dataclass
+class Result:
+    """What happened to one workbook."""
+    file: str
+    status: str  # accepted | rejected | unchanged
+    sha256: str
+    village_code: str | None = None
+    period: date | None = None
+    version: int | None = None
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "file": self.file, "status": self.status, "village_code": self.village_code,
+            "period": self.period.strftime("%Y-%m") if self.period else None, "version": self.version,
+            "errors": [f.as_dict() for f in self.errors], "warnings": [f.as_dict() for f in self.warnings],
+        }
+
+
+def now_wib() -> datetime:
+    return datetime.now(WIB).replace(tzinfo=None, microsecond=0)
+
+
+def load_files(con: duckdb.DuckDBPyConnection, sources: Iterable[Source | str | Path], user: str, *,
+               dry_run: bool = False, progress: Progress | None = None,
+               allowed_districts: set[str] | None = None, batch_size: int = 500,
+               today: date | None = None) -> list[Result]:
+    """Validate and (unless dry_run) store workbooks, one transaction per batch of up to batch_size."""
+    items = list(sources)
+    lookup = registry.lookup(con)
+    today = today or now_wib().date()
+    results: list[Result] = []
+    for start in range(0, len(items), batch_size):
+        chunk = [s if isinstance(s, Source) else Source.from_path(s) for s in items[start:start + batch_size]]
+        results += _load_batch(con, chunk, user, dry_run, lookup, today, allowed_districts)
+        if progress:
+            progress(len(results), len(items), chunk[-1].name)
+    return results
+
+
+def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, today, allowed) -> list[Result]:
+    hashes = [hashlib.sha256(s.data).hexdigest() for s in chunk]
+    batch = validate([workbook.read(s.data) for s in chunk], lookup, today, allowed)
+    results = [
+        Result(s.name, "accepted" if c.accepted else "rejected", h, c.village_code, c.period,
+               None, c.errors, c.warnings)
+        for s, h, c in zip(chunk, hashes, batch.checked)
+    ]
+    with warehouse.WRITE_LOCK:
+        # Versions are decided under the lock so two uploaders never both claim version n+1.
+        current = {(code, period): (version, sha) for code, period, version, sha
+                   in warehouse.query(con, "current_versions").iter_rows()}
+        fresh: list[int] = []
+        for i, r in enumerate(results):
+            if r.status == "rejected":
+                continue
+            key = (r.village_code, r.period)
+            version, sha = current.get(key, (0, None))
+            if sha == r.sha256:
+                r.status, r.version, r.warnings = "unchanged", version, []
+                continue
+            r.version = version + 1
+            current[key] = (r.version, r.sha256)
+            fresh.append(i)
+        if fresh and not dry_run:
+            _store_originals(con, [chunk[i] for i in fresh], [hashes[i] for i in fresh])
+            _write(con, chunk, results, fresh, batch, user)
+    return results
+
+
+def _store_originals(con, sources: list[Source], hashes: list[str]) -> None:
+    """Keep each original file as files/<sha[:2]>/<sha>.xlsx beside the warehouse (atomic rename)."""
+    folder = _files_dir(con)
+    if folder is None:
+        return
+    for source, sha in zip(sources, hashes):
+        target = folder / sha[:2] / f"{sha}.xlsx"
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(source.data)
+        os.replace(tmp, target)
+
+
+def _files_dir(con) -> Path | None:
+    cur = con.cursor()
+    try:
+        rows = cur.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    finally:
+        cur.close()
+    return settings.files_dir(Path(rows[0][0])) if rows and rows[0][0] else None
+
+
+def original_path(con, sha256: str) -> Path | None:
+    """Where the original file of a submission is kept, if it is."""
+    folder = _files_dir(con)
+    path = folder / sha256[:2] / f"{sha256}.xlsx" if folder else None
+    return path if path and path.exists() else None
+
+
+def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], batch: Batch, user: str) -> None:
+    """One transaction: new submissions, their rows, and the previous versions no longer current."""
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        ids = [row[0] for row in cur.sql(f"SELECT nextval('submission_seq') FROM range({len(fresh)})").fetchall()]
+        last_of_key = {(results[i].village_code, results[i].period): i for i in fresh}
+        stamp = now_wib()
+        staged_submissions = pl.DataFrame({
+            "submission_id": ids,
+            "village_code": [results[i].village_code for i in fresh],
+            "period": [results[i].period for i in fresh],
+            "version": [results[i].version for i in fresh],
+            "is_current": [last_of_key[(results[i].village_code, results[i].period)] == i for i in fresh],
+            "status": ["accepted_with_warnings" if results[i].warnings else "accepted" for i in fresh],
+            "file_name": [chunk[i].name for i in fresh],
+            "file_sha256": [results[i].sha256 for i in fresh],
+            "uploaded_by": [user] * len(fresh),
+            "uploaded_at": [chunk[i].uploaded_at or stamp for i in fresh],
+            "reported_on": [batch.checked[i].reported_on for i in fresh],
+            "officer": [batch.checked[i].officer or "" for i in fresh],
+            "warnings": [json.dumps([w.as_dict() for w in results[i].warnings], ensure_ascii=False) for i in fresh],
+        }, schema_overrides={"submission_id": pl.Int64, "period": pl.Date, "reported_on": pl.Date,
+                             "uploaded_at": pl.Datetime("us")})
+        ids_by_wb = pl.DataFrame({"wb": fresh, "submission_id": ids}, schema={"wb": pl.Int32, "submission_id": pl.Int64})
+        codes = pl.DataFrame({"indicator_code": list(indicators())})
+        # Every catalogue indicator gets a row, NULL when not reported, so "missing" is explicit.
+        staged_values = ids_by_wb.join(codes, how="cross").join(
+            batch.values.select("wb", "indicator_code", "value"), on=["wb", "indicator_code"], how="left"
+        ).drop("wb")
+        staged = {
+            "submission_values": staged_values,
+            "submission_placements": batch.placements.join(ids_by_wb, on="wb").drop("wb"),
+            "submission_returns": batch.returns.join(ids_by_wb, on="wb").drop("wb"),
+            "submission_remittances": batch.remittances.join(ids_by_wb, on="wb").drop("wb"),
+        }
+        cur.register("staged_submissions", staged_submissions)
+        cur.execute(warehouse.sql_text("retire_versions"))
+        cur.execute("INSERT INTO submissions BY NAME SELECT * FROM staged_submissions")
+        for table, frame in staged.items():
+            cur.register("staged_rows", frame)
+            cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_rows")
+            cur.unregister("staged_rows")
+        cur.execute(warehouse.sql_text("bump_data_version"))
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()

@@ -1,0 +1,127 @@
+"""Open an uploaded workbook safely and read its sheets as raw text cells (fastexcel)."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+import fastexcel
+
+from pipelines import settings
+from pipelines.catalogue import REQUIRED_SHEETS, norm
+from pipelines.findings import HIDDEN, Finding
+
+# A NIK is 16 digits; Excel may hand it over as a float rendered in full or as 3.5e15 text.
+_NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
+_NIK_SPACED = re.compile(r"^[\d .\-]+$")
+_NIK_SCI = re.compile(r"^[1-9](\.\d+)?[eE]\+?15$")
+_SHEET_BY_KEY = {norm(s): s for s in REQUIRED_SHEETS}
+_MAX_PARTS = 10_000
+
+
+@dataclass
+class RawWorkbook:
+    """Rows of each known sheet as tuples of text (row i is Excel row i + 1)."""
+    sheets: dict[str, list[tuple]] = field(default_factory=dict)
+    errors: list[Finding] = field(default_factory=list)
+
+
+def looks_like_nik(cell: str) -> bool:
+    """True when a cell's text could be a 16-digit national ID number (NIK)."""
+    if _NIK_RUN.search(cell):
+        return True
+    text = cell.strip()
+    if _NIK_SCI.match(text):
+        return True
+    return bool(_NIK_SPACED.match(text)) and sum(ch.isdigit() for ch in text) == 16
+
+
+def _file_error(message: str) -> RawWorkbook:
+    return RawWorkbook(errors=[Finding(None, None, None, None, message)])
+
+
+def check_archive(data: bytes) -> str | None:
+    """Why the bytes are not a sane xlsx package, or None when they are."""
+    if len(data) > settings.max_upload_bytes():
+        limit = settings.max_upload_bytes() // (1024 * 1024)
+        return f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); batasnya {limit} MB."
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        return "Berkas ini format Excel lama (.xls). Simpan ulang sebagai Excel Workbook (.xlsx)."
+    if data[:2] != b"PK":
+        return "Berkas ini bukan workbook Excel (.xlsx); isinya tidak dikenali sebagai xlsx."
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            parts = zf.infolist()
+            names = {p.filename for p in parts}
+            if "xl/workbook.xml" not in names:
+                return "Berkas ini bukan workbook Excel (.xlsx): bagian xl/workbook.xml tidak ada."
+            if len(parts) > _MAX_PARTS:
+                return "Berkas berisi terlalu banyak bagian untuk sebuah laporan bulanan."
+            limit = settings.max_unpacked_bytes()
+            if sum(p.file_size for p in parts) > limit:
+                return ("Isi berkas setelah dibuka melebihi batas wajar "
+                        f"({limit // 1048576} MB); berkas ditolak demi keamanan.")
+            for part in parts:
+                # Declared sizes can lie: inflate suspiciously compressible parts with a cap.
+                if part.compress_size and part.file_size / part.compress_size > 100:
+                    if _inflated_size(zf, part, limit) > limit:
+                        return "Isi berkas setelah dibuka melebihi batas wajar; berkas ditolak demi keamanan."
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError):
+        return "Berkas xlsx rusak atau terpotong; simpan ulang dari Excel lalu unggah lagi."
+    return None
+
+
+def _inflated_size(zf: zipfile.ZipFile, part: zipfile.ZipInfo, limit: int) -> int:
+    total = 0
+    with zf.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            total += len(chunk)
+            if total > limit:
+                break
+    return total
+
+
+def read(data: bytes) -> RawWorkbook:
+    """Check the package, then read every sheet as text; file-level problems become errors."""
+    problem = check_archive(data)
+    if problem:
+        return _file_error(problem)
+    try:
+        return _read_sheets(data)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a Rust panic in the reader arrives as BaseException
+        return _file_error("Berkas xlsx tidak dapat dibaca (rusak atau dibuat tidak standar); "
+                           "buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.")
+
+
+def _read_sheets(data: bytes) -> RawWorkbook:
+    book = RawWorkbook()
+    reader = fastexcel.read_excel(data)
+    for name in reader.sheet_names:
+        # skip_rows=0 keeps leading empty rows so that row numbers match Excel's.
+        rows = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
+        shown = name.strip()
+        for i, row in enumerate(rows):
+            for cell in row:
+                if cell is not None and looks_like_nik(cell):
+                    book.errors.append(Finding(
+                        shown, i + 1, None, HIDDEN,
+                        "Ada angka yang tampak seperti NIK (16 digit). Laporan hanya boleh berisi "
+                        "angka agregat, tanpa data pribadi; hapus isian ini lalu unggah lagi."))
+                    break
+        canonical = _SHEET_BY_KEY.get(norm(name))
+        if canonical is None:
+            continue  # instructions and any other extra sheet are ignored
+        if canonical in book.sheets:
+            book.errors.append(Finding(shown, None, None, None,
+                                       f"Ada lebih dari satu sheet bernama {canonical}."))
+            continue
+        book.sheets[canonical] = rows
+    for sheet in REQUIRED_SHEETS:
+        if sheet not in book.sheets:
+            book.errors.append(Finding(sheet, None, None, None,
+                                       f"Sheet {sheet} tidak ditemukan; sheet ini wajib ada."))
+    return book
