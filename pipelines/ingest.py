@@ -1,0 +1,125 @@
+"""Command line: validate monthly workbooks and load them into the warehouse.
+
+    python -m pipelines.ingest [--db PATH] [--registry CSV] [--user NAME] [--dry-run] [--json] FILE_OR_DIR...
+
+Exit status: 0 every workbook accepted (or unchanged), 1 any rejected, 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipelines import load, registry, warehouse
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 on usage errors; keep it, in Indonesian
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Kesalahan penggunaan: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m pipelines.ingest",
+                description="Periksa dan muat laporan bulanan desa Desmigratif (.xlsx) ke gudang data.")
+    p.add_argument("paths", nargs="*", metavar="FILE_OR_DIR", help="berkas .xlsx atau folder berisi .xlsx")
+    p.add_argument("--db", help="berkas gudang data DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")
+    p.add_argument("--registry", help="CSV daftar desa untuk dimuat/diperbarui lebih dulu")
+    p.add_argument("--user", default="cli", help="nama pengunggah yang dicatat (bawaan: cli)")
+    p.add_argument("--dry-run", action="store_true", help="hanya periksa; tidak menulis apa pun")
+    p.add_argument("--json", action="store_true", help="cetak satu dokumen JSON di stdout")
+    return p
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files as given, and every .xlsx inside given folders (recursively, sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".xlsx"
+                          and not p.name.startswith("~$"))
+        else:
+            out.append(path)
+    return out
+
+
+def _progress_bar(enabled: bool):
+    if not enabled:
+        return None
+
+    def show(done: int, total: int, name: str) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} berkas")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show
+
+
+def _summary(results: list[load.Result]) -> str:
+    lines = []
+    labels = {"accepted": "DITERIMA", "rejected": "DITOLAK", "unchanged": "TIDAK BERUBAH"}
+    for r in results:
+        head = f"{labels[r.status]:<13} {r.file}"
+        if r.village_code:
+            head += f"  desa {r.village_code}"
+        if r.period:
+            head += f" periode {r.period:%Y-%m}"
+        if r.version and r.status == "accepted":
+            head += f" versi {r.version}"
+        lines.append(head)
+        lines += [f"    galat: {f.describe()}" for f in r.errors]
+        lines += [f"    peringatan: {f.describe()}" for f in r.warnings]
+    counts = {s: sum(r.status == s for r in results) for s in labels}
+    lines.append(f"Ringkasan: {counts['accepted']} diterima, {counts['unchanged']} tidak berubah, "
+                 f"{counts['rejected']} ditolak, dari {len(results)} berkas.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not args.paths and not args.registry:
+        parser().error("sebutkan berkas/folder laporan atau --registry")
+    files = expand(args.paths)
+    unreadable = [str(p) for p in files if not p.is_file()]
+    if unreadable:
+        print("Berkas tidak ditemukan: " + ", ".join(unreadable), file=sys.stderr)
+        return 2
+    try:
+        con = warehouse.connect(args.db)
+    except warehouse.WarehouseBusy as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        if args.registry:
+            try:
+                count = registry.load_registry(con, args.registry)
+            except registry.RegistryError as exc:
+                print(f"Daftar desa ditolak, tidak ada yang ditulis:\n{exc}", file=sys.stderr)
+                return 2
+            if not args.json:
+                print(f"Daftar desa dimuat: {count} desa.", file=sys.stderr)
+        results = load.load_files(con, files, args.user, dry_run=args.dry_run,
+                                  progress=_progress_bar(not args.json and len(files) > 20 and sys.stderr.isatty()))
+    finally:
+        con.close()
+    accepted = sum(r.status != "rejected" for r in results)
+    rejected = len(results) - accepted
+    if args.json:
+        # Every file path as given, so a caller can match results to its inputs.
+        document = {"files": [dict(r.as_json(), file=str(p)) for r, p in zip(results, files)],
+                    "accepted": accepted, "rejected": rejected}
+        json.dump(document, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif results:
+        print(_summary(results))
+        if args.dry_run:
+            print("(uji coba: tidak ada yang ditulis)")
+    return 1 if rejected else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

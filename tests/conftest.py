@@ -1,0 +1,85 @@
+"""Shared fixtures: a small registry, a fresh temporary warehouse, and workbook builders."""
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipelines import load, registry, template, warehouse  # noqa: E402
+from pipelines.catalogue import indicators  # noqa: E402
+
+REGISTRY_CSV = """kode_desa,nama_desa,kecamatan,kabupaten,provinsi,tahun_bergabung,lintang,bujur,koordinat_tepat
+35.04.14.2011,Tunggangri,Kalidawir,Kabupaten Tulungagung,Jawa Timur,2017,-8.15,111.95,tidak
+35.04.14.2016,Betak,Kalidawir,Kabupaten Tulungagung,Jawa Timur,2017,-8.16,111.96,tidak
+35.02.20.2001,Bringinan,Jambon,Kabupaten Ponorogo,Jawa Timur,2018,-7.90,111.40,tidak
+52.03.01.2001,Desa Baru,Keruak,Kabupaten Lombok Timur,Nusa Tenggara Barat,2021,-8.70,116.50,ya
+"""
+
+
+def good_values() -> dict[str, object]:
+    """A complete, valid set of indicator values (every code reported)."""
+    values: dict[str, object] = {code: 2 for code in indicators()}
+    values.update({"C01": 40, "C02": 30, "L08": 3, "L09": 2, "U06": 15_000_000, "K02": 250_000_000,
+                   "K03": 10_000_000, "K04": 80_000_000, "K05": "ya", "K01": 120})
+    return values
+
+
+def good_identity(**changes) -> dict[str, object]:
+    identity = {"kode_desa": "35.04.14.2011", "nama_desa": "Tunggangri", "periode": "2024-03",
+                "nama_petugas": "Siti Aminah", "tanggal_lapor": "2024-04-05"}
+    identity.update(changes)
+    return identity
+
+
+def make_workbook(identity: dict | None = None, values: dict | None = None, placements=None, returns=None,
+                  remittances=None, decorate: bool = False) -> bytes:
+    """A workbook in the template format, as bytes."""
+    buf = io.BytesIO()
+    template.write_workbook(
+        buf, identity if identity is not None else good_identity(),
+        values if values is not None else good_values(),
+        placements if placements is not None else [
+            {"negara_tujuan": "Taiwan", "sektor": "Domestik", "jenis_kelamin": "P", "jumlah": 4},
+            {"negara_tujuan": "Malaysia", "sektor": "Perkebunan/Pertanian", "jenis_kelamin": "L", "jumlah": 2},
+        ],
+        returns if returns is not None else [
+            {"negara_asal": "Hong Kong", "jenis_kelamin": "P", "jumlah": 3, "bermasalah": 1}],
+        remittances if remittances is not None else [
+            {"negara_asal": "Taiwan", "saluran": "Bank", "jumlah_transaksi": 5, "nilai_rp": 12_500_000}],
+        decorate=decorate,
+    )
+    return buf.getvalue()
+
+
+@pytest.fixture
+def registry_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "desa.csv"
+    path.write_text(REGISTRY_CSV, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def con(tmp_path: Path, registry_csv: Path):
+    """A fresh warehouse file with the small registry loaded."""
+    connection = warehouse.connect(tmp_path / "pantau.duckdb")
+    registry.load_registry(connection, registry_csv)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def ingest(con):
+    """Load workbooks given as {name: bytes} and return the results in order."""
+    def run(files: dict[str, bytes], **kwargs):
+        return load.load_files(con, [load.Source(n, d) for n, d in files.items()], "penguji", **kwargs)
+    return run
+
+
+def scalar(con, sql: str, *params):
+    """First cell of a query, for short assertions."""
+    return con.cursor().sql(sql, params=list(params) or None).fetchall()[0][0]

@@ -1,0 +1,128 @@
+"""Loading semantics: what lands in the tables, versions, duplicates, dry runs, district scope."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from pipelines import load, warehouse
+from tests.conftest import good_identity, good_values, make_workbook, scalar
+
+
+def test_accepted_workbook_fills_every_table(ingest, con):
+    [r] = ingest({"tunggangri-2024-03.xlsx": make_workbook()})
+    assert (r.status, r.village_code, r.period, r.version) == ("accepted", "35.04.14.2011", date(2024, 3, 1), 1)
+    assert scalar(con, "SELECT count(*) FROM indicator_values") == 25
+    assert scalar(con, "SELECT value FROM indicator_values WHERE indicator_code = 'C01'") == 40.0
+    assert scalar(con, "SELECT value FROM indicator_values WHERE indicator_code = 'K05'") == 1.0
+    assert con.cursor().sql("SELECT country_iso2, sector, sex, count FROM placements ORDER BY count").fetchall() == [
+        ("MY", "Perkebunan/Pertanian", "L", 2), ("TW", "Domestik", "P", 4)]
+    assert con.cursor().sql("SELECT * FROM returns").fetchall() == [
+        ("35.04.14.2011", date(2024, 3, 1), "HK", "P", 3, 1)]
+    assert con.cursor().sql("SELECT country_iso2, channel, transactions, amount_idr FROM remittances").fetchall() == [
+        ("TW", "Bank", 5, 12_500_000.0)]
+
+
+def test_submission_row_records_who_when_and_what(ingest, con):
+    ingest({"a.xlsx": make_workbook()})
+    row = con.cursor().sql(
+        "SELECT village_code, period, version, is_current, status, file_name, uploaded_by, reported_on, officer, "
+        "warnings, length(file_sha256) FROM submissions").fetchall()
+    assert row == [("35.04.14.2011", date(2024, 3, 1), 1, True, "accepted", "a.xlsx", "penguji",
+                    date(2024, 4, 5), "Siti Aminah", "[]", 64)]
+
+
+def test_blank_is_null_and_zero_is_zero(ingest, con):
+    values = good_values() | {"L03": None, "L04": 0}
+    ingest({"a.xlsx": make_workbook(values=values)})
+    got = dict(con.cursor().sql(
+        "SELECT indicator_code, value FROM indicator_values WHERE indicator_code IN ('L03', 'L04')").fetchall())
+    assert got == {"L03": None, "L04": 0.0}
+
+
+def test_warnings_are_kept_with_the_submission(ingest, con):
+    [r] = ingest({"a.xlsx": make_workbook(values=good_values() | {"L08": 1, "L09": 3})})
+    assert r.status == "accepted" and [w.column for w in r.warnings] == ["nilai"]
+    status, warnings = con.cursor().sql("SELECT status, warnings FROM submissions").fetchall()[0]
+    assert status == "accepted_with_warnings"
+    assert json.loads(warnings)[0]["sheet"] == "Layanan"
+
+
+def test_resubmission_becomes_new_current_version(ingest, con):
+    ingest({"v1.xlsx": make_workbook()})
+    [r] = ingest({"v2.xlsx": make_workbook(values=good_values() | {"L01": 9})})
+    assert (r.status, r.version) == ("accepted", 2)
+    assert con.cursor().sql("SELECT version, is_current, file_name FROM submissions ORDER BY version").fetchall() == [
+        (1, False, "v1.xlsx"), (2, True, "v2.xlsx")]
+    # The public views show only the current version; the old rows stay in the base tables.
+    assert scalar(con, "SELECT value FROM indicator_values WHERE indicator_code = 'L01'") == 9.0
+    assert scalar(con, "SELECT count(*) FROM indicator_values") == 25
+    assert scalar(con, "SELECT count(*) FROM submission_values") == 50
+    assert scalar(con, "SELECT count(*) FROM placements") == 2
+
+
+def test_identical_file_changes_nothing(ingest, con):
+    data = make_workbook()
+    ingest({"a.xlsx": data})
+    version_before = scalar(con, "SELECT value FROM warehouse_info WHERE key = 'data_version'")
+    [r] = ingest({"a-copy.xlsx": data})
+    assert (r.status, r.version) == ("unchanged", 1)
+    assert scalar(con, "SELECT count(*) FROM submissions") == 1
+    assert scalar(con, "SELECT value FROM warehouse_info WHERE key = 'data_version'") == version_before
+
+
+def test_two_versions_in_one_batch_keep_only_the_last_current(ingest, con):
+    results = ingest({"first.xlsx": make_workbook(), "second.xlsx": make_workbook(values=good_values() | {"L01": 7})})
+    assert [(r.status, r.version) for r in results] == [("accepted", 1), ("accepted", 2)]
+    assert con.cursor().sql("SELECT file_name FROM submissions WHERE is_current").fetchall() == [("second.xlsx",)]
+
+
+def test_rejected_workbook_writes_nothing_and_others_still_load(ingest, con):
+    bad = make_workbook(identity=good_identity(kode_desa="35.04.14.2016", nama_desa="Betak"),
+                        values=good_values() | {"C02": 99})
+    results = ingest({"good.xlsx": make_workbook(), "bad.xlsx": bad})
+    assert [r.status for r in results] == ["accepted", "rejected"]
+    assert con.cursor().sql("SELECT DISTINCT village_code FROM submissions").fetchall() == [("35.04.14.2011",)]
+    assert scalar(con, "SELECT count(*) FROM submission_values") == 25
+
+
+def test_dry_run_reports_but_writes_nothing(ingest, con):
+    [r] = ingest({"a.xlsx": make_workbook()}, dry_run=True)
+    assert (r.status, r.version) == ("accepted", 1)
+    assert scalar(con, "SELECT count(*) FROM submissions") == 0
+
+
+def test_original_file_is_kept_content_addressed(ingest, con, tmp_path):
+    data = make_workbook()
+    [r] = ingest({"a.xlsx": data})
+    kept = tmp_path / "files" / r.sha256[:2] / f"{r.sha256}.xlsx"
+    assert kept.read_bytes() == data
+    assert load.original_path(con, r.sha256) == kept
+
+
+def test_coordinator_cannot_load_another_districts_village(ingest, con):
+    other = make_workbook(identity=good_identity(kode_desa="35.02.20.2001", nama_desa="Bringinan"))
+    results = ingest({"own.xlsx": make_workbook(), "other.xlsx": other}, allowed_districts={"35.04"})
+    assert [r.status for r in results] == ["accepted", "rejected"]
+    assert "bukan wilayah" in results[1].errors[0].message
+    assert scalar(con, "SELECT count(*) FROM submissions") == 1
+
+
+def test_result_json_shape(ingest):
+    [r] = ingest({"a.xlsx": make_workbook(values=good_values() | {"L01": -1})})
+    assert r.as_json() == {
+        "file": "a.xlsx", "status": "rejected", "village_code": "35.04.14.2011", "period": "2024-03",
+        "version": None, "warnings": [],
+        "errors": [{"sheet": "Layanan", "row": 2, "column": "nilai", "value": "-1",
+                    "message": "Nilai tidak boleh negatif."}],
+    }
+
+
+def test_second_writer_process_gets_a_clear_message(con, tmp_path):
+    import subprocess
+    import sys
+    code = ("from pipelines import warehouse\n"
+            f"warehouse.connect({str(tmp_path / 'pantau.duckdb')!r})\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=warehouse.SQL_DIR.parent.parent)
+    assert proc.returncode != 0
+    assert "sedang dipakai proses lain" in proc.stderr
