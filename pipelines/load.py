@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,7 +12,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import polars as pl
 
-from pipelines import registry, settings, warehouse, workbook
+from pipelines import originals, registry, warehouse, workbook
 from pipelines.catalogue import indicators
 from pipelines.findings import Finding
 from pipelines.validate import Batch, validate
@@ -101,44 +99,15 @@ def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, toda
             current[key] = (r.version, r.sha256)
             fresh.append(i)
         if fresh and not dry_run:
-            _store_originals(con, [chunk[i] for i in fresh], [hashes[i] for i in fresh])
-            _write(con, chunk, results, fresh, batch, user)
+            # The pack is on disk before the transaction commits; after a crash an orphan pack
+            # is harmless, and a committed submission always has its original.
+            pack = originals.write_pack(con, {hashes[i]: chunk[i].data for i in fresh})
+            _write(con, chunk, results, fresh, batch, user, pack)
     return results
 
 
-def _store_originals(con, sources: list[Source], hashes: list[str]) -> None:
-    """Keep each original file as files/<sha[:2]>/<sha>.xlsx beside the warehouse (atomic rename)."""
-    folder = _files_dir(con)
-    if folder is None:
-        return
-    for source, sha in zip(sources, hashes):
-        target = folder / sha[:2] / f"{sha}.xlsx"
-        if target.exists():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(source.data)
-        os.replace(tmp, target)
-
-
-def _files_dir(con) -> Path | None:
-    cur = con.cursor()
-    try:
-        rows = cur.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
-    finally:
-        cur.close()
-    return settings.files_dir(Path(rows[0][0])) if rows and rows[0][0] else None
-
-
-def original_path(con, sha256: str) -> Path | None:
-    """Where the original file of a submission is kept, if it is."""
-    folder = _files_dir(con)
-    path = folder / sha256[:2] / f"{sha256}.xlsx" if folder else None
-    return path if path and path.exists() else None
-
-
-def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], batch: Batch, user: str) -> None:
+def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], batch: Batch, user: str,
+           pack: str | None) -> None:
     """One transaction: new submissions, their rows, and the previous versions no longer current."""
     cur = con.cursor()
     try:
@@ -181,6 +150,10 @@ def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], ba
             cur.register("staged_rows", frame)
             cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_rows")
             cur.unregister("staged_rows")
+        if pack:
+            cur.register("staged_originals", pl.DataFrame({"file_sha256": sorted({results[i].sha256 for i in fresh}),
+                                                           "pack": pack}))
+            cur.execute("INSERT OR IGNORE INTO originals SELECT file_sha256, pack FROM staged_originals")
         cur.execute(warehouse.sql_text("bump_data_version"))
         cur.execute("COMMIT")
     except BaseException:

@@ -14,9 +14,14 @@ from pipelines.catalogue import REQUIRED_SHEETS, norm
 from pipelines.findings import HIDDEN, Finding
 
 # A NIK is 16 digits; Excel may hand it over as a float rendered in full or as 3.5e15 text.
-_NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
-_NIK_SPACED = re.compile(r"^[\d .\-]+$")
-_NIK_SCI = re.compile(r"^[1-9](\.\d+)?[eE]\+?15$")
+# One pattern over a whole sheet's text (cells joined by newlines) keeps the common case to a
+# single regex pass: a bare 16-digit run, digits grouped by spaces/dots/dashes, or 3.5e15.
+_NIK = re.compile(
+    r"(?<!\d)\d{16}(?!\d)"
+    r"|^(?=(?:[ .\-]*\d){16}[ .\-]*$)[\d .\-]+$"
+    r"|^\s*[1-9](?:\.\d+)?[eE]\+?15\s*$",
+    re.MULTILINE,
+)
 _SHEET_BY_KEY = {norm(s): s for s in REQUIRED_SHEETS}
 _MAX_PARTS = 10_000
 
@@ -30,12 +35,7 @@ class RawWorkbook:
 
 def looks_like_nik(cell: str) -> bool:
     """True when a cell's text could be a 16-digit national ID number (NIK)."""
-    if _NIK_RUN.search(cell):
-        return True
-    text = cell.strip()
-    if _NIK_SCI.match(text):
-        return True
-    return bool(_NIK_SPACED.match(text)) and sum(ch.isdigit() for ch in text) == 16
+    return bool(_NIK.search(cell.replace("\n", " ")))
 
 
 def _file_error(message: str) -> RawWorkbook:
@@ -97,6 +97,17 @@ def read(data: bytes) -> RawWorkbook:
                            "buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.")
 
 
+def _nik_findings(sheet: str, rows: list[tuple]) -> list[Finding]:
+    """One finding per row holding a NIK-like cell; the value itself is never repeated."""
+    return [
+        Finding(sheet, i + 1, None, HIDDEN,
+                "Ada angka yang tampak seperti NIK (16 digit). Laporan hanya boleh berisi angka agregat, "
+                "tanpa data pribadi; hapus isian ini lalu unggah lagi.")
+        for i, row in enumerate(rows)
+        if any(c is not None and looks_like_nik(c) for c in row)
+    ]
+
+
 def _read_sheets(data: bytes) -> RawWorkbook:
     book = RawWorkbook()
     reader = fastexcel.read_excel(data)
@@ -104,14 +115,8 @@ def _read_sheets(data: bytes) -> RawWorkbook:
         # skip_rows=0 keeps leading empty rows so that row numbers match Excel's.
         rows = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
         shown = name.strip()
-        for i, row in enumerate(rows):
-            for cell in row:
-                if cell is not None and looks_like_nik(cell):
-                    book.errors.append(Finding(
-                        shown, i + 1, None, HIDDEN,
-                        "Ada angka yang tampak seperti NIK (16 digit). Laporan hanya boleh berisi "
-                        "angka agregat, tanpa data pribadi; hapus isian ini lalu unggah lagi."))
-                    break
+        if _NIK.search("\n".join(c.replace("\n", " ") for row in rows for c in row if c is not None)):
+            book.errors += _nik_findings(shown, rows)
         canonical = _SHEET_BY_KEY.get(norm(name))
         if canonical is None:
             continue  # instructions and any other extra sheet are ignored

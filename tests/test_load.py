@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from pipelines import load, warehouse
+import zipfile
+
+from pipelines import originals, warehouse
 from tests.conftest import good_identity, good_values, make_workbook, scalar
 
 
@@ -94,9 +96,11 @@ def test_dry_run_reports_but_writes_nothing(ingest, con):
 def test_original_file_is_kept_content_addressed(ingest, con, tmp_path):
     data = make_workbook()
     [r] = ingest({"a.xlsx": data})
-    kept = tmp_path / "files" / r.sha256[:2] / f"{r.sha256}.xlsx"
-    assert kept.read_bytes() == data
-    assert load.original_path(con, r.sha256) == kept
+    [pack] = list((tmp_path / "files").glob("pack-*.zip"))
+    with zipfile.ZipFile(pack) as zf:
+        assert zf.namelist() == [f"{r.sha256}.xlsx"]
+    assert originals.read(con, r.sha256) == data
+    assert originals.read(con, "0" * 64) is None
 
 
 def test_coordinator_cannot_load_another_districts_village(ingest, con):

@@ -64,6 +64,12 @@ CREATE TABLE IF NOT EXISTS submission_remittances (
     amount_idr    DOUBLE NOT NULL
 );
 
+-- Where each original workbook is kept: files/<pack> beside the warehouse, entry <sha256>.xlsx.
+CREATE TABLE IF NOT EXISTS originals (
+    file_sha256 VARCHAR PRIMARY KEY,
+    pack        VARCHAR NOT NULL
+);
+
 -- Small key/value facts about the warehouse itself (demo flag, data version).
 CREATE TABLE IF NOT EXISTS warehouse_info (
     key   VARCHAR PRIMARY KEY,

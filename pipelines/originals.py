@@ -1,0 +1,50 @@
+"""Content-addressed store of original workbooks: one zip pack per load batch, indexed in the warehouse."""
+from __future__ import annotations
+
+import os
+import uuid
+import zipfile
+from pathlib import Path
+
+import duckdb
+
+from pipelines import settings, warehouse
+
+# One pack per batch rather than one file per workbook: creating a file costs ~1 ms on this
+# kind of disk, more than reading and validating the workbook itself.
+
+
+def folder(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """files/ beside the warehouse file; None for an in-memory warehouse."""
+    cur = con.cursor()
+    try:
+        rows = cur.sql("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    finally:
+        cur.close()
+    return settings.files_dir(Path(rows[0][0])) if rows and rows[0][0] else None
+
+
+def write_pack(con: duckdb.DuckDBPyConnection, files: dict[str, bytes]) -> str | None:
+    """Write {sha256: bytes} as a new pack (atomically renamed into place); returns its name."""
+    target_dir = folder(con)
+    if target_dir is None or not files:
+        return None
+    target_dir.mkdir(parents=True, exist_ok=True)
+    name = f"pack-{uuid.uuid4().hex}.zip"
+    tmp = target_dir / f".{name}.part"
+    # Stored, not deflated: an xlsx is already a zip and would not shrink.
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+        for sha, data in files.items():
+            zf.writestr(f"{sha}.xlsx", data)
+    os.replace(tmp, target_dir / name)
+    return name
+
+
+def read(con: duckdb.DuckDBPyConnection, sha256: str) -> bytes | None:
+    """The original bytes of a stored workbook, or None when not kept."""
+    rows = warehouse.query(con, "original_pack", sha=sha256).rows()
+    base = folder(con)
+    if not rows or base is None or not (base / rows[0][0]).exists():
+        return None
+    with zipfile.ZipFile(base / rows[0][0]) as zf:
+        return zf.read(f"{sha256}.xlsx")
