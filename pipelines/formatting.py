@@ -1,0 +1,46 @@
+"""Numbers, money, percentages and months in Indonesian (or English) format, via Babel."""
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+LOCALES = {"id": "id_ID", "en": "en_GB"}
+# Short scale words used in Indonesian reporting: juta (10^6), miliar (10^9), triliun (10^12).
+_SCALES = {"id": [(1e12, "triliun"), (1e9, "miliar"), (1e6, "juta")],
+           "en": [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")]}
+MISSING = "–"  # shown for a value nobody reported: never 0
+
+
+def number(value: float | None, lang: str = "id", decimals: int = 0) -> str:
+    """11589 -> '11.589' (id) or '11,589' (en); None -> '–'."""
+    if value is None:
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def rupiah(value: float | None, lang: str = "id") -> str:
+    """48_500_000 -> 'Rp 48,5 juta'; 2e12 -> 'Rp 2,0 triliun'; below a million in full."""
+    if value is None:
+        return MISSING
+    for size, word in _SCALES[lang]:
+        if abs(value) >= size:
+            return f"Rp {number(value / size, lang, 1)} {word}"
+    return f"Rp {number(value, lang)}"
+
+
+def percent(share: float | None, lang: str = "id", decimals: int = 1) -> str:
+    """0.873 -> '87,3%'."""
+    if share is None:
+        return MISSING
+    return format_percent(share, format="#,##0" + ("." + "0" * decimals if decimals else "") + "%",
+                          locale=LOCALES[lang])
+
+
+def month(value: date | None, lang: str = "id") -> str:
+    """date(2024, 3, 1) -> 'Maret 2024'."""
+    if value is None:
+        return MISSING
+    return format_date(value, format="LLLL yyyy", locale=LOCALES[lang])

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: the warehouse connection, language, labels, banners."""

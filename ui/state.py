@@ -1,0 +1,51 @@
+"""The process's one warehouse connection, the first-start demo build, and the demo banner."""
+from __future__ import annotations
+
+import os
+import threading
+
+import duckdb
+import streamlit as st
+
+from pipelines import demo, settings, warehouse
+from ui.i18n import t
+
+_BUILD_LOCK = threading.Lock()
+
+
+def ensure_warehouse() -> None:
+    """On a fresh machine build the demo warehouse first, with a progress bar; later a no-op."""
+    db = settings.db_path()
+    if db.exists():
+        return
+    with _BUILD_LOCK:  # two first visitors must not both build
+        if db.exists():
+            return
+        bar = st.progress(0.0, text=t("building_demo"))
+        # Built under a temporary name and renamed: an interrupted build never looks finished.
+        building = db.with_name(db.name + ".building")
+        for leftover in (building, building.with_name(building.name + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+        demo.build(building, progress=lambda done, total, msg: bar.progress(
+            min(done / max(total, 1), 1.0), text=f"{t('building_demo')} {done}/{total}"))
+        os.replace(building, db)
+        bar.empty()
+        st.toast(t("built_demo"))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The process's read-write connection to the configured warehouse (PANTAU_DB)."""
+    return _connection(str(settings.db_path()))
+
+
+@st.cache_resource
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    # One per process and per file; pages take a cursor per query through the data layer.
+    return warehouse.connect(path)
+
+
+def demo_banner(con: duckdb.DuckDBPyConnection) -> None:
+    """A visible note on every page when the warehouse holds generated demo data."""
+    if warehouse.is_demo(con):
+        st.warning(t("demo_note"), icon="🧪")
