@@ -7,6 +7,8 @@ from ui.i18n import KEY, LANGS, lang, t
 from ui.state import ensure_warehouse
 
 HERE = Path(__file__).resolve().parent
+# Pages live in sub-folders of pages/ (one per navigation section): Streamlit's old automatic
+# pages/*.py discovery would otherwise take over a fresh server process before this script runs.
 
 st.set_page_config(page_title="Pantau Desmigratif", page_icon="🏘️", layout="wide")
 ensure_warehouse()
@@ -18,7 +20,7 @@ with st.sidebar:
 
 pages = {
     t("section_data"): [
-        st.Page(HERE / "pages" / "gudang.py", title=t("page_warehouse"), icon="🗄️", url_path="gudang",
+        st.Page(HERE / "pages" / "data" / "gudang.py", title=t("page_warehouse"), icon="🗄️", url_path="gudang",
                 default=True),
     ],
 }

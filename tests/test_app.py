@@ -10,7 +10,7 @@ from pipelines import load, registry, warehouse
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, make_workbook
 
 APP = str(ROOT / "app.py")
-PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def app(fixture_db, monkeypatch):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception(app, page):
     app.run()
-    app.switch_page(f"pages/{page}")
+    app.switch_page(page)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
 
@@ -48,7 +48,8 @@ def test_warehouse_page_shows_exact_counts(app):
     assert metrics["Desa program"] == "4"
     assert metrics["Kabupaten/kota"] == "3"
     assert metrics["Laporan desa-bulan (versi terkini)"] == "3"
-    assert metrics["Bulan tercakup"] == "Januari 2024 – Maret 2024"
+    assert metrics["Bulan tercakup"] == "3"
+    assert "Bulan tercakup: Januari 2024 – Maret 2024" in app.caption[0].value
     assert not app.warning  # not a demo warehouse: no demo banner
 
 
