@@ -18,10 +18,22 @@ with st.sidebar:
     st.markdown(f"**{t('app_title')}**  \n{t('app_subtitle')}")
     st.radio(t("language"), list(LANGS), format_func=LANGS.get, horizontal=True, key=KEY)
 
+PAGES = HERE / "pages"
 pages = {
-    t("section_data"): [
-        st.Page(HERE / "pages" / "data" / "gudang.py", title=t("page_warehouse"), icon="🗄️", url_path="gudang",
+    t("section_dashboard"): [
+        st.Page(PAGES / "dashboard" / "ringkasan.py", title=t("page_overview"), icon="📊", url_path="ringkasan",
                 default=True),
+        st.Page(PAGES / "dashboard" / "pilar.py", title=t("page_pillars"), icon="🏛️", url_path="pilar"),
+        st.Page(PAGES / "dashboard" / "peta.py", title=t("page_map"), icon="🗺️", url_path="peta"),
+        st.Page(PAGES / "dashboard" / "wilayah.py", title=t("page_areas"), icon="🧭", url_path="wilayah"),
+        st.Page(PAGES / "dashboard" / "desa.py", title=t("page_village"), icon="🏘️", url_path="desa"),
+    ],
+    t("section_reporting"): [
+        st.Page(PAGES / "reporting" / "kelengkapan.py", title=t("page_completeness"), icon="✅",
+                url_path="kelengkapan"),
+    ],
+    t("section_data"): [
+        st.Page(PAGES / "data" / "gudang.py", title=t("page_warehouse"), icon="🗄️", url_path="gudang"),
     ],
 }
 st.navigation(pages).run()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,3 +31,15 @@ def max_upload_bytes() -> int:
 def max_unpacked_bytes() -> int:
     """Largest total uncompressed size of a workbook's parts (zip-bomb guard)."""
     return int(os.environ.get("PANTAU_MAX_UNPACKED_MB", "200")) * 1024 * 1024
+
+
+def today() -> date:
+    """Today's date, or PANTAU_TODAY (YYYY-MM-DD) so tests and demos see a fixed calendar."""
+    fixed = os.environ.get("PANTAU_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()
+
+
+def boundary_file() -> Path | None:
+    """A deployer's boundary file (GeoJSON/GeoPackage with Kemendagri codes) for choropleths."""
+    path = os.environ.get("PANTAU_BOUNDARIES")
+    return Path(path) if path else None

@@ -28,3 +28,8 @@ def status(con: duckdb.DuckDBPyConnection) -> Status:
         demo=facts.get("demo") == "ya",
         data_version=facts.get("data_version", "0"),
     )
+
+
+def period_span(con: duckdb.DuckDBPyConnection) -> tuple:
+    """First and last month with any current submission (None, None when empty)."""
+    return warehouse.query(con, "period_span").row(0)

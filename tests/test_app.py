@@ -44,6 +44,7 @@ def test_every_page_runs_without_exception(app, page):
 
 def test_warehouse_page_shows_exact_counts(app):
     app.run()
+    app.switch_page("pages/data/gudang.py").run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Desa program"] == "4"
     assert metrics["Kabupaten/kota"] == "3"
@@ -55,6 +56,7 @@ def test_warehouse_page_shows_exact_counts(app):
 
 def test_language_switch_to_english(app):
     app.run()
+    app.switch_page("pages/data/gudang.py").run()
     app.sidebar.radio(key="lang_choice").set_value("en").run()
     assert app.title[0].value == "Data Warehouse"
     assert {m.label for m in app.metric} >= {"Programme villages", "Districts"}

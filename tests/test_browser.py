@@ -19,7 +19,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
          "--disable-sync", "--no-first-run"]
 SHOTS = ROOT / "tests" / "screenshots"
 # URL path (the default page lives at the root) -> heading that proves the page rendered.
-PAGES = {"": "Gudang Data"}
+PAGES = {"": "Ringkasan", "pilar": "Pilar", "peta": "Peta", "wilayah": "Wilayah", "desa": "Desa",
+         "kelengkapan": "Kelengkapan", "gudang": "Gudang Data"}
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
@@ -79,7 +80,7 @@ def test_page_renders_without_error(server, browser, path, title):
 
 def test_language_switch_in_browser(server, browser):
     page = browser.new_page()
-    page.goto(f"{server}/")
+    page.goto(f"{server}/gudang")
     page.get_by_role("heading", name="Gudang Data").wait_for(timeout=30_000)
     page.get_by_text("English").click()
     page.get_by_role("heading", name="Data Warehouse").wait_for(timeout=15_000)

@@ -1,0 +1,31 @@
+"""Chart style shared by every figure: colour-blind-safe palette, titles naming area and period, units."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies and on projectors.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+STATUS_COLOURS = {"tepat_waktu": "#009E73", "terlambat": "#E69F00", "tidak_lapor": "#D55E00"}
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=16, color="#222222")
+
+
+def style(fig: go.Figure, title: str, subtitle: str = "", x_title: str | None = None,
+          y_title: str | None = None, lang: str = "id", source: str | None = None) -> go.Figure:
+    """Apply the house style; title like 'Penempatan PMI per bulan' with 'Kab. X, Jan–Jun 2024' below."""
+    text = f"<b>{title}</b>" + (f"<br><span style='font-size:15px'>{subtitle}</span>" if subtitle else "")
+    fig.update_layout(
+        title=dict(text=text, x=0.01, xanchor="left"),
+        font=FONT, colorway=PALETTE, template="plotly_white",
+        separators=",." if lang == "id" else ".,",
+        margin=dict(l=70, r=30, t=90, b=70 if not source else 95),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        hoverlabel=dict(font_size=14),
+    )
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    if source:
+        fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False,
+                           xanchor="left", font=dict(size=12, color="#555555"))
+    return fig

@@ -1,0 +1,28 @@
+"""Data-layer calls cached per warehouse file and data version, so warm page runs skip the queries."""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from pipelines import settings, warehouse
+from ui.state import connection
+
+
+def data_version() -> str:
+    """Bumped by every load through the write path; part of every cache key."""
+    return warehouse.info(connection()).get("data_version", "0")
+
+
+@st.cache_data(show_spinner=False, max_entries=4000)
+def _call(func_path: str, db: str, version: str, args: tuple, kwargs: tuple) -> Any:
+    module, name = func_path.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)(connection(), *args, **dict(kwargs))
+
+
+def data(func: Callable, *args, **kwargs) -> Any:
+    """func(con, *args, **kwargs) from the data layer, cached until the data changes."""
+    return _call(f"{func.__module__}.{func.__qualname__}", str(settings.db_path()), data_version(),
+                 args, tuple(sorted(kwargs.items())))

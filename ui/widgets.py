@@ -1,0 +1,45 @@
+"""Charts and tables with their downloads (CSV, XLSX, PNG), the same on every page."""
+from __future__ import annotations
+
+import re
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from pipelines import exports
+from ui.i18n import t
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]+", "-", name).strip("-").lower() or "data"
+
+
+def downloads(frame: pl.DataFrame, name: str, fig: go.Figure | None = None, key: str | None = None) -> None:
+    """CSV and XLSX of the data behind a view, and the chart as PNG when there is one."""
+    slug = _slug(name)
+    key = key or slug
+    cols = st.columns(3 if fig is not None else 2, gap="small", width="content")
+    cols[0].download_button(t("download_csv"), data=lambda: exports.to_csv(frame), file_name=f"{slug}.csv",
+                            mime="text/csv", key=f"csv-{key}", icon=":material/download:", on_click="ignore")
+    cols[1].download_button(t("download_xlsx"), data=lambda: exports.to_xlsx({name[:31] or "data": frame}),
+                            file_name=f"{slug}.xlsx", key=f"xlsx-{key}", icon=":material/table:",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            on_click="ignore")
+    if fig is not None:
+        # Rendered only when clicked: a server-side Chromium render takes a moment.
+        cols[2].download_button(t("download_png"), data=lambda: exports.figure_image(fig, "png"),
+                                file_name=f"{slug}.png", mime="image/png", key=f"png-{key}",
+                                icon=":material/image:", on_click="ignore")
+
+
+def chart(fig: go.Figure, frame: pl.DataFrame, name: str, key: str | None = None) -> None:
+    """A plotly chart with its data and image downloads underneath."""
+    st.plotly_chart(fig, width="stretch", key=f"chart-{key or _slug(name)}")
+    downloads(frame, name, fig, key)
+
+
+def table(frame: pl.DataFrame, name: str, key: str | None = None, **kwargs) -> None:
+    """A table with its CSV/XLSX downloads underneath."""
+    st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+    downloads(frame, name, None, key)
