@@ -10,9 +10,9 @@ from pipelines import numbers
 from pipelines.catalogue import (DATA_SHEETS, PILLAR_SHEETS, REQUIRED_SHEETS, choices, cross_checks,
                                  indicators, layout, norm, vocabulary)
 from pipelines.countries import to_iso2
-from pipelines.findings import Finding
+from pipelines.findings import HIDDEN, Finding
 from pipelines.identity import SHEET as IDENTITY, Village, read_identity
-from pipelines.workbook import RawWorkbook
+from pipelines.workbook import NIK_PATTERN, RawWorkbook, looks_like_nik
 
 COUNT_UNITS = {"orang", "kegiatan", "kasus", "unit"}
 _FINDING_SCHEMA = {"wb": pl.Int32, "sheet": pl.String, "row": pl.Int32, "column": pl.String,
@@ -101,9 +101,16 @@ def validate(books: list[RawWorkbook], registry: dict[str, Village], today: date
         for wb, sheet, row, column, value, message in frame.iter_rows():
             getattr(checked[wb], target).append(Finding(sheet, row, column, value, message))
     for c in checked:
-        c.errors.sort(key=_order)
-        c.warnings.sort(key=_order)
+        c.errors = sorted(map(_scrub, c.errors), key=_order)
+        c.warnings = sorted(map(_scrub, c.warnings), key=_order)
     return Batch(checked, values.select("wb", "indicator_code", "value"), placements, returns, remittances)
+
+
+def _scrub(f: Finding) -> Finding:
+    """Other rules may trip over a NIK cell too; their findings must not repeat the number either."""
+    if (f.value and looks_like_nik(f.value)) or looks_like_nik(f.message):
+        return Finding(f.sheet, f.row, f.column, HIDDEN, NIK_PATTERN.sub(HIDDEN, f.message))
+    return f
 
 
 def _order(f: Finding) -> tuple:
@@ -178,7 +185,8 @@ def _pillar_frame(pillar_rows: list[tuple]) -> pl.DataFrame:
             number=numbers.parse(pl.col("raw")),
             flag=pl.col("raw").str.to_lowercase().replace_strict(
                 list(yes_no), [float(v) for v in yes_no.values()], default=None, return_dtype=pl.Float64),
-            dup=pl.col("row").rank("ordinal").over("wb", "code") > 1,
+            # A code repeated on its own sheet is a duplicate; a copy on another sheet is only misplaced.
+            dup=pl.col("row").rank("ordinal").over("wb", "sheet", "code") > 1,
         )
         .with_columns(value=pl.when(pl.col("unit") == "ya/tidak").then("flag").otherwise("number"))
     )

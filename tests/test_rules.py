@@ -1,0 +1,598 @@
+"""The validation rules of the monthly report contract (spec/monthly-report.md), one or more tests per rule.
+
+Row numbers are Excel's: in a workbook from make_workbook the header is row 1 and the indicators
+follow in catalogue order (Layanan L01=2 .. L09=10; Usaha U01=2 .. U07=8; Parenting C01=2 ..
+C04=5; Koperasi K01=2 .. K05=6; Identitas kode_desa=2, nama_desa=3, periode=4, nama_petugas=5).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from conftest import good_identity, good_values, make_workbook, scalar
+
+from pipelines.catalogue import indicators
+
+
+# --------------------------------------------------------------------------- helpers
+
+def edit(data: bytes, change) -> bytes:
+    """Apply change(openpyxl workbook) to workbook bytes and return the new bytes."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    change(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def values(**changes) -> dict:
+    out = good_values()
+    out.update(changes)
+    return out
+
+
+def where(findings) -> list[tuple]:
+    return [(f.sheet, f.row, f.column) for f in findings]
+
+
+def check_one(findings, sheet, row, column, phrase, value=None):
+    """Exactly one finding, at this cell, whose message holds phrase (and value, when given)."""
+    assert where(findings) == [(sheet, row, column)], findings
+    assert phrase in findings[0].message
+    if value is not None:
+        assert findings[0].value == value
+
+
+def stored(con) -> dict[str, float | None]:
+    return dict(con.cursor().sql("SELECT indicator_code, value FROM indicator_values").fetchall())
+
+
+def placements(con) -> list[tuple]:
+    return con.cursor().sql(
+        "SELECT country_iso2, sector, sex, count FROM placements ORDER BY ALL").fetchall()
+
+
+@pytest.fixture
+def one(ingest):
+    """Ingest a single workbook and return its Result."""
+    return lambda data, **kw: ingest({"laporan.xlsx": data}, **kw)[0]
+
+
+def test_good_workbook_is_accepted_without_findings(one, con):
+    r = one(make_workbook())
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert stored(con) == {code: float(v) if v != "ya" else 1.0 for code, v in good_values().items()}
+
+
+# --------------------------------------------------------------------------- indicator codes
+
+def test_unknown_code_is_error(one):
+    r = one(edit(make_workbook(), lambda wb: wb["Layanan"].cell(3, 1, "L99")))
+    assert r.status == "rejected"
+    check_one(r.errors, "Layanan", 3, "kode", "tidak dikenal", "L99")
+
+
+def test_code_on_wrong_sheet_is_error(one):
+    r = one(edit(make_workbook(), lambda wb: wb["Layanan"].cell(10, 1, "U01")))  # replaces L09
+    assert r.status == "rejected"
+    assert set(where(r.errors)) == {("Layanan", 10, "kode")}
+    assert "Kode U01 termasuk sheet Usaha, bukan sheet ini." in [f.message for f in r.errors]
+
+
+def test_code_on_wrong_sheet_does_not_blame_the_right_row(one):
+    r = one(edit(make_workbook(), lambda wb: wb["Layanan"].cell(2, 1, "U05")))  # replaces L01; U05 is Usaha row 6
+    assert r.status == "rejected"
+    check_one(r.errors, "Layanan", 2, "kode", "termasuk sheet Usaha", "U05")
+
+
+def test_duplicate_code_is_error(one):
+    r = one(edit(make_workbook(), lambda wb: wb["Layanan"].cell(3, 1, "L01")))  # replaces L02
+    assert r.status == "rejected"
+    check_one(r.errors, "Layanan", 3, "kode", "lebih dari sekali", "L01")
+
+
+def test_missing_indicator_row_is_warning_and_null(one, con):
+    r = one(edit(make_workbook(), lambda wb: wb["Layanan"].delete_rows(6)))  # L05
+    assert r.status == "accepted" and r.errors == []
+    check_one(r.warnings, "Layanan", None, "kode", "L05")
+    assert "tidak dilaporkan" in r.warnings[0].message
+    assert scalar(con, "SELECT count(*) FROM indicator_values WHERE indicator_code = 'L05'") == 1
+    assert scalar(con, "SELECT value FROM indicator_values WHERE indicator_code = 'L05'") is None
+    assert scalar(con, "SELECT status FROM submissions") == "accepted_with_warnings"
+
+
+# --------------------------------------------------------------------------- nilai
+
+def test_blank_is_null_and_zero_is_zero(one, con):
+    r = one(make_workbook(values=values(L01=None, L02=0, L03="0", U06=None, K05=None)))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    got = stored(con)
+    assert len(got) == len(indicators())
+    assert (got["L01"], got["L02"], got["L03"], got["U06"], got["K05"]) == (None, 0.0, 0.0, None, None)
+    assert scalar(con, "SELECT count(*) FROM indicator_values WHERE value IS NULL") == 3
+
+
+@pytest.mark.parametrize("bad", [2.5, "2,5", "2.5"])
+def test_non_whole_count_is_error(one, bad):
+    r = one(make_workbook(values=values(L01=bad)))
+    assert r.status == "rejected"
+    check_one(r.errors, "Layanan", 2, "nilai", "bilangan bulat")
+
+
+@pytest.mark.parametrize("bad", [-1, "-3", -0.5])
+def test_negative_is_error(one, bad):
+    r = one(make_workbook(values=values(L01=bad)))
+    assert r.status == "rejected"
+    check_one(r.errors, "Layanan", 2, "nilai", "negatif")
+
+
+def test_negative_rupiah_is_error(one):
+    r = one(make_workbook(values=values(K03=-1000)))
+    check_one(r.errors, "Koperasi", 4, "nilai", "negatif")
+
+
+def test_above_max_per_month_is_error(one):
+    r = one(make_workbook(values=values(L03=61)))  # ceiling 60
+    assert r.status == "rejected"
+    check_one(r.errors, "Layanan", 4, "nilai", "batas kewajaran", "61")
+
+
+def test_at_max_per_month_is_accepted(one, con):
+    r = one(make_workbook(values=values(L03=60, K05=1)))
+    assert (r.status, r.errors) == ("accepted", [])
+    assert stored(con)["L03"] == 60.0
+
+
+def test_unreadable_number_is_error(one):
+    r = one(make_workbook(values=values(L04="banyak")))
+    check_one(r.errors, "Layanan", 5, "nilai", "Bukan angka", "banyak")
+
+
+def test_rupiah_with_decimals_accepted(one, con):
+    r = one(make_workbook(values=values(U06=2500000.5, K03="2.500.000,50", K04="Rp 80.000.000,25")))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    got = stored(con)
+    assert (got["U06"], got["K03"], got["K04"]) == (2500000.5, 2500000.5, 80000000.25)
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("ya", 1.0), ("tidak", 0.0), ("1", 1.0), ("0", 0.0), ("y", 1.0), ("t", 0.0),
+    ("YA", 1.0), (" Tidak\u00a0", 0.0), (1, 1.0), (0, 0.0),
+])
+def test_ya_tidak_accepted(one, con, given, expected):
+    r = one(make_workbook(values=values(K05=given)))
+    assert (r.status, r.errors) == ("accepted", [])
+    assert stored(con)["K05"] == expected
+
+
+@pytest.mark.parametrize("bad", ["mungkin", "2"])
+def test_ya_tidak_rejects_other_answers(one, bad):
+    r = one(make_workbook(values=values(K05=bad)))
+    assert r.status == "rejected"
+    check_one(r.errors, "Koperasi", 6, "nilai", "ya atau tidak", bad)
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+def test_c02_above_c01_is_error(one):
+    r = one(make_workbook(values=values(C01=10, C02=11)))
+    assert r.status == "rejected"
+    check_one(r.errors, "Parenting", 3, "nilai", "C02")
+
+
+def test_c02_equal_c01_is_accepted(one):
+    assert one(make_workbook(values=values(C01=10, C02=10))).status == "accepted"
+
+
+def test_l09_above_l08_is_only_a_warning(one, con):
+    r = one(make_workbook(values=values(L08=1, L09=3)))
+    assert (r.status, r.errors) == ("accepted", [])
+    check_one(r.warnings, "Layanan", 10, "nilai", "L09")
+    assert stored(con)["L09"] == 3.0
+
+
+# --------------------------------------------------------------------------- Identitas
+
+@pytest.mark.parametrize("code", ["35.04.14.2011", "3504142011", 3504142011, " 35.04.14.2011\u00a0"])
+def test_village_code_forms(one, code):
+    r = one(make_workbook(identity=good_identity(kode_desa=code)))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert r.village_code == "35.04.14.2011"
+
+
+def test_unknown_village_is_error(one):
+    r = one(make_workbook(identity=good_identity(kode_desa="35.04.14.9999")))
+    assert r.status == "rejected"
+    check_one(r.errors, "Identitas", 2, "nilai", "tidak ada di daftar desa", "35.04.14.9999")
+
+
+def test_malformed_village_code_is_error(one):
+    r = one(make_workbook(identity=good_identity(kode_desa="35.04.14")))
+    check_one(r.errors, "Identitas", 2, "nilai", "10 digit", "35.04.14")
+
+
+def test_village_name_mismatch_is_warning(one):
+    r = one(make_workbook(identity=good_identity(nama_desa="Tunggangrejo")))
+    assert (r.status, r.errors) == ("accepted", [])
+    check_one(r.warnings, "Identitas", 3, "nilai", "Tunggangri", "Tunggangrejo")
+
+
+def test_village_name_case_and_spaces_ignored(one):
+    r = one(make_workbook(identity=good_identity(nama_desa="  TUNGGANGRI\u00a0")))
+    assert (r.status, r.warnings) == ("accepted", [])
+
+
+@pytest.mark.parametrize("period", ["2024-03", dt.date(2024, 3, 1), dt.date(2024, 3, 31),
+                                    dt.datetime(2024, 3, 17, 14, 30)])
+def test_period_text_or_excel_date(one, con, period):
+    r = one(make_workbook(identity=good_identity(periode=period)))
+    assert (r.status, r.errors) == ("accepted", [])
+    assert r.period == dt.date(2024, 3, 1)
+    assert scalar(con, "SELECT period FROM submissions") == dt.date(2024, 3, 1)
+
+
+def test_future_period_is_error(one):
+    r = one(make_workbook(identity=good_identity(periode="2024-06", tanggal_lapor=None)),
+            today=dt.date(2024, 5, 15))
+    assert r.status == "rejected"
+    check_one(r.errors, "Identitas", 4, "nilai", "masa depan", "2024-06")
+
+
+def test_current_month_is_not_future(one):
+    r = one(make_workbook(identity=good_identity(periode="2024-05", tanggal_lapor=None)),
+            today=dt.date(2024, 5, 15))
+    assert (r.status, r.errors) == ("accepted", [])
+
+
+def test_unreadable_period_is_error(one):
+    r = one(make_workbook(identity=good_identity(periode="bulan lalu")))
+    check_one(r.errors, "Identitas", 4, "nilai", "TTTT-BB", "bulan lalu")
+
+
+def test_period_before_joining_is_warning(one):
+    r = one(make_workbook(identity=good_identity(periode="2016-12", tanggal_lapor=None)))  # joined 2017
+    assert (r.status, r.errors) == ("accepted", [])
+    check_one(r.warnings, "Identitas", 4, "nilai", "sebelum desa bergabung", "2016-12")
+
+
+def test_report_date_is_optional(one, con):
+    r = one(make_workbook(identity=good_identity(tanggal_lapor=None)))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert scalar(con, "SELECT reported_on FROM submissions") is None
+
+
+@pytest.mark.parametrize("officer", [None, "  "])
+def test_officer_missing_is_error(one, officer):
+    r = one(make_workbook(identity=good_identity(nama_petugas=officer)))
+    assert r.status == "rejected"
+    check_one(r.errors, "Identitas", 5, "nilai", "nama_petugas")
+
+
+def test_officer_row_absent_is_error(one):
+    r = one(edit(make_workbook(), lambda wb: wb["Identitas"].delete_rows(5)))
+    assert r.status == "rejected"
+    check_one(r.errors, "Identitas", None, "nilai", "nama_petugas wajib diisi")
+
+
+# --------------------------------------------------------------------------- Penempatan
+
+def placement(country="Taiwan", sector="Domestik", sex="P", count=1) -> dict:
+    return {"negara_tujuan": country, "sektor": sector, "jenis_kelamin": sex, "jumlah": count}
+
+
+def test_countries_by_indonesian_english_name_or_iso(one, con):
+    r = one(make_workbook(placements=[
+        placement("Arab Saudi", "Domestik", "P", 1),
+        placement("Saudi Arabia", "Manufaktur", "P", 2),
+        placement("SA", "Konstruksi", "L", 3),
+        placement("Hong Kong", "Domestik", "P", 4),
+        placement("Taiwan", "Perawat/Caregiver", "Perempuan", 5),
+        placement("Korea Selatan", "Manufaktur", "Laki-laki", 6),
+    ]))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert placements(con) == [
+        ("HK", "Domestik", "P", 4), ("KR", "Manufaktur", "L", 6), ("SA", "Domestik", "P", 1),
+        ("SA", "Konstruksi", "L", 3), ("SA", "Manufaktur", "P", 2), ("TW", "Perawat/Caregiver", "P", 5),
+    ]
+
+
+@pytest.mark.parametrize("country, iso", [
+    ("Taiwan", "TW"), ("Hong Kong", "HK"), ("Hongkong", "HK"), ("hong-kong", "HK"), ("Arab Saudi", "SA"),
+    ("Saudi Arabia", "SA"), ("SA", "SA"), ("sa", "SA"), ("Korea Selatan", "KR"), ("South Korea", "KR"),
+    ("Malaysia", "MY"), ("MY", "MY"), ("Singapura", "SG"), ("Singapore", "SG"), ("Jepang", "JP"),
+    ("Japan", "JP"), ("Brunei Darussalam", "BN"), ("Uni Emirat Arab", "AE"), ("United Arab Emirates", "AE"),
+    ("Polandia", "PL"), ("Poland", "PL"), ("POL", "PL"),
+])
+def test_country_names_resolve_to_iso2(one, con, country, iso):
+    r = one(make_workbook(placements=[placement(country)]))
+    assert (r.status, r.errors) == ("accepted", [])
+    assert placements(con) == [(iso, "Domestik", "P", 1)]
+
+
+@pytest.mark.parametrize("sector", ["Domestik", "Perawat/Caregiver", "Manufaktur", "Perkebunan/Pertanian",
+                                    "Perikanan/ABK", "Konstruksi", "Jasa/Hospitality", "Lainnya"])
+def test_every_sector_accepted(one, con, sector):
+    r = one(make_workbook(placements=[placement(sector=sector.upper())]))
+    assert (r.status, r.errors) == ("accepted", [])
+    assert placements(con) == [("TW", sector, "P", 1)]
+
+
+@pytest.mark.parametrize("country", ["Atlantis", "Lainnya"])
+def test_unknown_country_is_error(one, country):
+    r = one(make_workbook(placements=[placement(), placement(country, "Manufaktur")]))
+    assert r.status == "rejected"
+    check_one(r.errors, "Penempatan", 3, "negara_tujuan", "Negara tidak dikenali", country)
+
+
+def test_unknown_sector_is_error(one):
+    r = one(make_workbook(placements=[placement(sector="Pertambangan")]))
+    check_one(r.errors, "Penempatan", 2, "sektor", "Sektor tidak dikenali", "Pertambangan")
+
+
+def test_unknown_sex_is_error(one):
+    r = one(make_workbook(placements=[placement(sex="X")]))
+    check_one(r.errors, "Penempatan", 2, "jenis_kelamin", "L atau P", "X")
+
+
+def test_placement_count_zero_is_error(one):
+    r = one(make_workbook(placements=[placement(count=0)]))
+    check_one(r.errors, "Penempatan", 2, "jumlah", "lebih dari 0", "0")
+
+
+def test_placement_count_blank_is_error(one):
+    r = one(make_workbook(placements=[placement(count=None)]))
+    check_one(r.errors, "Penempatan", 2, "jumlah", "Wajib diisi")
+
+
+def test_duplicate_placement_is_error(one):
+    r = one(make_workbook(placements=[placement("Taiwan", "Domestik", "P", 4),
+                                      placement("Malaysia", "Domestik", "P", 1),
+                                      placement("TW", "Domestik", "Perempuan", 2)]))
+    assert r.status == "rejected"
+    check_one(r.errors, "Penempatan", 4, "negara_tujuan", "sudah ada di baris lain")
+
+
+def test_placement_sheet_without_rows_is_accepted(one, con):
+    r = one(make_workbook(placements=[]))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert placements(con) == []
+    assert scalar(con, "SELECT count(*) FROM submissions") == 1
+
+
+# --------------------------------------------------------------------------- Kepulangan, Remitansi
+
+def test_returns_with_problem_above_count_is_error(one):
+    r = one(make_workbook(returns=[{"negara_asal": "Malaysia", "jenis_kelamin": "L", "jumlah": 3,
+                                    "bermasalah": 4}]))
+    assert r.status == "rejected"
+    check_one(r.errors, "Kepulangan", 2, "bermasalah", "melebihi", "4")
+
+
+def test_returns_stored(one, con):
+    r = one(make_workbook(returns=[{"negara_asal": "Hongkong", "jenis_kelamin": "Wanita", "jumlah": 3,
+                                    "bermasalah": 3}]))
+    assert r.status == "accepted"
+    assert con.cursor().sql("SELECT country_iso2, sex, count, with_problem FROM returns").fetchall() == [
+        ("HK", "P", 3, 3)]
+
+
+def remittance(transactions, amount, channel="Bank") -> list[dict]:
+    return [{"negara_asal": "Taiwan", "saluran": channel, "jumlah_transaksi": transactions, "nilai_rp": amount}]
+
+
+@pytest.mark.parametrize("transactions, amount", [(5, 100_000), (1, 600_000_000), (2, 1_000_000_001)])
+def test_remittance_odd_average_is_warning(one, con, transactions, amount):
+    r = one(make_workbook(remittances=remittance(transactions, amount)))
+    assert (r.status, r.errors) == ("accepted", [])
+    check_one(r.warnings, "Remitansi", 2, "nilai_rp", "Rata-rata per transaksi")
+    assert scalar(con, "SELECT amount_idr FROM remittances") == amount
+
+
+@pytest.mark.parametrize("transactions, amount", [(1, 50_000), (1, 500_000_000), (4, 200_000)])
+def test_remittance_average_at_bounds_is_clean(one, transactions, amount):
+    r = one(make_workbook(remittances=remittance(transactions, amount)))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+
+
+@pytest.mark.parametrize("channel", ["Bank", "Kantor Pos", "Perusahaan Pengiriman Uang", "Dompet Digital",
+                                     "Lainnya"])
+def test_every_channel_accepted(one, con, channel):
+    r = one(make_workbook(remittances=remittance(2, 1_000_000, f" {channel.lower()} ")))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert scalar(con, "SELECT channel FROM remittances") == channel
+
+
+def test_all_data_sheets_may_be_empty(one, con):
+    r = one(make_workbook(placements=[], returns=[], remittances=[]))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert [scalar(con, f"SELECT count(*) FROM {t}") for t in ("placements", "returns", "remittances")] == [0, 0, 0]
+
+
+def test_unknown_channel_is_error(one):
+    r = one(make_workbook(remittances=remittance(1, 100_000, "Titip teman")))
+    check_one(r.errors, "Remitansi", 2, "saluran", "Saluran tidak dikenali", "Titip teman")
+
+
+def test_remittance_stored(one, con):
+    r = one(make_workbook(remittances=remittance(3, "Rp 1.500.000,50", "PPU")))
+    assert r.status == "accepted"
+    assert con.cursor().sql("SELECT country_iso2, channel, transactions, amount_idr FROM remittances"
+                            ).fetchall() == [("TW", "Perusahaan Pengiriman Uang", 3, 1500000.5)]
+
+
+# --------------------------------------------------------------------------- sheets and headers
+
+@pytest.mark.parametrize("sheet", ["Identitas", "Koperasi", "Penempatan", "Kepulangan", "Remitansi"])
+def test_missing_required_sheet_is_error(one, sheet, con):
+    r = one(edit(make_workbook(), lambda wb: wb.remove(wb[sheet])))
+    assert r.status == "rejected"
+    assert where(r.errors) == [(sheet, None, None)]
+    assert sheet in r.errors[0].message and "wajib" in r.errors[0].message
+    assert scalar(con, "SELECT count(*) FROM submissions") == 0
+
+
+def test_sheet_names_case_spaces_order_and_extra_sheets(one, con):
+    def change(wb):
+        wb["Layanan"].title = "  layanan "
+        wb["Identitas"].title = "tmp"  # openpyxl would make "IDENTITAS1" of a direct rename
+        wb["tmp"].title = "IDENTITAS"
+        wb.move_sheet("Remitansi", offset=-7)  # first
+        extra = wb.create_sheet("Catatan")
+        extra["A1"], extra["B1"] = "kode", "nilai"
+        extra["A2"], extra["B2"] = "Z99", "tulisan bebas"
+    data = edit(make_workbook(), change)
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == [
+        "Remitansi", "IDENTITAS", "  layanan ", "Usaha", "Parenting", "Koperasi", "Penempatan", "Kepulangan",
+        "Catatan"]
+    r = one(data)
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert stored(con)["L01"] == 2.0
+
+
+def test_template_with_instructions_and_list_sheets_is_accepted(one):
+    r = one(make_workbook(decorate=True))  # adds the Petunjuk and hidden Daftar sheets
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+
+
+def test_header_below_merged_title_rows(one):
+    def change(wb):
+        ws = wb["Layanan"]
+        ws.insert_rows(1, 2)
+        ws["A1"] = "LAPORAN BULANAN DESMIGRATIF"
+        ws.merge_cells("A1:D1")
+        ws.cell(6, 4, -1)  # L03, Excel row 6 (header is row 3)
+    r = one(edit(make_workbook(), change))
+    assert r.status == "rejected"
+    check_one(r.errors, "Layanan", 6, "nilai", "negatif")
+
+
+def test_header_below_empty_rows_on_data_sheet(one):
+    def change(wb):
+        wb["Penempatan"].insert_rows(1, 2)  # header now row 3, first data row 4
+    data = edit(make_workbook(placements=[placement(), placement("Mars", "Manufaktur")]), change)
+    r = one(data)
+    check_one(r.errors, "Penempatan", 5, "negara_tujuan", "Negara tidak dikenali", "Mars")
+
+
+def test_header_in_row_ten_is_found(one):
+    def change(wb):
+        wb["Koperasi"].insert_rows(1, 9)  # header row 10, K05 row 15
+        wb["Koperasi"].cell(15, 4, "mungkin")
+    r = one(edit(make_workbook(), change))
+    check_one(r.errors, "Koperasi", 15, "nilai", "ya atau tidak")
+
+
+def test_header_below_row_ten_is_error(one):
+    r = one(edit(make_workbook(), lambda wb: wb["Koperasi"].insert_rows(1, 10)))
+    assert r.status == "rejected"
+    check_one(r.errors, "Koperasi", None, None, "10 baris pertama")
+
+
+def test_header_missing_required_column_is_error(one):
+    r = one(edit(make_workbook(), lambda wb: wb["Usaha"].cell(1, 4, "angka")))
+    assert r.status == "rejected"
+    check_one(r.errors, "Usaha", 1, "nilai", "Kolom wajib tidak ada")
+    assert "nilai" in r.errors[0].message
+
+
+def test_header_missing_on_data_sheet_names_column(one):
+    r = one(edit(make_workbook(), lambda wb: wb["Remitansi"].cell(1, 4, "rupiah")))
+    check_one(r.errors, "Remitansi", 1, "nilai_rp", "nilai_rp")
+
+
+def test_blank_rows_in_the_middle_are_skipped(one, con):
+    def change(wb):
+        wb["Layanan"].insert_rows(6, 2)  # two blank rows before L05
+        wb["Penempatan"].insert_rows(3)  # a blank row between the two placements
+    r = one(edit(make_workbook(), change))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert (stored(con)["L05"], stored(con)["L09"]) == (2.0, 2.0)
+    assert placements(con) == [("MY", "Perkebunan/Pertanian", "L", 2), ("TW", "Domestik", "P", 4)]
+
+
+def test_row_numbers_count_blank_rows(one):
+    def change(wb):
+        wb["Layanan"].insert_rows(6, 2)  # L09 moves from row 10 to row 12
+        wb["Layanan"].cell(12, 4, -1)
+        wb["Penempatan"].insert_rows(3)  # the second placement moves to row 4
+        wb["Penempatan"].cell(4, 4, 0)
+    r = one(edit(make_workbook(), change))
+    assert where(r.errors) == [("Layanan", 12, "nilai"), ("Penempatan", 4, "jumlah")]
+
+
+def test_nbsp_and_stray_spaces_in_headers_and_values(one, con):
+    def change(wb):
+        lay = wb["Layanan"]
+        lay["A1"], lay["D1"] = "\u00a0Kode ", " NILAI\u00a0"
+        lay["A2"], lay["D2"] = " l01\u00a0", "\u00a012 "
+        pen = wb["Penempatan"]
+        pen["A1"] = "negara_tujuan\u00a0"
+        pen["A2"], pen["B2"], pen["C2"] = "\u00a0Hong  Kong ", " Domestik\u00a0", " p "
+        ident = wb["Identitas"]
+        ident["A2"], ident["B2"] = " kode_desa\u00a0", "\u00a035.04.14.2011 "
+    r = one(edit(make_workbook(), change))
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    assert stored(con)["L01"] == 12.0
+    assert ("HK", "Domestik", "P", 4) in placements(con)
+
+
+def test_every_error_reported_at_once(one, con):
+    data = make_workbook(identity=good_identity(kode_desa="99.99.99.9999"),
+                         values=values(L01=-1),
+                         placements=[placement(sector="Pertambangan")])
+    r = one(data)
+    assert r.status == "rejected"
+    assert where(r.errors) == [("Identitas", 2, "nilai"), ("Layanan", 2, "nilai"), ("Penempatan", 2, "sektor")]
+    assert scalar(con, "SELECT count(*) FROM submissions") == 0
+    assert scalar(con, "SELECT count(*) FROM submission_values") == 0
+
+
+def test_findings_carry_value_and_indonesian_message(one):
+    r = one(make_workbook(values=values(L01="1.2.3")))
+    f = r.errors[0]
+    assert (f.sheet, f.row, f.column, f.value) == ("Layanan", 2, "nilai", "1.2.3")
+    assert f.describe() == ("sheet Layanan, baris 2, kolom nilai: " + f.message + " (isi: '1.2.3')")
+
+
+# --------------------------------------------------------------------------- other spreadsheet software
+
+def openpyxl_workbook() -> bytes:
+    """A report written from scratch by openpyxl, every number typed as Indonesian-format text."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    ident = wb.create_sheet("Identitas")
+    ident.append(["isian", "nilai"])
+    for row in (["kode_desa", 3504142011], ["nama_desa", "Tunggangri"], ["periode", "2024-03"],
+                ["nama_petugas", "Siti Aminah"]):
+        ident.append(row)
+    text = {code: "2" for code in indicators()}
+    text.update({"L04": "1.234", "U06": "Rp 15.000.000", "K01": "1,200", "K02": "250.000.000",
+                 "K03": "2.500.000,50", "K04": "Rp. 80.000.000,-", "K05": "Ya", "C01": "40", "C02": "30"})
+    for sheet in ("Layanan", "Usaha", "Parenting", "Koperasi"):
+        ws = wb.create_sheet(sheet)
+        ws.append(["kode", "uraian", "satuan", "nilai"])
+        for ind in indicators().values():
+            if ind.sheet == sheet:
+                ws.append([ind.code, ind.name_id, ind.unit, text[ind.code]])
+    wb.create_sheet("Penempatan").append(["negara_tujuan", "sektor", "jenis_kelamin", "jumlah"])
+    wb["Penempatan"].append(["Malaysia", "Perkebunan", "L", "1.200"])
+    wb.create_sheet("Kepulangan").append(["negara_asal", "jenis_kelamin", "jumlah", "bermasalah"])
+    wb.create_sheet("Remitansi").append(["negara_asal", "saluran", "jumlah_transaksi", "nilai_rp"])
+    wb["Remitansi"].append(["Hong Kong", "Bank", "5", "Rp 12.500.000"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_openpyxl_workbook_with_text_numbers(one, con):
+    r = one(openpyxl_workbook())
+    assert (r.status, r.errors, r.warnings) == ("accepted", [], [])
+    got = stored(con)
+    assert (got["L04"], got["U06"], got["K01"], got["K02"], got["K03"], got["K04"], got["K05"]) == (
+        1234.0, 15_000_000.0, 1200.0, 250_000_000.0, 2_500_000.5, 80_000_000.0, 1.0)
+    assert placements(con) == [("MY", "Perkebunan/Pertanian", "L", 1200)]
+    assert con.cursor().sql("SELECT country_iso2, channel, transactions, amount_idr FROM remittances"
+                            ).fetchall() == [("HK", "Bank", 5, 12_500_000.0)]
+    assert scalar(con, "SELECT village_code FROM submissions") == "35.04.14.2011"
