@@ -27,7 +27,7 @@ def ensure_warehouse() -> None:
         for leftover in (building, building.with_name(building.name + ".wal")):
             if leftover.exists():
                 leftover.unlink()
-        demo.build(building, progress=lambda done, total, msg: bar.progress(
+        demo.build(building, today=settings.today(), progress=lambda done, total, msg: bar.progress(
             min(done / max(total, 1), 1.0), text=f"{t('building_demo')} {done}/{total}"))
         os.replace(building, db)
         bar.empty()
