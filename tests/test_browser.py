@@ -16,7 +16,9 @@ from tests.test_app import fixture_db  # noqa: F401 - reuse the small fixture wa
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+         "--disable-sync", "--no-first-run",
+         # Software WebGL, so pydeck maps draw in headless Chromium without a GPU.
+         "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 SHOTS = ROOT / "tests" / "screenshots"
 # URL path (the default page lives at the root) -> heading that proves the page rendered.
 PAGES = {"": "Ringkasan", "pilar": "Pilar", "peta": "Peta", "wilayah": "Wilayah", "desa": "Desa",

@@ -48,4 +48,4 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 def demo_banner(con: duckdb.DuckDBPyConnection) -> None:
     """A visible note on every page when the warehouse holds generated demo data."""
     if warehouse.is_demo(con):
-        st.warning(t("demo_note"), icon="🧪")
+        st.warning(t("demo_note"), icon=":material/science:")

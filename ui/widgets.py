@@ -19,7 +19,7 @@ def downloads(frame: pl.DataFrame, name: str, fig: go.Figure | None = None, key:
     """CSV and XLSX of the data behind a view, and the chart as PNG when there is one."""
     slug = _slug(name)
     key = key or slug
-    cols = st.columns(3 if fig is not None else 2, gap="small", width="content")
+    cols = st.columns([1, 1, 1, 3] if fig is not None else [1, 1, 4], gap="small")
     cols[0].download_button(t("download_csv"), data=lambda: exports.to_csv(frame), file_name=f"{slug}.csv",
                             mime="text/csv", key=f"csv-{key}", icon=":material/download:", on_click="ignore")
     cols[1].download_button(t("download_xlsx"), data=lambda: exports.to_xlsx({name[:31] or "data": frame}),

@@ -1,6 +1,57 @@
-"""Peta: placeholder until its page is built (issue 3)."""
+"""Peta: programme villages and district totals on an offline map of Indonesia, by a chosen metric."""
 import streamlit as st
 
-from ui.i18n import t
+from pipelines import maps, settings
+from ui import filters, widgets
+from ui.cache import data
+from ui.i18n import lang, t
+from ui.state import connection, demo_banner
 
+con = connection()
+demo_banner(con)
+sel = filters.sidebar()
 st.title(t("page_map"))
+L = lang()
+
+
+def _go(code: str | None) -> None:
+    """Drill into a unit picked on the map or in the list."""
+    if code and code != st.session_state.get("f_area"):
+        filters.set_area(code)
+
+
+top = st.columns([3, 3, 2], vertical_alignment="bottom")
+metric = top[0].selectbox(t("map_metric"), list(maps.METRICS), format_func=lambda k: t(f"map_metric_{k}"),
+                          key="map_metric")
+tiles = top[2].toggle(t("map_tiles"), value=False, help=t("map_tiles_help"), key="map_tiles")
+boundary = settings.boundary_file()
+model = data(maps.map_model, sel.area, sel.start, sel.end, metric, L, {k: t(k) for k in maps.LABEL_KEYS},
+             str(boundary or ""), tiles)
+
+if model.drill:
+    names = dict(model.drill)
+    drill_key = f"map_drill_{sel.area or 'id'}"
+    top[1].selectbox(t("map_drill"), [""] + list(names), format_func=lambda c: names.get(c, t("map_drill_none")),
+                     key=drill_key, help=t("map_drill_help"),
+                     on_change=lambda: _go(st.session_state.get(drill_key)))
+
+st.subheader(f"{t(f'map_metric_{metric}')} · {sel.area_label} · {sel.period_label}")
+if model.boundary_error:
+    st.warning(t("map_boundary_error").format(error=model.boundary_error))
+deck_key = f"map_deck_{sel.area or 'id'}_{metric}_{int(tiles)}"
+st.pydeck_chart(model.deck, height=560, key=deck_key, selection_mode="single-object",
+                on_select=lambda: _go(maps.selected_code(st.session_state.get(deck_key))),
+                alt=f"{t('page_map')}: {t(f'map_metric_{metric}')}, {sel.area_label}, {sel.period_label}")
+st.markdown(maps.legend_html(model.legend), unsafe_allow_html=True)
+st.caption(t(f"map_explain_{metric}"))
+notes = [t("map_click_hint"),
+         t("map_coords_note").format(located=model.villages_located, total=model.villages, approx=model.approximate)]
+if model.choropleth_level:
+    notes.append(t("map_choropleth_note").format(level=t(f"level_{model.choropleth_level}"),
+                                                 file=boundary.name if boundary else ""))
+notes.append(t("map_basemap_attr"))
+st.caption(" · ".join(notes))
+
+st.subheader(t("map_table_title").format(level=t(f"level_{model.table_level}"), area=sel.area_label))
+st.dataframe(model.table_view, hide_index=True, width="stretch")
+widgets.downloads(model.table, f"peta-{metric}-{sel.area or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}")

@@ -1,6 +1,113 @@
-"""Wilayah: placeholder until its page is built (issue 3)."""
+"""Wilayah: drill down province > district > sub-district > village; KPIs, pillars, ranked children, map."""
 import streamlit as st
 
-from ui.i18n import t
+from pipelines import drilldown, formatting, maps, settings
+from ui import filters, widgets
+from ui.cache import data
+from ui.i18n import lang, t
+from ui.state import connection, demo_banner
 
+con = connection()
+demo_banner(con)
+sel = filters.sidebar()
 st.title(t("page_areas"))
+L = lang()
+boundary = settings.boundary_file()
+m = data(drilldown.drill_model, sel.area, sel.start, sel.end, L, {k: t(k) for k in drilldown.LABEL_KEYS},
+         str(boundary or ""))
+
+
+def _go(code: str | None) -> None:
+    """Open another unit (breadcrumb, example, child row, map pick)."""
+    if code is not None and code != st.session_state.get("f_area"):
+        filters.set_area(code)
+
+
+def _picked_row(key: str, codes: list[str]) -> None:
+    rows = (st.session_state.get(key) or {}).get("selection", {}).get("rows", [])
+    if rows and rows[0] < len(codes):
+        _go(codes[rows[0]])
+
+
+# Breadcrumbs: each level is a button that opens it; the current unit is shown, not clickable.
+with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    for i, (code, label) in enumerate(m.crumbs):
+        if i:
+            st.markdown("›", width="content")
+        if code == m.code:
+            st.markdown(f"**{label}**", width="content")
+        else:
+            st.button(label, key=f"dr_crumb_{code or 'id'}", on_click=_go, args=(code,), type="tertiary",
+                      icon=":material/public:" if not code else None)
+with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    st.caption(t("dr_examples"), width="content")
+    for code, label in m.examples:
+        if code != m.code:
+            st.button(label, key=f"dr_example_{code}", on_click=_go, args=(code,), icon=":material/bolt:")
+
+st.header(m.title)
+st.caption(f"{t(f'level_{m.level}') if m.level != 'national' else t('dr_national')} · {sel.period_label}")
+
+for row in range(0, len(m.kpis), 4):
+    chunk = m.kpis[row:row + 4]
+    cols = st.columns(len(chunk))
+    for col, k in zip(cols, chunk):
+        col.metric(t(k.key), k.text, help=k.note or None)
+        if k.note and k.key in ("dr_kpi_placements", "dr_kpi_returns", "dr_kpi_reported"):
+            col.caption(k.note)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("dr_section_quarter").format(quarter=m.quarter_label))
+    st.markdown(t("dr_quarter_text").format(area=m.title, n=formatting.number(m.quarter_total, L),
+                                            quarter=m.quarter_label))
+    if m.quarter_destinations.height:
+        st.dataframe(m.quarter_destinations_view, hide_index=True, width="stretch")
+        widgets.downloads(m.quarter_destinations, f"tujuan-triwulan-{m.code or 'nasional'}", key="dr-dl-quarter")
+with right:
+    st.subheader(t("dr_section_destinations").format(period=sel.period_label))
+    if m.destinations.height:
+        st.dataframe(m.destinations_view, hide_index=True, width="stretch")
+        widgets.downloads(m.destinations, f"tujuan-{m.code or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}",
+                          key="dr-dl-destinations")
+    else:
+        st.info(t("dr_no_placements"))
+
+st.subheader(t("dr_section_pillars"))
+cols = st.columns(4)
+for col, (name, rows) in zip(cols, m.pillars):
+    with col.container(border=True):
+        st.markdown(f"**{name}**")
+        st.markdown("\n".join(f"- {label}: **{value}**" for label, value in rows))
+with st.expander(t("dr_all_indicators")):
+    widgets.table(m.indicators, f"indikator-{m.code or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}",
+                  key="dr-dl-indicators")
+
+if m.child_level and m.children_view.height:
+    level_name = t(f"level_{m.child_level}")
+    st.subheader(t("dr_section_children").format(level=level_name, area=m.title if m.code else t("dr_national")))
+    trend = t("dr_col_trend")
+    table_key = f"dr_children_{m.code or 'id'}"
+    st.dataframe(m.children_view, hide_index=True, width="stretch", key=table_key, on_select=lambda: _picked_row(
+        table_key, m.child_codes), selection_mode="single-row", column_config={
+        trend: st.column_config.LineChartColumn(trend, y_min=0, width="medium", help=t("dr_col_trend_help")),
+        t("dr_col_code"): st.column_config.TextColumn(t("dr_col_code"), width="small")})
+    widgets.downloads(m.children, f"peringkat-{m.code or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}",
+                      key="dr-dl-children")
+    names = dict(zip(m.child_codes, m.children_view[t("dr_col_name")].to_list()))
+    drill_key = f"dr_drill_{m.code or 'id'}"
+    st.selectbox(t("dr_drill").format(level=level_name), [""] + sorted(names, key=names.get),
+                 format_func=lambda c: names.get(c, t("map_drill_none")), key=drill_key,
+                 on_change=lambda: _go(st.session_state.get(drill_key)))
+elif m.level == "village":
+    st.info(t("dr_village_hint"))
+    st.page_link("pages/dashboard/desa.py", label=t("dr_open_village"), icon=":material/home_pin:")
+
+if m.deck is not None:
+    st.subheader(t("dr_section_map").format(area=m.title))
+    map_key = f"dr_map_{m.code or 'id'}"
+    st.pydeck_chart(m.deck, height=460, key=map_key, selection_mode="single-object",
+                    on_select=lambda: _go(maps.selected_code(st.session_state.get(map_key))),
+                    alt=f"{t('dr_section_map').format(area=m.title)}")
+    st.markdown(maps.legend_html(m.legend), unsafe_allow_html=True)
+    st.caption(t("map_click_hint") + " · " + t("map_basemap_attr"))

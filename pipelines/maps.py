@@ -1,0 +1,490 @@
+"""Maps: per-village values of the map metrics, unit bubbles, choropleths and the pydeck decks that draw them."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import polars as pl
+import pydeck as pdk
+
+from pipelines import areas, formatting, geo, metrics, warehouse
+
+Con = duckdb.DuckDBPyConnection
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    unit: str                 # count | rupiah | share
+    codes: tuple[str, ...] = ()  # catalogue indicators summed per village (empty: from the flow tables)
+
+
+METRICS: dict[str, Metric] = {m.key: m for m in (
+    Metric("placements", "count"),
+    Metric("remittances", "rupiah"),
+    Metric("returns", "count"),
+    Metric("completeness", "share"),
+    Metric("consultations", "count", ("L01", "L02")),
+    Metric("trainees", "count", ("U02", "U03")),
+    Metric("children", "count", ("C02",)),
+    Metric("members", "count", ("K01",)),
+)}
+VALUE_COLUMNS = ("placements", "placements_women", "returns", "returns_with_problem", "remittances",
+                 "consultations", "trainees", "children", "members")
+# ColorBrewer YlGnBu, 5 classes: colour-blind safe and readable on a projector; grey = not reported.
+SCALE = [(199, 233, 180), (127, 205, 187), (65, 182, 196), (44, 127, 184), (37, 52, 148)]
+MISSING_COLOUR = (170, 170, 170)
+BUBBLE_COLOUR = (230, 159, 0)  # Okabe-Ito orange: totals per unit, apart from the village scale
+SHARE_BREAKS = (0.5, 0.7, 0.85, 0.95)  # completeness: < 50 %, 50-70, 70-85, 85-95, >= 95 %
+LAND_COLOUR, NEIGHBOUR_COLOUR, SEA_COLOUR = (222, 222, 218), (241, 241, 238), (226, 236, 244)
+MIN_SPAN, MAX_ZOOM = 0.8, 9.0  # a zoomed view still shows its surroundings (coast, province lines)
+NATIONAL_VIEW = dict(latitude=-2.6, longitude=118.0, zoom=3.7)
+# Label keys (ui/labels.csv) a page passes in as {key: text} so that this module stays free of streamlit.
+LABEL_KEYS = (
+    "map_metric_placements", "map_metric_remittances", "map_metric_returns", "map_metric_completeness",
+    "map_metric_consultations", "map_metric_trainees", "map_metric_children", "map_metric_members",
+    "map_coords_approx", "map_months_reported", "map_villages_n", "map_not_reported", "map_col_code",
+    "map_col_name", "map_col_villages", "map_col_value", "map_col_level", "level_province", "level_district",
+    "level_subdistrict", "level_village", "map_col_reported_months", "map_all_values", "map_legend_villages",
+    "map_legend_units", "map_legend_units_size", "map_legend_choropleth",
+)
+
+
+# --- data ---------------------------------------------------------------------------------
+
+def _nullable_sum(column: str) -> pl.Expr:
+    """Sum that stays NULL when every value is NULL (nobody reported), unlike polars' sum."""
+    return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).otherwise(None).alias(column)
+
+
+def village_values(con: Con, area: str, start: date, end: date) -> pl.DataFrame:
+    """Every village of the area with its place and each map metric over the range (NULL = not reported)."""
+    params = metrics._range(area, start, end)
+    frame = warehouse.query(con, "map_village_flows", **params)
+    codes = sorted({c for m in METRICS.values() for c in m.codes})
+    for code in codes:  # the catalogue indicators with metrics' flow/stock semantics
+        per_village = metrics.indicator_by_area(con, code, params["area"], params["start"], params["end"],
+                                                "village")
+        frame = frame.join(per_village.select(pl.col("area_code").alias("village_code"),
+                                              pl.col("value").alias(code)), on="village_code", how="left")
+    extra = []
+    for metric in METRICS.values():
+        if metric.codes:
+            cols = list(metric.codes)
+            extra.append(pl.when(pl.any_horizontal(pl.col(c).is_not_null() for c in cols))
+                         .then(pl.sum_horizontal(cols)).otherwise(None).alias(metric.key))
+    frame = frame.with_columns(extra).drop(codes)
+    return frame.with_columns(_completeness())
+
+
+def _completeness() -> pl.Expr:
+    return (pl.when(pl.col("months_joined") > 0)
+            .then(pl.col("months_reported") / pl.col("months_joined")).otherwise(None).alias("completeness"))
+
+
+def aggregate(villages: pl.DataFrame, level: str) -> pl.DataFrame:
+    """The village values rolled up to `level`: code, name, lat, lon (mean of villages), villages, metrics."""
+    if level == "village":
+        return (villages.rename({"village_code": "code", "village_name": "name"})
+                .with_columns(villages=pl.lit(1, pl.UInt32)))
+    prefix = {"province": "province", "district": "district", "subdistrict": "subdistrict"}[level]
+    out = (villages.group_by(f"{prefix}_code")
+           .agg(pl.col(prefix).first().alias("name"), pl.col("lat").mean(), pl.col("lon").mean(),
+                pl.len().alias("villages"), pl.col("months_joined").sum(), pl.col("months_reported").sum(),
+                *[_nullable_sum(c) for c in VALUE_COLUMNS])
+           .rename({f"{prefix}_code": "code"}))
+    return out.with_columns(_completeness()).sort("code")
+
+
+def bubble_level(area_level: str) -> str | None:
+    """The unit drawn as bubbles: districts down to a province, sub-districts inside a district."""
+    return {"national": "district", "province": "district", "district": "subdistrict"}.get(area_level)
+
+
+# --- colours, sizes, text -------------------------------------------------------------------
+
+def format_value(value: float | None, unit: str, lang: str) -> str:
+    """A metric value as text: '11.589', 'Rp 48,5 juta', '87,3%'; '–' when not reported."""
+    if value is None:
+        return formatting.MISSING
+    if unit == "rupiah":
+        return formatting.rupiah(value, lang)
+    if unit == "share":
+        return formatting.percent(value, lang)
+    return formatting.number(value, lang)
+
+
+def _nice(value: float, unit: str) -> float:
+    """A break rounded for a legend: whole numbers, money to two significant digits."""
+    if unit == "share":
+        return value
+    if unit == "rupiah" and value > 0:
+        digits = 10 ** max(int(math.floor(math.log10(value))) - 1, 0)
+        return round(value / digits) * digits
+    return float(round(value))
+
+
+def breaks(values: list[float | None], unit: str) -> list[float]:
+    """Class breaks (up to 4, giving up to 5 classes): fixed for shares, quantiles otherwise."""
+    if unit == "share":
+        return list(SHARE_BREAKS)
+    known = sorted(v for v in values if v is not None)
+    if not known:
+        return []
+    cuts = []
+    for q in (0.2, 0.4, 0.6, 0.8):
+        cut = _nice(known[min(int(q * len(known)), len(known) - 1)], unit)
+        if cut < known[-1] and (not cuts or cut > cuts[-1]):
+            cuts.append(cut)
+    return cuts
+
+
+def colour_index(value: float | None, cuts: list[float], unit: str) -> int | None:
+    """Class of a value (0 = lowest); None when not reported."""
+    if value is None:
+        return None
+    for i, cut in enumerate(cuts):
+        if (value < cut) if unit == "share" else (value <= cut):
+            return i
+    return len(cuts)
+
+
+def _scale(cuts: list[float]) -> list[tuple[int, int, int]]:
+    """As many colours as classes, spread over the full scale."""
+    n = len(cuts) + 1
+    if n == 1:
+        return [SCALE[2]]
+    return [SCALE[round(i * (len(SCALE) - 1) / (n - 1))] for i in range(n)]
+
+
+def legend(cuts: list[float], unit: str, lang: str, labels: dict) -> list[tuple[str, str]]:
+    """(hex colour, range text) per class, then grey for 'not reported'."""
+    rows = []
+    for i, colour in enumerate(_scale(cuts)):
+        if not cuts:
+            label = labels.get("map_all_values", "")
+        elif i == 0:
+            label = ("< " if unit == "share" else "≤ ") + format_value(cuts[0], unit, lang)
+        elif i == len(cuts):
+            label = ("≥ " if unit == "share" else "> ") + format_value(cuts[-1], unit, lang)
+        else:
+            label = f"{format_value(cuts[i - 1], unit, lang)} – {format_value(cuts[i], unit, lang)}"
+        rows.append(("#%02x%02x%02x" % colour, label))
+    rows.append(("#%02x%02x%02x" % MISSING_COLOUR, labels.get("map_not_reported", "")))
+    return rows
+
+
+def _fill(value: float | None, cuts: list[float], unit: str, alpha: int) -> list[int]:
+    index = colour_index(value, cuts, unit)
+    colour = MISSING_COLOUR if index is None else _scale(cuts)[index]
+    return [*colour, alpha]
+
+
+def _radius(value: float | None, top: float, low: float, high: float) -> float:
+    if value is None or not top or value <= 0:
+        return low
+    return round(low + (high - low) * math.sqrt(min(value / top, 1.0)), 2)
+
+
+# --- records for the layers -------------------------------------------------------------------
+
+def _level_name(level: str, labels: dict) -> str:
+    return labels.get(f"level_{level}", level)
+
+
+def village_records(villages: pl.DataFrame, metric: str, cuts: list[float], lang: str,
+                    labels: dict, large: bool = False) -> list[dict]:
+    """One dict per village with coordinates: position, fill, radius and the tooltip texts."""
+    unit = METRICS[metric].unit
+    rows = villages.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
+    values = rows[metric].to_list()
+    top = max((v for v in values if v is not None), default=0)
+    low, high = (5, 14) if large else (2.5, 7)
+    out = []
+    for r in rows.iter_rows(named=True):
+        value = r[metric]
+        out.append({
+            "code": r["village_code"], "name": f"Desa {r['village_name']}" if lang == "id" else r["village_name"],
+            "kind": f"{_level_name('village', labels)} · Kec. {r['subdistrict']} · {r['district']}",
+            "value_text": format_value(value, unit, lang),
+            "extra": f"{labels.get('map_months_reported', '')}: {r['months_reported']}/{r['months_joined']}",
+            "note": "" if r["coords_exact"] else labels.get("map_coords_approx", ""),
+            "position": [round(r["lon"], 5), round(r["lat"], 5)],
+            "fill": _fill(value, cuts, unit, 235),
+            "radius": (low + high) / 2 if unit == "share" else _radius(value, top, low, high),
+        })
+    return out
+
+
+def unit_records(units: pl.DataFrame, level: str, metric: str, lang: str, labels: dict) -> list[dict]:
+    """One dict per aggregated unit (a bubble whose area follows the unit's total) with coordinates."""
+    unit = METRICS[metric].unit
+    rows = units.filter(pl.col("lat").is_not_null())
+    size_by = "villages" if unit == "share" else metric
+    top = max((v for v in rows[size_by].to_list() if v is not None), default=0)
+    prefix = "Kec. " if level == "subdistrict" else ""
+    return [{
+        "code": r["code"], "name": prefix + r["name"], "kind": _level_name(level, labels),
+        "value_text": format_value(r[metric], unit, lang),
+        "extra": labels.get("map_villages_n", "{n}").format(n=formatting.number(r["villages"], lang)),
+        "note": "",
+        "position": [round(r["lon"], 5), round(r["lat"], 5)],
+        "fill": [*BUBBLE_COLOUR, 50 if r[metric] is None else 80],
+        "radius": _radius(r[size_by], top, 6, 24),
+    } for r in rows.iter_rows(named=True)]
+
+
+def choropleth_geojson(boundaries: geo.Boundaries, area: str, units: pl.DataFrame, metric: str,
+                       cuts: list[float], lang: str, labels: dict) -> dict:
+    """GeoJSON of the boundary units inside the area, coloured by the metric at the file's level."""
+    unit = METRICS[metric].unit
+    shapes = geo.within(boundaries, area)
+    by_code = {r["code"]: r for r in units.iter_rows(named=True)}
+    features = []
+    for code, geometry in zip(shapes["code"], shapes.geometry):
+        row = by_code.get(code)
+        value = row[metric] if row else None
+        features.append({"type": "Feature", "geometry": geometry.__geo_interface__, "properties": {
+            "code": code, "name": row["name"] if row else code, "kind": _level_name(boundaries.level, labels),
+            "value_text": format_value(value, unit, lang),
+            "extra": labels.get("map_villages_n", "{n}").format(n=row["villages"]) if row else "",
+            "note": "", "fill": _fill(value, cuts, unit, 170) if row else [*MISSING_COLOUR, 60],
+        }})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- view ----------------------------------------------------------------------------------------
+
+def view_for_bounds(min_lon: float, min_lat: float, max_lon: float, max_lat: float,
+                    width: int = 900, height: int = 520, padding: float = 0.15) -> dict:
+    """latitude, longitude, zoom that fit the box in a width x height map (Web Mercator)."""
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    lon_span = max(max_lon - min_lon, MIN_SPAN) * (1 + 2 * padding)
+    y_span = max(abs(merc(max_lat) - merc(min_lat)), math.radians(MIN_SPAN)) * (1 + 2 * padding)
+    zoom_x = math.log2(width * 360 / (256 * lon_span))
+    zoom_y = math.log2(height * 2 * math.pi / (256 * y_span))
+    centre_y = (merc(max_lat) + merc(min_lat)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return dict(latitude=round(centre_lat, 4), longitude=round((min_lon + max_lon) / 2, 4),
+                zoom=round(max(3.0, min(min(zoom_x, zoom_y), MAX_ZOOM)), 2))
+
+
+def view_for(villages: pl.DataFrame, area: str) -> dict:
+    """The view of the whole country, or one fitted to the villages of the area."""
+    if not area:
+        return dict(NATIONAL_VIEW)
+    located = villages.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
+    if located.is_empty():
+        return dict(NATIONAL_VIEW)
+    return view_for_bounds(located["lon"].min(), located["lat"].min(), located["lon"].max(), located["lat"].max())
+
+
+# --- deck ------------------------------------------------------------------------------------------
+
+def _base_layers() -> list[pdk.Layer]:
+    """Sea, land (Indonesia darker than its neighbours) and province lines: drawn with no internet."""
+    land = geo.land()
+    coloured = {"type": "FeatureCollection", "features": [
+        {**f, "properties": {**f["properties"],
+                             "fill": [*(LAND_COLOUR if f["properties"].get("indonesia") else NEIGHBOUR_COLOUR), 255]}}
+        for f in land["features"]]}
+    west, south, east, north = geo.BBOX
+    sea = [[west - 30, south - 20], [east + 30, south - 20], [east + 30, north + 20], [west - 30, north + 20]]
+    return [
+        pdk.Layer("PolygonLayer", id="map-sea", data=[{"polygon": sea}], get_polygon="polygon",
+                  get_fill_color=[*SEA_COLOUR, 255], stroked=False, pickable=False),
+        pdk.Layer("GeoJsonLayer", id="map-land", data=coloured, get_fill_color="properties.fill", filled=True,
+                  stroked=True, get_line_color=[160, 160, 155, 255], line_width_min_pixels=0.6, pickable=False),
+        pdk.Layer("GeoJsonLayer", id="map-provinces", data=geo.province_lines(), filled=False, stroked=True,
+                  get_line_color=[135, 135, 135, 255], line_width_min_pixels=1, pickable=False),
+    ]
+
+
+def tooltip(metric_label: str) -> dict:
+    """The Indonesian (or English) tooltip of every pickable layer."""
+    return {"html": "<b>{name}</b><br/><span style='color:#555'>{kind}</span><br/>"
+                    f"{metric_label}: <b>{{value_text}}</b><br/>{{extra}}<br/><i>{{note}}</i>",
+            "style": {"backgroundColor": "white", "color": "#222", "fontSize": "13px",
+                      "border": "1px solid #999", "padding": "6px"}}
+
+
+class StaticDeck(pdk.Deck):
+    """A Deck whose JSON is computed once, compact: cached page runs skip pydeck's slow indented dump."""
+
+    def freeze(self) -> "StaticDeck":
+        self._frozen = json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
+        return self
+
+    def to_json(self) -> str:
+        return getattr(self, "_frozen", None) or super().to_json()
+
+
+def deck(villages: list[dict], units: list[dict] | None, view: dict, metric_label: str,
+         choropleth: dict | None = None, tiles: bool = False) -> pdk.Deck:
+    """The pydeck map: offline base layer, optional choropleth, unit bubbles, village points on top."""
+    layers = [] if tiles else _base_layers()
+    if choropleth and choropleth["features"]:
+        layers.append(pdk.Layer("GeoJsonLayer", id="map-choropleth", data=choropleth, get_fill_color="properties.fill",
+                                filled=True, stroked=True, get_line_color=[255, 255, 255, 255],
+                                line_width_min_pixels=1, pickable=True))
+    if units:
+        layers.append(pdk.Layer("ScatterplotLayer", id="map-units", data=units, get_position="position",
+                                get_fill_color="fill", get_radius="radius", radius_units="'pixels'",
+                                stroked=True, get_line_color=[*BUBBLE_COLOUR, 255], line_width_min_pixels=1.5,
+                                pickable=True))
+    layers.append(pdk.Layer("ScatterplotLayer", id="map-villages", data=villages, get_position="position",
+                            get_fill_color="fill", get_radius="radius", radius_units="'pixels'", stroked=True,
+                            get_line_color=[60, 60, 60, 230], line_width_min_pixels=0.8, pickable=True))
+    options = dict(map_provider="carto", map_style="light") if tiles else dict(map_provider=None)
+    return StaticDeck(layers=layers, initial_view_state=pdk.ViewState(**view, pitch=0, bearing=0),
+                      tooltip=tooltip(metric_label), **options).freeze()
+
+
+def selected_code(state) -> str | None:
+    """The area code of the object picked on the map (st.pydeck_chart selection state), if any."""
+    try:
+        objects = state["selection"]["objects"]
+    except (KeyError, TypeError):
+        return None
+    for layer in ("map-units", "map-choropleth", "map-villages"):
+        for obj in objects.get(layer, []) or []:
+            code = obj.get("code") or (obj.get("properties") or {}).get("code")
+            if code:
+                return code
+    return None
+
+
+# --- the Peta page model ----------------------------------------------------------------------------
+
+@dataclass
+class MapModel:
+    deck: pdk.Deck
+    metric: str
+    legend: list[tuple[str, list[tuple[str, str]]]]  # (section title, [(hex colour, text)])
+    table: pl.DataFrame            # the units (or villages) drawn, ranked by the metric, headers localised
+    table_view: pl.DataFrame       # the same with the metric as formatted text
+    table_level: str               # the level of the table's units
+    drill: list[tuple[str, str]]   # (code, name) of the units one may drill into
+    unit_level: str | None
+    villages: int
+    villages_located: int
+    approximate: int               # villages whose coordinates are approximate
+    choropleth_level: str | None = None
+    boundary_error: str | None = None
+    layers: list[str] = field(default_factory=list)
+
+
+def _ranked_table(units: pl.DataFrame, level: str, metric: str, labels: dict) -> pl.DataFrame:
+    """Units ranked by the metric (not reported last), with raw values for downloads."""
+    value = pl.col(metric)
+    ranked = units.sort([value.is_null(), value, "code"], descending=[False, True, False], nulls_last=True)
+    return ranked.select(
+        pl.col("code").alias(labels.get("map_col_code", "code")),
+        pl.col("name").alias(labels.get("map_col_name", "name")),
+        pl.lit(_level_name(level, labels)).alias(labels.get("map_col_level", "level")),
+        pl.col("villages").alias(labels.get("map_col_villages", "villages")),
+        pl.col("months_reported").alias(labels.get("map_col_reported_months", "months_reported")),
+        value.alias(labels.get(f"map_metric_{metric}", metric)),
+    )
+
+
+def _table_view(ranked: pl.DataFrame, metric: str, lang: str) -> pl.DataFrame:
+    """The ranked table with counts and the metric as text in the chosen language's format."""
+    unit = METRICS[metric].unit
+    villages, months, value = ranked.columns[3], ranked.columns[4], ranked.columns[5]
+    return ranked.with_columns(
+        pl.Series(villages, [formatting.number(v, lang) for v in ranked[villages].to_list()], pl.String),
+        pl.Series(months, [formatting.number(v, lang) for v in ranked[months].to_list()], pl.String),
+        pl.Series(value, [format_value(v, unit, lang) for v in ranked[value].to_list()], pl.String))
+
+
+def legend_html(sections: list[tuple[str, list[tuple[str, str]]]]) -> str:
+    """The legend as small HTML (colour swatches with their texts), one line per section."""
+    from html import escape
+    lines = []
+    for title, rows in sections:
+        swatches = " ".join(
+            f"<span style='white-space:nowrap;margin-right:0.9em'><span style='display:inline-block;width:0.9em;"
+            f"height:0.9em;border-radius:50%;background:{colour};border:1px solid #555;vertical-align:-0.1em'>"
+            f"</span> {escape(text)}</span>" for colour, text in rows)
+        lines.append(f"<div style='margin:0.15em 0'><b>{escape(title)}</b>&nbsp; {swatches}</div>")
+    return "".join(lines)
+
+
+def area_deck(villages: pl.DataFrame, area: str, metric: str, lang: str, labels: dict,
+              boundaries: geo.Boundaries | None = None, tiles: bool = False):
+    """The deck for an area's villages, with the legend sections and what it drew: (deck, legend, info)."""
+    unit = METRICS[metric].unit
+    area_level = areas.level_of(area)
+    level = bubble_level(area_level)
+    metric_label = labels.get(f"map_metric_{metric}", metric)
+    sections = []
+    choropleth, by_level = None, None
+    if boundaries is not None:
+        by_level = aggregate(villages, boundaries.level)
+        area_cuts = breaks(by_level[metric].to_list(), unit)
+        choropleth = choropleth_geojson(boundaries, area, by_level, metric, area_cuts, lang, labels)
+        if choropleth["features"]:
+            title = labels.get("map_legend_choropleth", "").format(level=_level_name(boundaries.level, labels))
+            sections.append((title, legend(area_cuts, unit, lang, labels)))
+            if boundaries.level == level:
+                level = None  # the choropleth already shows that level
+        else:
+            choropleth = None
+    cuts = breaks(villages[metric].to_list(), unit)
+    sections.insert(0, (labels.get("map_legend_villages", ""), legend(cuts, unit, lang, labels)))
+    units = aggregate(villages, level) if level else None
+    points = village_records(villages, metric, cuts, lang, labels,
+                             large=area_level in ("district", "subdistrict", "village"))
+    bubbles = unit_records(units, level, metric, lang, labels) if units is not None else None
+    if bubbles:
+        sections.append((labels.get("map_legend_units", "").format(level=_level_name(level, labels)),
+                         [("#%02x%02x%02x" % BUBBLE_COLOUR, labels.get("map_legend_units_size", ""))]))
+    the_deck = deck(points, bubbles, view_for(villages, area), metric_label, choropleth, tiles)
+    info = dict(level=level, units=units, by_level=by_level if choropleth else None, points=len(points))
+    return the_deck, sections, info
+
+
+def map_model(con: Con, area: str, start: date, end: date, metric: str, lang: str, labels: dict,
+              boundary_path: str = "", tiles: bool = False) -> MapModel:
+    """Everything the Peta page draws for an area, range and metric."""
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
+    villages = village_values(con, area, start, end)
+    boundaries, error = None, None
+    if boundary_path:
+        try:
+            boundaries = geo.load_boundaries(boundary_path)
+        except geo.BoundaryError as exc:
+            error = str(exc)
+    the_deck, sections, info = area_deck(villages, area, metric, lang, labels, boundaries, tiles)
+    level, units, by_level = info["level"], info["units"], info["by_level"]
+    if units is not None:
+        table, table_level = units, level
+    elif by_level is not None:
+        table, table_level = geo_filter(by_level, area), boundaries.level
+    else:
+        table, table_level = aggregate(villages, "village"), "village"
+    drill = [] if table_level == "village" and not area else [
+        (r["code"], r["name"]) for r in table.sort("name").iter_rows(named=True) if r["code"] != area]
+    ranked = _ranked_table(table, table_level, metric, labels)
+    return MapModel(
+        deck=the_deck, metric=metric, legend=sections,
+        table=ranked, table_view=_table_view(ranked, metric, lang), table_level=table_level,
+        drill=drill, unit_level=level, villages=villages.height, villages_located=info["points"],
+        approximate=villages.filter(~pl.col("coords_exact")).height,
+        choropleth_level=boundaries.level if by_level is not None else None, boundary_error=error,
+        layers=[layer.id for layer in the_deck.layers],
+    )
+
+
+def geo_filter(units: pl.DataFrame, area: str) -> pl.DataFrame:
+    """Units inside the area (all units for the whole country)."""
+    if not area:
+        return units
+    return units.filter((pl.col("code") == area) | pl.col("code").str.starts_with(area + "."))

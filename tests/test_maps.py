@@ -1,0 +1,257 @@
+"""Peta: the shipped base layer, boundary files, per-village map values, the pydeck deck and the page."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import polars as pl
+import pytest
+from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
+
+from pipelines import geo, load, maps, registry, warehouse
+from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook
+
+APP = str(ROOT / "app.py")
+JAN, MAR = date(2024, 1, 1), date(2024, 3, 1)
+LABELS = {"map_metric_placements": "Penempatan PMI (orang)", "map_coords_approx": "koordinat perkiraan",
+          "map_months_reported": "Bulan melapor", "map_villages_n": "{n} desa program",
+          "map_not_reported": "tidak melapor", "level_district": "Kabupaten/kota", "level_village": "Desa",
+          "level_province": "Provinsi"}
+
+
+def build_fixture(folder: Path) -> Path:
+    """A closed warehouse: the 4-village registry (Desa Baru joining only in 2025) and four reports.
+
+    Tunggangri (35.04.14.2011) reports Jan-Mar 2024: 6 placements a month (Taiwan 4 women, Malaysia 2 men),
+    3 returns (1 with a problem), Rp 12,5 juta remittances, cooperative members 100, 110, 120 (a stock).
+    Betak (35.04.14.2016) reports Feb 2024: 5 placements to Hong Kong (women), members 50, L01 left blank.
+    Bringinan (Ponorogo) never reports; Desa Baru (Lombok Timur, NTB) had not joined in 2024.
+    """
+    (folder / "desa.csv").write_text(REGISTRY_CSV.replace(",2021,", ",2025,"), encoding="utf-8")
+    db = folder / "pantau.duckdb"
+    con = warehouse.connect(db)
+    registry.load_registry(con, folder / "desa.csv")
+    files = [load.Source(f"t-{m}.xlsx", make_workbook(identity=good_identity(periode=m),
+                                                      values={**good_values(), "K01": k01}))
+             for m, k01 in (("2024-01", 100), ("2024-02", 110), ("2024-03", 120))]
+    files.append(load.Source("b.xlsx", make_workbook(
+        identity=good_identity(kode_desa="35.04.14.2016", nama_desa="Betak", periode="2024-02"),
+        values={**good_values(), "K01": 50, "L01": None},
+        placements=[{"negara_tujuan": "Hong Kong", "sektor": "Domestik", "jenis_kelamin": "P", "jumlah": 5}])))
+    assert all(r.status == "accepted" for r in load.load_files(con, files, "penguji"))
+    con.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def map_db(tmp_path_factory) -> Path:
+    return build_fixture(tmp_path_factory.mktemp("maps"))
+
+
+@pytest.fixture
+def ro(map_db):
+    con = warehouse.connect(map_db, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def squares(tmp_path) -> Path:
+    """Two test-made province squares: East Java coded 35 (as a number) and NTB coded '52'."""
+    frame = gpd.GeoDataFrame({"KODE_PROV": [35, "52"], "NAMA": ["Jawa Timur", "NTB"]},
+                             geometry=[box(111, -9, 114, -7), box(115.8, -9.1, 119.3, -8)], crs=4326)
+    path = tmp_path / "batas.geojson"
+    path.write_text(frame.to_json(), encoding="utf-8")
+    return path
+
+
+# --- base layer ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [geo.LAND_FILE, geo.PROVINCE_LINES_FILE])
+def test_basemap_files_are_small_valid_geojson_inside_indonesia_box(path):
+    assert path.stat().st_size < 1_000_000
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["type"] == "FeatureCollection" and doc["features"]
+    frame = gpd.read_file(path)
+    assert frame.geometry.is_valid.all() or path == geo.PROVINCE_LINES_FILE
+    west, south, east, north = frame.total_bounds
+    assert geo.BBOX[0] <= west and south >= geo.BBOX[1] and east <= geo.BBOX[2] and north <= geo.BBOX[3]
+
+
+def test_basemap_holds_indonesia_and_province_lines():
+    land = geo.land()
+    indonesia = [f for f in land["features"] if f["properties"]["indonesia"]]
+    assert [f["properties"]["name"] for f in indonesia] == ["Indonesia"]
+    assert {f["geometry"]["type"] for f in geo.province_lines()["features"]} <= {"LineString", "MultiLineString"}
+    assert len(geo.province_lines()["features"]) > 20
+    readme = (ROOT / "geo" / "README.md").read_text(encoding="utf-8")
+    assert "Natural Earth" in readme and "public domain" in readme and (ROOT / "geo" / "derive_basemap.py").exists()
+
+
+# --- codes and boundary files --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, code", [("3504", "35.04"), ("35.04", "35.04"), ("ID3504", "35.04"), (35.0, "35"),
+                                       (3504, "35.04"), ("3504142011", "35.04.14.2011"), ("350414", "35.04.14"),
+                                       ("3504140", None), ("abc", None), (None, None), (float("nan"), None)])
+def test_codes_are_normalised_to_kemendagri_with_dots(raw, code):
+    assert geo.normalise_code(raw) == code
+
+
+def test_code_property_prefers_the_most_detailed_codes():
+    frame = pl.DataFrame({"KODE_PROV": ["35", "35"], "kode_kab": ["3504", "3502"], "nama": ["a", "b"]}).to_pandas()
+    assert geo.code_property(frame) == "kode_kab"
+    with pytest.raises(geo.BoundaryError):
+        geo.code_property(pl.DataFrame({"nama": ["a"]}).to_pandas())
+
+
+def test_boundary_file_loads_at_province_level(squares):
+    b = geo.load_boundaries(squares)
+    assert (b.level, b.code_property, sorted(b.frame["code"])) == ("province", "KODE_PROV", ["35", "52"])
+    assert list(geo.within(b, "35.04")["code"]) == ["35"]  # a coarser file shows the unit containing the area
+    assert list(geo.within(b, "52")["code"]) == ["52"]
+
+
+# --- values ------------------------------------------------------------------------------------------------
+
+def test_village_values_exact_and_missing_stays_missing(ro):
+    v = {r["village_code"]: r for r in maps.village_values(ro, "", JAN, MAR).iter_rows(named=True)}
+    t, b, p, n = v["35.04.14.2011"], v["35.04.14.2016"], v["35.02.20.2001"], v["52.03.01.2001"]
+    assert (t["placements"], t["placements_women"], t["returns"], t["remittances"]) == (18, 12, 9, 37_500_000)
+    assert t["members"] == 120  # a stock: the latest month, not 100 + 110 + 120
+    assert (b["placements"], b["members"], b["consultations"]) == (5, 50, 2)  # L01 blank: only L02 counts
+    assert (p["placements"], p["members"], p["completeness"]) == (None, None, 0.0)
+    assert (n["months_joined"], n["completeness"]) == (0, None)  # joined 2025: not expected to report
+
+
+def test_district_totals_and_completeness_over_joined_villages(ro):
+    d = {r["code"]: r for r in maps.aggregate(maps.village_values(ro, "", JAN, MAR), "district").iter_rows(named=True)}
+    assert (d["35.04"]["placements"], d["35.04"]["members"], d["35.04"]["consultations"]) == (23, 170, 14)
+    assert d["35.04"]["completeness"] == pytest.approx(4 / 6)
+    assert (d["35.02"]["placements"], d["35.02"]["completeness"]) == (None, 0.0)
+    assert (d["52.03"]["placements"], d["52.03"]["completeness"]) == (None, None)
+
+
+def test_breaks_legend_and_colours():
+    assert maps.breaks([None, None], "count") == []
+    cuts = maps.breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "count")
+    assert cuts == [3, 5, 7, 9]
+    assert [maps.colour_index(v, cuts, "count") for v in (1, 3, 4, 10, None)] == [0, 0, 1, 4, None]
+    rows = maps.legend(cuts, "count", "id", {"map_not_reported": "tidak melapor"})
+    assert [r[1] for r in rows] == ["≤ 3", "3 – 5", "5 – 7", "7 – 9", "> 9", "tidak melapor"]
+    assert maps.legend([0.5, 0.7, 0.85, 0.95], "share", "id", {})[0][1] == "< 50,0%"
+    assert maps.format_value(48_500_000, "rupiah", "id") == "Rp 48,5 juta"
+
+
+def test_view_fits_the_area():
+    assert maps.view_for(pl.DataFrame({"lat": [-8.0], "lon": [112.0]}), "") == maps.NATIONAL_VIEW
+    view = maps.view_for_bounds(111.4, -8.16, 111.96, -7.9)
+    assert (view["longitude"], round(view["latitude"], 2)) == (111.68, -8.03)
+    assert 3 <= view["zoom"] <= maps.MAX_ZOOM
+    assert maps.view_for_bounds(111.0, -8.0, 111.0, -8.0)["zoom"] <= maps.MAX_ZOOM
+
+
+def test_selected_code_reads_the_map_selection():
+    state = {"selection": {"indices": {"map-units": [0]}, "objects": {"map-units": [{"code": "35.04"}]}}}
+    assert maps.selected_code(state) == "35.04"
+    assert maps.selected_code({"selection": {"objects": {"map-choropleth": [{"properties": {"code": "52"}}]}}}) == "52"
+    assert maps.selected_code({"selection": {"indices": {}, "objects": {}}}) is None
+    assert maps.selected_code(None) is None
+
+
+# --- the deck ------------------------------------------------------------------------------------------------
+
+def test_deck_is_offline_with_layers_and_indonesian_tooltip(ro):
+    model = maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS)
+    spec = json.loads(model.deck.to_json())
+    assert [layer["id"] for layer in spec["layers"]] == ["map-sea", "map-land", "map-provinces", "map-units",
+                                                         "map-villages"]
+    assert "cartocdn" not in model.deck.to_json() and "mapProvider" not in spec  # no online tiles needed
+    assert "Penempatan PMI (orang): <b>{value_text}</b>" in model.deck._tooltip["html"]
+    villages = {d["code"]: d for d in spec["layers"][-1]["data"]}
+    t = villages["35.04.14.2011"]
+    assert (t["name"], t["value_text"], t["note"]) == ("Desa Tunggangri", "18", "koordinat perkiraan")
+    assert t["kind"] == "Desa · Kec. Kalidawir · Kabupaten Tulungagung"
+    assert villages["35.02.20.2001"]["value_text"] == "–"
+    units = {d["code"]: d for d in spec["layers"][3]["data"]}
+    assert (units["35.04"]["value_text"], units["35.04"]["extra"]) == ("23", "2 desa program")
+    assert model.table.rows() == [("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", 2, 4, 23.0),
+                                  ("35.02", "Kabupaten Ponorogo", "Kabupaten/kota", 1, 0, None),
+                                  ("52.03", "Kabupaten Lombok Timur", "Kabupaten/kota", 1, 0, None)]
+    assert model.table_view.row(0)[-1] == "23" and model.table_view.row(1)[-1] == "–"
+    assert (model.villages, model.villages_located, model.approximate) == (4, 4, 3)
+
+
+def test_online_tiles_only_when_asked(ro):
+    spec = json.loads(maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS, tiles=True).deck.to_json())
+    assert spec["mapProvider"] == "carto" and "map-land" not in [layer["id"] for layer in spec["layers"]]
+
+
+def test_district_view_zooms_in_and_drills_to_subdistricts(ro):
+    model = maps.map_model(ro, "35.04", JAN, MAR, "members", "id", LABELS)
+    spec = json.loads(model.deck.to_json())
+    assert spec["initialViewState"]["zoom"] > 7
+    assert model.unit_level == "subdistrict" and model.drill == [("35.04.14", "Kalidawir")]
+    assert model.table.rows() == [("35.04.14", "Kalidawir", "subdistrict", 2, 4, 170.0)]
+
+
+def test_choropleth_from_test_made_polygons(ro, squares):
+    model = maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS, boundary_path=str(squares))
+    spec = json.loads(model.deck.to_json())
+    layer = next(layer for layer in spec["layers"] if layer["id"] == "map-choropleth")
+    props = {f["properties"]["code"]: f["properties"] for f in layer["data"]["features"]}
+    assert (props["35"]["name"], props["35"]["value_text"]) == ("Jawa Timur", "23")
+    assert props["52"]["value_text"] == "–" and props["52"]["fill"][:3] == list(maps.MISSING_COLOUR)
+    assert model.choropleth_level == "province" and "map-units" in model.layers  # district bubbles stay
+
+
+def test_bad_boundary_file_reports_and_still_draws(ro, tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(gpd.GeoDataFrame({"nama": ["x"]}, geometry=[box(0, 0, 1, 1)], crs=4326).to_json())
+    model = maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS, boundary_path=str(bad))
+    assert model.boundary_error and "map-choropleth" not in model.layers and "map-villages" in model.layers
+
+
+# --- the page ----------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def app(map_db, monkeypatch):
+    monkeypatch.setenv("PANTAU_DB", str(map_db))
+    monkeypatch.setenv("PANTAU_TODAY", "2024-04-15")
+    monkeypatch.delenv("PANTAU_BOUNDARIES", raising=False)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def _table(at) -> list[tuple]:
+    return [tuple(r) for r in at.dataframe[0].value.itertuples(index=False)]
+
+
+def test_map_page_shows_district_ranking_and_drills_in(app):
+    app.switch_page("pages/dashboard/peta.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Peta"
+    assert app.subheader[0].value == "Penempatan PMI (orang) · Nasional · Januari 2024 – Maret 2024"
+    assert _table(app)[0] == ("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", "2", "4", "23")
+    assert _table(app)[1][-1] == "–"
+    app.selectbox(key="map_drill_id").set_value("35.04").run()
+    assert not app.exception
+    assert "Kabupaten Tulungagung" in app.subheader[0].value
+    assert _table(app) == [("35.04.14", "Kalidawir", "Kecamatan", "2", "4", "23")]
+    assert app.query_params["area"] == ["35.04"] or app.query_params["area"] == "35.04"
+
+
+def test_map_metric_switch_shows_stock_not_summed(app):
+    app.query_params["area"] = "35.04"
+    app.switch_page("pages/dashboard/peta.py").run()
+    app.selectbox(key="map_metric").set_value("members").run()
+    assert not app.exception
+    assert _table(app) == [("35.04.14", "Kalidawir", "Kecamatan", "2", "4", "170")]
+
+
+def test_map_page_draws_choropleth_from_boundary_setting(app, squares, monkeypatch):
+    monkeypatch.setenv("PANTAU_BOUNDARIES", str(squares))
+    app.switch_page("pages/dashboard/peta.py").run()
+    assert not app.exception
+    assert any("Warna wilayah per Provinsi" in c.value for c in app.caption)
