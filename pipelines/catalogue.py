@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,3 +92,8 @@ def country_aliases() -> dict[str, str]:
 def norm(text: object) -> str:
     """Lower-case, with ordinary and non-breaking spaces folded and trimmed."""
     return " ".join(str(text).replace("\u00a0", " ").split()).lower()
+
+
+def header_key(text: object) -> str:
+    """A header or field name for matching: like norm(), and 'Negara Tujuan' = 'negara_tujuan'."""
+    return re.sub(r"[\s_\-]+", "_", norm(text)).strip("_")

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from pipelines.catalogue import identity_fields, norm
+from pipelines.catalogue import header_key, identity_fields, norm
 from pipelines.findings import Finding
 
 SHEET = "Identitas"
@@ -95,7 +95,7 @@ def read_identity(rows: list[tuple], header: int, cols: dict[str, int], registry
             continue
         value = row[cols["nilai"]] if cols["nilai"] < len(row) else None
         value = " ".join(value.replace("\u00a0", " ").split()) if value else None
-        given.setdefault(norm(key), (i + 1, value or None))
+        given.setdefault(header_key(key), (i + 1, value or None))
 
     def err(name: str, value: str | None, message: str) -> None:
         out.errors.append(Finding(SHEET, given.get(name, (None,))[0], "nilai", value, message))

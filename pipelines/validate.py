@@ -8,7 +8,7 @@ import polars as pl
 
 from pipelines import numbers
 from pipelines.catalogue import (DATA_SHEETS, PILLAR_SHEETS, REQUIRED_SHEETS, choices, cross_checks,
-                                 indicators, layout, norm, vocabulary)
+                                 header_key, indicators, layout, vocabulary)
 from pipelines.countries import to_iso2
 from pipelines.findings import HIDDEN, Finding
 from pipelines.identity import SHEET as IDENTITY, Village, read_identity
@@ -59,7 +59,7 @@ def locate_header(rows: list[tuple], sheet: str) -> tuple[int, dict[str, int]] |
     required = [c for c, _, req in layout()[sheet] if req]
     best: tuple[int, dict[str, int]] | None = None
     for i, row in enumerate(rows[:10]):
-        seen = {norm(c): j for j, c in enumerate(row) if c is not None}
+        seen = {header_key(c): j for j, c in enumerate(row) if c is not None}
         found = {c: seen[c] for c in expected if c in seen}
         if all(c in found for c in required):
             return i, found

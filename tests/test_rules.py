@@ -596,3 +596,13 @@ def test_openpyxl_workbook_with_text_numbers(one, con):
     assert con.cursor().sql("SELECT country_iso2, channel, transactions, amount_idr FROM remittances"
                             ).fetchall() == [("HK", "Bank", 5, 12_500_000.0)]
     assert scalar(con, "SELECT village_code FROM submissions") == "35.04.14.2011"
+
+
+def test_headers_and_fields_with_spaces_instead_of_underscores(one, con):
+    def spaced(wb):
+        wb["Penempatan"].cell(1, 1, "Negara Tujuan")
+        wb["Penempatan"].cell(1, 3, "Jenis-Kelamin")
+        wb["Identitas"].cell(2, 1, "Kode Desa")
+    r = one(edit(make_workbook(), spaced))
+    assert (r.status, r.village_code, r.errors) == ("accepted", "35.04.14.2011", [])
+    assert scalar(con, "SELECT sum(count) FROM placements") == 6
