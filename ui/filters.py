@@ -58,9 +58,9 @@ def _init_state() -> None:
 def set_area(code: str) -> None:
     """Select an area (used by drill-down links and buttons)."""
     st.session_state["f_area"] = code
-    # The pickers keep their own widget state; drop it so they show the new area.
-    for key in [k for k in st.session_state if str(k).startswith("f_pick_")]:
-        del st.session_state[key]
+    # New widget keys make the browser draw fresh pickers; deleting the old keys is not enough,
+    # as the browser would send the stale choice back on the next interaction.
+    st.session_state["f_gen"] = st.session_state.get("f_gen", 0) + 1
 
 
 def sidebar() -> Selection:
@@ -107,7 +107,7 @@ def _area_pickers(con, L: str) -> None:
         names = dict(zip(options["code"].to_list(), options["name"].to_list()))
         current = ".".join(parts[: depth + 1]) if len(parts) > depth else ""
         pick = st.selectbox(t(f"level_{level}"), codes, index=codes.index(current) if current in codes else 0,
-                            format_func=lambda c, n=names: n.get(c, t("all")), key=f"f_pick_{level}_{parent}")
+                            format_func=lambda c, n=names: n.get(c, t("all")), key=f"f_pick_{level}_{parent}_{st.session_state.get('f_gen', 0)}")
         if not pick:
             break
         chosen = pick

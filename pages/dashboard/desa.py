@@ -1,6 +1,136 @@
-"""Desa: placeholder until its page is built (issue 3)."""
+"""Desa: one village's profile — registry facts, month grid, indicators by month, flows, submission history."""
 import streamlit as st
 
-from ui.i18n import t
+from pipelines import areas, catalogue, formatting, village_profile
+from ui import filters, widgets
+from ui.cache import data
+from ui.i18n import lang, t
+from ui.state import connection, demo_banner
 
+con = connection()
+demo_banner(con)
+sel = filters.sidebar()
 st.title(t("page_village"))
+L = lang()
+
+
+def _picked() -> None:
+    """A village chosen in the picker becomes the filter's area (so the URL and sidebar follow)."""
+    code = st.session_state.get("vp_pick")
+    if code:
+        filters.set_area(code)
+        st.session_state["vp_pick"] = ""
+
+
+def _table(pair, name: str, **kwargs) -> None:
+    """The formatted table on screen; its raw values (blank, never 0, where missing) in the downloads."""
+    shown, raw = pair
+    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    widgets.downloads(raw, name)
+
+
+def picker() -> None:
+    """No single village selected yet: offer the villages of the selected area."""
+    options = data(village_profile.choices, sel.area)
+    if options.is_empty():
+        st.info(t("vp_no_villages"))
+        return
+    names = dict(zip(options["village_code"].to_list(), options["label"].to_list()))
+    st.selectbox(t("vp_pick"), [""] + list(names), format_func=lambda c: names.get(c, "—"), key="vp_pick",
+                 on_change=_picked)
+    st.info(t("vp_pick_prompt").format(area=sel.area_label))
+
+
+def profile() -> None:
+    labels = {k: t(k) for k in village_profile.LABEL_KEYS}
+    indicator = st.session_state.get("vp_indicator", next(iter(catalogue.indicators())))
+    p = data(village_profile.profile, sel.area, sel.start, sel.end, indicator, L, labels)
+    if p is None:
+        st.error(t("vp_unknown"))
+        return
+    st.subheader(f"{p.label} · {p.period_label}")
+
+    # registry facts
+    st.markdown(f"#### {t('vp_facts')}")
+    facts = p.facts
+    for row in (facts[:4], facts[4:]):
+        cols = st.columns([1, 1, 1, 1])
+        for col, (label, value) in zip(cols, row):
+            col.markdown(f"**{label}**  \n{value}")
+
+    # months reported
+    st.markdown(f"#### {t('vp_months')}")
+    s = p.summary
+    cols = st.columns(6)
+    cols[0].metric(t("vp_due"), formatting.number(s["joined"], L))
+    cols[1].metric(t("vp_reported"), formatting.number(s["reported"], L))
+    cols[2].metric(t("rp_completeness"), formatting.percent(s["completeness"], L))
+    cols[3].metric(t("vp_on_time"), formatting.number(s["on_time"], L))
+    cols[4].metric(t("vp_late"), formatting.number(s["late"], L))
+    cols[5].metric(t("vp_missing"), formatting.number(s["missing"], L))
+    widgets.chart(p.grid_fig, p.grid_data, f"status-bulanan-{p.code}", key="vp-grid")
+    st.caption(t("vp_deadline_note").format(day=p.deadline_day))
+
+    # every indicator over time
+    st.markdown(f"#### {t('vp_indicators')}")
+    st.caption(t("vp_indicators_note"))
+    heads = p.indicators[0].columns
+    layout = {heads[0]: st.column_config.TextColumn(pinned=True, width=60),
+              heads[1]: st.column_config.TextColumn(pinned=True),
+              **{h: st.column_config.TextColumn(width=118, alignment="right") for h in heads[3:]}}
+    _table(p.indicators, f"indikator-{p.code}", height=38 + 35 * p.indicators[0].height,  # every row at once
+           column_config=layout)
+    codes = list(catalogue.indicators())
+    defs = catalogue.indicators()
+    st.selectbox(t("vp_choose_indicator"), codes, index=codes.index(p.indicator), key="vp_indicator",
+                 format_func=lambda c: f"{c} · {defs[c].name_id if L == 'id' else defs[c].name_en}")
+    widgets.chart(p.indicator_fig, p.indicator_data, f"{p.indicator}-{p.code}", key="vp-indicator")
+
+    # placements, returns, remittances
+    st.markdown(f"#### {t('vp_flows')}")
+    b = p.breakdowns
+    tabs = st.tabs([t("vp_placements"), t("vp_returns"), t("vp_remittances")])
+    with tabs[0]:
+        if b["placements_country_iso2"][0].is_empty():
+            st.info(t("vp_no_flows"))
+        else:
+            widgets.chart(p.placements_fig, b["placements_country_iso2"][1], f"penempatan-negara-{p.code}",
+                          key="vp-plc")
+            left, right = st.columns(2)
+            with left:
+                _table(b["placements_sector"], f"penempatan-sektor-{p.code}")
+            with right:
+                _table(b["placements_sex"], f"penempatan-jenis-kelamin-{p.code}")
+    with tabs[1]:
+        if b["returns_country_iso2"][0].is_empty():
+            st.info(t("vp_no_flows"))
+        else:
+            left, right = st.columns(2)
+            with left:
+                _table(b["returns_country_iso2"], f"kepulangan-negara-{p.code}")
+            with right:
+                _table(b["returns_sex"], f"kepulangan-jenis-kelamin-{p.code}")
+    with tabs[2]:
+        if b["remittances_country_iso2"][0].is_empty():
+            st.info(t("vp_no_flows"))
+        else:
+            widgets.chart(p.remittances_fig, b["remittances_country_iso2"][1], f"remitansi-negara-{p.code}",
+                          key="vp-rem")
+            left, right = st.columns(2)
+            with left:
+                _table(b["remittances_country_iso2"], f"remitansi-negara-tabel-{p.code}")
+            with right:
+                _table(b["remittances_channel"], f"remitansi-saluran-{p.code}")
+
+    # submission history
+    st.markdown(f"#### {t('vp_history')}")
+    if p.history[0].is_empty():
+        st.info(t("vp_no_history"))
+    else:
+        _table(p.history, f"riwayat-{p.code}")
+
+
+if areas.level_of(sel.area) == "village":
+    profile()
+else:
+    picker()

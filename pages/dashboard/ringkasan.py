@@ -1,6 +1,56 @@
-"""Ringkasan: placeholder until its page is built (issue 3)."""
+"""Ringkasan: headline figures for the chosen area and period, their change, monthly trends, destinations."""
 import streamlit as st
 
-from ui.i18n import t
+from pipelines import formatting, overview
+from ui import filters
+from ui.cache import data
+from ui.i18n import lang, t
+from ui.state import connection, demo_banner
+from ui.widgets import chart, table
 
+con = connection()
+demo_banner(con)
+sel = filters.sidebar()
 st.title(t("page_overview"))
+L = lang()
+labels = {key: t(key) for key in overview.LABELS}
+model = data(overview.summary, sel.area, sel.start, sel.end, L, labels)
+
+st.caption(f"**{model.area_label}** · {model.period_label} · {t('ov_compared_with')}: {model.previous_label}")
+
+# Four to a row, money and the longest label in a wider column, so 'Rp 231,7 miliar' stays readable on a
+# projector: programme and migration, then remittances and services, then the cooperative balances.
+ROWS = ((("villages", "reported", "placements", "returns"), [1, 1.6, 1, 1]),
+        (("remittances", "consultations", "trainees", "children"), [1.6, 1, 1, 1]),
+        (("coop_members", "savings"), [1, 1.6, 1, 1]))
+for keys, widths in ROWS:
+    for col, key in zip(st.columns(widths), keys):
+        k = model.kpis[key]
+        title = t(f"ov_kpi_{key}").format(month=formatting.month(sel.end, L))
+        with col:
+            still = k.delta is not None and k.value == k.previous  # no change: no green arrow
+            st.metric(title, k.text, k.delta, help=t(f"ov_help_{key}"), border=True,
+                      delta_color="off" if still else "normal", delta_arrow="off" if still else "auto")
+            if k.note:
+                st.caption(k.note)
+st.caption(t("ov_missing_note"))
+
+st.subheader(t("ov_trends"))
+left, right = st.columns(2)
+with left:
+    chart(overview.figure(model.figures["placements"]), model.monthly_table, t("ov_fig_placements"),
+          key="ov-placements")
+with right:
+    chart(overview.figure(model.figures["remittances"]), model.monthly_table, t("ov_fig_remittances"),
+          key="ov-remittances")
+
+st.subheader(t("ov_destinations"))
+if model.destinations.is_empty():
+    st.info(t("ov_no_placements"))
+else:
+    left, right = st.columns(2)
+    with left:
+        chart(overview.figure(model.figures["destinations"]), model.destinations, t("ov_fig_destinations"),
+              key="ov-destinations")
+    with right:
+        table(model.destinations, t("ov_destinations"), key="ov-destinations-table")

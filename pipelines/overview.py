@@ -1,0 +1,379 @@
+"""The Ringkasan (overview) page model: headline figures with their change, monthly trends, destinations."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import plotly.graph_objects as go
+import polars as pl
+import pycountry
+from babel.dates import format_date
+
+from pipelines import areas, charts, countries, formatting, metrics, warehouse
+
+# Labels (ui/labels.csv keys) the page passes in for charts, notes and table headers.
+LABELS = (
+    "ov_fig_placements", "ov_fig_remittances", "ov_fig_destinations", "ov_axis_month", "ov_axis_people",
+    "ov_axis_rupiah", "ov_women", "ov_men", "ov_no_report", "ov_note_women", "ov_note_problem",
+    "ov_note_completeness", "ov_col_country", "ov_col_placements", "ov_col_share_women", "ov_col_share",
+    "ov_col_month", "ov_col_villages_reported", "ov_col_remittances", "ov_col_returns", "source_note",
+)
+# Headline figures in display order; a composite figure adds up indicator codes.
+INDICATOR_KPIS = {
+    "consultations": ("L01", "L02"),
+    "trainees": ("U02", "U03"),
+    "children": ("C02",),
+    "coop_members": ("K01",),
+    "savings": ("K02",),
+}
+MONEY_KPIS = ("remittances", "savings")
+TOP_DESTINATIONS = 10
+# Scale words for money axes (the same short scale as formatting.rupiah).
+_AXIS_SCALES = {"id": [(1e12, "triliun"), (1e9, "miliar"), (1e6, "juta")],
+                "en": [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")]}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline figure: its value now and in the previous period, both formatted."""
+    key: str
+    value: float | None
+    previous: float | None
+    text: str                  # '11.589', 'Rp 48,5 juta' or '–'
+    delta: str | None          # '+66 (+91,7%)'; None when either side is missing
+    note: str | None = None    # '66,7% perempuan'
+
+
+@dataclass
+class Overview:
+    area: str
+    area_label: str
+    period_label: str
+    previous_label: str
+    kpis: dict[str, Kpi]
+    monthly: pl.DataFrame        # period, placements, women, men, returns, remittances_idr, villages_reported
+    monthly_table: pl.DataFrame  # the same with display headers (the trend charts' downloads)
+    destinations: pl.DataFrame   # display table of the top destinations
+    figures: dict[str, dict] = field(default_factory=dict)  # plotly dicts: restore with figure()
+
+
+# --- small helpers shared with pipelines.pillars ----------------------------------------------
+
+def previous_range(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before: Jan-Jun 2024 -> Jul-Dec 2023."""
+    first, last = metrics.month_start(start), metrics.month_start(end)
+    n = len(metrics.months_between(first, last))
+    return metrics.add_months(first, -n), metrics.add_months(first, -1)
+
+
+def period_label(start: date, end: date, lang: str) -> str:
+    """'Januari 2024 – Juni 2024' (one month: 'Juni 2024')."""
+    if metrics.month_start(start) == metrics.month_start(end):
+        return formatting.month(start, lang)
+    return f"{formatting.month(start, lang)} – {formatting.month(end, lang)}"
+
+
+def format_value(value: float | None, money: bool, lang: str) -> str:
+    """A count as a number, money in rupiah short scale; missing as '–'."""
+    return formatting.rupiah(value, lang) if money else formatting.number(value, lang)
+
+
+def delta_text(value: float | None, previous: float | None, money: bool, lang: str) -> str | None:
+    """'+66 (+91,7%)', '-Rp 2,5 juta (-10,0%)', '0 (0,0%)'; no % when previous is 0; None when a side is missing."""
+    if value is None or previous is None:
+        return None
+    change = value - previous
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    amount = sign + format_value(abs(change), money, lang)
+    if previous == 0:
+        return amount
+    share = change / abs(previous)
+    return f"{amount} ({'+' if share > 0 else ''}{formatting.percent(share, lang)})"
+
+
+def kpi(key: str, value: float | None, previous: float | None, lang: str, money: bool = False,
+        note: str | None = None) -> Kpi:
+    """A Kpi with its text and delta filled in."""
+    return Kpi(key, value, previous, format_value(value, money, lang),
+               delta_text(value, previous, money, lang), note)
+
+
+def label(labels: Mapping[str, str] | None, key: str, **fields) -> str:
+    """A label from the page's catalogue (the key itself when absent), with {fields} filled in."""
+    text = (labels or {}).get(key, key)
+    return text.format(**fields) if fields else text
+
+
+def country_name(iso2: str, lang: str) -> str:
+    """Indonesian name via countries.name_id; English from pycountry."""
+    if lang == "id":
+        return countries.name_id(iso2)
+    country = pycountry.countries.get(alpha_2=iso2)
+    if country is None:
+        return iso2
+    return getattr(country, "common_name", None) or country.name
+
+
+def money_scale(largest: float | None, lang: str) -> tuple[float, str]:
+    """Divisor and word for a money axis: (1e9, 'miliar') when the largest value is in billions."""
+    for size, word in _AXIS_SCALES[lang]:
+        if largest is not None and abs(largest) >= size:
+            return size, word
+    return 1e6, _AXIS_SCALES[lang][-1][1]
+
+
+def source_note(con, labels: Mapping[str, str] | None, lang: str) -> str:
+    """'Sumber: laporan bulanan desa Desmigratif, data per 05-07-2024' (date of the last upload)."""
+    last = warehouse.query(con, "warehouse_summary")["last_upload"][0]
+    when = last.strftime("%d-%m-%Y") if last else formatting.MISSING
+    return label(labels, "source_note", date=when)
+
+
+def figure(spec: dict) -> go.Figure:
+    """A figure again from its cached dict, without re-validating (already validated when built).
+
+    Page models keep figures as plain dicts: a cached go.Figure is re-validated on every unpickle,
+    which costs tens of milliseconds per chart on each warm page run.
+    """
+    return go.Figure(spec, _validate=False)
+
+
+def _sum_or_none(values: list[float | None]) -> float | None:
+    """Sum of the reported parts; None only when no part was reported."""
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+# --- the page model ---------------------------------------------------------------------------
+
+def summary(con, area: str, start: date, end: date, lang: str = "id",
+            labels: Mapping[str, str] | None = None) -> Overview:
+    """Everything the Ringkasan page shows for an area and month range, with the previous period."""
+    area = (area or "").strip()
+    start, end = metrics.month_start(start), metrics.month_start(end)
+    prev_start, prev_end = previous_range(start, end)
+    both = dict(area=area, start=prev_start, end=end)
+
+    reporting = metrics.completeness_by_month(con, area, prev_start, end)
+    placed = warehouse.query(con, "placements_summary", **both)
+    returned = metrics.returns_by(con, area, prev_start, end, "period")
+    remitted = metrics.remittances_by(con, area, prev_start, end, "period")
+    now = metrics.indicator_totals(con, area, start, end)
+    before = metrics.indicator_totals(con, area, prev_start, prev_end)
+
+    def window(frame: pl.DataFrame, first: date, last: date) -> pl.DataFrame:
+        return frame.filter(pl.col("period").is_between(first, last))
+
+    def any_report(first: date, last: date) -> bool:
+        # flows from the data sheets are 0 when villages reported none, missing when none reported
+        return (window(reporting, first, last)["villages_reported"].sum() > 0
+                or not window(placed, first, last).is_empty())
+
+    def flow(frame: pl.DataFrame, column: str, first: date, last: date) -> float | None:
+        if not any_report(first, last):
+            return None
+        return float(window(frame, first, last)[column].sum())
+
+    kpis: dict[str, Kpi] = {}
+    last_now = reporting.filter(pl.col("period") == end).row(0, named=True)
+    last_before = reporting.filter(pl.col("period") == prev_end).row(0, named=True)
+    kpis["villages"] = kpi("villages", last_now["villages_joined"], last_before["villages_joined"], lang)
+    kpis["reported"] = kpi(
+        "reported", last_now["villages_reported"], last_before["villages_reported"], lang,
+        note=label(labels, "ov_note_completeness", share=formatting.percent(last_now["completeness"], lang),
+                   n=formatting.number(last_now["villages_joined"], lang)))
+
+    women_now = flow(placed.filter(pl.col("sex") == "P"), "count", start, end)
+    placements_now = flow(placed, "count", start, end)
+    share_women = women_now / placements_now if placements_now else None
+    kpis["placements"] = kpi("placements", placements_now, flow(placed, "count", prev_start, prev_end), lang,
+                             note=label(labels, "ov_note_women", share=formatting.percent(share_women, lang))
+                             if share_women is not None else None)
+    returns_now = flow(returned, "count", start, end)
+    problems = flow(returned, "with_problem", start, end)
+    kpis["returns"] = kpi("returns", returns_now, flow(returned, "count", prev_start, prev_end), lang,
+                          note=label(labels, "ov_note_problem", n=formatting.number(problems, lang))
+                          if problems is not None else None)
+    kpis["remittances"] = kpi("remittances", flow(remitted, "amount_idr", start, end),
+                              flow(remitted, "amount_idr", prev_start, prev_end), lang, money=True)
+
+    values_now = dict(zip(now["indicator_code"], now["value"]))
+    values_before = dict(zip(before["indicator_code"], before["value"]))
+    for key, codes in INDICATOR_KPIS.items():
+        kpis[key] = kpi(key, _sum_or_none([values_now[c] for c in codes]),
+                        _sum_or_none([values_before[c] for c in codes]), lang, money=key in MONEY_KPIS)
+
+    monthly = _monthly(window(reporting, start, end), window(placed, start, end),
+                       window(returned, start, end), window(remitted, start, end))
+    destinations = _destinations(window(placed, start, end))
+    area_label = areas.label(con, area, lang)
+    model = Overview(area, area_label, period_label(start, end, lang), period_label(prev_start, prev_end, lang),
+                     kpis, monthly, monthly_table(monthly, lang, labels),
+                     destination_table(destinations, lang, labels))
+    subtitle = f"{area_label}, {model.period_label}"
+    source = source_note(con, labels, lang)
+    model.figures = {
+        "placements": placements_figure(monthly, subtitle, lang, labels, source).to_dict(),
+        "remittances": remittances_figure(monthly, subtitle, lang, labels, source).to_dict(),
+        "destinations": destinations_figure(destinations, subtitle, lang, labels, source).to_dict(),
+    }
+    return model
+
+
+def _monthly(reporting: pl.DataFrame, placed: pl.DataFrame, returned: pl.DataFrame,
+             remitted: pl.DataFrame) -> pl.DataFrame:
+    """Per month of the range; a month with no report at all stays NULL (never 0)."""
+    by_sex = placed.group_by("period").agg(
+        placements=pl.col("count").sum(),
+        women=pl.col("count").filter(pl.col("sex") == "P").sum(),
+        men=pl.col("count").filter(pl.col("sex") == "L").sum(),
+    )
+    frame = (reporting.select("period", "villages_reported")
+             .join(by_sex, on="period", how="left")
+             .join(returned.select("period", returns="count"), on="period", how="left")
+             .join(remitted.select("period", remittances_idr="amount_idr"), on="period", how="left"))
+    reported = (pl.col("villages_reported") > 0) | pl.col("placements").is_not_null()
+    return frame.with_columns(
+        *[pl.when(reported).then(pl.col(c).fill_null(0)).otherwise(None).cast(pl.Int64).alias(c)
+          for c in ("placements", "women", "men", "returns")],
+        pl.when(reported).then(pl.col("remittances_idr").fill_null(0.0)).otherwise(None)
+        .cast(pl.Float64).alias("remittances_idr"),
+    ).select("period", "villages_reported", "placements", "women", "men", "returns", "remittances_idr").sort("period")
+
+
+def _destinations(placed: pl.DataFrame) -> pl.DataFrame:
+    """Countries by placements in the range: country_iso2, placements, women, share_women, share."""
+    total = placed["count"].sum()
+    return (placed.group_by("country_iso2")
+            .agg(placements=pl.col("count").sum(),
+                 women=pl.col("count").filter(pl.col("sex") == "P").sum())
+            .with_columns(share_women=pl.col("women") / pl.col("placements"),
+                          share=pl.col("placements") / total if total else pl.lit(None, pl.Float64))
+            .sort(["placements", "country_iso2"], descending=[True, False])
+            .head(TOP_DESTINATIONS))
+
+
+def destination_table(destinations: pl.DataFrame, lang: str, labels: Mapping[str, str] | None) -> pl.DataFrame:
+    """The top destinations with display headers and formatted shares (numbers stay numbers)."""
+    return pl.DataFrame({
+        label(labels, "ov_col_country"): [country_name(c, lang) for c in destinations["country_iso2"]],
+        label(labels, "ov_col_placements"): destinations["placements"].cast(pl.Int64),
+        label(labels, "ov_col_share_women"): [formatting.percent(s, lang) for s in destinations["share_women"]],
+        label(labels, "ov_col_share"): [formatting.percent(s, lang) for s in destinations["share"]],
+    }, schema_overrides={label(labels, "ov_col_placements"): pl.Int64})
+
+
+def monthly_table(monthly: pl.DataFrame, lang: str, labels: Mapping[str, str] | None) -> pl.DataFrame:
+    """The monthly series with display headers, for the chart downloads."""
+    return monthly.select(
+        pl.col("period").alias(label(labels, "ov_col_month")),
+        pl.col("villages_reported").alias(label(labels, "ov_col_villages_reported")),
+        pl.col("placements").alias(label(labels, "ov_col_placements")),
+        pl.col("women").alias(label(labels, "ov_women")),
+        pl.col("men").alias(label(labels, "ov_men")),
+        pl.col("returns").alias(label(labels, "ov_col_returns")),
+        pl.col("remittances_idr").alias(label(labels, "ov_col_remittances")),
+    )
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+def month_axis(fig: go.Figure, periods: list[date], lang: str) -> None:
+    """A month x axis in the chosen language: 'Nov' with the year under the first tick and each January;
+    at most about 12 ticks (every 2nd or 3rd month on longer ranges), written horizontally."""
+    step = max(1, -(-len(periods) // 12))
+    values, texts, year = [], [], None
+    for i, period in enumerate(periods):
+        if i % step:
+            continue
+        text = format_date(period, format="LLL", locale=formatting.LOCALES[lang])
+        if period.year != year:
+            text += f"<br>{period.year}"
+            year = period.year
+        values.append(period)
+        texts.append(text)
+    fig.update_xaxes(type="date", tickvals=values, ticktext=texts, tickangle=0)
+
+
+def footnote_below(fig: go.Figure, values: str = "y") -> None:
+    """Keep the source note clear of two-line month ticks and the axis title, whatever the chart height;
+    and write the value axis ('x' or 'y') in full with the language's separators (70.000; 2,5), not '70k'."""
+    (fig.update_xaxes if values == "x" else fig.update_yaxes)(tickformat=",~f")
+    for note in fig.layout.annotations:
+        if note.yref == "paper" and note.y is not None and note.y < 0:
+            # right-aligned: a chart with long category names on the left has its plot start far in
+            note.update(x=1, xanchor="right", y=0, yanchor="top", yshift=-78)
+    fig.update_layout(margin_b=110)
+
+
+def mark_missing(fig: go.Figure, periods: list[date], missing: list[bool], labels: Mapping[str, str] | None) -> None:
+    """A small '–' where a month has no report, so a gap is not read as zero."""
+    for period, gone in zip(periods, missing):
+        if gone:
+            fig.add_annotation(x=period, y=0, text="–", showarrow=False, yshift=10,
+                               hovertext=label(labels, "ov_no_report"), font=dict(size=18, color="#555555"))
+
+
+def _hover(periods: list[date], texts: list[str], lang: str) -> list[list[str]]:
+    return [[formatting.month(p, lang), text] for p, text in zip(periods, texts)]
+
+
+def placements_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
+                      source: str | None = None) -> go.Figure:
+    """Monthly placements stacked women/men; months without reports left empty and marked."""
+    periods = monthly["period"].to_list()
+    fig = go.Figure()
+    for column, colour in (("women", charts.PALETTE[4]), ("men", charts.PALETTE[0])):
+        values = monthly[column].to_list()
+        fig.add_bar(x=periods, y=values, name=label(labels, f"ov_{column}"), marker_color=colour,
+                    customdata=_hover(periods, [formatting.number(v, lang) for v in values], lang),
+                    hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>%{fullData.name}</extra>")
+    fig.update_layout(barmode="stack")
+    month_axis(fig, periods, lang)
+    mark_missing(fig, periods, [v is None for v in monthly["placements"]], labels)
+    fig = charts.style(fig, label(labels, "ov_fig_placements"), subtitle, label(labels, "ov_axis_month"),
+                       label(labels, "ov_axis_people"), lang, source)
+    fig.update_layout(margin_t=125)  # the legend sits under the two-line title, not across the subtitle
+    footnote_below(fig)
+    return fig
+
+
+def remittances_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
+                       source: str | None = None) -> go.Figure:
+    """Monthly remittances in rupiah on a short-scale axis (juta/miliar/triliun)."""
+    periods = monthly["period"].to_list()
+    values = monthly["remittances_idr"].to_list()
+    size, word = money_scale(max((v for v in values if v is not None), default=None), lang)
+    fig = go.Figure(go.Bar(
+        x=periods, y=[v / size if v is not None else None for v in values], marker_color=charts.PALETTE[2],
+        name=label(labels, "ov_col_remittances"),
+        customdata=_hover(periods, [formatting.rupiah(v, lang) for v in values], lang),
+        hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>"))
+    month_axis(fig, periods, lang)
+    mark_missing(fig, periods, [v is None for v in values], labels)
+    fig = charts.style(fig, label(labels, "ov_fig_remittances"), subtitle, label(labels, "ov_axis_month"),
+                       label(labels, "ov_axis_rupiah", scale=word), lang, source)
+    footnote_below(fig)
+    return fig
+
+
+def destinations_figure(destinations: pl.DataFrame, subtitle: str, lang: str,
+                        labels: Mapping[str, str] | None, source: str | None = None) -> go.Figure:
+    """Top destination countries as horizontal bars (largest on top), women and men stacked."""
+    ranked = destinations.reverse()  # plotly draws the first category at the bottom
+    names = [country_name(c, lang) for c in ranked["country_iso2"]]
+    fig = go.Figure()
+    for column, colour in (("women", charts.PALETTE[4]), ("men", charts.PALETTE[0])):
+        values = (ranked["women"] if column == "women" else ranked["placements"] - ranked["women"]).to_list()
+        fig.add_bar(y=names, x=values, orientation="h", name=label(labels, f"ov_{column}"), marker_color=colour,
+                    customdata=[formatting.number(v, lang) for v in values],
+                    hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>")
+    fig.update_layout(barmode="stack", height=max(400, 200 + 34 * destinations.height))
+    fig.update_yaxes(type="category")
+    fig = charts.style(fig, label(labels, "ov_fig_destinations"), subtitle, label(labels, "ov_axis_people"),
+                       None, lang, source)
+    fig.update_layout(margin_t=125)
+    fig.update_xaxes(rangemode="tozero")
+    footnote_below(fig, "x")
+    return fig

@@ -1,0 +1,280 @@
+"""Reporting discipline of an area: completeness and timeliness by unit and month, trend, silent villages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import plotly.graph_objects as go
+import polars as pl
+from babel.dates import format_date
+
+from pipelines import areas, charts, formatting, metrics, settings, warehouse
+
+Con = duckdb.DuckDBPyConnection
+
+# Labels the page passes in (key -> text in the chosen language); pipelines never import the UI.
+LABEL_KEYS = (
+    "rp_joined", "rp_reported", "rp_completeness", "rp_on_time", "rp_late", "rp_missing",
+    "rp_on_time_share", "rp_heatmap_title", "rp_colorbar", "rp_month", "rp_area", "rp_area_code",
+    "rp_trend_title", "rp_trend_axis", "rp_village_code", "rp_village", "rp_subdistrict",
+    "rp_district", "rp_last_report", "rp_months_silent", "rp_no_joined",
+    "level_province", "level_district", "level_subdistrict", "level_village", "source_note",
+)
+# The heatmap's rows: the area's child units, districts for the whole country.
+ROW_LEVEL = {"national": "district", "province": "district", "district": "subdistrict",
+             "subdistrict": "village", "village": "village"}
+# A unit's code is a fixed-width prefix of the village code (35 . 04 . 14 . 2011).
+CODE_WIDTH = {"province": 2, "district": 5, "subdistrict": 8, "village": 13}
+# Share of joined villages reporting: vermillion (none) through yellow to blue (all); safe for
+# the common colour-vision deficiencies and readable on a projector.
+SHARE_SCALE = [[0.0, "#D55E00"], [0.5, "#F0E442"], [1.0, "#0072B2"]]
+MAX_CELL_TEXT = 700  # above this many cells the percentages inside the cells become unreadable
+
+
+@dataclass
+class Completeness:
+    """The Kelengkapan page model."""
+    area_label: str
+    period_label: str
+    latest: date
+    row_level: str
+    deadline_day: int
+    latest_counts: dict          # the range's last month: joined, on_time, late, missing, reported, shares
+    grid: pl.DataFrame           # unit_code, unit_name, period, joined, on_time, late, missing, reported,
+                                 # completeness, on_time_share (shares NULL where no village had joined)
+    units: pl.DataFrame          # unit_code, unit_name: the heatmap's rows, for drilling down
+    heatmap: go.Figure
+    heatmap_data: pl.DataFrame   # the grid with labelled columns, for downloads
+    trend: pl.DataFrame          # period, joined, on_time, late, missing, reported, completeness, on_time_share
+    trend_fig: go.Figure
+    trend_data: pl.DataFrame
+    not_reported: pl.DataFrame   # joined villages without a report for the range's last month (shown)
+    not_reported_data: pl.DataFrame
+    silent: pl.DataFrame         # villages silent for two months or more up to the range's end (shown)
+    silent_data: pl.DataFrame
+
+
+# --- small shared helpers ---------------------------------------------------------------------
+
+def month_short(value: date, lang: str = "id") -> str:
+    """date(2024, 8, 1) -> 'Agu 2024' (id) / 'Aug 2024' (en): compact axis and column labels."""
+    return format_date(value, format="LLL yyyy", locale=formatting.LOCALES[lang])
+
+
+def long_date(value: date | datetime | None, lang: str = "id") -> str:
+    """date(2024, 3, 5) -> '5 Maret 2024'; None -> '–'."""
+    if value is None:
+        return formatting.MISSING
+    return format_date(value, format="d MMMM yyyy", locale=formatting.LOCALES[lang])
+
+
+def data_as_of(con: Con) -> datetime | None:
+    """When the newest report was uploaded (None for an empty warehouse)."""
+    return warehouse.query(con, "reporting_data_as_of")["last_upload"][0]
+
+
+def source_note(con: Con, lang: str, labels: dict) -> str:
+    """'Sumber: laporan bulanan desa Desmigratif, data per 5 Maret 2024' for chart footnotes."""
+    return labels["source_note"].format(date=long_date(data_as_of(con), lang))
+
+
+def period_label(start: date, end: date, lang: str) -> str:
+    """'Januari 2024 – Maret 2024', as the filters write it."""
+    return f"{formatting.month(start, lang)} – {formatting.month(end, lang)}"
+
+
+def pin_source(fig: go.Figure, source: str | None, below: int = 62) -> go.Figure:
+    """Keep the source footnote a fixed distance under the plot (below the tick labels and axis title),
+    whatever the figure's height; charts.style places it at a fraction of the height instead."""
+    if not source:
+        return fig
+    for note in fig.layout.annotations:
+        if note.text == source:
+            note.update(y=0, yanchor="top", yshift=-below)
+    fig.update_layout(margin=dict(b=below + 40))
+    return fig
+
+
+# --- figures from the reporting status ----------------------------------------------------------
+
+def row_level(area: str) -> str:
+    """The level of the heatmap rows for an area: its children (districts at national level)."""
+    return ROW_LEVEL[areas.level_of(area)]
+
+
+def count_statuses(status: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Per group of metrics.reporting_status rows: joined, on_time, late, missing, reported and shares."""
+    return (status.group_by(by).agg(
+        joined=pl.len().cast(pl.Int64),
+        on_time=(pl.col("status") == "tepat_waktu").sum().cast(pl.Int64),
+        late=(pl.col("status") == "terlambat").sum().cast(pl.Int64),
+        missing=(pl.col("status") == "tidak_lapor").sum().cast(pl.Int64),
+    ).with_columns(reported=pl.col("on_time") + pl.col("late")))
+
+
+def _shares(frame: pl.DataFrame) -> pl.DataFrame:
+    """Counts filled with 0 where nobody had joined; shares NULL there (no village was due)."""
+    counts = ["joined", "on_time", "late", "missing", "reported"]
+    frame = frame.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64))
+    due = pl.col("joined") > 0
+    return frame.with_columns(
+        completeness=pl.when(due).then(pl.col("reported") / pl.col("joined")),
+        on_time_share=pl.when(due).then(pl.col("on_time") / pl.col("joined")),
+    )
+
+
+def trend(status: pl.DataFrame, months: list[date]) -> pl.DataFrame:
+    """Per month of the range: counts and shares over every joined village of the area."""
+    frame = pl.DataFrame({"period": months}, schema={"period": pl.Date})
+    return _shares(frame.join(count_statuses(status, ["period"]), on="period", how="left")).sort("period")
+
+
+def unit_grid(status: pl.DataFrame, units: pl.DataFrame, months: list[date], level: str) -> pl.DataFrame:
+    """Every unit (unit_code, unit_name) x month with the counts of its joined villages and shares."""
+    keyed = status.with_columns(unit_code=pl.col("village_code").str.slice(0, CODE_WIDTH[level]))
+    counts = count_statuses(keyed, ["unit_code", "period"])
+    cells = units.join(pl.DataFrame({"period": months}, schema={"period": pl.Date}), how="cross")
+    return _shares(cells.join(counts, on=["unit_code", "period"], how="left")).sort("unit_code", "period")
+
+
+def _row_units(con: Con, area: str, level: str) -> pl.DataFrame:
+    """The heatmap rows: units of `level` inside the area (the village itself for a village)."""
+    units = areas.units(con).filter(pl.col("level") == level)
+    if area:
+        units = units.filter((pl.col("code") == area) | pl.col("code").str.starts_with(area + "."))
+    return units.select(unit_code="code", unit_name="name").sort("unit_code")
+
+
+def _unique_names(units: pl.DataFrame) -> list[str]:
+    """Row labels; a name shared by two units gets its code so plotly keeps both rows."""
+    names = units["unit_name"].to_list()
+    return [f"{n} ({c})" if names.count(n) > 1 else n for n, c in zip(names, units["unit_code"].to_list())]
+
+
+def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], level: str,
+                   area_label: str, period: str, lang: str, labels: dict, source: str | None = None) -> go.Figure:
+    """Units x months, coloured by the share of joined villages reporting; hover with the three counts."""
+    x = [month_short(m, lang) for m in months]
+    y = _unique_names(units)
+    width = len(months)
+    rows = grid.sort("unit_code", "period")
+    share = rows["completeness"].to_list()
+    z = [[None if v is None else round(v * 100, 1) for v in share[i * width:(i + 1) * width]] for i in range(len(y))]
+    counts = rows.select("on_time", "late", "missing", "joined").rows()
+    custom = [counts[i * width:(i + 1) * width] for i in range(len(y))]
+    show_text = len(y) * width <= MAX_CELL_TEXT
+    text = None
+    if show_text:
+        text = [["" if v is None else formatting.percent(v / 100, lang, 0) for v in row] for row in z]
+    hover = (f"<b>%{{y}}</b> · %{{x}}<br>{labels['rp_completeness']}: %{{z:.0f}}%<br>"
+             f"{labels['rp_on_time']}: %{{customdata[0]}}<br>{labels['rp_late']}: %{{customdata[1]}}<br>"
+             f"{labels['rp_missing']}: %{{customdata[2]}}<br>{labels['rp_joined']}: %{{customdata[3]}}<extra></extra>")
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x, y=y, customdata=custom, zmin=0, zmax=100, colorscale=SHARE_SCALE, xgap=2, ygap=2,
+        text=text, texttemplate="%{text}" if show_text else None, textfont=dict(size=13),
+        hovertemplate=hover, hoverongaps=False,
+        colorbar=dict(title=dict(text=labels["rp_colorbar"]), ticksuffix="%", thickness=14),
+    ))
+    unit_word = labels[f"level_{level}"].lower()
+    charts.style(fig, labels["rp_heatmap_title"].format(unit=unit_word), f"{area_label}, {period}",
+                 x_title=labels["rp_month"], y_title=labels[f"level_{level}"], lang=lang, source=source)
+    # first unit on top; a fixed range, since the helper trace below would otherwise pad it
+    fig.update_yaxes(autorange=False, range=[len(y) - 0.5, -0.5], rangemode="normal", type="category",
+                     showgrid=False)
+    fig.update_xaxes(type="category", showgrid=False)
+    if len(y) > 15:  # a tall chart: repeat the months above the rows
+        many = len(x) > 18
+        fig.update_layout(xaxis2=dict(overlaying="x", side="top", type="category", matches="x",
+                                      showgrid=False, tickangle=-60 if many else 0,
+                                      tickfont=dict(size=12, color="#555555")),
+                          margin=dict(t=175 if many else 125))
+        fig.add_trace(go.Scatter(x=x, y=[y[0]] * len(x), xaxis="x2", mode="markers", opacity=0,
+                                 hoverinfo="skip", showlegend=False))
+    fig.update_traces(selector=dict(type="heatmap"),
+                      colorbar=dict(lenmode="pixels", len=260, y=1, yanchor="top"))
+    fig.update_layout(height=max(360, 200 + (24 if len(y) > 15 else 34) * len(y)), margin=dict(l=10))
+    return pin_source(fig, source)
+
+
+def trend_figure(frame: pl.DataFrame, area_label: str, period: str, lang: str, labels: dict,
+                 source: str | None = None) -> go.Figure:
+    """Completeness % and on-time % per month (both over joined villages); gaps where none had joined."""
+    x = [month_short(m, lang) for m in frame["period"].to_list()]
+    fig = go.Figure()
+    lines = (("completeness", labels["rp_completeness"], charts.PALETTE[0], "solid"),
+             ("on_time_share", labels["rp_on_time_share"], charts.STATUS_COLOURS["tepat_waktu"], "dash"))
+    for column, name, colour, dash in lines:
+        y = [None if v is None else round(v * 100, 1) for v in frame[column].to_list()]
+        fig.add_trace(go.Scatter(
+            x=x, y=y, name=name, mode="lines+markers", line=dict(color=colour, width=3, dash=dash),
+            marker=dict(size=9), customdata=frame.select("reported", "on_time", "joined").rows(),
+            hovertemplate=(f"%{{x}}<br>{name}: %{{y:.1f}}%<br>{labels['rp_reported']}: %{{customdata[0]}}"
+                           f"<br>{labels['rp_on_time']}: %{{customdata[1]}}<br>{labels['rp_joined']}: "
+                           f"%{{customdata[2]}}<extra></extra>"),
+        ))
+    charts.style(fig, labels["rp_trend_title"], f"{area_label}, {period}", x_title=labels["rp_month"],
+                 y_title=labels["rp_trend_axis"], lang=lang, source=source)
+    fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(type="category")
+    return pin_source(fig, source)
+
+
+# --- village lists -------------------------------------------------------------------------------
+
+def missing_villages(con: Con, area: str, as_of: date) -> pl.DataFrame:
+    """Joined villages with no report for `as_of` (metrics.silent_villages, one month or more):
+    village_code, village_name, subdistrict, district, last_period, months_silent."""
+    frame = metrics.silent_villages(con, area, as_of, min_months=1)
+    names = areas.units(con).filter(pl.col("level") == "subdistrict").select(sub="code", subdistrict="name")
+    return (frame.with_columns(sub=pl.col("village_code").str.slice(0, CODE_WIDTH["subdistrict"]))
+            .join(names, on="sub", how="left")
+            .select("village_code", "village_name", "subdistrict", "district", "last_period", "months_silent"))
+
+
+def _village_list(frame: pl.DataFrame, lang: str, labels: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(shown, download) versions of a village list: months in words and '–' for never, or raw."""
+    heads = {"village_code": labels["rp_village_code"], "village_name": labels["rp_village"],
+             "subdistrict": labels["rp_subdistrict"], "district": labels["rp_district"],
+             "last_period": labels["rp_last_report"], "months_silent": labels["rp_months_silent"]}
+    shown = frame.with_columns(last_period=pl.col("last_period").map_elements(
+        lambda d: formatting.month(d, lang), return_dtype=pl.String).fill_null(formatting.MISSING))
+    return shown.rename(heads), frame.rename(heads)
+
+
+# --- the page model ------------------------------------------------------------------------------
+
+def completeness(con: Con, area: str, start: date, end: date, lang: str, labels: dict,
+                 deadline_day: int | None = None) -> Completeness:
+    """Everything the Kelengkapan page shows for an area and month range."""
+    area = (area or "").strip()
+    start, end = metrics.month_start(start), metrics.month_start(end)
+    months = metrics.months_between(start, end)
+    day = settings.report_deadline_day() if deadline_day is None else int(deadline_day)
+    status = metrics.reporting_status(con, area, start, end, day)
+    level = row_level(area)
+    units = _row_units(con, area, level)
+    grid = unit_grid(status, units, months, level)
+    monthly = trend(status, months)
+    area_label, period = areas.label(con, area, lang), period_label(start, end, lang)
+    source = source_note(con, lang, labels)
+
+    data_heads = {"unit_code": labels["rp_area_code"], "unit_name": labels["rp_area"], "period": labels["rp_month"],
+                  "joined": labels["rp_joined"], "on_time": labels["rp_on_time"], "late": labels["rp_late"],
+                  "missing": labels["rp_missing"], "reported": labels["rp_reported"],
+                  "completeness": labels["rp_completeness"], "on_time_share": labels["rp_on_time_share"]}
+    missing = missing_villages(con, area, end)
+    silent = missing.filter(pl.col("months_silent") >= 2)
+    not_reported_shown, not_reported_data = _village_list(missing, lang, labels)
+    silent_shown, silent_data = _village_list(silent, lang, labels)
+    return Completeness(
+        area_label=area_label, period_label=period, latest=end, row_level=level, deadline_day=day,
+        latest_counts=monthly.filter(pl.col("period") == end).to_dicts()[0],
+        grid=grid, units=units,
+        heatmap=heatmap_figure(grid, units, months, level, area_label, period, lang, labels, source),
+        heatmap_data=grid.rename(data_heads),
+        trend=monthly, trend_fig=trend_figure(monthly, area_label, period, lang, labels, source),
+        trend_data=monthly.rename({k: v for k, v in data_heads.items() if k in monthly.columns}),
+        not_reported=not_reported_shown, not_reported_data=not_reported_data,
+        silent=silent_shown, silent_data=silent_data,
+    )

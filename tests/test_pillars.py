@@ -1,0 +1,212 @@
+"""Pilar: pipelines.pillars (KPIs, trends, comparison, scorecard, outlier rule) and its page, figures by hand.
+
+The fixture warehouse is the one of tests/test_overview.py (6 villages, 36 workbooks; see there).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipelines import overview, pillars, warehouse
+from tests.conftest import ROOT
+from tests.test_overview import A, B, JAN, JUN, N, Y, build_warehouse
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory):
+    return build_warehouse(tmp_path_factory.mktemp("pillars"))
+
+
+@pytest.fixture
+def con(fixture_db):
+    connection = warehouse.connect(fixture_db, read_only=True)
+    yield connection
+    connection.close()
+
+
+# --- the robust outlier rule ----------------------------------------------------------------------
+
+def test_outlier_rule_median_and_mad():
+    history = [10, 12, 11, 13, 9, 10, 11, 12]        # median 11, MAD 1
+    assert pillars.is_outlier(17, history) is True    # 6 / 1.4826 = 4.05 > 3.5
+    assert pillars.is_outlier(16, history) is False   # 5 / 1.4826 = 3.37
+    assert pillars.is_outlier(5, history) is True     # a drop counts as well
+    # one wild month in the history barely moves median and MAD (a mean and SD would be pulled)
+    assert pillars.is_outlier(17, history[:-1] + [500]) is True
+
+
+def test_outlier_rule_needs_six_months_of_history():
+    assert pillars.is_outlier(40, [2] * 5) is None
+    assert pillars.is_outlier(40, [2, None, 2, None, 2, 2, 2, None]) is None  # blanks are not history
+    assert pillars.is_outlier(40, [2, None, 2, None, 2, 2, 2, 2]) is True
+
+
+def test_outlier_rule_when_mad_is_zero():
+    # a constant history: only a clear jump (more than 3 units and more than half the median) counts
+    assert pillars.is_outlier(2, [2] * 12) is False
+    assert pillars.is_outlier(5, [2] * 12) is False
+    assert pillars.is_outlier(6, [2] * 12) is True
+    assert pillars.is_outlier(170, [120] * 12) is False
+    assert pillars.is_outlier(181, [120] * 12) is True
+    # an activity held now and then: 3.5 x 1.2533 x mean abs. deviation (37/12) = 13.5
+    sparse = [0] * 9 + [12, 10, 15]
+    assert pillars.is_outlier(13, sparse) is False
+    assert pillars.is_outlier(14, sparse) is True
+
+
+# --- the page model -----------------------------------------------------------------------------------
+
+def kpi_texts(model, pillar):
+    return {code: (k.text, k.delta) for code, k in model.pillars[pillar].kpis.items()}
+
+
+def test_kpis_by_unit_and_kind(con):
+    model = pillars.page(con, "", JAN, JUN, "id", {"pl_unit_orang": "orang", "pl_flag_villages": "{n} desa"})
+    koperasi = kpi_texts(model, 4)
+    assert koperasi["K01"] == ("298 orang", "+118 (+65,6%)")   # stock: 120 + 58 + 0 + 120, not a sum of months
+    assert koperasi["K02"] == ("Rp 750,0 juta", "+Rp 250,0 juta (+50,0%)")
+    assert koperasi["K05"] == ("3 desa", "+1 (+50,0%)")        # latest flag ya: A, B (May), Y; before: A, P
+    usaha = kpi_texts(model, 2)
+    assert usaha["U02"] == ("36 orang", "+12 (+50,0%)")       # Betak's zeros add 0
+    assert model.pillars[2].reporting["U02"] == 4
+    assert model.pillars[3].reporting["C02"] == 3              # Desa Baru never filled in parenting
+    assert model.previous_label == "Juli 2023 – Desember 2023"
+    # missing stays missing: Ponorogo reported nothing in 2024
+    ponorogo = pillars.page(con, "35.02", JAN, JUN, "id")
+    assert kpi_texts(ponorogo, 4)["K01"] == ("–", None)
+    assert kpi_texts(ponorogo, 4)["K02"] == ("–", None)
+
+
+def test_trend_keeps_a_missing_month_empty_and_stocks_per_month(con):
+    model = pillars.page(con, "", JAN, JUN, "id")
+    # members per month: the villages reporting that month (Betak silent in March, blank in June)
+    assert model.pillars[4].trend_table["pl_col_value"].to_list() == [290, 295, 240, 300, 298, 240]
+    betak = pillars.page(con, B, JAN, JUN, "id", picks=("C02",))
+    assert betak.pillars[3].trend_table["pl_col_value"].to_list() == [30, 30, None, 30, 30, 30]
+    fig = overview.figure(betak.pillars[3].trend)
+    assert fig.data[0].y[2] is None and fig.data[0].type == "bar"
+    assert overview.figure(model.pillars[4].trend).data[0].type == "scatter"  # a stock is drawn as a line
+    assert betak.child_level is None and betak.pillars[3].comparison is None  # a village has no units below
+
+
+def test_comparison_across_child_units(con):
+    national = pillars.page(con, "", JAN, JUN, "id")
+    assert national.child_level == "province"
+    rows = national.pillars[4].comparison_table.rows()
+    assert rows == [("35", "Jawa Timur", 178.0, 2), ("52", "Nusa Tenggara Barat", 120.0, 2)]
+    east_java = pillars.page(con, "35", JAN, JUN, "id", {"pl_fig_compare": "{indicator} menurut {level}",
+                                                          "pl_level_district": "kabupaten/kota"})
+    assert east_java.child_level == "district"
+    # Ponorogo reported nothing: listed last with no value, and no bar drawn for it
+    assert east_java.pillars[4].comparison_table.rows() == [
+        ("35.04", "Kabupaten Tulungagung", 178.0, 2), ("35.02", "Kabupaten Ponorogo", None, 0)]
+    fig = overview.figure(east_java.pillars[4].comparison)
+    assert list(fig.data[0].y) == ["Kabupaten Tulungagung"]
+    assert "Anggota koperasi menurut kabupaten/kota" in fig.layout.title.text
+
+
+def test_picked_indicators_are_charted(con):
+    model = pillars.page(con, "", JAN, JUN, "id", picks=("L08", "U06", "K99"))
+    assert [model.pillars[p].pick for p in pillars.PILLARS] == ["L08", "U06", "C02", "K01"]
+    assert model.pillars[1].trend_table["pl_col_value"].to_list() == [12, 12, 9, 12, 12, 12]
+
+
+def test_scorecard(con):
+    model = pillars.page(con, "", JAN, JUN, "id")
+    card = model.scorecard
+    assert card.columns[:6] == ["pl_col_code", "pl_col_village", "pl_col_subdistrict", "pl_short_1 · pl_sc_reported",
+                                "pl_short_1 · pl_sc_active", "pl_short_1 · pl_sc_outlier"]
+    # per village: (reported, active, outlier) x 4 pillars; '' = not enough history to judge
+    assert [r[3:] for r in card.rows()] == [
+        # Bringinan: joined, silent in 2024
+        ("–", "–", "", "–", "–", "", "–", "–", "", "–", "–", "", ""),
+        # Tunggangri: 12 months of history; L01 jumps from 2 to 40; members 100 -> 120 is no outlier
+        ("✓", "✓", "⚠", "✓", "✓", "–", "✓", "✓", "–", "✓", "✓", "–", "L01"),
+        # Betak: business all zero (reported, not active); cooperative blank in June
+        ("✓", "✓", "", "✓", "–", "", "✓", "✓", "", "–", "✓", "", ""),
+        # Desa Baru: parenting never filled in; cooperative all zero
+        ("✓", "✓", "", "✓", "✓", "", "–", "–", "", "✓", "–", "", ""),
+        ("✓", "✓", "", "✓", "✓", "", "✓", "✓", "", "✓", "✓", "", ""),
+    ]
+    assert card["pl_col_code"].to_list() == ["35.02.20.2001", A, B, N, Y]  # Masa Depan joins in 2025
+
+
+def test_weakest_pillar_in_ntb(con):
+    model = pillars.page(con, "52", JAN, JUN, "id")
+    assert model.weakest == 3
+    assert model.summary.rows() == [
+        # pillar, villages, reported, share_reported, active, share_active, outliers, rank
+        (3, 2, 1, 0.5, 1, 0.5, 0, 1),   # Community Parenting: Desa Baru never reports it
+        (4, 2, 2, 1.0, 1, 0.5, 0, 2),   # Koperasi: reported by both, but Desa Baru's are all 0
+        (1, 2, 2, 1.0, 2, 1.0, 0, 3),
+        (2, 2, 2, 1.0, 2, 1.0, 0, 4),
+    ]
+    national = pillars.page(con, "", JAN, JUN, "id")
+    assert national.summary["outliers"].to_list() == [0, 0, 0, 1]  # Tunggangri's L01 under Layanan (last)
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def page(fixture_db, monkeypatch):
+    monkeypatch.setenv("PANTAU_DB", str(fixture_db))
+    monkeypatch.setenv("PANTAU_TODAY", "2024-07-15")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["f_area"] = ""
+    at.session_state["f_start"] = JAN
+    at.session_state["f_end"] = JUN
+    at.run()
+    at.switch_page("pages/dashboard/pilar.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_values(at) -> dict[str, tuple]:
+    return {m.label: (m.value, m.delta or None) for m in at.metric}
+
+
+def chart_titles(at) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_page_tabs_metrics_and_scorecard(page):
+    assert page.title[0].value == "Pilar"
+    assert [tab.label for tab in page.tabs] == ["Layanan Migrasi", "Usaha Produktif", "Community Parenting", "Koperasi"]
+    shown = metric_values(page)
+    assert shown["Anggota koperasi"] == ("298 orang", "+118 (+65,6%)")
+    assert shown["Koperasi berbadan hukum"] == ("3 desa", "+1 (+50,0%)")
+    assert shown["Total simpanan anggota"] == ("Rp 750,0 juta", "+Rp 250,0 juta (+50,0%)")
+    assert shown["Anak PMI dibina bulan ini"] == ("510 orang", "+150 (+41,7%)")
+    assert len(shown) == 25
+    assert page.markdown[0].value.startswith("Pilar terlemah di Nasional, Januari 2024 – Juni 2024: "
+                                             "**Community Parenting**. 3 dari 5 desa aktif (60,0%)")
+    summary, *_, card = [d.value for d in page.dataframe]
+    assert list(summary["Pilar"]) == ["Community Parenting", "Koperasi", "Usaha Produktif", "Layanan Migrasi"]
+    assert list(card["Layanan · pencilan"]) == ["", "⚠", "", "", ""]
+    assert list(card["Koperasi · lapor"]) == ["–", "✓", "–", "✓", "✓"]
+    assert any("✓ ya · – tidak · ⚠ pencilan" in m.value for m in page.markdown)  # the legend
+    assert "Anggota koperasi per bulan" in chart_titles(page)[6]
+
+
+def test_area_filter_and_indicator_pick_change_the_page(page):
+    page.sidebar.selectbox(key="f_pick_province_").set_value("52").run()
+    assert not page.exception
+    assert page.markdown[0].value.startswith("Pilar terlemah di Provinsi Nusa Tenggara Barat")
+    assert "**Community Parenting**. 1 dari 2 desa aktif (50,0%)" in page.markdown[0].value
+    assert metric_values(page)["Anggota koperasi"] == ("120 orang", None)  # no NTB report in 2023
+    assert list(page.dataframe[-1].value["Desa"]) == ["Desa Baru", "Sukadamai"]
+    page.selectbox(key="pl_pick_4").set_value("K02").run()
+    assert not page.exception
+    assert "Total simpanan anggota per bulan" in chart_titles(page)[6]
+    assert "Total simpanan anggota menurut kabupaten/kota" in chart_titles(page)[7]
+
+
+def test_page_in_english(page):
+    page.sidebar.radio(key="lang_choice").set_value("en").run()
+    assert [tab.label for tab in page.tabs] == ["Migration services", "Productive enterprise",
+                                                "Community parenting", "Cooperative"]
+    assert metric_values(page)["Cooperative members"] == ("298 people", "+118 (+65.6%)")
