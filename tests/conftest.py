@@ -83,3 +83,13 @@ def ingest(con):
 def scalar(con, sql: str, *params):
     """First cell of a query, for short assertions."""
     return con.cursor().sql(sql, params=list(params) or None).fetchall()[0][0]
+
+
+AREA_PICKER_LABELS = {"province": "Provinsi", "district": "Kabupaten/kota", "subdistrict": "Kecamatan",
+                      "village": "Desa"}
+
+
+def area_picker(at, level: str):
+    """The sidebar's area selectbox of a level (its key changes after each drill-down)."""
+    [box] = [s for s in at.sidebar.selectbox if s.label == AREA_PICKER_LABELS[level]]
+    return box

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines import drilldown, warehouse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, area_picker
 from tests.test_maps import JAN, MAR, map_db  # noqa: F401 - the same small fixture warehouse
 
 APP = str(ROOT / "app.py")
@@ -124,7 +124,7 @@ def test_breadcrumb_child_and_example_change_the_area(app):
     assert app.header[0].value == "Kabupaten Ponorogo" and _metrics(app)["Penempatan PMI"] == "–"
     app.button(key="dr_example_35.04").click().run()                  # one-click example
     assert app.header[0].value == "Kabupaten Tulungagung"
-    assert app.sidebar.selectbox(key="f_pick_district_35").value == "35.04"
+    assert area_picker(app, "district").value == "35.04"
     assert not app.exception
 
 

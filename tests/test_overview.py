@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines import load, overview, registry, warehouse
-from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook
+from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook, area_picker
 
 APP = str(ROOT / "app.py")
 JAN, JUN, JUL23, DEC23 = date(2024, 1, 1), date(2024, 6, 1), date(2023, 7, 1), date(2023, 12, 1)
@@ -231,15 +231,15 @@ def test_page_shows_exact_figures(page):
 
 
 def test_changing_the_area_changes_the_figures(page):
-    page.sidebar.selectbox(key="f_pick_province_").set_value("52").run()
+    area_picker(page, "province").set_value("52").run()
     assert not page.exception
     shown = metric_values(page)
     assert shown["Desa program"] == ("2", "+1 (+100,0%)")
     assert shown["Penempatan PMI"] == ("72", None)
     assert shown["Anggota koperasi"] == ("120", None)
     assert page.session_state["f_area"] == "52"
-    page.sidebar.selectbox(key="f_pick_province_").set_value("35").run()
-    page.sidebar.selectbox(key="f_pick_district_35").set_value("35.02").run()
+    area_picker(page, "province").set_value("35").run()
+    area_picker(page, "district").set_value("35.02").run()
     shown = metric_values(page)
     assert shown["Penempatan PMI"] == ("–", None)   # missing, not 0
     assert shown["Desa melapor (Juni 2024)"] == ("0", "-1 (-100,0%)")

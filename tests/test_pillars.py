@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines import overview, pillars, warehouse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, area_picker
 from tests.test_overview import A, B, JAN, JUN, N, Y, build_warehouse
 
 APP = str(ROOT / "app.py")
@@ -193,7 +193,7 @@ def test_page_tabs_metrics_and_scorecard(page):
 
 
 def test_area_filter_and_indicator_pick_change_the_page(page):
-    page.sidebar.selectbox(key="f_pick_province_").set_value("52").run()
+    area_picker(page, "province").set_value("52").run()
     assert not page.exception
     assert page.markdown[0].value.startswith("Pilar terlemah di Provinsi Nusa Tenggara Barat")
     assert "**Community Parenting**. 1 dari 2 desa aktif (50,0%)" in page.markdown[0].value

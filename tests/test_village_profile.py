@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines import village_profile, warehouse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, area_picker
 from tests.test_reporting import B, DEC, FEB, J, JAN, NOV, T, build_warehouse
 
 APP = str(ROOT / "app.py")
@@ -195,7 +195,7 @@ def test_picking_a_village_changes_the_profile(app):
         "Bulan wajib lapor": "2", "Bulan dilaporkan": "1", "Kelengkapan": "50,0%", "Tepat waktu": "1",
         "Terlambat": "0", "Tidak lapor": "1"}
     # the sidebar's village picker follows the new area
-    assert app.sidebar.selectbox(key="f_pick_village_35.02.20").value == J
+    assert area_picker(app, "village").value == J
 
 
 def test_choosing_another_indicator_redraws_the_chart(app):
