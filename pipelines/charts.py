@@ -17,7 +17,7 @@ def style(fig: go.Figure, title: str, subtitle: str = "", x_title: str | None = 
         title=dict(text=text, x=0.01, xanchor="left"),
         font=FONT, colorway=PALETTE, template="plotly_white",
         separators=",." if lang == "id" else ".,",
-        margin=dict(l=70, r=30, t=90, b=70 if not source else 95),
+        margin=dict(l=70, r=30, t=125 if subtitle else 90, b=110 if source else 70),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
         hoverlabel=dict(font_size=14),
     )
@@ -26,6 +26,14 @@ def style(fig: go.Figure, title: str, subtitle: str = "", x_title: str | None = 
     if y_title is not None:
         fig.update_yaxes(title_text=y_title, rangemode="tozero")
     if source:
-        fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False,
-                           xanchor="left", font=dict(size=12, color="#555555"))
+        # Pinned in pixels under the plot, right-aligned: clear of two-line month ticks and the axis
+        # title at any chart height, and of long category names on the left.
+        fig.add_annotation(text=source, xref="paper", yref="paper", x=1, xanchor="right", y=0, yanchor="top",
+                           yshift=-78, showarrow=False, font=dict(size=12, color="#555555"))
+    return fig
+
+
+def full_number_ticks(fig: go.Figure, axis: str = "y") -> go.Figure:
+    """Value ticks written in full with the language's separators (70.000; 2,5), not '70k'."""
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(tickformat=",~f")
     return fig

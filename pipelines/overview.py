@@ -296,17 +296,6 @@ def month_axis(fig: go.Figure, periods: list[date], lang: str) -> None:
     fig.update_xaxes(type="date", tickvals=values, ticktext=texts, tickangle=0)
 
 
-def footnote_below(fig: go.Figure, values: str = "y") -> None:
-    """Keep the source note clear of two-line month ticks and the axis title, whatever the chart height;
-    and write the value axis ('x' or 'y') in full with the language's separators (70.000; 2,5), not '70k'."""
-    (fig.update_xaxes if values == "x" else fig.update_yaxes)(tickformat=",~f")
-    for note in fig.layout.annotations:
-        if note.yref == "paper" and note.y is not None and note.y < 0:
-            # right-aligned: a chart with long category names on the left has its plot start far in
-            note.update(x=1, xanchor="right", y=0, yanchor="top", yshift=-78)
-    fig.update_layout(margin_b=110)
-
-
 def mark_missing(fig: go.Figure, periods: list[date], missing: list[bool], labels: Mapping[str, str] | None) -> None:
     """A small '–' where a month has no report, so a gap is not read as zero."""
     for period, gone in zip(periods, missing):
@@ -335,7 +324,7 @@ def placements_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: M
     fig = charts.style(fig, label(labels, "ov_fig_placements"), subtitle, label(labels, "ov_axis_month"),
                        label(labels, "ov_axis_people"), lang, source)
     fig.update_layout(margin_t=125)  # the legend sits under the two-line title, not across the subtitle
-    footnote_below(fig)
+    charts.full_number_ticks(fig)
     return fig
 
 
@@ -354,7 +343,7 @@ def remittances_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: 
     mark_missing(fig, periods, [v is None for v in values], labels)
     fig = charts.style(fig, label(labels, "ov_fig_remittances"), subtitle, label(labels, "ov_axis_month"),
                        label(labels, "ov_axis_rupiah", scale=word), lang, source)
-    footnote_below(fig)
+    charts.full_number_ticks(fig)
     return fig
 
 
@@ -375,5 +364,5 @@ def destinations_figure(destinations: pl.DataFrame, subtitle: str, lang: str,
                        None, lang, source)
     fig.update_layout(margin_t=125)
     fig.update_xaxes(rangemode="tozero")
-    footnote_below(fig, "x")
+    charts.full_number_ticks(fig, "x")
     return fig

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import areas, catalogue, charts, formatting, metrics, warehouse
-from pipelines.overview import (Kpi, delta_text, footnote_below, label, mark_missing, money_scale, month_axis,
+from pipelines.overview import (Kpi, delta_text, label, mark_missing, money_scale, month_axis,
                                 period_label, previous_range, source_note)
 
 PILLARS = (1, 2, 3, 4)
@@ -252,7 +252,7 @@ def trend_figure(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, lab
     title = label(labels, "pl_fig_trend", indicator=indicator_name(code, lang))
     fig = charts.style(fig, title, subtitle, label(labels, "pl_axis_month"),
                        axis_title(ind.unit, lang, labels, word), lang, source)
-    footnote_below(fig)
+    charts.full_number_ticks(fig)
     return fig
 
 
@@ -276,7 +276,7 @@ def comparison_figure(by_area: pl.DataFrame, code: str, level: str, subtitle: st
                   level=label(labels, f"pl_level_{level}"))
     fig = charts.style(fig, title, subtitle, axis_title(ind.unit, lang, labels, word), None, lang, source)
     fig.update_xaxes(rangemode="tozero")
-    footnote_below(fig, "x")
+    charts.full_number_ticks(fig, "x")
     return fig
 
 

@@ -84,18 +84,6 @@ def period_label(start: date, end: date, lang: str) -> str:
     return f"{formatting.month(start, lang)} – {formatting.month(end, lang)}"
 
 
-def pin_source(fig: go.Figure, source: str | None, below: int = 62) -> go.Figure:
-    """Keep the source footnote a fixed distance under the plot (below the tick labels and axis title),
-    whatever the figure's height; charts.style places it at a fraction of the height instead."""
-    if not source:
-        return fig
-    for note in fig.layout.annotations:
-        if note.text == source:
-            note.update(y=0, yanchor="top", yshift=-below)
-    fig.update_layout(margin=dict(b=below + 40))
-    return fig
-
-
 # --- figures from the reporting status ----------------------------------------------------------
 
 def row_level(area: str) -> str:
@@ -194,7 +182,7 @@ def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], 
     fig.update_traces(selector=dict(type="heatmap"),
                       colorbar=dict(lenmode="pixels", len=260, y=1, yanchor="top"))
     fig.update_layout(height=max(360, 200 + (24 if len(y) > 15 else 34) * len(y)), margin=dict(l=10))
-    return pin_source(fig, source)
+    return fig
 
 
 def trend_figure(frame: pl.DataFrame, area_label: str, period: str, lang: str, labels: dict,
@@ -217,7 +205,7 @@ def trend_figure(frame: pl.DataFrame, area_label: str, period: str, lang: str, l
                  y_title=labels["rp_trend_axis"], lang=lang, source=source)
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     fig.update_xaxes(type="category")
-    return pin_source(fig, source)
+    return fig
 
 
 # --- village lists -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pycountry
 from babel.dates import format_date
 
 from pipelines import areas, catalogue, charts, countries, formatting, metrics, settings, warehouse
-from pipelines.reporting import count_statuses, month_short, period_label, pin_source, source_note
+from pipelines.reporting import count_statuses, month_short, period_label, source_note
 
 Con = duckdb.DuckDBPyConnection
 
@@ -139,7 +139,7 @@ def grid_figure(grid: pl.DataFrame, title: str, subtitle: str, lang: str, labels
     fig.update_xaxes(type="category", showgrid=False)
     fig.update_yaxes(type="category", autorange="reversed", rangemode="normal", showgrid=False)
     fig.update_layout(height=230 + 70 * len(years), plot_bgcolor="#FFFFFF")
-    return pin_source(fig, source)
+    return fig
 
 
 def grid_table(grid: pl.DataFrame, lang: str, labels: dict) -> pl.DataFrame:
@@ -219,7 +219,6 @@ def indicator_figure(values: pl.DataFrame, code: str, months: list[date], villag
     fig.update_yaxes(tickformat=",d" if ind.unit != "ya/tidak" else None)
     if ind.unit == "ya/tidak":
         fig.update_yaxes(range=[-0.1, 1.1], tickvals=[0, 1], ticktext=[labels["vp_no"], labels["vp_yes"]])
-    pin_source(fig, source)
     data = pl.DataFrame({labels["vp_month"]: months, labels["vp_value"]: y},
                         schema={labels["vp_month"]: pl.Date, labels["vp_value"]: pl.Float64})
     return fig, data
@@ -288,7 +287,7 @@ def bar_figure(data: pl.DataFrame, value: str, title: str, subtitle: str, x_titl
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(tickformat=",d", rangemode="tozero")
     fig.update_layout(height=max(320, 200 + 36 * len(names)), showlegend=False)
-    return pin_source(fig, source)
+    return fig
 
 
 # --- submission history ------------------------------------------------------------------------------

@@ -56,6 +56,14 @@ def make_workbook(identity: dict | None = None, values: dict | None = None, plac
     return buf.getvalue()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_app_connections():
+    """AppTest runs leave the app's cached warehouse connections open; close them at the end."""
+    yield
+    from ui.state import release
+    release()
+
+
 @pytest.fixture
 def registry_csv(tmp_path: Path) -> Path:
     path = tmp_path / "desa.csv"

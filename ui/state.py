@@ -39,7 +39,7 @@ def connection() -> duckdb.DuckDBPyConnection:
     return _connection(str(settings.db_path()))
 
 
-@st.cache_resource
+@st.cache_resource(on_release=lambda con: con.close())
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     # One per process and per file; pages take a cursor per query through the data layer.
     return warehouse.connect(path)
@@ -49,3 +49,8 @@ def demo_banner(con: duckdb.DuckDBPyConnection) -> None:
     """A visible note on every page when the warehouse holds generated demo data."""
     if warehouse.is_demo(con):
         st.warning(t("demo_note"), icon=":material/science:")
+
+
+def release() -> None:
+    """Close the cached connections (tests and shutdown), so the warehouse file is let go."""
+    _connection.clear()
