@@ -856,4 +856,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run from the importable module, not from __main__: pool workers unpickle the tasks and
+    # their classes by module name, and they never see this script's __main__.
+    from pipelines import demo as _module
+    sys.exit(_module.main())
