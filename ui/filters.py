@@ -75,9 +75,9 @@ def sidebar() -> Selection:
         end = st.session_state["f_end"]
         start = start if start in months else months[max(0, len(months) - 12)]
         end = end if end in months else months[-1]
-        c1, c2 = st.columns(2)
-        new_start = c1.selectbox(t("filter_from"), months, index=months.index(start), format_func=lambda d: formatting.month(d, L))
-        new_end = c2.selectbox(t("filter_to"), months, index=months.index(end), format_func=lambda d: formatting.month(d, L))
+        # One above the other: side by side, 'Oktober 2026' does not fit the sidebar.
+        new_start = st.selectbox(t("filter_from"), months, index=months.index(start), format_func=lambda d: formatting.month(d, L))
+        new_end = st.selectbox(t("filter_to"), months, index=months.index(end), format_func=lambda d: formatting.month(d, L))
         if new_start > new_end:
             new_start, new_end = new_end, new_start
         st.session_state.update(f_start=new_start, f_end=new_end)
