@@ -138,18 +138,18 @@ def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], ba
             batch.values.select("wb", "indicator_code", "value"), on=["wb", "indicator_code"], how="left"
         ).drop("wb")
         staged = {
-            "submission_values": staged_values,
-            "submission_placements": batch.placements.join(ids_by_wb, on="wb").drop("wb"),
-            "submission_returns": batch.returns.join(ids_by_wb, on="wb").drop("wb"),
-            "submission_remittances": batch.remittances.join(ids_by_wb, on="wb").drop("wb"),
+            "values": staged_values,
+            "placements": batch.placements.join(ids_by_wb, on="wb").drop("wb"),
+            "returns": batch.returns.join(ids_by_wb, on="wb").drop("wb"),
+            "remittances": batch.remittances.join(ids_by_wb, on="wb").drop("wb"),
         }
         cur.register("staged_submissions", staged_submissions)
         cur.execute(warehouse.sql_text("retire_versions"))
         cur.execute("INSERT INTO submissions BY NAME SELECT * FROM staged_submissions")
-        for table, frame in staged.items():
-            cur.register("staged_rows", frame)
-            cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged_rows")
-            cur.unregister("staged_rows")
+        for name, frame in staged.items():
+            cur.register(f"staged_{name}", frame)
+            cur.execute(f"INSERT INTO submission_{name} BY NAME SELECT * FROM staged_{name}")
+        cur.execute(warehouse.sql_text("refresh_current"))
         if pack:
             cur.register("staged_originals", pl.DataFrame({"file_sha256": sorted({results[i].sha256 for i in fresh}),
                                                            "pack": pack}))

@@ -37,8 +37,36 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
             ) from exc
         raise
     if not read_only:
+        _migrate_views(con)
         con.execute(sql_text("schema"))
     return con
+
+
+def _migrate_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses made before the current-version tables had views of the same names: swap them."""
+    views = {r[0] for r in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    old = views & {"indicator_values", "placements", "returns", "remittances"}
+    if old:
+        for name in old:
+            con.execute(f"DROP VIEW {name}")
+        con.execute(sql_text("schema"))
+        rebuild_current(con)
+
+
+def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Refill the current-version tables from the versioned rows, in one transaction."""
+    with WRITE_LOCK:
+        cur = con.cursor()
+        try:
+            cur.execute("BEGIN TRANSACTION")
+            cur.execute(sql_text("rebuild_current"))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            cur.close()
 
 
 @cache

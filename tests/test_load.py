@@ -6,7 +6,7 @@ from datetime import date
 
 import zipfile
 
-from pipelines import originals, warehouse
+from pipelines import load, originals, registry, warehouse
 from tests.conftest import good_identity, good_values, make_workbook, scalar
 
 
@@ -130,3 +130,31 @@ def test_second_writer_process_gets_a_clear_message(con, tmp_path):
                           cwd=warehouse.SQL_DIR.parent.parent)
     assert proc.returncode != 0
     assert "sedang dipakai proses lain" in proc.stderr
+
+
+def test_current_tables_match_a_rebuild_from_versions(ingest, con):
+    ingest({"v1.xlsx": make_workbook(), "b.xlsx": make_workbook(identity=good_identity(
+        kode_desa="35.04.14.2016", nama_desa="Betak"))})
+    ingest({"v2.xlsx": make_workbook(values=good_values() | {"L01": 9}, placements=[])})
+    tables = ("indicator_values", "placements", "returns", "remittances")
+    before = {t: sorted(con.cursor().sql(f"SELECT * FROM {t}").fetchall(), key=str) for t in tables}
+    warehouse.rebuild_current(con)
+    after = {t: sorted(con.cursor().sql(f"SELECT * FROM {t}").fetchall(), key=str) for t in tables}
+    assert before == after
+    assert scalar(con, "SELECT count(*) FROM placements") == 2  # Betak's two rows; v2 has none
+
+
+def test_old_warehouse_with_views_is_migrated(tmp_path, registry_csv):
+    db = tmp_path / "old.duckdb"
+    con = warehouse.connect(db)
+    registry.load_registry(con, registry_csv)
+    load.load_files(con, [load.Source("a.xlsx", make_workbook())], "penguji")
+    con.execute("DROP TABLE placements")
+    con.execute("CREATE VIEW placements AS SELECT s.village_code, s.period, p.country_iso2, p.sector, p.sex, "
+                "p.count FROM submission_placements p JOIN submissions s USING (submission_id) WHERE s.is_current")
+    con.close()
+    con = warehouse.connect(db)
+    assert con.cursor().sql("SELECT table_type FROM information_schema.tables WHERE table_name = 'placements'"
+                            ).fetchall() == [("BASE TABLE",)]
+    assert scalar(con, "SELECT sum(count) FROM placements") == 6
+    con.close()

@@ -79,22 +79,38 @@ CREATE TABLE IF NOT EXISTS warehouse_info (
 CREATE OR REPLACE VIEW current_submissions AS
     SELECT * FROM submissions WHERE is_current;
 
-CREATE OR REPLACE VIEW indicator_values AS
-    SELECT s.village_code, s.period, v.indicator_code, v.value
-    FROM submission_values v JOIN submissions s USING (submission_id)
-    WHERE s.is_current;
+-- The current version of each village-month, kept as tables by the write path in the same
+-- transaction as the versioned rows above: every read skips the join with submissions.
+CREATE TABLE IF NOT EXISTS indicator_values (
+    village_code   VARCHAR NOT NULL,
+    period         DATE NOT NULL,
+    indicator_code VARCHAR NOT NULL,
+    value          DOUBLE                   -- NULL = not reported; 0 = reported zero
+);
 
-CREATE OR REPLACE VIEW placements AS
-    SELECT s.village_code, s.period, p.country_iso2, p.sector, p.sex, p.count
-    FROM submission_placements p JOIN submissions s USING (submission_id)
-    WHERE s.is_current;
+CREATE TABLE IF NOT EXISTS placements (
+    village_code VARCHAR NOT NULL,
+    period       DATE NOT NULL,
+    country_iso2 VARCHAR NOT NULL,
+    sector       VARCHAR NOT NULL,
+    sex          VARCHAR NOT NULL,
+    count        INTEGER NOT NULL
+);
 
-CREATE OR REPLACE VIEW returns AS
-    SELECT s.village_code, s.period, r.country_iso2, r.sex, r.count, r.with_problem
-    FROM submission_returns r JOIN submissions s USING (submission_id)
-    WHERE s.is_current;
+CREATE TABLE IF NOT EXISTS returns (
+    village_code VARCHAR NOT NULL,
+    period       DATE NOT NULL,
+    country_iso2 VARCHAR NOT NULL,
+    sex          VARCHAR NOT NULL,
+    count        INTEGER NOT NULL,
+    with_problem INTEGER NOT NULL
+);
 
-CREATE OR REPLACE VIEW remittances AS
-    SELECT s.village_code, s.period, m.country_iso2, m.channel, m.transactions, m.amount_idr
-    FROM submission_remittances m JOIN submissions s USING (submission_id)
-    WHERE s.is_current;
+CREATE TABLE IF NOT EXISTS remittances (
+    village_code VARCHAR NOT NULL,
+    period       DATE NOT NULL,
+    country_iso2 VARCHAR NOT NULL,
+    channel      VARCHAR NOT NULL,
+    transactions INTEGER NOT NULL,
+    amount_idr   DOUBLE NOT NULL
+);
