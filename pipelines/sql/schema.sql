@@ -70,6 +70,28 @@ CREATE TABLE IF NOT EXISTS originals (
     pack        VARCHAR NOT NULL
 );
 
+-- Accounts (passwords only as argon2 hashes) and the audit trail of logins, uploads, role changes.
+CREATE TABLE IF NOT EXISTS users (
+    username            VARCHAR PRIMARY KEY,
+    full_name           VARCHAR NOT NULL,
+    role                VARCHAR NOT NULL,       -- admin | kementerian | koordinator
+    districts           VARCHAR[] NOT NULL,     -- district codes (35.04) a coordinator uploads for
+    password_hash       VARCHAR NOT NULL,       -- argon2id
+    active              BOOLEAN NOT NULL DEFAULT true,
+    is_demo             BOOLEAN NOT NULL DEFAULT false,
+    failed_logins       INTEGER NOT NULL DEFAULT 0,
+    locked_until        TIMESTAMP,
+    created_at          TIMESTAMP NOT NULL,
+    password_changed_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS audit_log (
+    at       TIMESTAMP NOT NULL,
+    username VARCHAR NOT NULL,
+    event    VARCHAR NOT NULL,   -- login | login_failed | locked | logout | upload | user_added | role_changed | ...
+    detail   VARCHAR NOT NULL
+);
+
 -- Small key/value facts about the warehouse itself (demo flag, data version).
 CREATE TABLE IF NOT EXISTS warehouse_info (
     key   VARCHAR PRIMARY KEY,
