@@ -86,7 +86,7 @@ CREATE TABLE IF NOT EXISTS users (
 );
 
 CREATE TABLE IF NOT EXISTS audit_log (
-    at       TIMESTAMP NOT NULL,
+    logged_at TIMESTAMP NOT NULL,
     username VARCHAR NOT NULL,
     event    VARCHAR NOT NULL,   -- login | login_failed | locked | logout | upload | user_added | role_changed | ...
     detail   VARCHAR NOT NULL
