@@ -49,7 +49,8 @@ def check_archive(data: bytes) -> str | None:
         limit = settings.max_upload_bytes() // (1024 * 1024)
         return f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); batasnya {limit} MB."
     if data[:4] == b"\xd0\xcf\x11\xe0":
-        return "Berkas ini format Excel lama (.xls). Simpan ulang sebagai Excel Workbook (.xlsx)."
+        return ("Berkas ini format Excel lama (.xls) atau workbook yang dilindungi kata sandi. Buka di Excel, "
+                "hapus kata sandinya bila ada, lalu simpan sebagai Excel Workbook (.xlsx).")
     if data[:2] != b"PK":
         return "Berkas ini bukan workbook Excel (.xlsx); isinya tidak dikenali sebagai xlsx."
     try:
