@@ -1,39 +1,53 @@
-"""Pantau Desmigratif: sets up the page, makes sure a warehouse exists, and routes to the pages."""
+"""Pantau Desmigratif: sets up the page, makes sure a warehouse exists, signs people in, and routes."""
 from pathlib import Path
 
+import pandas  # noqa: F401 - imported before any page: concurrent first imports can see a half-made module
 import streamlit as st
 
+from ui import auth
 from ui.i18n import KEY, LANGS, lang, t
-from ui.state import ensure_warehouse
+from ui.state import connection, ensure_warehouse, startup_problem
 
 HERE = Path(__file__).resolve().parent
 # Pages live in sub-folders of pages/ (one per navigation section): Streamlit's old automatic
 # pages/*.py discovery would otherwise take over a fresh server process before this script runs.
+# Every page, explicitly: file -> (title label, icon, URL path). Who sees which is ui.auth.pages_for.
+PAGES = {
+    "pages/dashboard/ringkasan.py": ("page_overview", ":material/dashboard:", "ringkasan"),
+    "pages/dashboard/pilar.py": ("page_pillars", ":material/account_balance:", "pilar"),
+    "pages/dashboard/peta.py": ("page_map", ":material/map:", "peta"),
+    "pages/dashboard/wilayah.py": ("page_areas", ":material/account_tree:", "wilayah"),
+    "pages/dashboard/desa.py": ("page_village", ":material/home_work:", "desa"),
+    "pages/reporting/kelengkapan.py": ("page_completeness", ":material/fact_check:", "kelengkapan"),
+    "pages/laporan/unggah.py": ("page_upload", ":material/upload_file:", "unggah"),
+    "pages/laporan/riwayat.py": ("page_history", ":material/history:", "riwayat"),
+    "pages/presentasi/paket.py": ("page_briefing", ":material/slideshow:", "paparan"),
+    "pages/data/gudang.py": ("page_warehouse", ":material/database:", "gudang"),
+    "pages/akun/masuk.py": ("page_login", ":material/login:", "masuk"),
+    "pages/akun/pengguna.py": ("page_users", ":material/manage_accounts:", "pengguna"),
+}
 
 st.set_page_config(page_title="Pantau Desmigratif", page_icon=":material/home_work:", layout="wide")
 ensure_warehouse()
+problem = startup_problem(connection())
+if problem:
+    st.error(problem, icon=":material/block:")
+    st.stop()
+user = auth.current_user()
 
 with st.sidebar:
     lang()  # settles the initial language before the widget reads it
     st.markdown(f"**{t('app_title')}**  \n{t('app_subtitle')}")
     st.radio(t("language"), list(LANGS), format_func=LANGS.get, horizontal=True, key=KEY)
+    auth.account_box()
 
-PAGES = HERE / "pages"
-pages = {
-    t("section_dashboard"): [
-        st.Page(PAGES / "dashboard" / "ringkasan.py", title=t("page_overview"), icon=":material/dashboard:", url_path="ringkasan",
-                default=True),
-        st.Page(PAGES / "dashboard" / "pilar.py", title=t("page_pillars"), icon=":material/account_balance:", url_path="pilar"),
-        st.Page(PAGES / "dashboard" / "peta.py", title=t("page_map"), icon=":material/map:", url_path="peta"),
-        st.Page(PAGES / "dashboard" / "wilayah.py", title=t("page_areas"), icon=":material/account_tree:", url_path="wilayah"),
-        st.Page(PAGES / "dashboard" / "desa.py", title=t("page_village"), icon=":material/home_work:", url_path="desa"),
-    ],
-    t("section_reporting"): [
-        st.Page(PAGES / "reporting" / "kelengkapan.py", title=t("page_completeness"), icon=":material/fact_check:",
-                url_path="kelengkapan"),
-    ],
-    t("section_data"): [
-        st.Page(PAGES / "data" / "gudang.py", title=t("page_warehouse"), icon=":material/database:", url_path="gudang"),
-    ],
-}
-st.navigation(pages).run()
+
+def page(path: str, default: bool = False) -> st.Page:
+    title, icon, url = PAGES[path]
+    return st.Page(HERE / path, title=t(title), icon=icon, url_path=url, default=default)
+
+
+sections = auth.pages_for(user)
+first = next(iter(sections.values()))[0]
+st.navigation({t(section): [page(p, default=p == first) for p in paths]
+               for section, paths in sections.items()}).run()

@@ -56,6 +56,16 @@ def make_workbook(identity: dict | None = None, values: dict | None = None, plac
     return buf.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def _signed_in_admin(request, monkeypatch):
+    """AppTests of the dashboard run as a signed-in admin; tests of signing in opt out (real_auth)."""
+    if request.node.get_closest_marker("real_auth"):
+        return
+    from pipelines.roles import User
+    from ui import auth
+    monkeypatch.setattr(auth, "current_user", lambda: User("penguji", "Penguji", "admin"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _close_app_connections():
     """AppTest runs leave the app's cached warehouse connections open; close them at the end."""

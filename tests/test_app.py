@@ -6,11 +6,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import load, registry, warehouse
+from pipelines import load, registry, users, warehouse
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, make_workbook
 
 APP = str(ROOT / "app.py")
-PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
+BROWSER_PASSWORD = "uji-pantau-2026"  # the fixture's admin account, for the real-browser tests
+# Every page file but the sign-in form (which a signed-in user does not get).
+PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py") if p.name != "masuk.py")
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +26,7 @@ def fixture_db(tmp_path_factory) -> Path:
     files = [load.Source(f"t-{m}.xlsx", make_workbook(identity=good_identity(periode=m))) for m in
              ("2024-01", "2024-02", "2024-03")]
     assert all(r.status == "accepted" for r in load.load_files(con, files, "penguji"))
+    users.add_user(con, "penguji", "Penguji", "admin", [], BROWSER_PASSWORD)
     con.close()
     return db
 

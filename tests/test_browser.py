@@ -1,4 +1,4 @@
-"""Real-browser test: the app served by Streamlit, opened in Debian's Chromium through Playwright."""
+"""Real-browser test: sign in, open every page through the navigation, no error shown; screenshots."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_app import fixture_db  # noqa: F401 - reuse the small fixture warehouse
+from tests.test_app import BROWSER_PASSWORD, fixture_db  # noqa: F401 - the small fixture warehouse
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -20,9 +20,10 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
          # Software WebGL, so pydeck maps draw in headless Chromium without a GPU.
          "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 SHOTS = ROOT / "tests" / "screenshots"
-# URL path (the default page lives at the root) -> heading that proves the page rendered.
-PAGES = {"": "Ringkasan", "pilar": "Pilar", "peta": "Peta", "wilayah": "Wilayah", "desa": "Desa",
-         "kelengkapan": "Kelengkapan", "gudang": "Gudang Data"}
+# Navigation link -> heading that proves the page rendered (Ringkasan is first after signing in).
+PAGES = {"Ringkasan": "Ringkasan", "Pilar": "Pilar", "Peta": "Peta", "Wilayah": "Wilayah", "Desa": "Desa",
+         "Kelengkapan": "Kelengkapan", "Unggah Laporan": "Unggah Laporan", "Riwayat": "Riwayat",
+         "Paket Paparan": "Paket Paparan", "Gudang Data": "Gudang Data", "Pengguna": "Pengguna"}
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
@@ -37,7 +38,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(fixture_db):  # noqa: F811
     port = free_port()
-    env = {**os.environ, "PANTAU_DB": str(fixture_db)}
+    env = {**os.environ, "PANTAU_DB": str(fixture_db), "PANTAU_TODAY": "2024-04-15"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "ui.serve", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -67,23 +68,38 @@ def browser():
         b.close()
 
 
-@pytest.mark.parametrize("path,title", PAGES.items())
-def test_page_renders_without_error(server, browser, path, title):
+@pytest.fixture(scope="module")
+def signed_in(server, browser):
+    """One signed-in tab: a reload would start a new session, so pages are opened by their links."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server}/{path}")
-    page.get_by_role("heading", name=title).wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)  # let charts finish drawing before the screenshot
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert page.get_by_text("Page not found").count() == 0
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{path or 'home'}.png"), full_page=True)
+    page.goto(server + "/")
+    page.get_by_role("heading", name="Masuk").wait_for(timeout=30_000)
+    page.get_by_label("Nama pengguna").fill("penguji")
+    page.get_by_label("Kata sandi").fill(BROWSER_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("heading", name="Ringkasan").wait_for(timeout=30_000)
+    yield page
     page.close()
 
 
-def test_language_switch_in_browser(server, browser):
-    page = browser.new_page()
-    page.goto(f"{server}/gudang")
+@pytest.mark.parametrize("link,title", PAGES.items())
+def test_page_renders_without_error(signed_in, link, title):
+    page = signed_in
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click()
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # let charts and maps finish drawing before the screenshot
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{link.lower().replace(' ', '-')}.png"), full_page=True)
+    errors = page.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()
+    assert page.get_by_text("Page not found").count() == 0
+
+
+def test_language_switch_in_browser(signed_in):
+    page = signed_in
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gudang Data", exact=True).click()
     page.get_by_role("heading", name="Gudang Data").wait_for(timeout=30_000)
     page.get_by_text("English").click()
     page.get_by_role("heading", name="Data Warehouse").wait_for(timeout=15_000)
-    page.close()
+    page.get_by_text("Bahasa Indonesia").click()
+    page.get_by_role("heading", name="Gudang Data").wait_for(timeout=15_000)

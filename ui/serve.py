@@ -8,6 +8,11 @@ show "Page not found". Setting the flag before the server starts avoids that.
 """
 import sys
 
+# Heavy libraries imported once here, before the server starts its session threads: two sessions
+# importing pandas at the same moment can see a half-initialised module.
+import pandas  # noqa: F401
+import plotly.graph_objects  # noqa: F401
+import polars  # noqa: F401
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 

@@ -7,7 +7,7 @@ import threading
 import duckdb
 import streamlit as st
 
-from pipelines import demo, settings, warehouse
+from pipelines import demo, settings, users, warehouse
 from ui.i18n import t
 
 _BUILD_LOCK = threading.Lock()
@@ -43,6 +43,21 @@ def connection() -> duckdb.DuckDBPyConnection:
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     # One per process and per file; pages take a cursor per query through the data layer.
     return warehouse.connect(path)
+
+
+def startup_problem(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the app must not start (demo accounts outside demo mode), checked once per process."""
+    return _startup_problem(str(settings.db_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _startup_problem(path: str) -> str | None:
+    con = connection()
+    if warehouse.is_demo(con):
+        # Demo warehouses (also ones built before accounts existed) get their demo accounts.
+        users.ensure_demo_accounts(con)
+        return None
+    return users.startup_problem(con, False)
 
 
 def demo_banner(con: duckdb.DuckDBPyConnection) -> None:

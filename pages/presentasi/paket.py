@@ -1,0 +1,68 @@
+"""Paket Paparan: one click builds the briefing pack (PPTX with charts, map and speaker notes, and its XLSX)."""
+import streamlit as st
+
+from pipelines import briefing, formatting, metrics
+from ui import filters
+from ui.cache import data, data_version
+from ui.i18n import lang, t
+from ui.state import connection, demo_banner
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+QUICK_MONTHS = (3, 6, 12)
+
+
+def _quick_period(months: int) -> None:
+    """The last `months` months up to the newest complete month; the sidebar pickers show it on this rerun."""
+    end = filters.default_range()[1]
+    st.session_state.update(f_start=metrics.add_months(end, 1 - months), f_end=end)
+
+
+con = connection()
+demo_banner(con)
+sel = filters.sidebar()
+st.title(t("page_briefing"))
+L = lang()
+labels = {key: t(key) for key in briefing.LABEL_KEYS}
+st.caption(t("bp_intro"))
+
+newest = filters.default_range()[1]
+st.markdown(f"**{t('bp_quick_period').format(month=formatting.month(newest, L))}**")
+for col, months in zip(st.columns([1] * len(QUICK_MONTHS) + [3]), QUICK_MONTHS):
+    col.button(t("bp_last_months").format(n=months), key=f"bp_last_{months}", on_click=_quick_period,
+               args=(months,), width="stretch")
+
+st.markdown(t("bp_selected").format(area=sel.area_label, period=sel.period_label))
+outline = data(briefing.outline, sel.area, sel.start, sel.end, L, labels)
+# A built pack belongs to its area, period, language and data version; any change asks for a new build.
+wanted = (sel.area, sel.start, sel.end, L, data_version())
+if st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="bp_build"):
+    bar = st.progress(0.0, text=t("bp_building"))
+
+    def _progress(done: int, total: int, message: str) -> None:
+        bar.progress(done / total, text=f"{t('bp_building')} · {done}/{total} · {message}")
+
+    # Built on the click, not cached: the progress bar follows each step.
+    try:
+        st.session_state["bp_pack"] = (wanted, briefing.build(con, sel.area, sel.start, sel.end, L, labels,
+                                                              _progress))
+    except Exception as exc:  # e.g. no Chromium for the charts: say so instead of a traceback
+        st.error(t("bp_failed").format(error=exc), icon=":material/error:")
+    bar.empty()
+
+stored = st.session_state.get("bp_pack")
+if stored and stored[0] == wanted:
+    pack = stored[1]
+    st.success(t("bp_ready").format(seconds=formatting.number(pack.seconds, L, 1), n=len(pack.slides)),
+               icon=":material/check_circle:")
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(t("bp_download_pptx"), pack.pptx, file_name=f"{pack.file_stem}.pptx", mime=PPTX_MIME,
+                         type="primary", icon=":material/slideshow:", on_click="ignore", key="bp_pptx",
+                         width="stretch")
+    right.download_button(t("bp_download_xlsx"), pack.xlsx, file_name=f"{pack.file_stem}.xlsx", mime=XLSX_MIME,
+                          icon=":material/table:", on_click="ignore", key="bp_xlsx", width="stretch")
+
+st.subheader(t("bp_slides"))
+st.dataframe(outline, hide_index=True, width="stretch", height=(outline.height + 1) * 35 + 3,
+             column_config={t("bp_col_no"): st.column_config.NumberColumn(width="small")})
+st.caption(t("bp_notes_hint"))

@@ -1,0 +1,147 @@
+"""Submission history: every version of every village-month in a user's scope, and two versions side by side."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from pipelines import formatting, originals, roles, warehouse
+from pipelines.catalogue import indicators
+
+Con = duckdb.DuckDBPyConnection
+
+# The breakdown sheets summed to one figure each, in the order shown: key -> (sheet, unit, Indonesian, English).
+TOTALS = {
+    "placements": ("Penempatan", "orang", "Penempatan, jumlah orang", "Placements, people"),
+    "returns": ("Kepulangan", "orang", "Kepulangan, jumlah orang", "Returns, people"),
+    "returns_problem": ("Kepulangan", "orang", "Kepulangan bermasalah, orang", "Returns with a problem, people"),
+    "remittance_transactions": ("Remitansi", "transaksi", "Remitansi, jumlah transaksi", "Remittances, transactions"),
+    "remittance_idr": ("Remitansi", "rupiah", "Remitansi, nilai", "Remittances, amount"),
+}
+COMPARE_SCHEMA = {"section": pl.String, "code": pl.String, "item": pl.String, "unit": pl.String,
+                  "a": pl.Float64, "b": pl.Float64, "changed": pl.Boolean}
+
+
+@dataclass
+class Snapshot:
+    """What one version reported: every catalogue indicator (None = not reported) and the breakdown totals."""
+    values: dict[str, float | None] = field(default_factory=dict)
+    totals: dict[str, float] = field(default_factory=dict)
+
+
+def _scope_params(user: roles.User | None) -> dict:
+    # Upload history follows the upload scope: a coordinator sees the villages of their districts.
+    scope = roles.upload_scope(user)
+    return {"all": scope is None, "districts": sorted(scope or ())}
+
+
+def districts(con: Con, user: roles.User | None) -> pl.DataFrame:
+    """The districts whose history the user may see: district_code, district, villages."""
+    return warehouse.query(con, "history_districts", **_scope_params(user))
+
+
+def submissions(con: Con, user: roles.User | None, district: str = "", village: str = "",
+                period: date | None = None, current_only: bool = False) -> pl.DataFrame:
+    """Every version in the user's scope (optionally one district, village or month), newest first."""
+    frame = warehouse.query(con, "history_submissions", **_scope_params(user), district=district,
+                            village=village, period=period)
+    return frame.filter(pl.col("is_current")) if current_only else frame
+
+
+def months(con: Con, user: roles.User | None, district: str = "", village: str = "") -> list[date]:
+    """Months with at least one upload in the user's scope (optionally one district or village), newest first."""
+    return warehouse.query(con, "history_months", **_scope_params(user), district=district,
+                           village=village)["period"].to_list()
+
+
+def village_months(frame: pl.DataFrame, limit: int = 500) -> pl.DataFrame:
+    """Distinct village-months of a submissions frame, newest first, at most limit (village_code, village_name,
+    period, versions)."""
+    return frame.unique(["village_code", "period"], keep="first", maintain_order=True).select(
+        "village_code", "village_name", "period", "versions").head(limit)
+
+
+def table(frame: pl.DataFrame, lang: str = "id", labels: dict[str, str] | None = None) -> pl.DataFrame:
+    """A submissions or versions frame for reading: month names, WIB timestamps, current as a mark, status labelled."""
+    labels = labels or {}
+    out = frame.with_columns(
+        pl.col("uploaded_at").dt.strftime("%d-%m-%Y %H:%M"),
+        pl.when(pl.col("is_current")).then(pl.lit("✓")).otherwise(pl.lit("")).alias("is_current"),
+        pl.col("status").replace(labels),
+    )
+    if "period" in out.columns:
+        out = out.with_columns(pl.col("period").map_elements(lambda d: formatting.month(d, lang),
+                                                             return_dtype=pl.String))
+    out = out.drop([c for c in ("submission_id", "district_code", "versions") if c in out.columns])
+    return out.select(pl.exclude("file_sha256"), "file_sha256")  # the long checksum last, the rest stays in view
+
+
+def versions(con: Con, village: str, period: date) -> pl.DataFrame:
+    """All versions of one village-month, oldest first, with who, when, file and checksum."""
+    return warehouse.query(con, "history_versions", village=village, period=period)
+
+
+def snapshot(con: Con, submission_id: int) -> Snapshot:
+    """The indicator values and breakdown totals one stored version reported."""
+    values = dict(warehouse.query(con, "history_submission_values", id=submission_id).iter_rows())
+    totals = warehouse.query(con, "history_submission_totals", id=submission_id).row(0, named=True)
+    return Snapshot({code: values.get(code) for code in indicators()},
+                    {k: float(v) for k, v in totals.items()})
+
+
+def side_by_side(a: Snapshot, b: Snapshot, lang: str = "id") -> pl.DataFrame:
+    """Every indicator, then every breakdown total, with a's and b's value and whether they differ."""
+    rows = []
+    for code, ind in indicators().items():
+        rows.append(("indikator", code, ind.name_id if lang == "id" else ind.name_en, ind.unit,
+                     a.values.get(code), b.values.get(code)))
+    for key, (_, unit, name_id, name_en) in TOTALS.items():
+        rows.append(("rincian", key, name_id if lang == "id" else name_en, unit, a.totals.get(key),
+                     b.totals.get(key)))
+    frame = pl.DataFrame(rows, schema={k: COMPARE_SCHEMA[k] for k in ("section", "code", "item", "unit", "a", "b")},
+                         orient="row")
+    # ne_missing: a value reported in one version and blank in the other is a change too.
+    return frame.with_columns(changed=pl.col("a").ne_missing(pl.col("b")))
+
+
+def compare(con: Con, submission_a: int, submission_b: int, lang: str = "id") -> pl.DataFrame:
+    """Two stored versions side by side: section, code, item, unit, a, b, changed."""
+    return side_by_side(snapshot(con, submission_a), snapshot(con, submission_b), lang)
+
+
+def shown(frame: pl.DataFrame, lang: str = "id") -> pl.DataFrame:
+    """A comparison (or diff) for reading in lang: names, a and b as text ('–' not reported, ya/tidak, digits)."""
+    def text(value: float | None, unit: str) -> str:
+        if value is None:
+            return formatting.MISSING
+        if unit == "ya/tidak":
+            return {"id": ("tidak", "ya"), "en": ("no", "yes")}[lang][int(value != 0)]
+        return formatting.number(value, lang, 0 if float(value).is_integer() else 2)
+
+    sheets = {key: sheet for key, (sheet, *_) in TOTALS.items()}
+    names = {code: ind.name_id if lang == "id" else ind.name_en for code, ind in indicators().items()} | {
+        key: name_id if lang == "id" else name_en for key, (_, _, name_id, name_en) in TOTALS.items()}
+    return frame.with_columns(
+        pl.col("code").replace_strict(names, default=pl.col("item")).alias("item")).with_columns(
+        *(pl.struct(c, "unit").map_elements(lambda s, c=c: text(s[c], s["unit"]), return_dtype=pl.String).alias(c)
+          for c in ("a", "b")),
+        # A breakdown total is labelled by its sheet: its internal key means nothing to a reader.
+        pl.col("code").replace(sheets),
+    )
+
+
+def submission(con: Con, submission_id: int) -> dict | None:
+    """One submission's village_code, period, version, file_name and file_sha256."""
+    rows = warehouse.query(con, "history_submission", id=submission_id).rows(named=True)
+    return rows[0] if rows else None
+
+
+def original(con: Con, user: roles.User | None, submission_id: int) -> tuple[str, bytes] | None:
+    """The file name and original bytes of a version the user may see; None otherwise or when not kept."""
+    row = submission(con, submission_id)
+    if row is None or user is None or not roles.may_see_village(user, row["village_code"]):
+        return None
+    data = originals.read(con, row["file_sha256"])
+    return (row["file_name"], data) if data is not None else None

@@ -1,0 +1,553 @@
+"""Accounts: argon2id password hashes, sign-in with lockout, demo accounts, and their command line.
+
+    python -m pipelines.users [--db PATH] add USERNAME --name "Nama Lengkap" --role koordinator \\
+        --district 35.04 [--district 35.02] [--password-stdin]
+    python -m pipelines.users [--db PATH] list
+    python -m pipelines.users [--db PATH] disable USERNAME
+    python -m pipelines.users [--db PATH] enable USERNAME
+    python -m pipelines.users [--db PATH] reset USERNAME [--password-stdin]
+
+Without --password-stdin the password is asked twice without echo (getpass); it is never an argument.
+Exit status: 0 done, 1 refused (weak password, name taken, unknown user, last admin, ...),
+2 usage error, including a warehouse held by another process: the running app keeps the file
+open, so stop it first (or manage accounts on its Pengguna page); nothing is written then.
+Every change is written to the audit log with the actor 'cli'.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+import duckdb
+import polars as pl
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from pipelines import areas, audit, warehouse
+from pipelines.roles import ROLES, User
+
+HASHER = PasswordHasher()  # argon2id with argon2-cffi's current recommended parameters
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1000
+MAX_FAILURES = 5
+LOCK = timedelta(minutes=15)
+SYSTEM_ACTORS = ("cli", "system")  # actors that are not accounts: the command line, the demo build
+
+DEMO_PASSWORD = "desmigratif-demo"
+# (username, full name, role, districts). Published on the login page in demo mode only; outside
+# demo mode the app refuses to start while any of them is active (see startup_problem).
+DEMO_ACCOUNTS = (
+    ("admin", "Admin (demo)", "admin", ()),
+    ("kemnaker", "Staf Kemnaker (demo)", "kementerian", ()),
+    ("koord.tulungagung", "Koordinator Kabupaten Tulungagung (demo)", "koordinator", ("35.04",)),
+    ("koord.ponorogo", "Koordinator Kabupaten Ponorogo (demo)", "koordinator", ("35.02",)),
+    ("koord.lomboktimur", "Koordinator Kabupaten Lombok Timur (demo)", "koordinator", ("52.03",)),
+)
+
+# audit_log details of failed sign-ins (the lockout of names without an account counts the second).
+WRONG_PASSWORD = "kata sandi salah"
+UNKNOWN_USER = "nama pengguna tidak dikenal"
+STILL_LOCKED = "akun masih terkunci"
+DISABLED = "akun dinonaktifkan"
+
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._@+-]{1,99}")
+_DISTRICT = re.compile(r"(\d{2})\.?(\d{2})")
+
+
+class UserError(ValueError):
+    """A request about an account was refused; the message (Indonesian) says why. Nothing was written."""
+
+
+# ---------------------------------------------------------------- passwords
+
+def hash_password(password: str) -> str:
+    """The argon2id hash stored instead of the password."""
+    return HASHER.hash(password)
+
+
+def verify(password_hash: str, password: str) -> bool:
+    """Whether password matches the stored hash."""
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def check_rehash(password_hash: str, password: str) -> str | None:
+    """A fresh hash of a just-verified password when the stored one used older parameters, else None."""
+    return HASHER.hash(password) if HASHER.check_needs_rehash(password_hash) else None
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verified against when the name is unknown, so that costs as much time as a wrong password.
+    return HASHER.hash("tidak-ada-akun-dengan-nama-ini")
+
+
+def password_problem(password: str, username: str = "", demo: bool = False) -> str | None:
+    """Why a new password is refused (Indonesian), or None when it is acceptable."""
+    if len(password) < MIN_PASSWORD:
+        return f"Kata sandi minimal {MIN_PASSWORD} karakter."
+    if len(password) > MAX_PASSWORD:
+        return f"Kata sandi paling banyak {MAX_PASSWORD} karakter."
+    if password.strip().lower() == username.strip().lower():
+        return "Kata sandi tidak boleh sama dengan nama pengguna."
+    if password == DEMO_PASSWORD and not demo:
+        return "Kata sandi demo tidak boleh dipakai untuk akun biasa."
+    return None
+
+
+# ---------------------------------------------------------------- checks
+
+def normalise(username: str) -> str:
+    """Usernames are compared trimmed and in lower case."""
+    return (username or "").strip().lower()[:100]
+
+
+def _check_username(username: str) -> str:
+    name = normalise(username)
+    if not _USERNAME.fullmatch(name):
+        raise UserError("Nama pengguna harus 2-100 karakter: huruf kecil, angka, titik, garis bawah, "
+                        "tanda hubung, + atau @ (boleh alamat e-mail), diawali huruf atau angka.")
+    return name
+
+
+def _check_districts(con: duckdb.DuckDBPyConnection, role: str, districts) -> tuple[str, ...]:
+    if role not in ROLES:
+        raise UserError(f"Peran tidak dikenal: {role!r}. Pilih salah satu: {', '.join(ROLES)}.")
+    if role != "koordinator":
+        return ()  # admins and ministry staff are not bound to districts
+    codes: list[str] = []
+    for raw in districts or ():
+        match = _DISTRICT.fullmatch(str(raw).strip())
+        if not match:
+            raise UserError(f"Kode kabupaten/kota {raw!r} tidak sah; contoh: 35.04.")
+        code = f"{match[1]}.{match[2]}"
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise UserError("Koordinator harus punya minimal satu kabupaten/kota (mis. 35.04).")
+    known = set(district_choices(con)["code"].to_list())
+    unknown = [c for c in codes if known and c not in known]
+    if unknown:
+        raise UserError(f"Kabupaten/kota {', '.join(unknown)} tidak ada di daftar desa.")
+    return tuple(sorted(codes))
+
+
+def _check_actor(con: duckdb.DuckDBPyConnection, actor: str) -> None:
+    if actor in SYSTEM_ACTORS:
+        return
+    user = get_user(con, actor)
+    if user is None or user.role != "admin":
+        raise UserError("Hanya admin yang dapat mengelola pengguna.")
+
+
+def _existing(con: duckdb.DuckDBPyConnection, username: str) -> dict:
+    row = _account(con, normalise(username))
+    if row is None:
+        raise UserError(f"Pengguna {normalise(username)!r} tidak ada.")
+    return row
+
+
+def _keeps_an_admin(con: duckdb.DuckDBPyConnection, username: str) -> None:
+    """Refuse to demote or disable the last active admin."""
+    admins = list_users(con).filter(pl.col("active"), pl.col("role") == "admin")["username"].to_list()
+    if admins == [username]:
+        raise UserError("Harus tetap ada minimal satu admin aktif.")
+
+
+# ---------------------------------------------------------------- reads
+
+def _account(con: duckdb.DuckDBPyConnection, username: str) -> dict | None:
+    rows = warehouse.query(con, "user_account", username=username).to_dicts()
+    return rows[0] if rows else None
+
+
+def _user(row: dict) -> User:
+    return User(row["username"], row["full_name"], row["role"], tuple(row["districts"] or ()))
+
+
+def get_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
+    """The active account of that name as a User, else None."""
+    row = _account(con, normalise(username))
+    return _user(row) if row and row["active"] else None
+
+
+def account(con: duckdb.DuckDBPyConnection, username: str) -> tuple[User, bool] | None:
+    """The account as it is now (user, active), or None when there is no account of that name."""
+    row = _account(con, normalise(username))
+    return (_user(row), bool(row["active"])) if row else None
+
+
+def list_users(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every account (username, full_name, role, districts, active, is_demo, failed_logins, locked_until,
+    created_at, password_changed_at); never the password hashes."""
+    return warehouse.query(con, "user_list")
+
+
+def district_choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The registry's districts (code, name) a coordinator can be given."""
+    return areas.units(con).filter(pl.col("level") == "district").select("code", "name")
+
+
+def locked_until(con: duckdb.DuckDBPyConnection, username: str, now: datetime | None = None) -> datetime | None:
+    """Until when sign-ins under this name are refused (also for names without an account), else None."""
+    at, name = now or audit.now(), normalise(username)
+    row = _account(con, name)
+    if row is not None:
+        until = row["locked_until"]
+    else:
+        locked_at, _ = warehouse.query(con, "audit_unknown_failures", username=name, detail=UNKNOWN_USER).row(0)
+        until = locked_at + LOCK if locked_at else None
+    return until if until and until > at else None
+
+
+@dataclass
+class AdminView:
+    """What the user-management page shows: accounts, the filtered audit log, its event kinds, districts."""
+    users: pl.DataFrame
+    audit: pl.DataFrame
+    events: list[str]
+    districts: pl.DataFrame
+
+
+def admin_view(con: duckdb.DuckDBPyConnection, event: str | None = None, username: str | None = None,
+               limit: int = 200) -> AdminView:
+    return AdminView(list_users(con), audit.audit_log(con, limit, event, username), audit.events(con),
+                     district_choices(con))
+
+
+@dataclass
+class LoginFacts:
+    """What the login page shows: whether this is the demo warehouse, its active demo accounts, any accounts."""
+    demo: bool
+    demo_accounts: pl.DataFrame  # username, full_name, role, districts
+    has_accounts: bool
+
+
+def login_facts(con: duckdb.DuckDBPyConnection) -> LoginFacts:
+    everyone = list_users(con)
+    demo = warehouse.is_demo(con)
+    shown = everyone.filter(pl.col("is_demo"), pl.col("active")) if demo else everyone.clear()
+    return LoginFacts(demo, shown.select("username", "full_name", "role", "districts"),
+                      bool(everyone.filter(pl.col("active")).height))
+
+
+# ---------------------------------------------------------------- writes
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A write transaction on a fresh cursor, under the warehouse's write lock."""
+    with warehouse.WRITE_LOCK:
+        cur = con.cursor()
+        try:
+            cur.execute("BEGIN TRANSACTION")
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            cur.close()
+
+
+def _run(cur: duckdb.DuckDBPyConnection, name: str, **params):
+    return cur.execute(warehouse.sql_text(name), params)
+
+
+def add_user(con: duckdb.DuckDBPyConnection, username: str, full_name: str, role: str, districts,
+             password: str, is_demo: bool = False, actor: str = "cli") -> User:
+    """Create an active account; audited as user_added by actor. Raises UserError when refused."""
+    _check_actor(con, actor)
+    name = _check_username(username)
+    full_name = " ".join((full_name or "").split())
+    if not full_name or len(full_name) > 200:
+        raise UserError("Nama lengkap wajib diisi (paling banyak 200 karakter).")
+    codes = _check_districts(con, role, districts)
+    problem = password_problem(password, name, is_demo)
+    if problem:
+        raise UserError(problem)
+    if _account(con, name) is not None:
+        raise UserError(f"Nama pengguna {name!r} sudah dipakai.")
+    hashed = hash_password(password)
+    at = audit.now()
+    try:
+        with _transaction(con) as cur:
+            _run(cur, "user_insert", username=name, full_name=full_name, role=role, districts=list(codes),
+                 password_hash=hashed, is_demo=is_demo, at=at)
+            audit.record(cur, actor, "user_added",
+                         f"pengguna {name}: {full_name}; peran {role}; kabupaten/kota {_codes(codes)}"
+                         + ("; akun demo" if is_demo else ""), at)
+    except duckdb.ConstraintException as exc:
+        raise UserError(f"Nama pengguna {name!r} sudah dipakai.") from exc
+    return User(name, full_name, role, codes)
+
+
+def _codes(codes) -> str:
+    return ", ".join(codes) if codes else "-"
+
+
+def set_role(con: duckdb.DuckDBPyConnection, admin_username: str, username: str, role: str, districts) -> User:
+    """Change an account's role and districts; audited as role_changed by the admin."""
+    _check_actor(con, admin_username)
+    row = _existing(con, username)
+    codes = _check_districts(con, role, districts)
+    if row["role"] == "admin" and role != "admin" and row["active"]:
+        _keeps_an_admin(con, row["username"])
+    with _transaction(con) as cur:
+        _run(cur, "user_set_role", username=row["username"], role=role, districts=list(codes))
+        audit.record(cur, admin_username, "role_changed",
+                     f"pengguna {row['username']}: {row['role']} [{_codes(row['districts'])}] -> "
+                     f"{role} [{_codes(codes)}]")
+    return User(row["username"], row["full_name"], role, codes)
+
+
+def _set_active(con, actor: str, username: str, active: bool) -> None:
+    _check_actor(con, actor)
+    row = _existing(con, username)
+    if not active:
+        if row["username"] == normalise(actor):
+            raise UserError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+        if row["role"] == "admin" and row["active"]:
+            _keeps_an_admin(con, row["username"])
+    with _transaction(con) as cur:
+        _run(cur, "user_set_active", username=row["username"], active=active)
+        audit.record(cur, actor, "user_enabled" if active else "user_disabled", f"pengguna {row['username']}")
+
+
+def disable(con: duckdb.DuckDBPyConnection, actor: str, username: str) -> None:
+    """Disable an account (it can no longer sign in; its history stays); audited as user_disabled."""
+    _set_active(con, actor, username, False)
+
+
+def enable(con: duckdb.DuckDBPyConnection, actor: str, username: str) -> None:
+    """Enable a disabled account again; audited as user_enabled."""
+    _set_active(con, actor, username, True)
+
+
+def reset_password(con: duckdb.DuckDBPyConnection, actor: str, username: str, new_password: str) -> None:
+    """Set a new password (and lift any lockout); audited as password_reset."""
+    _check_actor(con, actor)
+    row = _existing(con, username)
+    problem = password_problem(new_password, row["username"], row["is_demo"])
+    if problem:
+        raise UserError(problem)
+    hashed = hash_password(new_password)
+    at = audit.now()
+    with _transaction(con) as cur:
+        _run(cur, "user_set_password", username=row["username"], password_hash=hashed, at=at)
+        audit.record(cur, actor, "password_reset", f"pengguna {row['username']}", at)
+
+
+# ---------------------------------------------------------------- signing in
+
+def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str,
+                 now: datetime | None = None) -> tuple[User | None, str]:
+    """(user, 'ok') or (None, 'invalid' | 'locked' | 'disabled'); every outcome is audited.
+
+    MAX_FAILURES wrong passwords in a row lock the name for LOCK. An unknown name answers exactly
+    like a wrong password, lockout included, so the answers never tell which names exist; 'disabled'
+    is only said to someone who knows the password."""
+    at, name = now or audit.now(), normalise(username)
+    row = _account(con, name)
+    if row is None:
+        return _unknown(con, name, password, at)
+    if row["locked_until"] and row["locked_until"] > at:
+        audit.audit(con, name, "login_failed", STILL_LOCKED, at)
+        return None, "locked"
+    if not verify(row["password_hash"], password):
+        with _transaction(con) as cur:
+            [(failures,)] = _run(cur, "user_login_failed", username=name).fetchall()
+            if failures >= MAX_FAILURES:
+                _run(cur, "user_lock", username=name, until=at + LOCK)
+                audit.record(cur, name, "locked", _lock_detail(at), at)
+            else:
+                audit.record(cur, name, "login_failed", WRONG_PASSWORD, at)
+        return None, "locked" if failures >= MAX_FAILURES else "invalid"
+    if not row["active"]:
+        audit.audit(con, name, "login_failed", DISABLED, at)
+        return None, "disabled"
+    fresh = check_rehash(row["password_hash"], password)
+    with _transaction(con) as cur:
+        _run(cur, "user_login_ok", username=name)
+        if fresh:
+            _run(cur, "user_rehash", username=name, password_hash=fresh)
+        audit.record(cur, name, "login", "kata sandi", at)
+    return _user(row), "ok"
+
+
+def _lock_detail(at: datetime) -> str:
+    return f"{MAX_FAILURES} kali gagal; terkunci sampai {at + LOCK:%Y-%m-%d %H:%M}"
+
+
+def _unknown(con, name: str, password: str, at: datetime) -> tuple[None, str]:
+    verify(_dummy_hash(), password)  # same cost as a real check
+    locked_at, failures = warehouse.query(con, "audit_unknown_failures", username=name, detail=UNKNOWN_USER).row(0)
+    if locked_at and locked_at + LOCK > at:
+        audit.audit(con, name, "login_failed", STILL_LOCKED, at)
+        return None, "locked"
+    if failures + 1 >= MAX_FAILURES:
+        audit.audit(con, name, "locked", _lock_detail(at), at)
+        return None, "locked"
+    audit.audit(con, name, "login_failed", UNKNOWN_USER, at)
+    return None, "invalid"
+
+
+def external_login(con: duckdb.DuckDBPyConnection, email: str, now: datetime | None = None) -> tuple[User | None, str]:
+    """Sign in someone an OIDC provider vouched for: their e-mail must be a username here. Audited."""
+    at, name = now or audit.now(), normalise(email)
+    row = _account(con, name)
+    if row is None or not row["active"]:
+        audit.audit(con, name, "login_failed", "OIDC: " + (UNKNOWN_USER if row is None else DISABLED), at)
+        return None, "invalid" if row is None else "disabled"
+    audit.audit(con, name, "login", "OIDC", at)
+    return _user(row), "ok"
+
+
+def sign_out(con: duckdb.DuckDBPyConnection, username: str, detail: str = "") -> None:
+    """Record that someone signed out (or that their session expired)."""
+    audit.audit(con, normalise(username), "logout", detail)
+
+
+# ---------------------------------------------------------------- demo mode and start-up safety
+
+def ensure_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create the missing demo accounts (for the demo warehouse only); returns the names created.
+
+    Lombok Timur's coordinator gets another NTB district when 52.03 is not in the registry; a
+    coordinator whose district the registry lacks otherwise is left out."""
+    districts = set(district_choices(con)["code"].to_list())
+    ntb = sorted(d for d in districts if d.startswith("52."))
+    created = []
+    for username, full_name, role, codes in DEMO_ACCOUNTS:
+        if _account(con, username) is not None:
+            continue
+        if codes and districts and codes[0] not in districts:
+            if codes != ("52.03",) or not ntb:
+                continue  # a registry without that district: no coordinator for it
+            codes = (ntb[0],)
+            full_name = f"Koordinator {codes[0]} NTB (demo)"
+        add_user(con, username, full_name, role, codes, DEMO_PASSWORD, is_demo=True, actor="system")
+        created.append(username)
+    return created
+
+
+def startup_problem(con: duckdb.DuckDBPyConnection, demo: bool) -> str | None:
+    """Outside demo mode, why the app must not start (an active demo account, or an active account
+    whose password is still the published demo password), in Indonesian; None when all is well.
+
+    Verifies one argon2 hash per active account: call it once per process, not on every page run."""
+    if demo:
+        return None
+    rows = warehouse.query(con, "user_password_hashes").rows()
+    demo_accounts = [name for name, _, is_demo in rows if is_demo]
+    if demo_accounts:
+        return ("Pantau tidak dijalankan: akun demo masih aktif (" + ", ".join(demo_accounts) + "), padahal "
+                "gudang data ini bukan gudang demo dan kata sandi akun demo diketahui umum. Hentikan aplikasi, "
+                "buat akun admin Anda sendiri bila belum ada (`python -m pipelines.users add NAMA --name ... "
+                "--role admin`), nonaktifkan akun demo dengan `python -m pipelines.users disable NAMA`, "
+                "lalu jalankan lagi.")
+    weak = [name for name, password_hash, _ in rows if verify(password_hash, DEMO_PASSWORD)]
+    if weak:
+        return ("Pantau tidak dijalankan: akun " + ", ".join(weak) + " masih memakai kata sandi bawaan (demo). "
+                "Hentikan aplikasi, ganti kata sandinya dengan `python -m pipelines.users reset NAMA`, "
+                "lalu jalankan lagi.")
+    return None
+
+
+# ---------------------------------------------------------------- command line
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors exit 2, in Indonesian
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Kesalahan penggunaan: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    db = _Parser(add_help=False)
+    db.add_argument("--db", default=argparse.SUPPRESS,
+                    help="berkas gudang data DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")
+    p = _Parser(prog="python -m pipelines.users", parents=[db],
+                description="Kelola akun Pantau Desmigratif. Aplikasi yang sedang berjalan memegang berkas gudang "
+                            "data: hentikan dulu (atau pakai halaman Pengguna di aplikasi).")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{add,list,disable,enable,reset}",
+                           parser_class=_Parser)
+    add = sub.add_parser("add", parents=[db], help="tambah akun")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="nama lengkap")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--district", action="append", default=[], help="kode kabupaten/kota (koordinator), mis. 35.04")
+    add.add_argument("--password-stdin", action="store_true", help="baca kata sandi dari satu baris stdin")
+    sub.add_parser("list", parents=[db], help="daftar akun")
+    for command, text in (("disable", "nonaktifkan akun"), ("enable", "aktifkan lagi akun")):
+        sub.add_parser(command, parents=[db], help=text).add_argument("username")
+    reset = sub.add_parser("reset", parents=[db], help="atur ulang kata sandi")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", help="baca kata sandi dari satu baris stdin")
+    return p
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UserError("Tidak ada terminal untuk menanyakan kata sandi; pakai --password-stdin.")
+    first = getpass.getpass("Kata sandi baru: ")
+    if getpass.getpass("Ulangi kata sandi: ") != first:
+        raise UserError("Kedua kata sandi tidak sama.")
+    return first
+
+
+def _table(frame: pl.DataFrame) -> str:
+    if frame.is_empty():
+        return "(belum ada akun)"
+    header = ("NAMA PENGGUNA", "NAMA", "PERAN", "KABUPATEN/KOTA", "STATUS")
+    rows = [header] + [
+        (r["username"], r["full_name"], r["role"], _codes(r["districts"]),
+         ("aktif" if r["active"] else "nonaktif") + (", demo" if r["is_demo"] else "")
+         + (f", terkunci sampai {r['locked_until']:%Y-%m-%d %H:%M}" if r["locked_until"]
+            and r["locked_until"] > audit.now() else ""))
+        for r in frame.iter_rows(named=True)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        con = warehouse.connect(getattr(args, "db", None))
+    except warehouse.WarehouseBusy as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        if args.command == "list":
+            print(_table(list_users(con)))
+        elif args.command == "add":
+            user = add_user(con, args.username, args.name, args.role, args.district,
+                            _read_password(args.password_stdin))
+            print(f"Akun {user.username} ({user.role}) ditambahkan.")
+        elif args.command in ("disable", "enable"):
+            (disable if args.command == "disable" else enable)(con, "cli", args.username)
+            print(f"Akun {normalise(args.username)} "
+                  f"{'dinonaktifkan' if args.command == 'disable' else 'diaktifkan'}.")
+        elif args.command == "reset":
+            _existing(con, args.username)  # say so before asking for a password
+            reset_password(con, "cli", args.username, _read_password(args.password_stdin))
+            print(f"Kata sandi {normalise(args.username)} diatur ulang.")
+    except UserError as exc:
+        print(f"Ditolak: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,319 @@
+"""Briefing pack: the CLI builds a 16:9 PPTX and its XLSX; slides, pictures and speaker-note figures checked
+against the data layer on a small fixture warehouse; exit codes; the static map; slide-size image export."""
+from __future__ import annotations
+
+import contextlib
+import io
+import struct
+from datetime import date
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+import pytest
+from pptx import Presentation
+
+from pipelines import briefing, exports, formatting, geo, load, maps, metrics, overview, registry, static_map, warehouse
+from tests.conftest import good_identity, good_values, make_workbook
+
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
+
+AREA, START, END = "35.04", date(2024, 1, 1), date(2024, 6, 1)
+FORMULA_NAME = "=SUM(A1)"
+REGISTRY = f"""kode_desa,nama_desa,kecamatan,kabupaten,provinsi,tahun_bergabung,lintang,bujur,koordinat_tepat
+35.04.14.2011,Tunggangri,Kalidawir,Kabupaten Tulungagung,Jawa Timur,2017,-8.15,111.95,ya
+35.04.14.2016,Betak,Kalidawir,Kabupaten Tulungagung,Jawa Timur,2017,-8.16,111.96,tidak
+35.04.14.2099,{FORMULA_NAME},Kalidawir,Kabupaten Tulungagung,Jawa Timur,2017,-8.17,111.97,tidak
+35.02.20.2001,Bringinan,Jambon,Kabupaten Ponorogo,Jawa Timur,2018,-7.90,111.40,tidak
+"""
+TITLES = ["Kabupaten Tulungagung", "Angka utama", "Pilar 1: Layanan Migrasi", "Pilar 2: Usaha Produktif",
+          "Pilar 3: Community Parenting", "Pilar 4: Koperasi", "Penempatan PMI", "Negara tujuan penempatan",
+          "Sektor pekerjaan PMI", "Kepulangan PMI", "Remitansi menurut negara asal", "Remitansi menurut saluran",
+          "Kelengkapan pelaporan", "Peta desa program", "Catatan data"]
+SHEETS = ["Angka utama", "Pilar 1", "Pilar 1 tren", "Pilar 2", "Pilar 2 tren", "Pilar 3", "Pilar 3 tren", "Pilar 4",
+          "Pilar 4 tren", "Penempatan per bulan", "Negara tujuan", "Sektor", "Kepulangan per bulan",
+          "Kepulangan per negara", "Remitansi per negara", "Remitansi per saluran", "Kelengkapan per bulan",
+          "Desa belum melapor", "Desa di peta", "Catatan"]
+PREVIOUS = "Juli 2023 – Desember 2023"
+
+
+def _values() -> dict:
+    """Every indicator reported except C02 (children served) and U06 (turnover): nobody reports those."""
+    values = good_values()
+    del values["C02"], values["U06"]
+    return values
+
+
+def _workbook(code: str, name: str, month: str, **rows) -> load.Source:
+    year, m = map(int, month.split("-"))
+    reported = date(year + m // 12, m % 12 + 1, 5).isoformat()  # the 5th of the next month: on time
+    identity = good_identity(kode_desa=code, nama_desa=name, periode=month, tanggal_lapor=reported)
+    return load.Source(f"{code}-{month}.xlsx", make_workbook(identity=identity, values=_values(), **rows))
+
+
+@pytest.fixture(scope="module")
+def warehouse_file(tmp_path_factory) -> Path:
+    """Tunggangri reports Jan-Jun 2024, Betak Feb-Mar with its own rows, '=SUM(A1)' never; Ponorogo outside."""
+    folder = tmp_path_factory.mktemp("briefing")
+    (folder / "desa.csv").write_text(REGISTRY, encoding="utf-8")
+    db = folder / "pantau.duckdb"
+    con = warehouse.connect(db)
+    registry.load_registry(con, folder / "desa.csv")
+    betak = dict(
+        placements=[{"negara_tujuan": "Hong Kong", "sektor": "Perawat/Caregiver", "jenis_kelamin": "P", "jumlah": 5}],
+        remittances=[{"negara_asal": "Malaysia", "saluran": "Kantor Pos", "jumlah_transaksi": 2,
+                      "nilai_rp": 3_000_000}])
+    files = ([_workbook("35.04.14.2011", "Tunggangri", f"2024-0{m}") for m in range(1, 7)]
+             + [_workbook("35.04.14.2016", "Betak", f"2024-0{m}", **betak) for m in (2, 3)]
+             + [_workbook("35.02.20.2001", "Bringinan", "2024-03")])
+    assert all(r.status != "rejected" for r in load.load_files(con, files, "penguji"))
+    con.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def con(warehouse_file):
+    connection = warehouse.connect(warehouse_file, read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def built(warehouse_file, tmp_path_factory):
+    """One pack for the module, built by the command line (its progress goes to stderr)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed")
+    out = tmp_path_factory.mktemp("pack") / "paket.pptx"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = briefing.main(["--area", AREA, "--from", "2024-01", "--to", "2024-06", "--out", str(out),
+                              "--db", str(warehouse_file)])
+    return {"code": code, "out": out, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(),
+            "deck": Presentation(str(out))}
+
+
+def _notes(built, number: int) -> str:
+    return built["deck"].slides[number - 1].notes_slide.notes_text_frame.text
+
+
+def _texts(built, number: int) -> list[str]:
+    slide = built["deck"].slides[number - 1]
+    texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+    texts += [cell.text for shape in slide.shapes if shape.has_table for row in shape.table.rows for cell in row.cells]
+    return texts
+
+
+# --- the command line -------------------------------------------------------------------------------------
+
+def test_cli_writes_pptx_and_xlsx_with_progress(built):
+    assert built["code"] == 0
+    assert built["out"].exists() and built["out"].with_suffix(".xlsx").exists()
+    assert built["stdout"].startswith("Selesai dalam ") and "(15 slide)" in built["stdout"]
+    lines = built["stderr"].splitlines()
+    assert lines[0] == "[ 1/19] mengambil data: angka utama"
+    assert lines[-1] == "[19/19] menyusun Excel"
+    assert len(lines) == 19
+
+
+@pytest.mark.parametrize("args", [
+    ["--area", "99.99", "--from", "2024-01", "--to", "2024-06"],       # unknown area
+    ["--area", "35.04.1", "--from", "2024-01", "--to", "2024-06"],     # not an area code
+    ["--area", AREA, "--from", "2024-13", "--to", "2024-06"],          # no such month
+    ["--area", AREA, "--from", "2024/01", "--to", "2024-06"],          # not YYYY-MM
+    ["--area", AREA, "--from", "2024-06", "--to", "2024-01"],          # start after end
+    ["--area", AREA, "--from", "2024-01"],                             # --to missing
+])
+def test_cli_exit_code_2_for_bad_area_or_period(warehouse_file, tmp_path, args, capsys):
+    out = tmp_path / "x.pptx"
+    assert briefing.main(args + ["--out", str(out), "--db", str(warehouse_file)]) == 2
+    assert not out.exists()
+    assert capsys.readouterr().err
+
+
+def test_cli_exit_code_2_without_warehouse(tmp_path, capsys):
+    args = ["--area", AREA, "--from", "2024-01", "--to", "2024-06", "--out", str(tmp_path / "x.pptx"),
+            "--db", str(tmp_path / "none.duckdb")]
+    assert briefing.main(args) == 2
+    assert "Gudang data tidak ditemukan" in capsys.readouterr().err
+
+
+# --- the deck -----------------------------------------------------------------------------------------------
+
+def test_slide_count_titles_and_size(built):
+    deck = built["deck"]
+    assert (deck.slide_width, deck.slide_height) == (12192000, 6858000)  # 13.333 x 7.5 in: 16:9
+    assert [s.shapes.title.text for s in deck.slides] == TITLES
+
+
+def test_every_chart_slide_has_one_picture_at_the_fixed_size(built):
+    for number, slide in enumerate(built["deck"].slides, start=1):
+        pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+        if number in (1, 2, 15):
+            assert pictures == [], number
+            continue
+        [picture] = pictures
+        assert (picture.left, picture.top, picture.width, picture.height) == briefing.PICTURE
+        assert (picture.width, picture.height) == (8193024, 4608576)  # 8.96 x 5.04 in, 16:9
+        assert picture.image.content_type == "image/png"
+        assert picture.image.size == (1920, 1080)
+
+
+def test_speaker_notes_on_every_content_slide(built):
+    slides = built["deck"].slides
+    assert not slides[0].has_notes_slide
+    assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text for s in list(slides)[1:])
+
+
+def test_key_figure_notes_equal_the_data_layer(built, con):
+    model = overview.summary(con, AREA, START, END)
+    kpis = {k: v.value for k, v in model.kpis.items()}
+    assert kpis == {"villages": 3, "reported": 1, "placements": 46.0, "returns": 24.0, "remittances": 81_000_000.0,
+                    "consultations": 32.0, "trainees": 32.0, "children": None, "coop_members": 240.0,
+                    "savings": 500_000_000.0}
+    lines = _notes(built, 2).splitlines()
+    n = formatting.number
+    assert lines == [
+        "Angka utama Kabupaten Tulungagung, Januari 2024 – Juni 2024.",
+        f"Desa program: {n(kpis['villages'])} desa. Tidak berubah dibanding Desember 2023.",
+        f"Desa melapor (Juni 2024): {n(kpis['reported'])} desa (33,3% dari 3 desa yang sudah bergabung). "
+        "Naik 1 desa dibanding Desember 2023, yang tercatat 0.",
+        f"Penempatan PMI: {n(kpis['placements'])} orang (73,9% perempuan). "
+        f"Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
+        f"Kepulangan PMI: {n(kpis['returns'])} orang (8 bermasalah). Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
+        f"Remitansi: {formatting.rupiah(kpis['remittances'])}. Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
+        f"Konsultasi calon PMI: {n(kpis['consultations'])} orang. "
+        f"Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
+        f"Peserta pelatihan: {n(kpis['trainees'])} orang. Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
+        "Anak PMI dibina: tidak dilaporkan.",
+        f"Anggota koperasi: {n(kpis['coop_members'])} orang. Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
+        f"Simpanan anggota koperasi: {formatting.rupiah(kpis['savings'])}. "
+        f"Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
+    ]
+    cards = _texts(built, 2)
+    assert any(t.startswith("Anak PMI dibina\n–\n") for t in cards)      # missing shows '–', never 0
+    assert any(t.startswith("Penempatan PMI\n46\n73,9% perempuan") for t in cards)
+
+
+def test_pillar_notes_equal_indicator_totals(built, con):
+    totals = metrics.indicator_totals(con, AREA, START, END)
+    value = dict(zip(totals["indicator_code"], totals["value"]))
+    assert value["K01"] == 240.0 and value["L01"] == 16.0 and value["U06"] is None and value["K05"] == 2.0
+    pillar1, pillar2, pillar4 = _notes(built, 3), _notes(built, 4), _notes(built, 6)
+    assert (f"Konsultasi calon PMI laki-laki: {formatting.number(value['L01'])} orang. "
+            f"Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.") in pillar1.splitlines()
+    assert "Omzet usaha binaan: tidak dilaporkan." in pillar2.splitlines()
+    assert f"Anggota koperasi: {formatting.number(value['K01'])} orang." in pillar4
+    assert f"Total simpanan anggota: {formatting.rupiah(value['K02'])}." in pillar4
+    assert f"Koperasi berbadan hukum: {formatting.number(value['K05'])} desa." in pillar4
+    assert "Omzet usaha binaan\n–" not in _texts(built, 4)  # table cells: name and value apart
+    assert [c for c in _texts(built, 4) if c == "–"] == ["–"]
+
+
+def test_placement_return_and_remittance_notes_equal_the_flows(built, con):
+    sexes = dict(metrics.placements_by(con, AREA, START, END, "sex").iter_rows())
+    assert sexes == {"P": 34, "L": 12}
+    assert _notes(built, 7).splitlines()[0] == (
+        "Selama Januari 2024 – Juni 2024, 46 PMI dari desa program di Kabupaten Tulungagung berangkat bekerja ke "
+        f"luar negeri: {sexes['P']} perempuan (73,9%) dan {sexes['L']} laki-laki.")
+    assert _notes(built, 8).splitlines()[0] == (
+        "Negara tujuan terbanyak: Taiwan 24 orang (52,2%), Malaysia 12 orang (26,1%), Hong Kong 10 orang (21,7%).")
+    sectors = dict(metrics.placements_by(con, AREA, START, END, "sector").iter_rows())
+    assert _notes(built, 9) == (f"Sektor pekerjaan terbanyak: Domestik {sectors['Domestik']} orang (52,2%), "
+                                f"Perkebunan/Pertanian {sectors['Perkebunan/Pertanian']} orang (26,1%), "
+                                f"Perawat/Caregiver {sectors['Perawat/Caregiver']} orang (21,7%).")
+    returns = metrics.returns_by(con, AREA, START, END, "sex")
+    assert (returns["count"].sum(), returns["with_problem"].sum()) == (24, 8)
+    assert _notes(built, 10).splitlines()[0] == (
+        "Selama Januari 2024 – Juni 2024, 24 PMI pulang ke desa program di Kabupaten Tulungagung; 8 di antaranya "
+        "pulang bermasalah (33,3%).")
+    channels = metrics.remittances_by(con, AREA, START, END, "channel")
+    amount, tx = channels["amount_idr"].sum(), channels["transactions"].sum()
+    assert (amount, tx) == (81_000_000, 34)
+    assert _notes(built, 11).splitlines()[0] == (
+        f"Selama Januari 2024 – Juni 2024, remitansi ke desa program di Kabupaten Tulungagung tercatat "
+        f"{formatting.rupiah(amount)} dalam {formatting.number(tx)} transaksi, rata-rata "
+        f"{formatting.rupiah(amount / tx)} per transaksi.")
+    assert _notes(built, 12) == "Remitansi menurut saluran: Bank Rp 75,0 juta (92,6%), Kantor Pos Rp 6,0 juta (7,4%)."
+
+
+def test_reporting_map_and_data_notes(built, con):
+    june = metrics.completeness_by_month(con, AREA, END, END).row(0, named=True)
+    assert (june["villages_joined"], june["villages_reported"]) == (3, 1)
+    assert _notes(built, 13).splitlines()[0] == (
+        "Untuk Juni 2024, 1 dari 3 desa yang sudah bergabung melapor (33,3%): 1 tepat waktu, 0 terlambat, "
+        "dan 2 tidak melapor.")
+    assert "Penempatan terbanyak berasal dari Desa Tunggangri, Kecamatan Kalidawir (36 orang)." in _notes(built, 14)
+    notes = _notes(built, 15).splitlines()
+    assert f"Desa tanpa laporan sama sekali selama Januari 2024 – Juni 2024 (1): {FORMULA_NAME}." in notes
+    assert "10 dari 18 laporan desa-bulan yang diharapkan belum masuk." in notes
+    assert "Indikator yang tidak dilaporkan satu desa pun: Omzet usaha binaan, Anak PMI dibina bulan ini." in notes
+    assert not any("DATA DEMO" in line for line in notes)  # not a demo warehouse
+
+
+def test_xlsx_has_every_table_and_escapes_formula_like_names(built):
+    data = built["out"].with_suffix(".xlsx").read_bytes()
+    book = fastexcel.read_excel(data)
+    assert book.sheet_names == SHEETS
+    missing = book.load_sheet("Desa belum melapor").to_polars()
+    assert f"'{FORMULA_NAME}" in missing["Desa"].to_list()
+    villages = book.load_sheet("Desa di peta").to_polars()
+    assert villages["Desa"].to_list() == ["Tunggangri", "Betak", f"'{FORMULA_NAME}"]
+    assert villages["Penempatan"].to_list() == [36.0, 10.0, None]  # never reported: empty, not 0
+    figures = book.load_sheet("Angka utama").to_polars()
+    assert figures["Nilai"].to_list() == [3, 1, 46, 24, 81_000_000, 32, 32, None, 240, 500_000_000]
+    assert figures["Perubahan"].to_list()[:3] == [0, 1, None]  # a number, not '+1' text
+    placements = book.load_sheet("Penempatan per bulan").to_polars()
+    assert placements["Bulan"].to_list() == [f"2024-0{m}" for m in range(1, 7)]
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_outline_lists_the_slides_of_the_pack(con):
+    frame = briefing.outline(con, AREA, START, END)
+    assert frame.columns == ["No.", "Slide", "Isi"]
+    assert frame["Slide"].to_list() == TITLES
+    english = briefing.outline(con, AREA, START, END, "en")
+    assert english["Slide"].to_list()[:3] == ["Kabupaten Tulungagung", "Key figures", "Pillar 1: Migration services"]
+    with pytest.raises(briefing.BriefingError):
+        briefing.outline(con, "99", START, END)
+
+
+# --- pieces -------------------------------------------------------------------------------------------------
+
+def test_change_sentences_never_turn_missing_into_zero():
+    ctx = briefing._Context(None, "", START, END, "id", briefing.read_labels("id"), "Nasional", "p", "q", "r",
+                            "s", "t", False)
+    assert briefing.change_sentence(10, 5, "pl_unit_orang", "X", ctx) == "Naik 5 orang (100,0%) dibanding X."
+    assert briefing.change_sentence(5, 10, "rupiah", "X", ctx) == "Turun Rp 5 (50,0%) dibanding X."
+    assert briefing.change_sentence(5, None, "pl_unit_orang", "X", ctx) == "Tidak dapat dibandingkan: X tidak dilaporkan."
+    assert briefing.change_sentence(None, 5, "pl_unit_orang", "X", ctx) == ""
+    assert briefing.figure_sentence("Remitansi", None, "rupiah", ctx) == "Remitansi: tidak dilaporkan."
+    assert briefing.figure_sentence("Remitansi", 0.0, "rupiah", ctx) == "Remitansi: Rp 0."
+
+
+def test_static_map_geometry():
+    assert static_map.bounds(pl.DataFrame({"lat": [-8.0], "lon": [112.0]}), "") == geo.BBOX
+    x, y, ratio = static_map.fit((111.0, -8.2, 111.1, -8.1), 960, 540)
+    plot_w = 960 - static_map.MARGIN["l"] - static_map.MARGIN["r"]
+    plot_h = 540 - static_map.MARGIN["t"] - static_map.MARGIN["b"]
+    assert (x[1] - x[0]) / ((y[1] - y[0]) * ratio) == pytest.approx(plot_w / plot_h)
+    assert static_map.scale_bar([111.0, 111.5], [-8.2, -8.0])[1] == 10
+    assert static_map.marker_size(None, 50) == static_map.marker_size(0, 50) == static_map.SIZES[False][0]
+    assert static_map.marker_size(50, 50) == static_map.SIZES[False][1]
+    points = [(100, 100, 20, "Tunggangri"), (104, 100, 20, "Betak"), (400, 300, 10, "Bringinan")]
+    placed = static_map.place_labels(points, (800, 400))
+    assert [i for i, _ in placed] == [0, 1, 2]
+
+
+@needs_chromium
+def test_slide_chart_png_and_svg_dimensions(con):
+    villages = maps.village_values(con, AREA, START, END)
+    fig = static_map.figure(villages, AREA, "Peta", "Kabupaten Tulungagung, Januari 2024 – Juni 2024", "id",
+                            briefing.read_labels("id"), "Sumber: laporan bulanan desa Desmigratif, data per x",
+                            *briefing.CANVAS)
+    png = exports.figure_image(fig, "png", *briefing.CANVAS, briefing.RENDER_SCALE)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1920, 1080)
+    svg = exports.figure_image(fig, "svg", *briefing.CANVAS).decode("utf-8")
+    assert 'width="960"' in svg and 'height="540"' in svg and "Tunggangri" in svg
