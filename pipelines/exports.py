@@ -39,6 +39,7 @@ def to_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str] | None = None) -> 
     """One sheet per table, header bold and frozen; text written as text, never as formulas."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                   "default_date_format": "yyyy-mm-dd",
                                    "strings_to_urls": False, "remove_timezone": True})
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
     for name, frame in sheets.items():

@@ -44,3 +44,10 @@ def month(value: date | None, lang: str = "id") -> str:
     if value is None:
         return MISSING
     return format_date(value, format="LLLL yyyy", locale=LOCALES[lang])
+
+
+def day(value: date | None, lang: str = "id") -> str:
+    """date(2024, 3, 5) -> '5 Maret 2024'; None -> '–'."""
+    if value is None:
+        return MISSING
+    return format_date(value, format="d MMMM yyyy", locale=LOCALES[lang])

@@ -124,10 +124,9 @@ def money_scale(largest: float | None, lang: str) -> tuple[float, str]:
 
 
 def source_note(con, labels: Mapping[str, str] | None, lang: str) -> str:
-    """'Sumber: laporan bulanan desa Desmigratif, data per 05-07-2024' (date of the last upload)."""
+    """'Sumber: laporan bulanan desa Desmigratif, data per 5 Juli 2024' (date of the last upload)."""
     last = warehouse.query(con, "warehouse_summary")["last_upload"][0]
-    when = last.strftime("%d-%m-%Y") if last else formatting.MISSING
-    return label(labels, "source_note", date=when)
+    return label(labels, "source_note", date=formatting.day(last, lang))
 
 
 def figure(spec: dict) -> go.Figure:

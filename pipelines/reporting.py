@@ -64,9 +64,7 @@ def month_short(value: date, lang: str = "id") -> str:
 
 def long_date(value: date | datetime | None, lang: str = "id") -> str:
     """date(2024, 3, 5) -> '5 Maret 2024'; None -> '–'."""
-    if value is None:
-        return formatting.MISSING
-    return format_date(value, format="d MMMM yyyy", locale=formatting.LOCALES[lang])
+    return formatting.day(value, lang)
 
 
 def data_as_of(con: Con) -> datetime | None:
