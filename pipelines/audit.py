@@ -31,17 +31,8 @@ def record(cur: duckdb.DuckDBPyConnection, username: str, event: str, detail: st
 def audit(con: duckdb.DuckDBPyConnection, username: str, event: str, detail: str = "",
           at: datetime | None = None) -> None:
     """Append one entry in its own transaction, through the warehouse's write lock."""
-    with warehouse.WRITE_LOCK:
-        cur = con.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
-            record(cur, username, event, detail, at)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
+    with warehouse.transaction(con) as cur:
+        record(cur, username, event, detail, at)
 
 
 def audit_log(con: duckdb.DuckDBPyConnection, limit: int = 200, event: str | None = None,

@@ -109,9 +109,7 @@ def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, toda
 def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], batch: Batch, user: str,
            pack: str | None) -> None:
     """One transaction: new submissions, their rows, and the previous versions no longer current."""
-    cur = con.cursor()
-    try:
-        cur.execute("BEGIN TRANSACTION")
+    with warehouse.transaction(con) as cur:
         ids = [row[0] for row in cur.sql(f"SELECT nextval('submission_seq') FROM range({len(fresh)})").fetchall()]
         last_of_key = {(results[i].village_code, results[i].period): i for i in fresh}
         stamp = now_wib()
@@ -155,9 +153,3 @@ def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], ba
                                                            "pack": pack}))
             cur.execute("INSERT OR IGNORE INTO originals SELECT file_sha256, pack FROM staged_originals")
         cur.execute(warehouse.sql_text("bump_data_version"))
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()

@@ -97,18 +97,9 @@ def _coordinate(text: str | None, low: float, high: float) -> float | None:
 def load_registry(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
     """Insert or update every village of the CSV in one transaction; returns how many rows."""
     staged_villages = read_registry(path)
-    with warehouse.WRITE_LOCK:
-        cur = con.cursor()
-        try:
-            cur.execute("BEGIN")
-            cur.register("staged_villages", staged_villages)
-            cur.execute(warehouse.sql_text("registry_upsert"))
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
+    with warehouse.transaction(con) as cur:
+        cur.register("staged_villages", staged_villages)
+        cur.execute(warehouse.sql_text("registry_upsert"))
     return staged_villages.height
 
 

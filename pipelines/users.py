@@ -19,8 +19,6 @@ import argparse
 import getpass
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -242,22 +240,6 @@ def login_facts(con: duckdb.DuckDBPyConnection) -> LoginFacts:
 
 # ---------------------------------------------------------------- writes
 
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A write transaction on a fresh cursor, under the warehouse's write lock."""
-    with warehouse.WRITE_LOCK:
-        cur = con.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
-            yield cur
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
-
-
 def _run(cur: duckdb.DuckDBPyConnection, name: str, **params):
     return cur.execute(warehouse.sql_text(name), params)
 
@@ -279,7 +261,7 @@ def add_user(con: duckdb.DuckDBPyConnection, username: str, full_name: str, role
     hashed = hash_password(password)
     at = audit.now()
     try:
-        with _transaction(con) as cur:
+        with warehouse.transaction(con) as cur:
             _run(cur, "user_insert", username=name, full_name=full_name, role=role, districts=list(codes),
                  password_hash=hashed, is_demo=is_demo, at=at)
             audit.record(cur, actor, "user_added",
@@ -301,7 +283,7 @@ def set_role(con: duckdb.DuckDBPyConnection, admin_username: str, username: str,
     codes = _check_districts(con, role, districts)
     if row["role"] == "admin" and role != "admin" and row["active"]:
         _keeps_an_admin(con, row["username"])
-    with _transaction(con) as cur:
+    with warehouse.transaction(con) as cur:
         _run(cur, "user_set_role", username=row["username"], role=role, districts=list(codes))
         audit.record(cur, admin_username, "role_changed",
                      f"pengguna {row['username']}: {row['role']} [{_codes(row['districts'])}] -> "
@@ -317,7 +299,7 @@ def _set_active(con, actor: str, username: str, active: bool) -> None:
             raise UserError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
         if row["role"] == "admin" and row["active"]:
             _keeps_an_admin(con, row["username"])
-    with _transaction(con) as cur:
+    with warehouse.transaction(con) as cur:
         _run(cur, "user_set_active", username=row["username"], active=active)
         audit.record(cur, actor, "user_enabled" if active else "user_disabled", f"pengguna {row['username']}")
 
@@ -341,7 +323,7 @@ def reset_password(con: duckdb.DuckDBPyConnection, actor: str, username: str, ne
         raise UserError(problem)
     hashed = hash_password(new_password)
     at = audit.now()
-    with _transaction(con) as cur:
+    with warehouse.transaction(con) as cur:
         _run(cur, "user_set_password", username=row["username"], password_hash=hashed, at=at)
         audit.record(cur, actor, "password_reset", f"pengguna {row['username']}", at)
 
@@ -363,7 +345,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str,
         audit.audit(con, name, "login_failed", STILL_LOCKED, at)
         return None, "locked"
     if not verify(row["password_hash"], password):
-        with _transaction(con) as cur:
+        with warehouse.transaction(con) as cur:
             [(failures,)] = _run(cur, "user_login_failed", username=name).fetchall()
             if failures >= MAX_FAILURES:
                 _run(cur, "user_lock", username=name, until=at + LOCK)
@@ -375,7 +357,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str,
         audit.audit(con, name, "login_failed", DISABLED, at)
         return None, "disabled"
     fresh = check_rehash(row["password_hash"], password)
-    with _transaction(con) as cur:
+    with warehouse.transaction(con) as cur:
         _run(cur, "user_login_ok", username=name)
         if fresh:
             _run(cur, "user_rehash", username=name, password_hash=fresh)

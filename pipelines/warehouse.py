@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -56,18 +58,24 @@ def _migrate_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:
     """Refill the current-version tables from the versioned rows, in one transaction."""
+    with transaction(con) as cur:
+        cur.execute(sql_text("rebuild_current"))
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh cursor in one transaction under the process's write lock; rolled back on any error."""
     with WRITE_LOCK:
         cur = con.cursor()
         try:
             cur.execute("BEGIN TRANSACTION")
-            cur.execute(sql_text("rebuild_current"))
+            yield cur
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
         finally:
             cur.close()
-
 
 @cache
 def sql_text(name: str) -> str:
