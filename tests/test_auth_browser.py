@@ -1,20 +1,14 @@
 """Real browser: sign in with a demo account and reach the dashboard; a wrong password shows the error."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from pipelines import users
-from tests.conftest import ROOT
 from tests.test_auth_app import app_file, make_db
-from tests.test_browser import CHROMIUM, FLAGS, SHOTS, free_port
+from tests.test_browser import CHROMIUM, FLAGS, SHOTS, streamlit_server
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
@@ -24,25 +18,8 @@ pytestmark = [pytest.mark.browser,
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("auth_browser")
     db = make_db(folder, demo=True)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "run", app_file(folder), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, "PANTAU_DB": str(db)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with streamlit_server(db, app_file(folder)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

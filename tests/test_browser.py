@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,28 +36,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def streamlit_server(db: Path, app: Path | str = ROOT / "app.py", **env: str):
+    """The app served on a free loopback port with PANTAU_DB=db; yields its URL, stops it afterwards."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.serve", "run", str(app), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env={**os.environ, "PANTAU_DB": str(db), "PYTHONPATH": str(ROOT), **env},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    pytest.fail("streamlit did not start")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def server(fixture_db):  # noqa: F811
-    port = free_port()
-    env = {**os.environ, "PANTAU_DB": str(fixture_db), "PANTAU_TODAY": "2024-04-15"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with streamlit_server(fixture_db, PANTAU_TODAY="2024-04-15") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,13 @@
 """Real browser: a coordinator signs in with the demo account, uploads a workbook, sees it accepted and loads it."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from pipelines import registry, warehouse
 from tests.conftest import REGISTRY_CSV, ROOT, make_workbook
-from tests.test_browser import CHROMIUM, FLAGS, SHOTS, free_port
+from tests.test_browser import CHROMIUM, FLAGS, SHOTS, streamlit_server
 
 APP = ROOT / "app.py"
 
@@ -41,26 +36,8 @@ def demo_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(demo_db):
-    port = free_port()
-    env = {**os.environ, "PANTAU_DB": str(demo_db), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "run", str(APP), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with streamlit_server(demo_db, APP) as url:
+        yield url
 
 
 def test_coordinator_signs_in_and_uploads_a_workbook(server, tmp_path):
