@@ -146,6 +146,9 @@ TULUNGAGUNG = "35.04"
 TULUNGAGUNG_RATE = 4.5
 # Tunggangri, Betak and Pagersari, the 2023 model area (shared/domain.md).
 MODEL_VILLAGES = {"35.04.14.2011", "35.04.14.2016", "35.04.14.2017"}
+# Demo assumption: Tunggangri's report for the newest month has not come in yet, so a coordinator
+# trying the app can download its template, upload it and watch the village turn "reported".
+AWAITING_VILLAGE = "35.04.14.2011"
 
 # Share of returnees who come home with a problem (demo assumption, 5-10%).
 PROBLEM_SHARE = {"52": 0.09, "53": 0.10}
@@ -389,6 +392,8 @@ def plan(v: Village, months: list[date], today: date) -> list[Report]:
             continue  # no report before the village joined (demo: from January of that year)
         rng = random.Random(f"{SEED}|plan|{v.code}|{period:%Y-%m}")
         if rng.random() < p.missing or (p.silent_from and period >= p.silent_from):
+            continue
+        if v.code == AWAITING_VILLAGE and i == len(months) - 1:
             continue
         next_month = month_add(period, 1)
         if rng.random() < p.late:
