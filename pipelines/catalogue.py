@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 REFERENCE = Path(__file__).resolve().parent / "reference"
@@ -89,11 +89,13 @@ def country_aliases() -> dict[str, str]:
     return {r["alias"]: r["iso2"] for r in _rows("countries.csv")}
 
 
+@lru_cache(maxsize=65536)  # the same few hundred header and code texts recur in every workbook
 def norm(text: object) -> str:
     """Lower-case, with ordinary and non-breaking spaces folded and trimmed."""
     return " ".join(str(text).replace("\u00a0", " ").split()).lower()
 
 
+@lru_cache(maxsize=65536)
 def header_key(text: object) -> str:
     """A header or field name for matching: like norm(), and 'Negara Tujuan' = 'negara_tujuan'."""
     return re.sub(r"[\s_\-]+", "_", norm(text)).strip("_")

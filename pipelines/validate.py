@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import polars as pl
 
@@ -46,6 +47,7 @@ class Batch:
     remittances: pl.DataFrame
 
 
+@lru_cache(maxsize=65536)  # cell texts repeat a lot across a batch (codes, small numbers)
 def _clean(value) -> str | None:
     if value is None:
         return None

@@ -25,6 +25,7 @@ NIK_PATTERN = re.compile(
 )
 _SHEET_BY_KEY = {norm(s): s for s in REQUIRED_SHEETS}
 _MAX_PARTS = 10_000
+_MAX_DEFLATE_RATIO = 1032  # deflate cannot expand input by more than about 1032:1
 
 
 @dataclass
@@ -65,8 +66,11 @@ def check_archive(data: bytes) -> str | None:
             if sum(p.file_size for p in parts) > limit:
                 return ("Isi berkas setelah dibuka melebihi batas wajar "
                         f"({limit // 1048576} MB); berkas ditolak demi keamanan.")
-            # Declared sizes can lie, so every part is inflated (in 1 MB steps, never held in
-            # memory) and counted against the limit before the reader sees the file.
+            # Declared sizes can lie, so the parts are inflated (in 1 MB steps, never held in
+            # memory) and counted against the limit before the reader sees the file -- unless the
+            # file is too small to reach the limit at deflate's maximum ratio, whatever it declares.
+            if len(data) * _MAX_DEFLATE_RATIO <= limit:
+                return None
             total = 0
             for part in parts:
                 total += _inflated_size(data, part, limit - total)
