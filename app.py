@@ -47,7 +47,15 @@ def page(path: str, default: bool = False) -> st.Page:
     return st.Page(HERE / path, title=t(title), icon=icon, url_path=url, default=default)
 
 
-sections = auth.pages_for(user)
-first = next(iter(sections.values()))[0]
-st.navigation({t(section): [page(p, default=p == first) for p in paths]
-               for section, paths in sections.items()}).run()
+if user is None:
+    # Every address answers with the sign-in form, so a shared link (/wilayah?area=35.04) opens its
+    # page right after signing in instead of "page not found".
+    login = "pages/akun/masuk.py"
+    st.navigation([page(login, default=True)] + [
+        st.Page(auth.login_page, title=t(title), url_path=url)
+        for path, (title, _, url) in PAGES.items() if path != login], position="hidden").run()
+else:
+    sections = auth.pages_for(user)
+    first = next(iter(sections.values()))[0]
+    st.navigation({t(section): [page(p, default=p == first) for p in paths]
+                   for section, paths in sections.items()}).run()

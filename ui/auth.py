@@ -149,6 +149,12 @@ def account_box() -> None:
     st.button(t("logout"), on_click=sign_out, icon=":material/logout:", key="au_logout")
 
 
+def login_page() -> None:
+    """The sign-in page: its title and the form (also answers any page's address when signed out)."""
+    st.title(t("page_login"))
+    login_form()
+
+
 def login_form() -> None:
     """The sign-in form; on the demo warehouse also the demo accounts and their password (never otherwise)."""
     con = connection()
