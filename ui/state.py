@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import TYPE_CHECKING
 
-import duckdb
 import streamlit as st
 
 from pipelines import demo, settings, users, warehouse
 from ui.i18n import t
+
+if TYPE_CHECKING:  # the connection type only; the UI layer runs no SQL itself
+    import duckdb
 
 _BUILD_LOCK = threading.Lock()
 
