@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import plotly.express as px
+import plotly.graph_objects as go
 import polars as pl
 
-from pipelines import warehouse
+from pipelines import charts, warehouse
 
 
 @dataclass
@@ -33,3 +35,14 @@ def status(con: duckdb.DuckDBPyConnection) -> Status:
 def period_span(con: duckdb.DuckDBPyConnection) -> tuple:
     """First and last month with any current submission (None, None when empty)."""
     return warehouse.query(con, "period_span").row(0)
+
+
+def reports_figure(by_month: pl.DataFrame, title: str, x_title: str, y_title: str, lang: str) -> go.Figure:
+    """Village reports per month as bars, month ticks as MM/YYYY and whole-number counts."""
+    fig = px.bar(by_month.to_pandas(), x="period", y="villages_reported")
+    charts.style(fig, title, x_title=x_title, y_title=y_title, lang=lang)
+    fig.update_xaxes(tickformat="%m/%Y", dtick="M1" if by_month.height <= 12 else "M3")
+    # Whole villages only: no 0,2 ticks when few villages report.
+    small = by_month.height and by_month["villages_reported"].max() < 5
+    fig.update_yaxes(tickformat=",d", dtick=1 if small else None)
+    return fig
