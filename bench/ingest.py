@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import duckdb  # noqa: E402
 import fastexcel  # noqa: E402
 
-from pipelines import load, registry, template, warehouse  # noqa: E402
+from pipelines.ingest import load, registry, template
+from pipelines import warehouse  # noqa: E402
 from pipelines.catalogue import indicators  # noqa: E402
 
 COUNTRIES = ["Taiwan", "Hong Kong", "Malaysia", "Singapura", "Arab Saudi", "Korea Selatan"]

@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from pipelines import demo, warehouse  # noqa: E402
+from pipelines.demo import build as demo
+from pipelines import warehouse  # noqa: E402
 
 PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
 

@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines import load, registry, template, warehouse  # noqa: E402
+from pipelines.ingest import load, registry, template
+from pipelines import warehouse  # noqa: E402
 from pipelines.catalogue import indicators  # noqa: E402
 
 REGISTRY_CSV = """kode_desa,nama_desa,kecamatan,kabupaten,provinsi,tahun_bergabung,lintang,bujur,koordinat_tepat
@@ -61,7 +62,7 @@ def _signed_in_admin(request, monkeypatch):
     """AppTests of the dashboard run as a signed-in admin; tests of signing in opt out (real_auth)."""
     if request.node.get_closest_marker("real_auth"):
         return
-    from pipelines.roles import User
+    from pipelines.accounts.roles import User
     from ui import auth
     monkeypatch.setattr(auth, "current_user", lambda: User("penguji", "Penguji", "admin"))
 

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import audit, registry, users, warehouse
-from pipelines.roles import User
+from pipelines.accounts import audit, users
+from pipelines.ingest import registry
+from pipelines import warehouse
+from pipelines.accounts.roles import User
 from tests.conftest import REGISTRY_CSV, ROOT
 from ui.auth import pages_for
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import users
+from pipelines.accounts import users
 from tests.test_auth_app import app_file, make_db
 from tests.test_browser import CHROMIUM, FLAGS, SHOTS, streamlit_server
 

@@ -13,7 +13,11 @@ import polars as pl
 import pytest
 from pptx import Presentation
 
-from pipelines import briefing, exports, formatting, geo, load, maps, metrics, overview, registry, static_map, warehouse
+from pipelines.briefing import pack as briefing
+from pipelines import exports, formatting, warehouse
+from pipelines.views import geo, maps, overview, static_map
+from pipelines.ingest import load, registry
+from pipelines.metrics import aggregate as metrics
 from tests.conftest import good_identity, good_values, make_workbook
 
 CHROMIUM = Path("/usr/bin/chromium")

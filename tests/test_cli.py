@@ -77,7 +77,8 @@ def test_folder_summary_and_dry_run(tmp_path, registry_csv):
 # Pauses inside the write transaction of the second batch, just before COMMIT, so the test can kill it there.
 PAUSING_LOADER = """
 import sys, time
-from pipelines import ingest, load, warehouse
+from pipelines.ingest import cli as ingest, load
+from pipelines import warehouse
 calls = {"n": 0}
 original = warehouse.sql_text
 def pausing(name):

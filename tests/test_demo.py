@@ -14,7 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines import catalogue, demo, demo_registry  # noqa: E402
+from pipelines import catalogue
+from pipelines.demo import build as demo, demo_registry  # noqa: E402
 
 REGISTRY = ROOT / "data" / "demo" / "villages.csv"
 IDN_AREA_DATA = Path("/tmp/npmx/node_modules/idn-area-data/data")

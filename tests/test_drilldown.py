@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import drilldown, warehouse
+from pipelines.views import drilldown
+from pipelines import warehouse
 from tests.conftest import ROOT, area_picker
 from tests.test_maps import JAN, MAR, map_db  # noqa: F401 - the same small fixture warehouse
 

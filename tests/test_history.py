@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from pipelines import history, roles
+from pipelines.views import history
+from pipelines.accounts import roles
 from tests.conftest import good_identity, good_values, make_workbook
 
 ADMIN = roles.User("admin", "Admin", "admin")

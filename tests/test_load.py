@@ -6,7 +6,8 @@ from datetime import date
 
 import zipfile
 
-from pipelines import load, originals, registry, warehouse
+from pipelines.ingest import load, originals, registry
+from pipelines import warehouse
 from tests.conftest import good_identity, good_values, make_workbook, scalar
 
 

@@ -11,7 +11,9 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from pipelines import geo, load, maps, registry, warehouse
+from pipelines.views import geo, maps
+from pipelines.ingest import load, registry
+from pipelines import warehouse
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook
 
 APP = str(ROOT / "app.py")

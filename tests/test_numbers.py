@@ -1,11 +1,11 @@
-"""pipelines.numbers.parse_number: Indonesian and English number texts (contract: monthly-report.md)."""
+"""pipelines.ingest.numbers.parse_number: Indonesian and English number texts (contract: monthly-report.md)."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.numbers import parse_number
+from pipelines.ingest.numbers import parse_number
 
 
 def indonesian(n: int) -> str:

@@ -1,4 +1,4 @@
-"""Ringkasan: pipelines.overview and its page against a small hand-made warehouse (figures by hand)."""
+"""Ringkasan: pipelines.views.overview and its page against a small hand-made warehouse (figures by hand)."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import load, overview, registry, warehouse
+from pipelines.ingest import load, registry
+from pipelines.views import overview
+from pipelines import warehouse
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook, area_picker
 
 APP = str(ROOT / "app.py")

@@ -1,4 +1,4 @@
-"""Pilar: pipelines.pillars (KPIs, trends, comparison, scorecard, outlier rule) and its page, figures by hand.
+"""Pilar: pipelines.views.pillars (KPIs, trends, comparison, scorecard, outlier rule) and its page, figures by hand.
 
 The fixture warehouse is the one of tests/test_overview.py (6 villages, 36 workbooks; see there).
 """
@@ -9,7 +9,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import overview, pillars, warehouse
+from pipelines.views import overview, pillars
+from pipelines import warehouse
 from tests.conftest import ROOT, area_picker
 from tests.test_overview import A, B, JAN, JUN, N, Y, build_warehouse
 

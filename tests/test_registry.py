@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from conftest import REGISTRY_CSV, scalar
 
-from pipelines import registry
+from pipelines.ingest import registry
 
 HEADER = REGISTRY_CSV.splitlines()[0]
 TUNGGANGRI = "35.04.14.2011,Tunggangri,Kalidawir,Kabupaten Tulungagung,Jawa Timur,2017,-8.15,111.95,tidak"

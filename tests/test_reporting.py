@@ -8,7 +8,10 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import load, metrics, registry, reporting, warehouse
+from pipelines.ingest import load, registry
+from pipelines.metrics import aggregate as metrics
+from pipelines.views import reporting
+from pipelines import warehouse
 from tests.conftest import ROOT, good_identity, good_values, make_workbook
 
 APP = str(ROOT / "app.py")

@@ -1,7 +1,7 @@
 """Roles: what admins, ministry staff and coordinators may do."""
 import pytest
 
-from pipelines.roles import User, can_manage_users, can_upload, may_see_village, upload_scope
+from pipelines.accounts.roles import User, can_manage_users, can_upload, may_see_village, upload_scope
 
 ADMIN = User("admin", "Admin", "admin")
 MINISTRY = User("kemnaker", "Staf Kemnaker", "kementerian")

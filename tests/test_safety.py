@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from conftest import good_identity, good_values, make_workbook, scalar
 
-from pipelines.findings import HIDDEN
+from pipelines.ingest.findings import HIDDEN
 
 NIK = "3504145607890001"
 

@@ -12,7 +12,8 @@ import fastexcel
 import pycountry
 import pytest
 
-from pipelines import catalogue, template, warehouse
+from pipelines import catalogue, warehouse
+from pipelines.ingest import template
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_SHEETS = ["Identitas", "Layanan", "Usaha", "Parenting", "Koperasi",
@@ -35,7 +36,7 @@ def sheet_xml(path, sheet: str) -> str:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.template", *args],
+    return subprocess.run([sys.executable, "-m", "pipelines.ingest.template", *args],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 

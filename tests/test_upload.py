@@ -6,7 +6,8 @@ import io
 import fastexcel
 import pytest
 
-from pipelines import roles, upload
+from pipelines.accounts import roles
+from pipelines.views import upload
 from tests.conftest import good_identity, good_values, make_workbook, scalar
 
 ADMIN = roles.User("admin", "Admin", "admin")
@@ -131,7 +132,7 @@ def test_villages_and_template_follow_the_scope(con):
 
 
 def test_each_confirmed_upload_is_in_the_audit_log(con):
-    pytest.importorskip("pipelines.audit")
+    pytest.importorskip("pipelines.accounts.audit")
     upload.confirm(con, [("a.xlsx", make_workbook()), ("b.xlsx", PONOROGO_FILE)], TULUNGAGUNG)
     rows = con.cursor().sql("SELECT username, event, detail FROM audit_log ORDER BY logged_at").fetchall()
     assert [(u, e) for u, e, _ in rows] == [("koord.tulungagung", "upload"), ("koord.tulungagung", "upload")]

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import registry, warehouse
+from pipelines.ingest import registry
+from pipelines import warehouse
 from tests.conftest import REGISTRY_CSV, ROOT, make_workbook
 from tests.test_browser import CHROMIUM, FLAGS, SHOTS, streamlit_server
 
@@ -22,7 +23,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     """The small registry as a demo warehouse (so the demo accounts may exist), with those accounts."""
-    from pipelines import users
+    from pipelines.accounts import users
     folder = tmp_path_factory.mktemp("upload_browser")
     (folder / "desa.csv").write_text(REGISTRY_CSV, encoding="utf-8")
     db = folder / "pantau.duckdb"

@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from pipelines import audit, registry, users, warehouse
-from pipelines.roles import User
+from pipelines.accounts import audit, users
+from pipelines.ingest import registry
+from pipelines import warehouse
+from pipelines.accounts.roles import User
 from tests.conftest import ROOT, scalar
 
 pytestmark = pytest.mark.real_auth
@@ -161,7 +163,7 @@ def test_demo_accounts_and_startup_problem(con):
     con.execute("UPDATE users SET is_demo = false, active = true WHERE username = 'kemnaker'")
     assert users.startup_problem(con, demo=False) == (
         "Pantau tidak dijalankan: akun kemnaker masih memakai kata sandi bawaan (demo). Hentikan aplikasi, ganti "
-        "kata sandinya dengan `python -m pipelines.users reset NAMA`, lalu jalankan lagi.")
+        "kata sandinya dengan `python -m pipelines.accounts.users reset NAMA`, lalu jalankan lagi.")
 
 
 def test_demo_coordinator_of_another_ntb_district_when_52_03_is_missing(tmp_path):
@@ -179,7 +181,7 @@ def test_demo_coordinator_of_another_ntb_district_when_52_03_is_missing(tmp_path
 # ---------------------------------------------------------------- command line
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.users", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "pipelines.accounts.users", *args], input=stdin, capture_output=True,
                           text=True, cwd=ROOT, env=os.environ.copy(), timeout=120)
 
 

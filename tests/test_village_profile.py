@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import village_profile, warehouse
+from pipelines.views import village_profile
+from pipelines import warehouse
 from tests.conftest import ROOT, area_picker
 from tests.test_reporting import B, DEC, FEB, J, JAN, NOV, T, build_warehouse
 

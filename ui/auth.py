@@ -12,8 +12,8 @@ import time
 import polars as pl
 import streamlit as st
 
-from pipelines import roles, users
-from pipelines.roles import User
+from pipelines.accounts import roles, users
+from pipelines.accounts.roles import User
 from ui.i18n import KEY as LANG_KEY
 from ui.i18n import t
 from ui.state import connection, demo_banner

@@ -6,7 +6,9 @@ from datetime import date
 
 import streamlit as st
 
-from pipelines import areas, formatting, metrics, settings, status
+from pipelines import areas, formatting, settings
+from pipelines.metrics import aggregate as metrics
+from pipelines.views import status
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from pipelines import demo, settings, users, warehouse
+from pipelines.demo import build as demo
+from pipelines import settings, warehouse
+from pipelines.accounts import users
 from ui.i18n import t
 
 if TYPE_CHECKING:  # the connection type only; the UI layer runs no SQL itself

@@ -2,7 +2,7 @@
 import polars as pl
 import streamlit as st
 
-from pipelines import roles, users
+from pipelines.accounts import roles, users
 from ui.auth import require, role_label, role_labels
 from ui.i18n import t
 from ui.state import connection, demo_banner

@@ -1,7 +1,8 @@
 """Desa: one village's profile — registry facts, month grid, indicators by month, flows, submission history."""
 import streamlit as st
 
-from pipelines import areas, catalogue, formatting, village_profile
+from pipelines import areas, catalogue, formatting
+from pipelines.views import village_profile
 from ui import filters, widgets
 from ui.cache import data
 from ui.i18n import lang, t

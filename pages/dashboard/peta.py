@@ -1,7 +1,8 @@
 """Peta: programme villages and district totals on an offline map of Indonesia, by a chosen metric."""
 import streamlit as st
 
-from pipelines import maps, settings
+from pipelines.views import maps
+from pipelines import settings
 from ui import filters, widgets
 from ui.cache import data
 from ui.i18n import lang, t

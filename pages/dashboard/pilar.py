@@ -1,7 +1,8 @@
 """Pilar: the four pillars' indicators, trends and area comparison, and the village x pillar scorecard."""
 import streamlit as st
 
-from pipelines import catalogue, formatting, overview, pillars
+from pipelines import catalogue, formatting
+from pipelines.views import overview, pillars
 from ui import filters
 from ui.cache import data
 from ui.i18n import lang, t

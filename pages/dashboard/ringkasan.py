@@ -1,7 +1,8 @@
 """Ringkasan: headline figures for the chosen area and period, their change, monthly trends, destinations."""
 import streamlit as st
 
-from pipelines import formatting, overview
+from pipelines import formatting
+from pipelines.views import overview
 from ui import filters
 from ui.cache import data
 from ui.i18n import lang, t

@@ -1,7 +1,8 @@
 """Wilayah: drill down province > district > sub-district > village; KPIs, pillars, ranked children, map."""
 import streamlit as st
 
-from pipelines import drilldown, formatting, maps, settings
+from pipelines.views import drilldown, maps
+from pipelines import formatting, settings
 from ui import filters, widgets
 from ui.cache import data
 from ui.i18n import lang, t

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from pipelines import formatting, settings
-from pipelines.status import reports_figure, status
+from pipelines.views.status import reports_figure, status
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection, demo_banner

@@ -3,7 +3,9 @@ from datetime import date
 
 import streamlit as st
 
-from pipelines import formatting, history, roles, upload
+from pipelines import formatting
+from pipelines.views import history, upload
+from pipelines.accounts import roles
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection, demo_banner

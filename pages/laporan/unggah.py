@@ -1,7 +1,10 @@
 """Unggah Laporan: template download, many workbooks validated at once, diffs of re-submissions, confirmed load."""
 import streamlit as st
 
-from pipelines import formatting, history, metrics, roles, settings, upload
+from pipelines import formatting, settings
+from pipelines.views import history, upload
+from pipelines.metrics import aggregate as metrics
+from pipelines.accounts import roles
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection, demo_banner

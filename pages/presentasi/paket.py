@@ -1,7 +1,9 @@
 """Paket Paparan: one click builds the briefing pack (PPTX with charts, map and speaker notes, and its XLSX)."""
 import streamlit as st
 
-from pipelines import briefing, formatting, metrics
+from pipelines.briefing import pack as briefing
+from pipelines import formatting
+from pipelines.metrics import aggregate as metrics
 from ui import filters
 from ui.cache import data, data_version
 from ui.i18n import lang, t

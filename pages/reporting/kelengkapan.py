@@ -1,7 +1,8 @@
 """Kelengkapan: reporting completeness and timeliness by area and month, and the villages that did not report."""
 import streamlit as st
 
-from pipelines import formatting, reporting
+from pipelines import formatting
+from pipelines.views import reporting
 from ui import filters, widgets
 from ui.cache import data
 from ui.i18n import lang, t

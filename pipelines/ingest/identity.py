@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from pipelines.catalogue import header_key, identity_fields, norm
-from pipelines.findings import Finding
+from pipelines.ingest.findings import Finding
 
 SHEET = "Identitas"
 _MONTHS_ID = {

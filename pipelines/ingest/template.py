@@ -461,7 +461,7 @@ def lookup_village(code: str, db: str | Path | None = None) -> dict:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m pipelines.template",
+        prog="python -m pipelines.ingest.template",
         description="Membuat templat laporan bulanan Desmigratif (berkas .xlsx).")
     p.add_argument("--out", required=True, metavar="BERKAS", help="berkas .xlsx yang dibuat")
     p.add_argument("--village", metavar="KODE",

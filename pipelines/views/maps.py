@@ -10,7 +10,9 @@ import duckdb
 import polars as pl
 import pydeck as pdk
 
-from pipelines import areas, formatting, geo, metrics, warehouse
+from pipelines import areas, formatting, warehouse
+from pipelines.views import geo
+from pipelines.metrics import aggregate as metrics
 
 Con = duckdb.DuckDBPyConnection
 

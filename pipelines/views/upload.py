@@ -12,11 +12,14 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from pipelines import exports, history, load, registry, roles, settings, template, warehouse, workbook
+from pipelines import exports, settings, warehouse
+from pipelines.views import history
+from pipelines.ingest import load, registry, template, workbook
+from pipelines.accounts import roles
 from pipelines.catalogue import indicators
-from pipelines.findings import Finding
+from pipelines.ingest.findings import Finding
 from pipelines.formatting import MISSING
-from pipelines.validate import validate
+from pipelines.ingest.validate import validate
 
 Con = duckdb.DuckDBPyConnection
 Files = Sequence[tuple[str, bytes]]
@@ -28,7 +31,7 @@ WORKBOOK_HEADERS = {"file": "berkas", "village_code": "kode_desa", "period": "pe
 log = logging.getLogger(__name__)
 
 try:  # written in parallel by the accounts work; uploads are audited once it exists
-    from pipelines.audit import audit as _audit
+    from pipelines.accounts.audit import audit as _audit
 except ImportError:  # pragma: no cover - depends on the other module being present
     _audit = None
 

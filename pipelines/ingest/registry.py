@@ -9,8 +9,8 @@ import polars as pl
 
 from pipelines import warehouse
 from pipelines.catalogue import norm
-from pipelines.findings import Finding
-from pipelines.identity import Village, village_code
+from pipelines.ingest.findings import Finding
+from pipelines.ingest.identity import Village, village_code
 
 COLUMNS = ["kode_desa", "nama_desa", "kecamatan", "kabupaten", "provinsi", "tahun_bergabung",
            "lintang", "bujur", "koordinat_tepat"]

@@ -10,8 +10,10 @@ import polars as pl
 import pycountry
 from babel.dates import format_date
 
-from pipelines import areas, catalogue, charts, countries, formatting, metrics, settings, warehouse
-from pipelines.reporting import count_statuses, month_short, period_label, source_note
+from pipelines import areas, catalogue, charts, formatting, settings, warehouse
+from pipelines.ingest import countries
+from pipelines.metrics import aggregate as metrics
+from pipelines.views.reporting import count_statuses, month_short, period_label, source_note
 
 Con = duckdb.DuckDBPyConnection
 

@@ -1,11 +1,11 @@
 """Accounts: argon2id password hashes, sign-in with lockout, demo accounts, and their command line.
 
-    python -m pipelines.users [--db PATH] add USERNAME --name "Nama Lengkap" --role koordinator \\
+    python -m pipelines.accounts.users [--db PATH] add USERNAME --name "Nama Lengkap" --role koordinator \\
         --district 35.04 [--district 35.02] [--password-stdin]
-    python -m pipelines.users [--db PATH] list
-    python -m pipelines.users [--db PATH] disable USERNAME
-    python -m pipelines.users [--db PATH] enable USERNAME
-    python -m pipelines.users [--db PATH] reset USERNAME [--password-stdin]
+    python -m pipelines.accounts.users [--db PATH] list
+    python -m pipelines.accounts.users [--db PATH] disable USERNAME
+    python -m pipelines.accounts.users [--db PATH] enable USERNAME
+    python -m pipelines.accounts.users [--db PATH] reset USERNAME [--password-stdin]
 
 Without --password-stdin the password is asked twice without echo (getpass); it is never an argument.
 Exit status: 0 done, 1 refused (weak password, name taken, unknown user, last admin, ...),
@@ -28,8 +28,9 @@ import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from pipelines import areas, audit, warehouse
-from pipelines.roles import ROLES, User
+from pipelines import areas, warehouse
+from pipelines.accounts import audit
+from pipelines.accounts.roles import ROLES, User
 
 HASHER = PasswordHasher()  # argon2id with argon2-cffi's current recommended parameters
 MIN_PASSWORD = 10
@@ -433,13 +434,13 @@ def startup_problem(con: duckdb.DuckDBPyConnection, demo: bool) -> str | None:
     if demo_accounts:
         return ("Pantau tidak dijalankan: akun demo masih aktif (" + ", ".join(demo_accounts) + "), padahal "
                 "gudang data ini bukan gudang demo dan kata sandi akun demo diketahui umum. Hentikan aplikasi, "
-                "buat akun admin Anda sendiri bila belum ada (`python -m pipelines.users add NAMA --name ... "
-                "--role admin`), nonaktifkan akun demo dengan `python -m pipelines.users disable NAMA`, "
+                "buat akun admin Anda sendiri bila belum ada (`python -m pipelines.accounts.users add NAMA --name ... "
+                "--role admin`), nonaktifkan akun demo dengan `python -m pipelines.accounts.users disable NAMA`, "
                 "lalu jalankan lagi.")
     weak = [name for name, password_hash, _ in rows if verify(password_hash, DEMO_PASSWORD)]
     if weak:
         return ("Pantau tidak dijalankan: akun " + ", ".join(weak) + " masih memakai kata sandi bawaan (demo). "
-                "Hentikan aplikasi, ganti kata sandinya dengan `python -m pipelines.users reset NAMA`, "
+                "Hentikan aplikasi, ganti kata sandinya dengan `python -m pipelines.accounts.users reset NAMA`, "
                 "lalu jalankan lagi.")
     return None
 
@@ -456,7 +457,7 @@ def parser() -> argparse.ArgumentParser:
     db = _Parser(add_help=False)
     db.add_argument("--db", default=argparse.SUPPRESS,
                     help="berkas gudang data DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")
-    p = _Parser(prog="python -m pipelines.users", parents=[db],
+    p = _Parser(prog="python -m pipelines.accounts.users", parents=[db],
                 description="Kelola akun Pantau Desmigratif. Aplikasi yang sedang berjalan memegang berkas gudang "
                             "data: hentikan dulu (atau pakai halaman Pengguna di aplikasi).")
     sub = p.add_subparsers(dest="command", required=True, metavar="{add,list,disable,enable,reset}",

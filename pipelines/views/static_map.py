@@ -7,9 +7,10 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 import polars as pl
 
-from pipelines import charts, formatting, geo, maps
+from pipelines import charts, formatting
+from pipelines.views import geo, maps
 
-# The Peta page's base-map colours (pipelines.maps), so the slide looks like the page.
+# The Peta page's base-map colours (pipelines.views.maps), so the slide looks like the page.
 SEA, LAND, NEIGHBOUR = ("#%02x%02x%02x" % c for c in (maps.SEA_COLOUR, maps.LAND_COLOUR, maps.NEIGHBOUR_COLOUR))
 COAST, PROVINCE_LINE, POINT_LINE = "#A0A09B", "#878787", "#3C3C3C"
 MARGIN = dict(l=20, r=20, t=105, b=62)  # title and subtitle above; size key, credit and source below

@@ -7,7 +7,9 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from pipelines import formatting, originals, roles, warehouse
+from pipelines import formatting, warehouse
+from pipelines.ingest import originals
+from pipelines.accounts import roles
 from pipelines.catalogue import indicators
 
 Con = duckdb.DuckDBPyConnection

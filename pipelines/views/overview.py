@@ -10,7 +10,9 @@ import polars as pl
 import pycountry
 from babel.dates import format_date
 
-from pipelines import areas, charts, countries, formatting, metrics, warehouse
+from pipelines import areas, charts, formatting, warehouse
+from pipelines.ingest import countries
+from pipelines.metrics import aggregate as metrics
 
 # Labels (ui/labels.csv keys) the page passes in for charts, notes and table headers.
 LABELS = (
@@ -58,7 +60,7 @@ class Overview:
     figures: dict[str, dict] = field(default_factory=dict)  # plotly dicts: restore with figure()
 
 
-# --- small helpers shared with pipelines.pillars ----------------------------------------------
+# --- small helpers shared with pipelines.views.pillars ----------------------------------------------
 
 def previous_range(start: date, end: date) -> tuple[date, date]:
     """The period of the same length just before: Jan-Jun 2024 -> Jul-Dec 2023."""

@@ -8,8 +8,9 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from pipelines import areas, catalogue, charts, formatting, metrics, warehouse
-from pipelines.overview import (Kpi, delta_text, label, mark_missing, money_scale, month_axis,
+from pipelines import areas, catalogue, charts, formatting, warehouse
+from pipelines.metrics import aggregate as metrics
+from pipelines.views.overview import (Kpi, delta_text, label, mark_missing, money_scale, month_axis,
                                 period_label, previous_range, source_note)
 
 PILLARS = (1, 2, 3, 4)

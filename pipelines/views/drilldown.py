@@ -9,7 +9,10 @@ import polars as pl
 import pycountry
 import pydeck as pdk
 
-from pipelines import areas, catalogue, countries, formatting, geo, maps, metrics, warehouse
+from pipelines import areas, catalogue, formatting, warehouse
+from pipelines.ingest import countries
+from pipelines.views import geo, maps
+from pipelines.metrics import aggregate as metrics
 
 Con = duckdb.DuckDBPyConnection
 

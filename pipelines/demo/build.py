@@ -30,7 +30,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from pipelines import catalogue, settings, template
+from pipelines import catalogue, settings
+from pipelines.ingest import template
 
 REGISTRY_CSV = settings.ROOT / "data" / "demo" / "villages.csv"
 SEED = "pantau-desmigratif-demo-v1"
@@ -761,7 +762,8 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
           workers: int = WORKERS, replace: bool = False,
           registry_csv: str | Path = REGISTRY_CSV) -> dict:
     """Create the demo warehouse at db_path; returns a summary with counts and timings."""
-    from pipelines import load, registry, warehouse
+    from pipelines.ingest import load, registry
+    from pipelines import warehouse
 
     t0 = time.perf_counter()
     today = today or date.today()
@@ -863,5 +865,5 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     # Run from the importable module, not from __main__: pool workers unpickle the tasks and
     # their classes by module name, and they never see this script's __main__.
-    from pipelines import demo as _module
+    from pipelines.demo import build as _module
     sys.exit(_module.main())

@@ -21,8 +21,9 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from pipelines import (areas, catalogue, charts, exports, formatting, maps, metrics, overview, pillars, reporting,
-                       settings, static_map, warehouse)
+from pipelines import areas, catalogue, charts, exports, formatting, settings, warehouse
+from pipelines.views import maps, overview, pillars, reporting, static_map
+from pipelines.metrics import aggregate as metrics
 
 LABELS_CSV = settings.ROOT / "ui" / "labels.csv"
 Progress = Callable[[int, int, str], None]

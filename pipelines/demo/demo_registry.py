@@ -4,7 +4,7 @@ Run by developers, not at app start; its output is committed. The village codes 
 names come from the npm package idn-area-data 4.0.1 (Open Database License 1.0):
 
     npm install idn-area-data@4.0.1
-    python -m pipelines.demo_registry --source node_modules/idn-area-data/data
+    python -m pipelines.demo.demo_registry --source node_modules/idn-area-data/data
 
 Which villages, their cohorts (tahun_bergabung) and their coordinates are DEMO
 ASSUMPTIONS: the real list of Desmigratif villages is not public in machine-readable
@@ -21,7 +21,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "data" / "demo" / "villages.csv"
 SEED = "pantau-desmigratif-demo-registry-v1"
 HEADER = ["kode_desa", "nama_desa", "kecamatan", "kabupaten", "provinsi",

@@ -11,7 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines import load, registry, warehouse
+from pipelines.ingest import load, registry
+from pipelines import warehouse
 
 
 class _Parser(argparse.ArgumentParser):

@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 from babel.dates import format_date
 
-from pipelines import areas, charts, formatting, metrics, settings, warehouse
+from pipelines import areas, charts, formatting, settings, warehouse
+from pipelines.metrics import aggregate as metrics
 
 Con = duckdb.DuckDBPyConnection
 

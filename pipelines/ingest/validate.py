@@ -7,13 +7,13 @@ from functools import lru_cache
 
 import polars as pl
 
-from pipelines import numbers
+from pipelines.ingest import numbers
 from pipelines.catalogue import (DATA_SHEETS, PILLAR_SHEETS, REQUIRED_SHEETS, choices, cross_checks,
                                  header_key, indicators, layout, vocabulary)
-from pipelines.countries import to_iso2
-from pipelines.findings import HIDDEN, Finding
-from pipelines.identity import SHEET as IDENTITY, Village, read_identity
-from pipelines.workbook import NIK_PATTERN, RawWorkbook, looks_like_nik
+from pipelines.ingest.countries import to_iso2
+from pipelines.ingest.findings import HIDDEN, Finding
+from pipelines.ingest.identity import SHEET as IDENTITY, Village, read_identity
+from pipelines.ingest.workbook import NIK_PATTERN, RawWorkbook, looks_like_nik
 
 COUNT_UNITS = {"orang", "kegiatan", "kasus", "unit"}
 _FINDING_SCHEMA = {"wb": pl.Int32, "sheet": pl.String, "row": pl.Int32, "column": pl.String,

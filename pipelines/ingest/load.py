@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 import duckdb
 import polars as pl
 
-from pipelines import originals, registry, warehouse, workbook
+from pipelines.ingest import originals, registry, workbook
+from pipelines import warehouse
 from pipelines.catalogue import indicators
-from pipelines.findings import Finding
-from pipelines.validate import Batch, validate
+from pipelines.ingest.findings import Finding
+from pipelines.ingest.validate import Batch, validate
 
 WIB = ZoneInfo("Asia/Jakarta")  # timestamps are stored as Western Indonesia Time, naive
 Progress = Callable[[int, int, str], None]

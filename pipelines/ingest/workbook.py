@@ -12,7 +12,7 @@ import fastexcel
 
 from pipelines import settings
 from pipelines.catalogue import REQUIRED_SHEETS, norm
-from pipelines.findings import HIDDEN, Finding
+from pipelines.ingest.findings import HIDDEN, Finding
 
 # A NIK is 16 digits; Excel may hand it over as a float rendered in full or as 3.5e15 text.
 # One pattern over a whole sheet's text (cells joined by newlines) keeps the common case to a

@@ -1,0 +1,1 @@
+"""The briefing pack (Paket Paparan): slides and the tables behind them for a Rakor."""

@@ -1,0 +1,1 @@
+"""The demo warehouse: a registry of real villages and generated (not official) monthly reports."""
