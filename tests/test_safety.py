@@ -57,8 +57,8 @@ NIK_CASES = {
     "rounded_number_in_extra_sheet": (
         lambda: edit(make_workbook(), lambda wb: wb.create_sheet("Catatan").cell(2, 1, 3504145607890000)),
         "Catatan", 2),
-    "float_cell": (lambda: make_workbook(values=values(L01=3.5041456e15)), "Layanan", 2),
-    "sci_text": (lambda: make_workbook(values=values(L01="3.5041456e15")), "Layanan", 2),
+    "float_cell": (lambda: make_workbook(values=values(L01=3.50414560789e15)), "Layanan", 2),  # Excel: 15 digits
+    "sci_text": (lambda: make_workbook(values=values(L01="3.50414560789E+15")), "Layanan", 2),
     "in_pillar_value": (lambda: make_workbook(values=values(L01=NIK)), "Layanan", 2),
     "as_village_code": (lambda: make_workbook(identity=good_identity(kode_desa=NIK)), "Identitas", 2),
     "as_village_name": (lambda: make_workbook(identity=good_identity(nama_desa=NIK)), "Identitas", 3),
