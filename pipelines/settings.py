@@ -23,9 +23,14 @@ def report_deadline_day() -> int:
     return int(os.environ.get("PANTAU_DEADLINE_DAY", "10"))
 
 
+def max_upload_mb() -> int:
+    """Largest workbook accepted, in MB (PANTAU_MAX_UPLOAD_MB, default 20); also Streamlit's maxUploadSize."""
+    return int(os.environ.get("PANTAU_MAX_UPLOAD_MB", "20"))
+
+
 def max_upload_bytes() -> int:
     """Largest workbook accepted, compressed (default 20 MB)."""
-    return int(os.environ.get("PANTAU_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    return max_upload_mb() * 1024 * 1024
 
 
 def max_unpacked_bytes() -> int:

@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from pipelines import areas, warehouse
-from pipelines.accounts import audit
+from pipelines.accounts import audit, sessions
 from pipelines.accounts.roles import ROLES, User
 
 HASHER = PasswordHasher()  # argon2id with argon2-cffi's current recommended parameters
@@ -302,6 +302,8 @@ def _set_active(con, actor: str, username: str, active: bool) -> None:
             _keeps_an_admin(con, row["username"])
     with warehouse.transaction(con) as cur:
         _run(cur, "user_set_active", username=row["username"], active=active)
+        if not active:
+            sessions.revoke(cur, row["username"])  # signed out in every browser at once
         audit.record(cur, actor, "user_enabled" if active else "user_disabled", f"pengguna {row['username']}")
 
 
@@ -326,6 +328,7 @@ def reset_password(con: duckdb.DuckDBPyConnection, actor: str, username: str, ne
     at = audit.now()
     with warehouse.transaction(con) as cur:
         _run(cur, "user_set_password", username=row["username"], password_hash=hashed, at=at)
+        sessions.revoke(cur, row["username"], at)  # a reset password ends the sessions it opened
         audit.record(cur, actor, "password_reset", f"pengguna {row['username']}", at)
 
 
@@ -395,8 +398,10 @@ def external_login(con: duckdb.DuckDBPyConnection, email: str, now: datetime | N
 
 
 def sign_out(con: duckdb.DuckDBPyConnection, username: str, detail: str = "") -> None:
-    """Record that someone signed out (or that their session expired)."""
-    audit.audit(con, normalise(username), "logout", detail)
+    """End every session of the user (all browsers and tabs) and record it (or that it expired)."""
+    with warehouse.transaction(con) as cur:
+        sessions.revoke(cur, normalise(username))
+        audit.record(cur, normalise(username), "logout", detail)
 
 
 # ---------------------------------------------------------------- demo mode and start-up safety

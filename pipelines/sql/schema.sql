@@ -136,3 +136,19 @@ CREATE TABLE IF NOT EXISTS remittances (
     transactions INTEGER NOT NULL,
     amount_idr   DOUBLE NOT NULL
 );
+
+-- Sign-in sessions: only the SHA-256 of the random session id (the browser holds the id in a
+-- signed HttpOnly cookie); ended by expiry, sign-out, account disable or password reset.
+CREATE TABLE IF NOT EXISTS sessions (
+    token_sha256 VARCHAR PRIMARY KEY,
+    username     VARCHAR NOT NULL,
+    created_at   TIMESTAMP NOT NULL,   -- WIB
+    expires_at   TIMESTAMP NOT NULL,   -- WIB
+    revoked_at   TIMESTAMP
+);
+
+-- Server secrets (the key that signs session cookies); never part of the public interface.
+CREATE TABLE IF NOT EXISTS app_secrets (
+    name  VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
