@@ -18,6 +18,7 @@ import time
 import polars as pl
 import streamlit as st
 
+from pipelines import formatting
 from pipelines.accounts import roles, sessions, users
 from pipelines.accounts.roles import User
 from ui import cookie
@@ -55,8 +56,10 @@ def pages_for(user: User | None) -> dict[str, list[str]]:
     if user is None:
         return {"section_account": [LOGIN_PAGE]}
     pages = {"section_dashboard": list(DASHBOARD_PAGES), "section_reporting": list(REPORTING_PAGES)}
-    if roles.can_upload(user):
-        pages["section_reports"] = list(UPLOAD_PAGES)
+    reports = ([UPLOAD_PAGES[0]] if roles.can_upload(user) else []) + (
+        [UPLOAD_PAGES[1]] if roles.can_see_history(user) else [])
+    if reports:
+        pages["section_reports"] = reports
     pages["section_presenting"] = list(PRESENTING_PAGES)
     pages["section_data"] = list(DATA_PAGES)
     if roles.can_manage_users(user):
@@ -207,7 +210,7 @@ def account_box() -> None:
     user = current_user()
     if user is None:
         return
-    st.caption(t("au_signed_in_as").format(name=user.full_name, role=role_label(user.role)))
+    st.caption(t("au_signed_in_as").format(name=formatting.md(user.full_name), role=role_label(user.role)))
     st.button(t("logout"), on_click=sign_out, icon=":material/logout:", key="au_logout")
 
 
@@ -224,7 +227,7 @@ def login_form() -> None:
     facts = users.login_facts(con)
     user = current_user()
     if user is not None:
-        st.success(t("au_signed_in_as").format(name=user.full_name, role=role_label(user.role)))
+        st.success(t("au_signed_in_as").format(name=formatting.md(user.full_name), role=role_label(user.role)))
         st.button(t("logout"), on_click=sign_out, icon=":material/logout:", key="au_logout_page")
         return
     with st.form("au_login"):
@@ -294,7 +297,7 @@ def _oidc_controls() -> None:
         return
     refused = st.session_state.get(_OIDC_REFUSED)
     if refused is not None and _oidc_logged_in():
-        st.error(t("au_sso_unknown").format(email=refused or "?"), icon=":material/error:")
+        st.error(t("au_sso_unknown").format(email=formatting.md(refused or "?")), icon=":material/error:")
         st.button(t("logout"), on_click=sign_out, key="au_sso_logout")
     else:
         st.button(t("au_sso"), on_click=st.login, icon=":material/key:", key="au_sso")
