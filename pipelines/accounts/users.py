@@ -370,7 +370,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str,
 
 
 def _lock_detail(at: datetime) -> str:
-    return f"{MAX_FAILURES} kali gagal; terkunci sampai {at + LOCK:%Y-%m-%d %H:%M}"
+    return f"{MAX_FAILURES} kali gagal; terkunci sampai {at + LOCK:%Y-%m-%d %H:%M} WIB"
 
 
 def _unknown(con, name: str, password: str, at: datetime) -> tuple[None, str]:
@@ -500,7 +500,7 @@ def _table(frame: pl.DataFrame) -> str:
     rows = [header] + [
         (r["username"], r["full_name"], r["role"], _codes(r["districts"]),
          ("aktif" if r["active"] else "nonaktif") + (", demo" if r["is_demo"] else "")
-         + (f", terkunci sampai {r['locked_until']:%Y-%m-%d %H:%M}" if r["locked_until"]
+         + (f", terkunci sampai {r['locked_until']:%Y-%m-%d %H:%M} WIB" if r["locked_until"]
             and r["locked_until"] > audit.now() else ""))
         for r in frame.iter_rows(named=True)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
