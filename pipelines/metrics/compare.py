@@ -22,6 +22,7 @@ class Change:
     matched: int        # matched village-months (villages for stocks and flags)
     per_village: bool
     like_for_like: bool  # False for reporting figures, compared as they are
+    withheld: bool = False  # a reporting figure of a range with open months: not compared at all
 
     @property
     def delta(self) -> float | None:
@@ -50,6 +51,8 @@ class Change:
     def basis_text(self, lang: str = "id") -> str:
         """'dibandingkan pada 3.910 desa-bulan yang melapor di kedua periode (November 2024 – Oktober 2025)'."""
         period = _period(self.start, self.end, lang)
+        if self.withheld:
+            return labels.text("cmp_withheld", lang)
         if not self.like_for_like:
             return labels.text("cmp_basis_all", lang, period=period)
         key = "cmp_basis_villages" if self.per_village else "cmp_basis_months"
@@ -73,7 +76,10 @@ def change(now: Facts, before: Facts, key: str, basis: str) -> Change:
     """The change of one figure from `before` to `now`, like for like, with its basis."""
     figure = get(key)
     if figure.source == "calendar" or (figure.over_months == "ratio" and get(figure.inputs.split("/")[1]).source == "calendar"):
-        # reporting itself is what these measure: compared over all expected reports
+        # reporting itself is what these measure: compared over all expected reports, but never
+        # while a month of the range is still open (its not-yet-due reports would read as a fall)
+        if now.provisional:
+            return Change(basis, before.start, before.end, None, None, 0, False, False, True)
         a = aggregate(now.expected, figure, [])["value"]
         b = aggregate(before.expected, figure, [])["value"]
         return Change(basis, before.start, before.end, a[0] if len(a) else None, b[0] if len(b) else None,

@@ -68,7 +68,13 @@ class Measure:
     def total(self, key: str, *, with_change: bool = True, with_estimate: bool = False) -> Total:
         figure = get(key)
         row = table(self.facts, [key]).row(0, named=True)
-        cov = self.coverage(key, covered=row["covered"], expected=row["expected"])
+        covered, expected = row["covered"], row["expected"]
+        if figure.source == "calendar" or (figure.over_months == "ratio"
+                                           and get(figure.inputs.split("/")[1]).source == "calendar"):
+            # reporting figures rest on the reports that are in, of all expected
+            rows = self.facts.expected
+            covered, expected = int(rows["counts"].sum()), rows.height
+        cov = self.coverage(key, covered=covered, expected=expected)
         chg = change(self.facts, self.comparison, key, self.basis) if with_change and self.comparison else None
         est = estimate(self.history, self.facts, key) if with_estimate and self.history else None
         return Total(figure, row["value"], cov, chg, est)
