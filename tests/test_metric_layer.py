@@ -172,3 +172,13 @@ def test_approved_only_counts_approved_district_months(con, ingest):
     assert m.total("placements").value == 6.0
     assert m.total("reports_in").value == 1
     assert measure(con, "", "2024-03", "2024-03", compare=None, today=date(2024, 6, 1)).total("placements").value == 12.0
+
+
+def test_breakdown_keeps_only_counted_expected_village_months(con, ingest):
+    from pipelines.metrics import breakdown
+    report(ingest, DESA_BARU, "2020-12")   # before joining: not a programme figure
+    report(ingest, DESA_BARU, "2021-01")
+    f = facts.load(con, "52", "2020-12", "2021-01", today=date(2021, 6, 1))
+    got = breakdown.by(con, f, "placements", ["country_iso2"])
+    assert got.rows() == [("TW", 4), ("MY", 2)]
+    assert breakdown.by(con, f, "placements", ["sex"]).rows() == [("P", 4), ("L", 2)]
