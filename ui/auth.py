@@ -18,7 +18,7 @@ import time
 import polars as pl
 import streamlit as st
 
-from pipelines import formatting
+from pipelines import formatting, settings
 from pipelines.accounts import roles, sessions, users
 from pipelines.accounts.roles import User
 from ui import cookie
@@ -45,7 +45,7 @@ DATA_PAGES = ["pages/data/gudang.py"]
 
 def session_minutes() -> int:
     """How long a sign-in lasts: PANTAU_SESSION_MINUTES, default 480 (a working day)."""
-    return int(os.environ.get("PANTAU_SESSION_MINUTES") or 480)
+    return settings.session_minutes()
 
 
 def pages_for(user: User | None) -> dict[str, list[str]]:
