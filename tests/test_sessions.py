@@ -118,7 +118,7 @@ def test_max_upload_size_follows_pantau_max_upload_mb(monkeypatch):
     monkeypatch.delenv("PANTAU_MAX_UPLOAD_MB", raising=False)
     assert config["server"]["maxUploadSize"] == settings.max_upload_mb() == 20  # plain `streamlit run` agrees
     monkeypatch.setenv("PANTAU_MAX_UPLOAD_MB", "7")
-    monkeypatch.setenv("PANTAU_SCRIPT", "")  # restored afterwards (serve.argv sets it)
+    monkeypatch.setenv("UI_SERVE_SCRIPT", "")  # restored afterwards (serve.argv sets it)
     args = serve.argv(["run", "app.py", "--server.port", "1"])
     assert args[args.index("--server.maxUploadSize") + 1] == "7" and settings.max_upload_bytes() == 7 << 20
-    assert args[1] == str(ROOT / "ui" / "asgi.py") and os.environ["PANTAU_SCRIPT"] == str(ROOT / "app.py")
+    assert args[1] == str(ROOT / "ui" / "asgi.py") and os.environ["UI_SERVE_SCRIPT"] == str(ROOT / "app.py")

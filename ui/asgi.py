@@ -1,6 +1,6 @@
 """The app as an st.App (ASGI) with the sign-in cookie routes; started by ui/serve.py.
 
-PANTAU_SCRIPT names the Streamlit script to serve (default app.py in the project).
+UI_SERVE_SCRIPT names the Streamlit script to serve (default app.py in the project).
 """
 import os
 from pathlib import Path
@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from ui import cookie
 
-_SCRIPT = os.environ.get("PANTAU_SCRIPT") or str(Path(__file__).resolve().parent.parent / "app.py")
+_SCRIPT = os.environ.get("UI_SERVE_SCRIPT") or str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 async def _issue(request: Request) -> Response:

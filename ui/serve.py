@@ -30,7 +30,7 @@ def argv(args: list[str]) -> list[str]:
     """The streamlit command line: the script swapped for the ASGI wrapper, the upload limit added."""
     out = list(args)
     if len(out) >= 2 and out[0] == "run" and out[1].endswith(".py"):
-        os.environ["PANTAU_SCRIPT"] = str(Path(out[1]).resolve())
+        os.environ["UI_SERVE_SCRIPT"] = str(Path(out[1]).resolve())
         out[1] = str(ASGI)
     if out and out[0] == "run" and not any(a.startswith("--server.maxUploadSize") for a in out):
         out += ["--server.maxUploadSize", str(settings.max_upload_mb())]

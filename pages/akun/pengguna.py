@@ -2,8 +2,6 @@
 import polars as pl
 import streamlit as st
 
-from pipelines import formatting
-
 from pipelines.accounts import roles, users
 from ui.auth import require, role_label, role_labels
 from ui.i18n import t
@@ -95,20 +93,20 @@ with role_tab:
                                        placeholder=t("au_districts_placeholder"),
                                        disabled=new_role != "koordinator")
         if st.button(t("au_role_submit"), type="primary", key="au_role_submit"):
-            act(t("au_done_role").format(username=formatting.md(who)), (f"au_role_role_{who}", f"au_role_districts_{who}"),
+            act(t("au_done_role").format(username=who), (f"au_role_role_{who}", f"au_role_districts_{who}"),
                 users.set_role, admin.username, who, new_role, new_districts)
 
 with active_tab:
     who = st.selectbox(t("au_pick_user"), names, key="au_active_user")
     if who:
         if by_name[who]["active"]:
-            st.write(t("au_is_active").format(username=formatting.md(who)))
+            st.write(t("au_is_active").format(username=who))
             if st.button(t("au_disable"), key="au_disable"):
-                act(t("au_done_disabled").format(username=formatting.md(who)), (), users.disable, admin.username, who)
+                act(t("au_done_disabled").format(username=who), (), users.disable, admin.username, who)
         else:
-            st.write(t("au_is_inactive").format(username=formatting.md(who)))
+            st.write(t("au_is_inactive").format(username=who))
             if st.button(t("au_enable"), key="au_enable"):
-                act(t("au_done_enabled").format(username=formatting.md(who)), (), users.enable, admin.username, who)
+                act(t("au_done_enabled").format(username=who), (), users.enable, admin.username, who)
 
 with reset_tab:
     with st.form("au_reset_form"):
@@ -121,7 +119,7 @@ with reset_tab:
             if first != second:
                 st.error(t("au_password_mismatch"))
             else:
-                act(t("au_done_reset").format(username=formatting.md(who)), ("au_reset_password", "au_reset_password2"),
+                act(t("au_done_reset").format(username=who), ("au_reset_password", "au_reset_password2"),
                     users.reset_password, admin.username, who, first)
 
 st.subheader(t("au_audit_title"))
