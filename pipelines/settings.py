@@ -23,6 +23,11 @@ def report_deadline_day() -> int:
     return int(os.environ.get("PANTAU_DEADLINE_DAY", "10"))
 
 
+def lock_days() -> int:
+    """Days after its deadline when a district-month locks itself (PANTAU_LOCK_DAYS; 0 = never)."""
+    return max(int(os.environ.get("PANTAU_LOCK_DAYS") or "0"), 0)
+
+
 def max_upload_bytes() -> int:
     """Largest workbook accepted, compressed (default 20 MB)."""
     return int(os.environ.get("PANTAU_MAX_UPLOAD_MB", "20")) * 1024 * 1024
