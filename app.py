@@ -21,6 +21,8 @@ PAGES = {
     "pages/reporting/kelengkapan.py": ("page_completeness", ":material/fact_check:", "kelengkapan"),
     "pages/laporan/unggah.py": ("page_upload", ":material/upload_file:", "unggah"),
     "pages/laporan/riwayat.py": ("page_history", ":material/history:", "riwayat"),
+    "pages/laporan/tinjau.py": ("page_review", ":material/approval:", "tinjau"),
+    "pages/reporting/mutu.py": ("page_quality", ":material/rule:", "mutu"),
     "pages/presentasi/paket.py": ("page_briefing", ":material/slideshow:", "paparan"),
     "pages/data/gudang.py": ("page_warehouse", ":material/database:", "gudang"),
     "pages/akun/masuk.py": ("page_login", ":material/login:", "masuk"),
@@ -55,6 +57,7 @@ if user is None:
         st.Page(auth.login_page, title=t(title), url_path=url)
         for path, (title, _, url) in PAGES.items() if path != login], position="hidden").run()
 else:
+    auth.review_notice(user)
     sections = auth.pages_for(user)
     first = next(iter(sections.values()))[0]
     st.navigation({t(section): [page(p, default=p == first) for p in paths]

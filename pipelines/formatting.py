@@ -51,3 +51,9 @@ def day(value: date | None, lang: str = "id") -> str:
     if value is None:
         return MISSING
     return format_date(value, format="d MMMM yyyy", locale=LOCALES[lang])
+
+
+def plain(text: object) -> str:
+    """Text from a workbook, file name or form made inert for st.markdown: every markdown sign escaped, one line."""
+    import re
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>$~:=])", r"\\\1", " ".join(str(text or "").split()))
