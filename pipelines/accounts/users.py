@@ -144,8 +144,10 @@ def _check_districts(con: duckdb.DuckDBPyConnection, role: str, districts) -> tu
 
 
 def _check_provinces(con: duckdb.DuckDBPyConnection, provinces) -> tuple[str, ...]:
-    """A reviewer's province codes (35); none means every province."""
-    codes = sorted({str(raw).strip() for raw in provinces or () if str(raw).strip()})
+    """A reviewer's province codes (35); none means every province. A district code given (by the
+    Pengguna page's district picker) stands for its province."""
+    codes = sorted({str(raw).strip()[:2] if re.fullmatch(r"\d{2}\.\d{2}", str(raw).strip()) else str(raw).strip()
+                    for raw in provinces or () if str(raw).strip()})
     bad = [c for c in codes if not re.fullmatch(r"\d{2}", c)]
     if bad:
         raise UserError(f"Kode provinsi {', '.join(bad)} tidak sah; contoh: 35.")

@@ -807,6 +807,7 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
             load_cpu += time.process_time() - c
             done += len(books)
             report(done, total, f"{done} dari {total} laporan demo dimuat")
+        demo_reviews(con, window, today)
         mark_demo(con, built=True)
         con.execute("CHECKPOINT")
     finally:
@@ -828,6 +829,35 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
     }
     report(total, total, "Gudang data demo siap")
     return summary
+
+
+def demo_reviews(con, window: list[date], today: date) -> None:
+    """A few review states for the walkthrough: Tulungagung's older months approved and its newest
+    month waiting for the reviewer; Ponorogo's month before last returned with a reason."""
+    from pipelines.accounts.roles import User
+    from pipelines.review import transitions
+    from pipelines import warehouse
+    koord = {"35.04": User("koord.tulungagung", "Koordinator", "koordinator", ("35.04",)),
+             "35.02": User("koord.ponorogo", "Koordinator", "koordinator", ("35.02",))}
+    reviewer = User("peninjau", "Peninjau", "peninjau")
+    known = set(warehouse.query(con, "review_districts")["district_code"].to_list())
+
+    def submit(district: str, period: date) -> None:
+        villages = warehouse.query(con, "review_district_month", district=district, period=period)
+        missing = {c: "petugas desa sedang cuti (demo)" for c, r in
+                   villages.select("village_code", "reported").iter_rows() if not r}
+        transitions.act(con, koord[district], "submit", district, period, "", missing, today=today)
+
+    if "35.04" in known and len(window) >= 4:
+        for period in window[-4:-1]:
+            submit("35.04", period)
+            transitions.act(con, reviewer, "approve", "35.04", period, today=today)
+        submit("35.04", window[-1])
+    if "35.02" in known and len(window) >= 2:
+        submit("35.02", window[-2])
+        transitions.act(con, reviewer, "return", "35.02", window[-2],
+                        "Jumlah rujukan LTSA (L05) beberapa desa melebihi konsultasi; mohon dicek (demo).",
+                        today=today)
 
 
 # --------------------------------------------------------------------------- command line
