@@ -143,7 +143,7 @@ def test_an_approved_month_refuses_a_new_version_until_unlocked(loaded, ingest):
     assert r.status == "rejected"
     [e] = r.errors
     assert (e.sheet, e.column, e.value) == ("Identitas", "periode", "2024-03")
-    assert e.message == (f"Bulan Maret 2024 kabupaten/kota 35.04 sudah disetujui oleh pen pada "
+    assert e.message == (f"Bulan Maret 2024 Kabupaten Tulungagung sudah disetujui oleh pen pada "
                          f"{at:%d-%m-%Y %H:%M} WIB dan dikunci: versi baru ditolak. Minta peninjau atau admin "
                          "membuka kuncinya (dengan alasan) bila laporan perlu diperbaiki.")
     assert scalar(loaded, "SELECT count(*) FROM submissions") == 1
@@ -167,7 +167,7 @@ def test_the_ingest_cli_exits_1_with_the_lock_in_its_json(loaded, tmp_path, caps
     doc = json.loads(capsys.readouterr().out)
     assert (doc["accepted"], doc["rejected"], doc["files"][0]["status"]) == (0, 1, "rejected")
     assert doc["files"][0]["errors"][0]["message"].startswith(
-        "Bulan Maret 2024 kabupaten/kota 35.04 sudah disetujui oleh adm pada ")
+        "Bulan Maret 2024 Kabupaten Tulungagung sudah disetujui oleh adm pada ")
 
 
 def test_the_automatic_lock_day(loaded, ingest, monkeypatch):
@@ -180,7 +180,7 @@ def test_the_automatic_lock_day(loaded, ingest, monkeypatch):
     [r] = ingest({"c.xlsx": fixed(L01=6)}, today=date(2024, 5, 10))
     assert r.status == "rejected"
     assert r.errors[0].message == (
-        "Bulan Maret 2024 kabupaten/kota 35.04 terkunci otomatis sejak 10 Mei 2024 (30 hari setelah batas lapor "
+        "Bulan Maret 2024 Kabupaten Tulungagung terkunci otomatis sejak 10 Mei 2024 (30 hari setelah batas lapor "
         "10 April 2024): versi baru ditolak. Minta peninjau atau admin membuka kuncinya (dengan alasan) bila "
         "laporan perlu diperbaiki.")
     # under review it does not lock itself

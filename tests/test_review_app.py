@@ -30,11 +30,11 @@ def march(db, monkeypatch):  # noqa: F811
 def test_submit_return_and_approve_on_the_page(march):
     at = page(REVIEW, KOORD)
     assert not at.exception
-    assert at.subheader[0].value == "⚪ Diterima (belum diajukan)"
+    assert at.subheader[0].value == ":material/inbox: Diterima (belum diajukan)"
     at.text_input(key="rv_missing_35.04.14.2016").input("balai desa direnovasi")
     at.button[0].click().run()  # the form's Ajukan
     assert [s.value for s in at.success] == ["Bulan Maret 2024 Kabupaten Tulungagung diajukan untuk disetujui."]
-    assert at.subheader[0].value == "🟡 Diajukan (menunggu persetujuan)"
+    assert at.subheader[0].value == ":material/hourglass_top: Diajukan (menunggu persetujuan)"
     assert count("SELECT reason FROM review_missing") == "balai desa direnovasi"
 
     at = page(REVIEW, PENINJAU)
@@ -43,7 +43,7 @@ def test_submit_return_and_approve_on_the_page(march):
     assert at.error[0].value.startswith("Tuliskan alasan untuk mengembalikan bulan Maret 2024")
     at.text_area(key="rv_return_reason").input("L05 melebihi konsultasi [lihat](http://x)")
     at.button(key="rv_return").click().run()
-    assert at.subheader[0].value == "🔴 Dikembalikan ke koordinator"
+    assert at.subheader[0].value == ":material/undo: Dikembalikan ke koordinator"
     # the reason is shown inert: no link
     assert "Alasan/catatan: L05 melebihi konsultasi \\[lihat\\]\\(http\\://x\\)" in [m.value for m in at.markdown]
 
@@ -56,8 +56,8 @@ def test_submit_return_and_approve_on_the_page(march):
     at.button[0].click().run()
     at = page(REVIEW, PENINJAU)
     at.button(key="rv_approve").click().run()
-    assert at.subheader[0].value == "🟢 Disetujui (terkunci)"
-    assert at.warning[-1].value.startswith("Bulan Maret 2024 kabupaten/kota 35.04 sudah disetujui oleh peninjau pada ")
+    assert at.subheader[0].value == ":material/lock: Disetujui (terkunci)"
+    assert at.warning[-1].value.startswith("Bulan Maret 2024 Kabupaten Tulungagung sudah disetujui oleh peninjau pada ")
 
 
 def test_the_upload_page_refuses_a_locked_month(march):
@@ -70,7 +70,7 @@ def test_the_upload_page_refuses_a_locked_month(march):
     at.run()
     assert [m.value for m in at.metric] == ["0", "0", "1", "0"]
     [message] = at.dataframe[1].value["Keterangan dan yang diharapkan"].tolist()
-    assert message.startswith("Bulan Maret 2024 kabupaten/kota 35.04 sudah disetujui oleh peninjau pada ")
+    assert message.startswith("Bulan Maret 2024 Kabupaten Tulungagung sudah disetujui oleh peninjau pada ")
     assert len([b for b in at.button if b.key == "up_confirm"]) == 0
     assert count("SELECT count(*) FROM submissions") == 1
 
@@ -81,7 +81,7 @@ def test_roles_without_review_are_refused_and_see_nothing_to_do(march):
                                  "Peninjau (persetujuan laporan).")
     other = roles.User("koord.ponorogo", "Koordinator Ponorogo", "koordinator", ("35.02",))
     at = page(REVIEW, other)
-    assert at.subheader[0].value == "⚪ Diterima (belum diajukan)"
+    assert at.subheader[0].value == ":material/inbox: Diterima (belum diajukan)"
     assert "Kabupaten Ponorogo" in at.selectbox(key="rv_district").options[0]
 
 

@@ -1,4 +1,5 @@
 """Tinjau: a district's month submitted by its coordinator, approved or returned with a reason by a reviewer, unlocked."""
+import polars as pl
 import streamlit as st
 
 from pipelines import formatting
@@ -59,11 +60,13 @@ if m.open_findings:
     st.caption(t("rv_open_findings_note"))
 shown = m.villages.select(
     "village_code", "village_name", "subdistrict",
-    m.villages["reported"].replace_strict({True: t("rv_yes"), False: t("rv_no")}).alias("reported"),
-    "officer", "reported_on", "version")
-st.dataframe(shown.with_columns(
-    missing_reason=shown["village_code"].replace_strict(m.missing_reasons, default=None))
-    .rename(lambda c: t(f"rv_col_{c}")), hide_index=True, width="stretch", key="rv_villages")
+    pl.col("reported").replace_strict({True: t("rv_yes"), False: t("rv_no")}),
+    pl.col("officer").fill_null(formatting.MISSING),
+    pl.col("reported_on").map_elements(lambda d: formatting.day(d, L), return_dtype=pl.String)
+    .fill_null(formatting.MISSING),
+    pl.col("version").cast(pl.String).fill_null(formatting.MISSING),
+    pl.col("village_code").replace_strict(m.missing_reasons, default="").alias("missing_reason"))
+st.dataframe(shown.rename(lambda c: t(f"rv_col_{c}")), hide_index=True, width="stretch", key="rv_villages")
 
 
 def _act(action: str, reason: str = "", missing: dict | None = None) -> None:

@@ -35,24 +35,24 @@ def refusals(con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, date]],
     frame = warehouse.query(con, "review_locks", districts=[d for d, _ in districts],
                             periods=[p for _, p in districts])
     messages: dict[tuple[str, date], str] = {}
-    for district, period, state, by, at, unlocked in frame.iter_rows():
-        text = message(district, period, state, by, at, unlocked, today)
+    for district, name, period, state, by, at, unlocked in frame.iter_rows():
+        text = message(name, period, state, by, at, unlocked, today)
         if text:
             messages[(district, period)] = text
     return {(v, p): messages[(v[:5], p)] for v, p in keys if (v[:5], p) in messages}
 
 
-def message(district: str, period: date, state: str | None, by: str | None, at, unlocked: bool,
+def message(district_name: str, period: date, state: str | None, by: str | None, at, unlocked: bool,
             today: date) -> str | None:
     """Why a new version of this district-month is refused, or None when it is open."""
     month = formatting.month(period)
     if state == "disetujui":
-        return (f"Bulan {month} kabupaten/kota {district} sudah disetujui oleh {by} pada "
+        return (f"Bulan {month} {district_name} sudah disetujui oleh {by} pada "
                 f"{at:%d-%m-%Y %H:%M} WIB dan dikunci: versi baru ditolak. Minta peninjau atau admin "
                 "membuka kuncinya (dengan alasan) bila laporan perlu diperbaiki.")
     day = auto_lock_day(period)
     if day and today >= day and state not in UNDER_REVIEW and not unlocked:
-        return (f"Bulan {month} kabupaten/kota {district} terkunci otomatis sejak "
+        return (f"Bulan {month} {district_name} terkunci otomatis sejak "
                 f"{formatting.day(day)} ({settings.lock_days()} hari setelah batas lapor "
                 f"{formatting.day(deadline(period))}): versi baru ditolak. Minta peninjau atau admin "
                 "membuka kuncinya (dengan alasan) bila laporan perlu diperbaiki.")
@@ -61,6 +61,6 @@ def message(district: str, period: date, state: str | None, by: str | None, at, 
 
 def is_locked(con: duckdb.DuckDBPyConnection, district: str, period: date, today: date) -> str | None:
     """The refusal message when the district-month is locked (approved or past its lock day), else None."""
-    [(_, p, state, by, at, unlocked)] = warehouse.query(
+    [(_, name, p, state, by, at, unlocked)] = warehouse.query(
         con, "review_locks", districts=[district], periods=[period]).rows()
-    return message(district, p, state, by, at, unlocked, today)
+    return message(name, p, state, by, at, unlocked, today)

@@ -14,7 +14,9 @@ from pipelines.metrics import aggregate
 from pipelines.review import lock, states, transitions
 
 Con = duckdb.DuckDBPyConnection
-STATE_ICONS = {"diterima": "⚪", "diajukan": "🟡", "disetujui": "🟢", "dikembalikan": "🔴"}
+# Streamlit material icons (emoji need a colour font that servers and headless browsers often lack).
+STATE_ICONS = {"diterima": ":material/inbox:", "diajukan": ":material/hourglass_top:",
+               "disetujui": ":material/lock:", "dikembalikan": ":material/undo:"}
 
 
 def districts(con: Con, user: roles.User | None) -> pl.DataFrame:
@@ -81,7 +83,7 @@ def returned_notices(con: Con, user: roles.User | None, lang: str, template: str
 
 
 def state_grid(con: Con, area: str, start: date, end: date, labels: dict[str, str]) -> pl.DataFrame:
-    """Districts of the area x months of the range, each cell the state's icon and label (diterima when no row)."""
+    """Districts of the area x months of the range, each cell the state's label (diterima when no row)."""
     start, end = aggregate.month_start(start), aggregate.month_start(end)
     all_districts = warehouse.query(con, "review_districts")
     if area:
@@ -92,7 +94,7 @@ def state_grid(con: Con, area: str, start: date, end: date, labels: dict[str, st
     out = {"district": all_districts["district"].to_list()}
     for m in aggregate.months_between(start, end):
         out[m.strftime("%Y-%m")] = [
-            f"{STATE_ICONS[s]} {labels[s]}" for s in
+            labels[s] for s in
             (cells.get((d, m), states.RECEIVED) for d in all_districts["district_code"].to_list())]
     return pl.DataFrame(out, schema={k: pl.String for k in out})
 
