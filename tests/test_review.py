@@ -262,3 +262,9 @@ def test_cli_usage_errors_exit_2(cli_db, args):
     with pytest.raises(SystemExit) as exc:
         cli.main([*args, "--db", cli_db])
     assert exc.value.code == 2
+
+
+def test_a_month_nobody_reported_cannot_be_submitted(loaded):
+    with pytest.raises(transitions.Refused, match="Belum ada desa yang melapor bulan Februari 2024; tidak ada yang "
+                                                   "dapat diajukan."):
+        act(loaded, KOORD, "submit", period=date(2024, 2, 1), missing={})

@@ -55,7 +55,7 @@ else:
     if open_.height:
         with st.form("mq_check_form"):
             st.markdown(f"#### {t('mq_check_head')}")
-            labels = {f: f"{v} · {p:%Y-%m} · {r} {i}" for f, v, p, r, i in open_.select(
+            labels = {f: f"{v} · {p} · {r} {i}" for f, v, p, r, i in open_.select(
                 "finding_id", "village_name", "period", "rule", "indicator").iter_rows()}
             fid = st.selectbox(t("mq_check_pick"), list(labels), format_func=labels.get, key="mq_check_pick")
             note = st.text_input(t("mq_check_note"), key="mq_check_note", max_chars=500)

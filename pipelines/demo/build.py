@@ -832,8 +832,8 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
 
 
 def demo_reviews(con, window: list[date], today: date) -> None:
-    """A few review states for the walkthrough: Tulungagung's older months approved and its newest
-    month waiting for the reviewer; Ponorogo's month before last returned with a reason."""
+    """A few review states for the walkthrough: three of Tulungagung's months approved and the month
+    before last waiting for the reviewer; one of Ponorogo's months returned with a reason."""
     from pipelines.accounts.roles import User
     from pipelines.review import transitions
     from pipelines import warehouse
@@ -848,14 +848,15 @@ def demo_reviews(con, window: list[date], today: date) -> None:
                    villages.select("village_code", "reported").iter_rows() if not r}
         transitions.act(con, koord[district], "submit", district, period, "", missing, today=today)
 
-    if "35.04" in known and len(window) >= 4:
-        for period in window[-4:-1]:
+    # The newest month is still being reported (its deadline is in the current month): left alone.
+    if "35.04" in known and len(window) >= 5:
+        for period in window[-5:-2]:
             submit("35.04", period)
             transitions.act(con, reviewer, "approve", "35.04", period, today=today)
-        submit("35.04", window[-1])
-    if "35.02" in known and len(window) >= 2:
-        submit("35.02", window[-2])
-        transitions.act(con, reviewer, "return", "35.02", window[-2],
+        submit("35.04", window[-2])
+    if "35.02" in known and len(window) >= 3:
+        submit("35.02", window[-3])
+        transitions.act(con, reviewer, "return", "35.02", window[-3],
                         "Jumlah rujukan LTSA (L05) beberapa desa melebihi konsultasi; mohon dicek (demo).",
                         today=today)
 

@@ -95,6 +95,9 @@ def _submission_detail(con, user, district: str, period: date, missing: dict[str
     """Every village still missing needs a reason; open quality findings travel with the submission."""
     from pipelines.review import quality  # quality reads the calendar; imported only when submitting
     villages = warehouse.query(con, "review_district_month", district=district, period=period)
+    if not villages["reported"].any():
+        _refuse(con, user, "submit", district, period,
+                f"Belum ada desa yang melapor bulan {formatting.month(period)}; tidak ada yang dapat diajukan.")
     absent = villages.filter(~villages["reported"])
     reasons = {code: (missing.get(code) or "").strip() for code in absent["village_code"].to_list()}
     without = [f"{n} ({c})" for c, n in absent.select("village_code", "village_name").iter_rows() if not reasons[c]]

@@ -39,7 +39,10 @@ def desk(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date, as_o
     found = quality.findings(con, area, start, end)
     shown = (found.join(helps, on="rule", how="left")
              .join(names.select("village_code", "village_name"), on="village_code", how="left")
-             .with_columns(pl.col("village_name").fill_null(pl.col("village_code")))
+             .join(dnames, on="district_code", how="left")
+             # over-time findings are about a whole district: named by the district
+             .with_columns(pl.col("village_name").fill_null(pl.col("district")).fill_null(pl.col("village_code")),
+                           pl.col("period").dt.strftime("%Y-%m"))
              .select("finding_id", "rule", "help", "district_code", "village_code", "village_name", "period",
                      "indicator", "value", "expected", "checked", "checked_by", "note"))
     summary = quality.district_summary(con, area, start, end).join(dnames, on="district_code", how="left")
