@@ -137,16 +137,15 @@ CREATE TABLE IF NOT EXISTS remittances (
     amount_idr   DOUBLE NOT NULL
 );
 
--- Review of a district's month (issue 12). No row = 'diterima' (loaded, not yet submitted).
--- The metric layer's approved-only filter reads exactly this table:
--- EXISTS (SELECT 1 FROM review_states r WHERE r.district_code = .. AND r.period = .. AND r.state = 'disetujui')
+-- Review state of a district-month (no row = 'diterima', loaded): diajukan | disetujui | dikembalikan.
+-- The metric layer's "approved data only" mode counts a village-month only when its district-month is disetujui.
 CREATE TABLE IF NOT EXISTS review_states (
-    district_code VARCHAR,                  -- 35.04
-    period        DATE,                     -- first day of the reported month
-    state         VARCHAR,                  -- diajukan | disetujui | dikembalikan
-    changed_by    VARCHAR,
-    changed_at    TIMESTAMP,                -- WIB
-    reason        VARCHAR,                  -- the return or unlock reason, or the submitter's note
+    district_code VARCHAR NOT NULL,
+    period        DATE NOT NULL,
+    state         VARCHAR NOT NULL,
+    changed_by    VARCHAR NOT NULL,
+    changed_at    TIMESTAMP NOT NULL,
+    reason        VARCHAR,
     PRIMARY KEY (district_code, period)
 );
 
