@@ -141,3 +141,13 @@ def test_followup_counts_late_months_and_hostile_officer_names_are_escaped(con, 
         (T, 36, None), (B, 2, date(2024, 6, 1))]
     back = pl.read_excel(followup.workbook(frame), engine="calamine")
     assert back.filter(pl.col("kode_desa") == B)["petugas_laporan_terakhir"].to_list() == ["'=HYPERLINK(\"x\")"]
+
+
+def test_months_not_yet_due_are_left_out(con, ingest, monkeypatch):
+    # today 5 July 2024: June is due by 10 July, so it is neither missing nor late yet
+    monkeypatch.setenv("PANTAU_TODAY", "2024-07-05")
+    load(ingest, wb(T, "2024-03"), *[wb(B, f"2024-{m:02d}") for m in range(3, 6)])
+    frame = followup.followup(con, "35.04", date(2024, 6, 1))
+    assert frame.select("village_code", "months_behind").rows() == [(T, 2)]
+    [row] = quality.district_summary(con, "35.04", date(2024, 3, 1), date(2024, 6, 1)).to_dicts()
+    assert (row["due"], row["reported"], row["completeness"]) == (6, 4, 4 / 6)

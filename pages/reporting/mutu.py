@@ -3,7 +3,7 @@ import polars as pl
 import streamlit as st
 
 from pipelines import formatting, settings
-from pipelines.metrics import aggregate
+from pipelines.metrics import calendar
 from pipelines.review import followup, quality
 from pipelines.views import quality as desk_view
 from ui import auth, filters, widgets
@@ -18,7 +18,7 @@ sel = filters.sidebar()
 st.title(t("page_quality"))
 L = lang()
 area = desk_view.scope_area(user, sel.area)
-as_of = min(sel.end, aggregate.latest_complete_month(settings.today()))
+as_of = min(sel.end, calendar.latest_reportable_month(settings.today()))
 d = data(desk_view.desk, area, sel.start, sel.end, as_of, L)
 st.caption(t("mq_intro"))
 

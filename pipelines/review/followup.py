@@ -7,10 +7,11 @@ import duckdb
 import polars as pl
 
 from pipelines import exports, formatting, warehouse
-from pipelines.metrics import aggregate
+from pipelines.metrics import calendar
+from pipelines.review import quality
 
 MIN_MONTHS = 2
-BEHIND = ("terlambat", "tidak_lapor", "tidak_melapor")  # late or not (yet) received after the deadline
+BEHIND = (calendar.LATE, calendar.MISSING)  # late, or not received by the deadline
 XLSX_HEADERS = {"village_code": "kode_desa", "village_name": "nama_desa", "subdistrict": "kecamatan",
                 "district": "kabupaten_kota", "months_behind": "bulan_terlambat_atau_kosong",
                 "last_period": "laporan_terakhir_bulan", "reported_on": "tanggal_laporan_terakhir",
@@ -22,14 +23,16 @@ def followup(con: duckdb.DuckDBPyConnection, area: str, as_of: date, min_months:
 
     Columns: village_code, village_name, subdistrict, district_code, district, months_behind,
     last_period, reported_on, officer (both None when the village never reported)."""
-    as_of = aggregate.month_start(as_of)
-    start = aggregate.add_months(as_of, -35)
-    status = aggregate.reporting_status(con, area, start, as_of).sort("village_code", "period", descending=[False, True])
-    # Count the run of late/missing months back from as_of, per village.
+    as_of = calendar.month_start(as_of)
+    start = calendar.add_months(as_of, -35)
+    # Months whose deadline is still ahead are neither late nor missing yet: left out of the run.
+    status = (quality.calendar_states(con, area, start, as_of).filter(pl.col("status") != calendar.NOT_DUE)
+              .sort("village_code", "period", descending=[False, True]))
+    # The run of late/missing months back from the newest due month, per village.
     run = (status.with_columns(behind=pl.col("status").is_in(BEHIND))
            .group_by("village_code", maintain_order=True)
-           .agg(months_behind=pl.col("behind").cum_min().sum(), newest=pl.col("period").first()))
-    run = run.filter(pl.col("newest") == as_of, pl.col("months_behind") >= min_months).drop("newest")
+           .agg(months_behind=pl.col("behind").cum_min().sum()))
+    run = run.filter(pl.col("months_behind") >= min_months)
     last = warehouse.query(con, "followup_last_reports", area=area, as_of=as_of)
     return (last.join(run, on="village_code")
             .select("village_code", "village_name", "subdistrict", "district_code", "district",

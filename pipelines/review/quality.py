@@ -9,10 +9,10 @@ from functools import cache
 import duckdb
 import polars as pl
 
-from pipelines import catalogue, warehouse
+from pipelines import catalogue, settings, warehouse
 from pipelines.accounts import audit
 from pipelines.catalogue import REFERENCE
-from pipelines.metrics import aggregate
+from pipelines.metrics import calendar
 
 KINDS = ("le", "requires", "over_time", "outlier", "score")
 MIN_HISTORY = 6        # months of a village's own history before its outliers are judged
@@ -85,10 +85,10 @@ def _requires(values: pl.DataFrame, rule: Rule) -> pl.DataFrame:
 
 def _over_time(values: pl.DataFrame, rule: Rule, start: date, end: date) -> pl.DataFrame:
     """District total of the range against the mean of the same months in earlier years (those with data)."""
-    months = aggregate.months_between(start, end)
+    months = calendar.months_between(start, end)
     frames = []
     for back in range(PREVIOUS_YEARS + 1):
-        shifted = {aggregate.add_months(m, -12 * back) for m in months}
+        shifted = {calendar.add_months(m, -12 * back) for m in months}
         part = _sum_of(values.filter(pl.col("period").is_in(list(shifted))), rule.left, ["district_code"], "total")
         frames.append(part.with_columns(back=pl.lit(back)))
     totals = pl.concat(frames)
@@ -122,9 +122,9 @@ def findings(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date) 
     Columns: finding_id, rule, district_code, village_code (the district for over-time rules), period
     (the quarter's first month for quarterly rules, the range start for over-time rules), indicator,
     value, expected, checked, checked_by, checked_at, note."""
-    start, end = aggregate.month_start(start), aggregate.month_start(end)
+    start, end = calendar.month_start(start), calendar.month_start(end)
     q_start = date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
-    earliest = min(q_start, aggregate.add_months(start, -12 * PREVIOUS_YEARS))
+    earliest = min(q_start, calendar.add_months(start, -12 * PREVIOUS_YEARS))
     values = _values(con, area, earliest, end)
     parts = []
     for rule in rules().values():
@@ -171,21 +171,25 @@ def mark_checked(con: duckdb.DuckDBPyConnection, username: str, finding_id: str,
         audit.record(cur, username, "quality_checked", f"{finding_id}: {note}", at)
 
 
-def _calendar(con, area: str, start: date, end: date) -> pl.DataFrame:
-    """village_code, district_code, period, status: the reporting calendar (the lead's, once on main)."""
-    frame = aggregate.reporting_status(con, area, start, end)
-    return frame.with_columns(district_code=pl.col("village_code").str.slice(0, 5))
+def calendar_states(con, area: str, start: date, end: date, today: date | None = None) -> pl.DataFrame:
+    """village_code, district_code, period, status of every expected village-month: the metric layer's
+    reporting calendar (tepat_waktu | terlambat | belum_jatuh_tempo | tidak_melapor)."""
+    frame = warehouse.query(con, "village_months", deadline_day=calendar.deadline_day(),
+                            today=today or settings.today(), approved_only=False, area=area,
+                            start=calendar.month_start(start), end=calendar.month_start(end))
+    return frame.filter(pl.col("expected")).select("village_code", "district_code", "period",
+                                                   status=pl.col("state"))
 
 
-DUE = ("tepat_waktu", "terlambat", "tidak_lapor", "tidak_melapor")  # not 'belum_jatuh_tempo'
-REPORTED = ("tepat_waktu", "terlambat")
+DUE = (calendar.ON_TIME, calendar.LATE, calendar.MISSING)  # not belum_jatuh_tempo: its deadline is ahead
+REPORTED = (calendar.ON_TIME, calendar.LATE)
 
 
 def district_summary(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date) -> pl.DataFrame:
     """Per district: district_code, due, reported, on_time, completeness, timeliness, villages_any,
     villages_every, consistently (villages reporting every month / villages reporting any month).
     Shares are NULL when their denominator is 0 (never shown as zero)."""
-    cal = _calendar(con, area, start, end).filter(pl.col("status").is_in(DUE))
+    cal = calendar_states(con, area, start, end).filter(pl.col("status").is_in(DUE))
     months_due = cal.group_by("village_code").agg(due=pl.len(), got=pl.col("status").is_in(REPORTED).sum(),
                                                   district_code=pl.col("district_code").first())
     per_village = months_due.group_by("district_code").agg(
@@ -205,7 +209,7 @@ def village_scores(con: duckdb.DuckDBPyConnection, area: str, start: date, end: 
                    found: pl.DataFrame | None = None) -> pl.DataFrame:
     """Per village: village_code, due, reported, open_findings, score (NULL when nothing was due)."""
     penalty = rules()["S01"].threshold
-    cal = _calendar(con, area, start, end).filter(pl.col("status").is_in(DUE))
+    cal = calendar_states(con, area, start, end).filter(pl.col("status").is_in(DUE))
     found = findings(con, area, start, end) if found is None else found
     open_ = (found.filter(~pl.col("checked")).group_by("village_code").agg(open_findings=pl.len()))
     per = cal.group_by("village_code").agg(due=pl.len(), reported=pl.col("status").is_in(REPORTED).sum())

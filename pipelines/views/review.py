@@ -10,7 +10,7 @@ import polars as pl
 
 from pipelines import formatting, settings, warehouse
 from pipelines.accounts import roles
-from pipelines.metrics import aggregate
+from pipelines.metrics import calendar
 from pipelines.review import lock, states, transitions
 
 Con = duckdb.DuckDBPyConnection
@@ -30,8 +30,8 @@ def districts(con: Con, user: roles.User | None) -> pl.DataFrame:
 
 def months(today: date | None = None, count: int = 24) -> list[date]:
     """The months that can be reviewed, newest first: the last complete month and earlier."""
-    last = aggregate.latest_complete_month(today or settings.today())
-    return [aggregate.add_months(last, -i) for i in range(count)]
+    last = calendar.latest_reportable_month(today or settings.today())
+    return [calendar.add_months(last, -i) for i in range(count)]
 
 
 @dataclass
@@ -84,7 +84,7 @@ def returned_notices(con: Con, user: roles.User | None, lang: str, template: str
 
 def state_grid(con: Con, area: str, start: date, end: date, labels: dict[str, str]) -> pl.DataFrame:
     """Districts of the area x months of the range, each cell the state's label (diterima when no row)."""
-    start, end = aggregate.month_start(start), aggregate.month_start(end)
+    start, end = calendar.month_start(start), calendar.month_start(end)
     all_districts = warehouse.query(con, "review_districts")
     if area:
         all_districts = all_districts.filter(
@@ -92,7 +92,7 @@ def state_grid(con: Con, area: str, start: date, end: date, labels: dict[str, st
     rows = warehouse.query(con, "review_states_in", area=area, start=start, end=end)
     cells = dict(((d, p), s) for d, p, s in rows.select("district_code", "period", "state").iter_rows())
     out = {"district": all_districts["district"].to_list()}
-    for m in aggregate.months_between(start, end):
+    for m in calendar.months_between(start, end):
         out[m.strftime("%Y-%m")] = [
             labels[s] for s in
             (cells.get((d, m), states.RECEIVED) for d in all_districts["district_code"].to_list())]
