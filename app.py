@@ -61,4 +61,5 @@ else:
     sections = auth.pages_for(user)
     first = next(iter(sections.values()))[0]
     st.navigation({t(section): [page(p, default=p == first) for p in paths]
-                   for section, paths in sections.items()}).run()
+                   for section, paths in sections.items()},
+                  expanded=True).run()  # every page listed: admins have more than the ten shown by default

@@ -151,3 +151,11 @@ def test_months_not_yet_due_are_left_out(con, ingest, monkeypatch):
     assert frame.select("village_code", "months_behind").rows() == [(T, 2)]
     [row] = quality.district_summary(con, "35.04", date(2024, 3, 1), date(2024, 6, 1)).to_dicts()
     assert (row["due"], row["reported"], row["completeness"]) == (6, 4, 4 / 6)
+
+
+def test_marking_checked_bumps_the_data_version(con, ingest):
+    from pipelines import warehouse
+    load(ingest, wb(T, "2024-04", L06=1, L07=2))
+    before = int(warehouse.info(con)["data_version"])
+    quality.mark_checked(con, "koord.ta", "K02|35.04.14.2011|2024-04|L07", "dicek ke desa")
+    assert int(warehouse.info(con)["data_version"]) == before + 1

@@ -55,7 +55,8 @@ def shot(page, name: str):
 def upload(page, path: Path):
     open_page(page, "Unggah Laporan", "Unggah Laporan")
     page.locator("input[type='file']").set_input_files(str(path))
-    page.get_by_text(path.name).first.wait_for(timeout=30_000)
+    # the check is done when its four counts show
+    page.locator("[data-testid='stMetric']", has_text="Tidak berubah").wait_for(timeout=30_000)
 
 
 def test_submit_return_fix_approve_and_the_lock(review_db, tmp_path):

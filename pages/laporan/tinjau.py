@@ -25,7 +25,7 @@ st.caption(t("rv_intro"))
 
 done = st.session_state.pop("rv_done", None)
 if done:
-    st.success(done, icon=":material/task_alt:")
+    st.success(done, icon=":material/task_alt:")  # built from registry names, never from typed text
 
 waiting = data(transitions.waiting, user)
 if waiting:

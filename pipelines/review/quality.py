@@ -169,6 +169,7 @@ def mark_checked(con: duckdb.DuckDBPyConnection, username: str, finding_id: str,
         cur.execute(warehouse.sql_text("quality_check_upsert"),
                     {"finding_id": finding_id, "checked_by": username, "checked_at": at, "note": note})
         audit.record(cur, username, "quality_checked", f"{finding_id}: {note}", at)
+        cur.execute(warehouse.sql_text("bump_data_version"))  # cached desks show it checked at once
 
 
 def calendar_states(con, area: str, start: date, end: date, today: date | None = None) -> pl.DataFrame:

@@ -77,8 +77,10 @@ def review(con: Con, user: roles.User | None, district: str, period: date, today
 
 def returned_notices(con: Con, user: roles.User | None, lang: str, template: str) -> list[str]:
     """One line per month returned to the user's districts; template has {district} {month} {by} {at} {reason}."""
-    return [template.format(district=r["district"], month=formatting.month(r["period"], lang),
-                            by=r["changed_by"], at=transitions.at_text(r["changed_at"]), reason=r["reason"])
+    # shown as markdown (st.warning): the reason is typed by a reviewer, so every markdown sign is escaped
+    return [template.format(district=formatting.plain(r["district"]), month=formatting.month(r["period"], lang),
+                            by=formatting.plain(r["changed_by"]), at=transitions.at_text(r["changed_at"]),
+                            reason=formatting.plain(r["reason"]))
             for r in transitions.returned(con, user)]
 
 
