@@ -23,6 +23,8 @@ PAGES = {
     "pages/reporting/kelengkapan.py": ("page_completeness", ":material/fact_check:", "kelengkapan"),
     "pages/laporan/unggah.py": ("page_upload", ":material/upload_file:", "unggah"),
     "pages/laporan/riwayat.py": ("page_history", ":material/history:", "riwayat"),
+    "pages/laporan/tinjau.py": ("page_review", ":material/approval:", "tinjau"),
+    "pages/reporting/mutu.py": ("page_quality", ":material/rule:", "mutu"),
     "pages/presentasi/paket.py": ("page_briefing", ":material/slideshow:", "paparan"),
     "pages/data/gudang.py": ("page_warehouse", ":material/database:", "gudang"),
     "pages/akun/masuk.py": ("page_login", ":material/login:", "masuk"),
@@ -64,6 +66,7 @@ if user is None:
         st.Page(auth.login_page, title=t(title), url_path=url)
         for path, (title, _, url) in PAGES.items() if path != login], position="hidden").run()
 else:
+    auth.review_notice(user)
     sections = auth.pages_for(user)
     first = next(iter(sections.values()))[0]
     nav = {t(section): [page(p, default=p == first) for p in paths] for section, paths in sections.items()}
@@ -72,4 +75,4 @@ else:
     last = list(nav)[-1]
     nav[last] += [st.Page(auth.forbidden_page(title), title=t(title), url_path=url, visibility="hidden")
                   for path, (title, _, url) in PAGES.items() if path not in allowed and path != "pages/akun/masuk.py"]
-    st.navigation(nav).run()
+    st.navigation(nav, expanded=True).run()  # every page listed: admins have more than the ten shown by default

@@ -44,6 +44,9 @@ def report_deadline_day() -> int:
 def max_upload_mb() -> int:
     """Largest workbook accepted, in MB (PANTAU_MAX_UPLOAD_MB, default 20); also Streamlit's maxUploadSize."""
     return int(value("PANTAU_MAX_UPLOAD_MB"))
+def lock_days() -> int:
+    """Days after its deadline when a district-month locks itself (PANTAU_LOCK_DAYS; 0 = never)."""
+    return max(int(value("PANTAU_LOCK_DAYS")), 0)
 
 
 def max_upload_bytes() -> int:

@@ -101,11 +101,13 @@ def test_pages_for_each_role():
                  "pages/dashboard/wilayah.py", "pages/dashboard/desa.py"]
     common = {"section_dashboard": dashboard, "section_reporting": ["pages/reporting/kelengkapan.py"],
               "section_presenting": ["pages/presentasi/paket.py"], "section_data": ["pages/data/gudang.py"]}
-    upload = {"section_reports": ["pages/laporan/unggah.py", "pages/laporan/riwayat.py"]}
+    upload = {"section_reports": ["pages/laporan/unggah.py", "pages/laporan/riwayat.py", "pages/laporan/tinjau.py"]}
+    quality = {"section_reporting": ["pages/reporting/kelengkapan.py", "pages/reporting/mutu.py"]}
     assert pages_for(None) == {"section_account": ["pages/akun/masuk.py"]}
     assert pages_for(MINISTRY) == common
-    assert pages_for(User("k", "K", "koordinator", ("35.04",))) == common | upload
-    assert pages_for(ADMIN) == common | upload | {"section_account": ["pages/akun/pengguna.py"]}
+    assert pages_for(User("k", "K", "koordinator", ("35.04",))) == common | quality | upload
+    assert pages_for(User("p", "P", "peninjau")) == common | quality | {"section_reports": ["pages/laporan/tinjau.py"]}
+    assert pages_for(ADMIN) == common | quality | upload | {"section_account": ["pages/akun/pengguna.py"]}
     assert list(pages_for(ADMIN)) == ["section_dashboard", "section_reporting", "section_reports",
                                       "section_presenting", "section_data", "section_account"]
     listed = {p for u in (None, ADMIN) for paths in pages_for(u).values() for p in paths}
@@ -159,8 +161,8 @@ def test_demo_accounts_listed_only_in_demo_mode(db, demo_db, monkeypatch):
     assert "kata sandi semua akun demo: `desmigratif-demo`" in texts(demo)
     shown = demo.dataframe[0].value
     assert list(shown["Nama pengguna"]) == ["admin", "kemnaker", "koord.lomboktimur", "koord.ponorogo",
-                                            "koord.tulungagung"]
-    assert list(shown["Kabupaten/kota"]) == ["", "", "52.03", "35.02", "35.04"]
+                                            "koord.tulungagung", "peninjau"]
+    assert list(shown["Kabupaten/kota"]) == ["", "", "52.03", "35.02", "35.04", ""]
 
 
 def test_users_page_refuses_ministry_and_anonymous(db):
@@ -177,7 +179,7 @@ def test_admin_changes_a_role_audited(db):
     at = page(USERS, ADMIN)
     assert not at.exception
     assert list(at.dataframe[0].value["Nama pengguna"]) == ["admin", "kemnaker", "koord.lomboktimur",
-                                                            "koord.ponorogo", "koord.tulungagung"]
+                                                            "koord.ponorogo", "koord.tulungagung", "peninjau"]
     at.selectbox(key="au_role_user").set_value("koord.ponorogo").run()
     at.multiselect(key="au_role_districts_koord.ponorogo").set_value(["35.02", "35.04"])
     at.button(key="au_role_submit").click().run()

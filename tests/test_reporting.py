@@ -210,8 +210,11 @@ def test_page_shows_the_last_month_and_the_lists(app):
         "Terlambat": "0", "Tidak melapor": "3", "Belum jatuh tempo": "0"}
     assert [s.value for s in app.subheader] == [
         "Bulan terakhir periode: Februari 2024", "Desa yang tidak melapor untuk Februari 2024 (Nasional)",
-        "Desa tanpa laporan 2 bulan atau lebih (sampai Februari 2024)"]
-    missing, silent = (d.value for d in app.dataframe)
+        "Desa tanpa laporan 2 bulan atau lebih (sampai Februari 2024)",
+        "Status tinjauan per kabupaten/kota dan bulan"]
+    missing, silent, review = (d.value for d in app.dataframe)
+    assert review["Kabupaten/kota"].tolist() == ["Kabupaten Ponorogo", "Kabupaten Tulungagung"]
+    assert review["2024-02"].tolist() == ["Diterima (belum diajukan)"] * 2
     assert missing["Desa"].tolist() == ["Sendang", "Betak", "Bringinan"]
     assert missing["Laporan terakhir"].tolist() == ["–", "November 2023", "Januari 2024"]
     assert silent["Desa"].tolist() == ["Sendang", "Betak"] and silent["Bulan tanpa laporan"].tolist() == [14, 3]

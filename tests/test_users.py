@@ -149,12 +149,13 @@ def test_demo_accounts_and_startup_problem(con):
     assert users.ensure_demo_accounts(con) == []
     assert users.list_users(con).filter("is_demo").select("username", "role", "districts").rows() == [
         ("admin", "admin", []), ("kemnaker", "kementerian", []), ("koord.lomboktimur", "koordinator", ["52.03"]),
-        ("koord.ponorogo", "koordinator", ["35.02"]), ("koord.tulungagung", "koordinator", ["35.04"])]
+        ("koord.ponorogo", "koordinator", ["35.02"]), ("koord.tulungagung", "koordinator", ["35.04"]),
+        ("peninjau", "peninjau", [])]
     assert users.authenticate(con, "koord.tulungagung", users.DEMO_PASSWORD, now=T0)[1] == "ok"
     assert users.startup_problem(con, demo=True) is None
     problem = users.startup_problem(con, demo=False)
     assert problem.startswith("Pantau tidak dijalankan: akun demo masih aktif (admin, kemnaker, koord.lomboktimur, "
-                              "koord.ponorogo, koord.tulungagung)")
+                              "koord.ponorogo, koord.tulungagung, peninjau)")
     users.add_user(con, "pusat", "Admin Pusat", "admin", [], "admin-pusat-rahasia")
     for name, *_ in users.DEMO_ACCOUNTS:
         users.disable(con, "cli", name)
@@ -173,7 +174,7 @@ def test_demo_coordinator_of_another_ntb_district_when_52_03_is_missing(tmp_path
                    encoding="utf-8")
     con = warehouse.connect(tmp_path / "w.duckdb")
     registry.load_registry(con, csv)
-    assert users.ensure_demo_accounts(con) == ["admin", "kemnaker", "koord.lomboktimur"]
+    assert users.ensure_demo_accounts(con) == ["admin", "kemnaker", "koord.lomboktimur", "peninjau"]
     assert users.get_user(con, "koord.lomboktimur").districts == ("52.01",)
     con.close()
 
@@ -246,3 +247,26 @@ def test_oidc_sign_in_maps_the_email_to_a_username(budi):
     assert users.external_login(budi, "orang@lain.id", now=T0) == (None, "invalid")
     assert events(budi, since=T0)[:2] == [("siti@kemnaker.go.id", "login", "OIDC"),
                                           ("orang@lain.id", "login_failed", "OIDC: nama pengguna tidak dikenal")]
+
+
+def test_reviewers_get_provinces_not_districts(con):
+    user = users.add_user(con, "pen.jatim", "Peninjau Jatim", "peninjau", ["35"], "kata-sandi-panjang-9")
+    assert user.districts == ("35",)
+    assert users.add_user(con, "pen.all", "Peninjau", "peninjau", [], "kata-sandi-panjang-9").districts == ()
+    assert users.add_user(con, "pen.ta", "Peninjau", "peninjau", ["35.04"], "kata-sandi-panjang-9").districts == ("35",)
+    with pytest.raises(users.UserError, match="Kode provinsi jatim tidak sah"):
+        users.add_user(con, "pen.bad", "Peninjau", "peninjau", ["jatim"], "kata-sandi-panjang-9")
+    with pytest.raises(users.UserError, match="Provinsi 99 tidak ada di daftar desa"):
+        users.add_user(con, "pen.bad", "Peninjau", "peninjau", ["99"], "kata-sandi-panjang-9")
+
+
+def test_users_cli_adds_a_reviewer_for_provinces(con, tmp_path, monkeypatch, capsys):
+    import io
+    con.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("kata-sandi-panjang-9\n"))
+    assert users.main(["--db", str(tmp_path / "pantau.duckdb"), "add", "pen.ntb", "--name", "Peninjau NTB",
+                       "--role", "peninjau", "--province", "52", "--password-stdin"]) == 0
+    assert capsys.readouterr().out == "Akun pen.ntb (peninjau) ditambahkan.\n"
+    again = warehouse.connect(tmp_path / "pantau.duckdb")
+    assert users.get_user(again, "pen.ntb").districts == ("52",)
+    again.close()

@@ -41,6 +41,8 @@ DASHBOARD_PAGES = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "
 REPORTING_PAGES = ["pages/reporting/kelengkapan.py"]
 PRESENTING_PAGES = ["pages/presentasi/paket.py"]
 DATA_PAGES = ["pages/data/gudang.py"]
+REVIEW_PAGE = "pages/laporan/tinjau.py"
+QUALITY_PAGE = "pages/reporting/mutu.py"
 
 
 def session_minutes() -> int:
@@ -52,12 +54,16 @@ def pages_for(user: User | None) -> dict[str, list[str]]:
     """The pages a user may open, as {section label key: [page file relative to the project]}.
 
     Nobody signed in: only the login page. Everyone signed in: the dashboard, reporting, presenting
-    and data pages; admins and coordinators also Unggah Laporan and Riwayat; admins also Pengguna."""
+    and data pages; admins and coordinators also Unggah Laporan and Riwayat; admins, coordinators and
+    reviewers (peninjau) also Tinjau and Mutu Data; admins also Pengguna."""
     if user is None:
         return {"section_account": [LOGIN_PAGE]}
     pages = {"section_dashboard": list(DASHBOARD_PAGES), "section_reporting": list(REPORTING_PAGES)}
     reports = ([UPLOAD_PAGES[0]] if roles.can_upload(user) else []) + (
         [UPLOAD_PAGES[1]] if roles.can_see_history(user) else [])
+    if user.role in ("admin", "koordinator", "peninjau"):  # review and the data-quality desk
+        pages["section_reporting"].append(QUALITY_PAGE)
+        reports.append(REVIEW_PAGE)
     if reports:
         pages["section_reports"] = reports
     pages["section_presenting"] = list(PRESENTING_PAGES)
@@ -194,6 +200,17 @@ def forbidden_page(title_key: str):
                  icon=":material/block:")
     page.__name__ = f"forbidden_{title_key}"
     return page
+
+
+def review_notice(user: User | None) -> None:
+    """Once per sign-in, tell a reviewer how many district-months wait for their approval."""
+    if user is None or st.session_state.get("rv_notice_shown") == user.username:
+        return
+    st.session_state["rv_notice_shown"] = user.username
+    from pipelines.review import transitions
+    waiting = transitions.waiting(connection(), user)
+    if waiting:
+        st.toast(t("rv_notice").format(n=len(waiting)), icon=":material/pending_actions:", duration="long")
 
 
 def role_label(role: str) -> str:

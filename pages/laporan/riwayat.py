@@ -4,7 +4,7 @@ from datetime import date
 import streamlit as st
 
 from pipelines import formatting
-from pipelines.views import history
+from pipelines.views import history, review
 from pipelines.accounts import roles
 from ui.cache import data
 from ui.i18n import lang, t
@@ -39,6 +39,8 @@ if districts.is_empty():
     st.info(t("hi_no_scope"), icon=":material/lock:")
     st.stop()
 st.caption(t("hi_intro"))
+for line in data(review.returned_notices, user, L, t("rv_returned_notice")):
+    st.warning(line, icon=":material/undo:")
 
 # ---------------------------------------------------------------- filters
 ALL = t("hi_all")  # labels are looked up now, not inside format_func (which may run outside this script)
@@ -79,6 +81,10 @@ picked = st.selectbox(t("hi_detail_pick"), keys, key="hi_pick", format_func=text
 code, iso = picked.split("|")
 period = date.fromisoformat(iso)
 vers = data(history.versions, code, period)
+rstate = data(review.state_of_village_month, code, period)
+st.markdown(t("rv_state_line").format(icon=review.STATE_ICONS[rstate.state], state=t(f"rv_state_{rstate.state}"),
+                                      by=formatting.plain(rstate.changed_by or "–"),
+                                      at=review.transitions.at_text(rstate.changed_at) or "–"))
 st.dataframe(_headers(history.table(vers, L, STATUS)), hide_index=True, width="stretch", key="hi_versions_table")
 
 ids = vers["submission_id"].to_list()

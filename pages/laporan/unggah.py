@@ -2,7 +2,7 @@
 import streamlit as st
 
 from pipelines import formatting, settings
-from pipelines.views import history, upload
+from pipelines.views import history, review, upload
 from pipelines.metrics import aggregate as metrics
 from pipelines.accounts import roles
 from ui.cache import data
@@ -37,6 +37,9 @@ names = dict(zip(villages["village_code"].to_list(), villages["village_name"].to
 scope = roles.upload_scope(user)
 st.caption(t("up_intro").format(area=t("up_all_districts") if scope is None else ", ".join(
     sorted(villages["district"].unique().to_list())) or "–", mb=settings.max_upload_bytes() // 1048576))
+
+for line in data(review.returned_notices, user, L, t("rv_returned_notice")):
+    st.warning(line, icon=":material/undo:")
 
 # ---------------------------------------------------------------- template
 st.subheader(t("up_template"))

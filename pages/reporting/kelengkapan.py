@@ -3,6 +3,7 @@ import streamlit as st
 
 from pipelines import formatting
 from pipelines.views import reporting
+from pipelines.views import review as review_view
 from ui import filters, page, widgets
 from ui.cache import data
 from ui.i18n import t
@@ -70,3 +71,9 @@ if m.silent.is_empty():
     st.success(t("rp_none_silent"))
 else:
     _list(m.silent, m.silent_data, "desa-tanpa-laporan")
+
+# review state per district and month (issue 12)
+st.subheader(t("rv_grid_title"))
+grid = data(review_view.state_grid, sel.area, sel.start, sel.end, {s: t(f"rv_state_{s}") for s in review_view.STATE_ICONS})
+_list(grid.rename({"district": t("rv_col_district")}), grid, "status-tinjauan")
+st.caption(t("rv_grid_note"))

@@ -22,7 +22,10 @@ ROLES = tuple(rules())
 
 @dataclass(frozen=True)
 class User:
-    """A signed-in person: username, display name, role and (for coordinators) their districts."""
+    """A signed-in person: username, display name, role and their area codes.
+
+    districts holds a coordinator's district codes (35.04) or a reviewer's province codes (35;
+    empty = every province)."""
     username: str
     full_name: str
     role: str
@@ -78,3 +81,19 @@ def may_see_village(user: User | None, village_code: str) -> bool:
     """Whether a user may see the upload history and originals of a village."""
     scope = history_scope(user)
     return scope is None or village_code[:5] in scope
+
+
+def can_review(user: User | None, district_code: str) -> bool:
+    """Admins approve anywhere; a reviewer (peninjau) in every province or in the provinces listed."""
+    if user is None:
+        return False
+    if user.role == "admin":
+        return True
+    return user.role == "peninjau" and (not user.districts or district_code[:2] in user.districts)
+
+
+def can_submit(user: User | None, district_code: str) -> bool:
+    """Admins and the district's own coordinator submit a district's month for review."""
+    if user is None:
+        return False
+    return user.role == "admin" or (user.role == "koordinator" and district_code in user.districts)

@@ -48,6 +48,7 @@ DEMO_ACCOUNTS = (
     ("koord.tulungagung", "Koordinator Kabupaten Tulungagung (demo)", "koordinator", ("35.04",)),
     ("koord.ponorogo", "Koordinator Kabupaten Ponorogo (demo)", "koordinator", ("35.02",)),
     ("koord.lomboktimur", "Koordinator Kabupaten Lombok Timur (demo)", "koordinator", ("52.03",)),
+    ("peninjau", "Peninjau Kemnaker (demo)", "peninjau", ()),
 )
 
 # audit_log details of failed sign-ins (the lockout of names without an account counts the second).
@@ -121,6 +122,8 @@ def _check_username(username: str) -> str:
 def _check_districts(con: duckdb.DuckDBPyConnection, role: str, districts) -> tuple[str, ...]:
     if role not in ROLES:
         raise UserError(f"Peran tidak dikenal: {role!r}. Pilih salah satu: {', '.join(ROLES)}.")
+    if role == "peninjau":
+        return _check_provinces(con, districts)
     if role != "koordinator":
         return ()  # admins and ministry staff are not bound to districts
     codes: list[str] = []
@@ -138,6 +141,21 @@ def _check_districts(con: duckdb.DuckDBPyConnection, role: str, districts) -> tu
     if unknown:
         raise UserError(f"Kabupaten/kota {', '.join(unknown)} tidak ada di daftar desa.")
     return tuple(sorted(codes))
+
+
+def _check_provinces(con: duckdb.DuckDBPyConnection, provinces) -> tuple[str, ...]:
+    """A reviewer's province codes (35); none means every province. A district code given (by the
+    Pengguna page's district picker) stands for its province."""
+    codes = sorted({str(raw).strip()[:2] if re.fullmatch(r"\d{2}\.\d{2}", str(raw).strip()) else str(raw).strip()
+                    for raw in provinces or () if str(raw).strip()})
+    bad = [c for c in codes if not re.fullmatch(r"\d{2}", c)]
+    if bad:
+        raise UserError(f"Kode provinsi {', '.join(bad)} tidak sah; contoh: 35.")
+    known = {c[:2] for c in district_choices(con)["code"].to_list()}
+    unknown = [c for c in codes if known and c not in known]
+    if unknown:
+        raise UserError(f"Provinsi {', '.join(unknown)} tidak ada di daftar desa.")
+    return tuple(codes)
 
 
 def _check_actor(con: duckdb.DuckDBPyConnection, actor: str) -> None:
@@ -472,6 +490,8 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True, help="nama lengkap")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--district", action="append", default=[], help="kode kabupaten/kota (koordinator), mis. 35.04")
+    add.add_argument("--province", action="append", default=[],
+                     help="kode provinsi (peninjau; tanpa ini semua provinsi), mis. 35")
     add.add_argument("--password-stdin", action="store_true", help="baca kata sandi dari satu baris stdin")
     sub.add_parser("list", parents=[db], help="daftar akun")
     for command, text in (("disable", "nonaktifkan akun"), ("enable", "aktifkan lagi akun")):
@@ -518,7 +538,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             print(_table(list_users(con)))
         elif args.command == "add":
-            user = add_user(con, args.username, args.name, args.role, args.district,
+            user = add_user(con, args.username, args.name, args.role,
+                            args.province if args.role == "peninjau" else args.district,
                             _read_password(args.password_stdin))
             print(f"Akun {user.username} ({user.role}) ditambahkan.")
         elif args.command in ("disable", "enable"):

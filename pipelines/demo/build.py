@@ -807,6 +807,7 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
             load_cpu += time.process_time() - c
             done += len(books)
             report(done, total, f"{done} dari {total} laporan demo dimuat")
+        demo_reviews(con, window, today)
         mark_demo(con, built=True)
         con.execute("CHECKPOINT")
     finally:
@@ -828,6 +829,45 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
     }
     report(total, total, "Gudang data demo siap")
     return summary
+
+
+def demo_reviews(con, window: list[date], today: date) -> None:
+    """A few review states for the walkthrough: three of Tulungagung's months approved and the month
+    before last waiting for the reviewer; one of Ponorogo's months returned with a reason."""
+    from pipelines.accounts.roles import User
+    from pipelines.review import transitions
+    from pipelines import warehouse
+    koord = {"35.04": User("koord.tulungagung", "Koordinator", "koordinator", ("35.04",)),
+             "35.02": User("koord.ponorogo", "Koordinator", "koordinator", ("35.02",))}
+    reviewer = User("peninjau", "Peninjau", "peninjau")
+    known = set(warehouse.query(con, "review_districts")["district_code"].to_list())
+
+    def submit(district: str, period: date) -> None:
+        villages = warehouse.query(con, "review_district_month", district=district, period=period)
+        missing = {c: "petugas desa sedang cuti (demo)" for c, r in
+                   villages.select("village_code", "reported").iter_rows() if not r}
+        transitions.act(con, koord[district], "submit", district, period, "", missing, today=today)
+
+    # The newest month is still being reported (its deadline is in the current month): left alone.
+    # A small build (a subset of villages) may lack reports for a month: that step is then skipped.
+    steps = []
+    if "35.04" in known and len(window) >= 5:
+        for period in window[-5:-2]:
+            steps.append([("submit", "35.04", period, ""), ("approve", "35.04", period, "")])
+        steps.append([("submit", "35.04", window[-2], "")])
+    if "35.02" in known and len(window) >= 3:
+        steps.append([("submit", "35.02", window[-3], ""),
+                      ("return", "35.02", window[-3],
+                       "Jumlah rujukan LTSA (L05) beberapa desa melebihi konsultasi; mohon dicek (demo).")])
+    for step in steps:
+        try:
+            for action, district, period, reason in step:
+                if action == "submit":
+                    submit(district, period)
+                else:
+                    transitions.act(con, reviewer, action, district, period, reason, today=today)
+        except transitions.Refused:
+            continue
 
 
 # --------------------------------------------------------------------------- command line

@@ -18,6 +18,7 @@ from pipelines.accounts import audit
 from pipelines.catalogue import indicators
 from pipelines.ingest.findings import Finding
 from pipelines.ingest.validate import Batch, validate
+from pipelines.review import lock
 
 WIB = ZoneInfo("Asia/Jakarta")  # timestamps are stored as Western Indonesia Time, naive
 Progress = Callable[[int, int, str], None]
@@ -100,11 +101,19 @@ def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, toda
         # Versions are decided under the lock so two uploaders never both claim version n+1.
         current = {(code, period): (version, sha) for code, period, version, sha
                    in warehouse.query(con, "current_versions").iter_rows()}
+        # A locked district-month (approved, or past its lock day) takes no new version, page or CLI.
+        locked = lock.refusals(con, [(r.village_code, r.period) for r in results if r.status != "rejected"
+                                     and current.get((r.village_code, r.period), (0, None))[1] != r.sha256],
+                               today)
         fresh: list[int] = []
         for i, r in enumerate(results):
             if r.status == "rejected":
                 continue
             key = (r.village_code, r.period)
+            if key in locked:
+                r.status, r.warnings = "rejected", []
+                r.errors = [Finding("Identitas", None, "periode", r.period.strftime("%Y-%m"), locked[key])]
+                continue
             version, sha = current.get(key, (0, None))
             if sha == r.sha256:
                 r.status, r.version, r.warnings = "unchanged", version, []

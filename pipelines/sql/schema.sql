@@ -164,3 +164,32 @@ CREATE TABLE IF NOT EXISTS review_states (
     reason        VARCHAR,
     PRIMARY KEY (district_code, period)
 );
+
+-- Every review action ever taken, oldest first; 'detail' is JSON (missing villages, open findings).
+CREATE TABLE IF NOT EXISTS review_events (
+    district_code VARCHAR NOT NULL,
+    period        DATE NOT NULL,
+    action        VARCHAR NOT NULL,         -- submit | approve | return | unlock
+    state         VARCHAR NOT NULL,         -- the state after the action (diterima after unlock)
+    username      VARCHAR NOT NULL,
+    acted_at      TIMESTAMP NOT NULL,
+    reason        VARCHAR NOT NULL,
+    detail        VARCHAR NOT NULL
+);
+
+-- Villages a coordinator listed as still missing when submitting a district's month, with why.
+CREATE TABLE IF NOT EXISTS review_missing (
+    district_code VARCHAR NOT NULL,
+    period        DATE NOT NULL,
+    village_code  VARCHAR NOT NULL,
+    reason        VARCHAR NOT NULL,
+    PRIMARY KEY (district_code, period, village_code)
+);
+
+-- Data-quality findings someone marked as checked ('dicek'), with their note.
+CREATE TABLE IF NOT EXISTS quality_checks (
+    finding_id VARCHAR PRIMARY KEY,         -- rule|village_code|period
+    checked_by VARCHAR NOT NULL,
+    checked_at TIMESTAMP NOT NULL,
+    note       VARCHAR NOT NULL
+);

@@ -1,0 +1,119 @@
+"""Tinjau: a district's month submitted by its coordinator, approved or returned with a reason by a reviewer, unlocked."""
+import polars as pl
+import streamlit as st
+
+from pipelines import formatting
+from pipelines.review import transitions
+from pipelines.views import review
+from ui import auth
+from ui.cache import data
+from ui.i18n import lang, t
+from ui.state import connection, demo_banner
+
+con = connection()
+demo_banner(con)
+st.title(t("page_review"))
+L = lang()
+user = auth.require("admin", "koordinator", "peninjau")
+STATE = {s: t(f"rv_state_{s}") for s in review.STATE_ICONS}
+
+districts = data(review.districts, user)
+if districts.is_empty():
+    st.info(t("rv_no_scope"), icon=":material/lock:")
+    st.stop()
+st.caption(t("rv_intro"))
+
+done = st.session_state.pop("rv_done", None)
+if done:
+    st.success(done, icon=":material/task_alt:")  # built from registry names, never from typed text
+
+waiting = data(transitions.waiting, user)
+if waiting:
+    st.info(t("rv_waiting").format(n=len(waiting), items="; ".join(
+        f"{formatting.plain(n)} {formatting.month(p, L)}" for _, n, p in waiting)), icon=":material/pending_actions:")
+
+names = dict(zip(districts["district_code"].to_list(), districts["district"].to_list()))
+choices = review.months()
+cols = st.columns([3, 2])
+first = waiting[0] if waiting and waiting[0][0] in names else None
+district = cols[0].selectbox(t("rv_district"), list(names), format_func=names.get, key="rv_district",
+                             index=list(names).index(first[0]) if first else 0)
+month = cols[1].selectbox(t("rv_month"), choices, format_func=lambda m: formatting.month(m, L), key="rv_month",
+                          index=choices.index(first[2]) if first and first[2] in choices else 0)
+
+m = data(review.review, user, district, month)
+s = m.state
+st.subheader(f"{review.STATE_ICONS[s.state]} {STATE[s.state]}")
+if s.changed_by:
+    st.markdown(t("rv_changed").format(by=formatting.plain(s.changed_by), at=transitions.at_text(s.changed_at)))
+if s.reason:
+    st.markdown(t("rv_reason_shown").format(reason=formatting.plain(s.reason)))
+if m.lock_message:
+    st.warning(m.lock_message, icon=":material/lock:")
+
+reported = int(m.villages["reported"].sum()) if m.villages.height else 0
+cols = st.columns(3)
+cols[0].metric(t("rv_joined"), formatting.number(m.villages.height, L))
+cols[1].metric(t("rv_reported"), formatting.number(reported, L))
+cols[2].metric(t("rv_open_findings"), formatting.number(len(m.open_findings), L))
+if m.open_findings:
+    st.caption(t("rv_open_findings_note"))
+shown = m.villages.select(
+    "village_code", "village_name", "subdistrict",
+    pl.col("reported").replace_strict({True: t("rv_yes"), False: t("rv_no")}),
+    pl.col("officer").fill_null(formatting.MISSING),
+    pl.col("reported_on").map_elements(lambda d: formatting.day(d, L), return_dtype=pl.String)
+    .fill_null(formatting.MISSING),
+    pl.col("version").cast(pl.String).fill_null(formatting.MISSING),
+    pl.col("village_code").replace_strict(m.missing_reasons, default="").alias("missing_reason"))
+st.dataframe(shown.rename(lambda c: t(f"rv_col_{c}")), hide_index=True, width="stretch", key="rv_villages")
+
+
+def _act(action: str, reason: str = "", missing: dict | None = None) -> None:
+    try:
+        result = transitions.act(connection(), user, action, district, month, reason, missing)
+    except transitions.Refused as exc:
+        st.error(str(exc), icon=":material/block:")
+        return
+    st.session_state["rv_done"] = result.message
+    st.rerun()
+
+
+if not m.actions:
+    st.caption(t("rv_no_action"))
+if "submit" in m.actions:
+    with st.form("rv_submit_form"):
+        st.markdown(f"#### {t('rv_submit_head')}")
+        absent = m.villages.filter(~m.villages["reported"])
+        reasons = {}
+        if absent.height:
+            st.caption(t("rv_missing_note"))
+        for code, name in absent.select("village_code", "village_name").iter_rows():
+            reasons[code] = st.text_input(t("rv_missing_reason").format(village=f"{name} ({code})"),
+                                          value=m.missing_reasons.get(code, ""), key=f"rv_missing_{code}",
+                                          max_chars=300)
+        note = st.text_input(t("rv_note"), key="rv_note", max_chars=500)
+        if st.form_submit_button(t("rv_submit"), type="primary", icon=":material/send:"):
+            _act("submit", note, reasons)
+if "approve" in m.actions or "return" in m.actions:
+    st.markdown(f"#### {t('rv_decide_head')}")
+    reason = st.text_area(t("rv_return_reason"), key="rv_return_reason", max_chars=1000)
+    cols = st.columns(2)
+    if cols[0].button(t("rv_approve"), type="primary", key="rv_approve", icon=":material/verified:"):
+        _act("approve")
+    if cols[1].button(t("rv_return"), key="rv_return", icon=":material/undo:"):
+        _act("return", reason)
+if "unlock" in m.actions:
+    st.markdown(f"#### {t('rv_unlock_head')}")
+    why = st.text_input(t("rv_unlock_reason"), key="rv_unlock_reason", max_chars=500)
+    if st.button(t("rv_unlock"), key="rv_unlock", icon=":material/lock_open:"):
+        _act("unlock", why)
+
+st.markdown(f"#### {t('rv_history')}")
+if m.events.is_empty():
+    st.caption(t("rv_history_none"))
+else:
+    st.dataframe(m.events.with_columns(
+        action=m.events["action"].replace_strict({a: t(f"rv_action_{a}") for a in transitions.ACTIONS}),
+        state=m.events["state"].replace_strict(STATE)).rename(lambda c: t(f"rv_col_{c}")),
+        hide_index=True, width="stretch", key="rv_events")

@@ -1,0 +1,5 @@
+import sys
+
+from pipelines.review.cli import main
+
+sys.exit(main())

@@ -1,0 +1,66 @@
+"""The month lock: approved district-months, and months past PANTAU_LOCK_DAYS after their deadline, take no new versions."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import duckdb
+
+from pipelines import formatting, settings, warehouse
+
+UNDER_REVIEW = ("diajukan", "dikembalikan")
+
+
+def deadline(period: date, deadline_day: int | None = None) -> date:
+    """Day PANTAU_DEADLINE_DAY of the month after the period (capped at that month's last day)."""
+    day = settings.report_deadline_day() if deadline_day is None else deadline_day
+    nxt = date(period.year + period.month // 12, period.month % 12 + 1, 1)
+    following = date(nxt.year + nxt.month // 12, nxt.month % 12 + 1, 1)
+    return min(nxt + timedelta(days=day - 1), following - timedelta(days=1))
+
+
+def auto_lock_day(period: date, lock_days: int | None = None) -> date | None:
+    """The first day on which the month is locked by itself (deadline + lock days); None when the setting is 0."""
+    days = settings.lock_days() if lock_days is None else lock_days
+    return deadline(period) + timedelta(days=days) if days > 0 else None
+
+
+def refusals(con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, date]],
+             today: date) -> dict[tuple[str, date], str]:
+    """For (village_code, period) pairs: the Indonesian refusal message of each locked one."""
+    keys = {(v, p) for v, p in keys if v and p}
+    if not keys:
+        return {}
+    districts = {(v[:5], p) for v, p in keys}
+    frame = warehouse.query(con, "review_locks", districts=[d for d, _ in districts],
+                            periods=[p for _, p in districts])
+    messages: dict[tuple[str, date], str] = {}
+    for district, name, period, state, by, at, unlocked in frame.iter_rows():
+        text = message(name, period, state, by, at, unlocked, today)
+        if text:
+            messages[(district, period)] = text
+    return {(v, p): messages[(v[:5], p)] for v, p in keys if (v[:5], p) in messages}
+
+
+def message(district_name: str, period: date, state: str | None, by: str | None, at, unlocked: bool,
+            today: date) -> str | None:
+    """Why a new version of this district-month is refused, or None when it is open."""
+    month = formatting.month(period)
+    if state == "disetujui":
+        return (f"Bulan {month} {district_name} sudah disetujui oleh {by} pada "
+                f"{at:%d-%m-%Y %H:%M} WIB dan dikunci: versi baru ditolak. Minta peninjau atau admin "
+                "membuka kuncinya (dengan alasan) bila laporan perlu diperbaiki.")
+    day = auto_lock_day(period)
+    if day and today >= day and state not in UNDER_REVIEW and not unlocked:
+        return (f"Bulan {month} {district_name} terkunci otomatis sejak "
+                f"{formatting.day(day)} ({settings.lock_days()} hari setelah batas lapor "
+                f"{formatting.day(deadline(period))}): versi baru ditolak. Minta peninjau atau admin "
+                "membuka kuncinya (dengan alasan) bila laporan perlu diperbaiki.")
+    return None
+
+
+def is_locked(con: duckdb.DuckDBPyConnection, district: str, period: date, today: date) -> str | None:
+    """The refusal message when the district-month is locked (approved or past its lock day), else None."""
+    [(_, name, p, state, by, at, unlocked)] = warehouse.query(
+        con, "review_locks", districts=[district], periods=[period]).rows()
+    return message(name, p, state, by, at, unlocked, today)

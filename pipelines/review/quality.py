@@ -1,0 +1,221 @@
+"""The data-quality desk (after the WHO data quality review): completeness, timeliness, consistency, outliers, scores."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import duckdb
+import polars as pl
+
+from pipelines import catalogue, settings, warehouse
+from pipelines.accounts import audit
+from pipelines.catalogue import REFERENCE
+from pipelines.metrics import calendar
+
+KINDS = ("le", "requires", "over_time", "outlier", "score")
+MIN_HISTORY = 6        # months of a village's own history before its outliers are judged
+PREVIOUS_YEARS = 3     # consistency over time compares with up to this many earlier years
+FINDINGS_SCHEMA = {"finding_id": pl.String, "rule": pl.String, "district_code": pl.String,
+                   "village_code": pl.String, "period": pl.Date, "indicator": pl.String,
+                   "value": pl.Float64, "expected": pl.Float64}
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule: str
+    kind: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    window: str
+    threshold: float | None
+    min_count: float | None
+    help_id: str
+    help_en: str
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    if text == "flow":
+        return tuple(c for c, i in catalogue.indicators().items() if i.kind == "flow")
+    return tuple(c for c in text.split("+") if c)
+
+
+@cache
+def rules() -> dict[str, Rule]:
+    """The rules of reference/quality_rules.csv, by id."""
+    with open(REFERENCE / "quality_rules.csv", newline="", encoding="utf-8") as fh:
+        return {r["rule"]: Rule(r["rule"], r["kind"], _codes(r["left"]), _codes(r["right"]), r["window"],
+                                float(r["threshold"]) if r["threshold"] else None,
+                                float(r["min_count"]) if r["min_count"] else None, r["help_id"], r["help_en"])
+                for r in csv.DictReader(fh)}
+
+
+def _values(con, area: str, start: date, end: date) -> pl.DataFrame:
+    codes = sorted({c for r in rules().values() for c in r.left + r.right})
+    return warehouse.query(con, "quality_values", area=area, start=start, end=end, codes=codes)
+
+
+def _sum_of(values: pl.DataFrame, codes: tuple[str, ...], keys: list[str], name: str) -> pl.DataFrame:
+    """Sum of the codes per keys; only keys where at least one of them was reported."""
+    return (values.filter(pl.col("indicator_code").is_in(codes))
+            .group_by(keys).agg(pl.col("value").sum().alias(name)))
+
+
+def _quarter(col: str = "period") -> pl.Expr:
+    return pl.col(col).dt.truncate("1q")
+
+
+def _le(values: pl.DataFrame, rule: Rule) -> pl.DataFrame:
+    keys = ["village_code", "district_code", "quarter"]
+    v = values.with_columns(quarter=_quarter())
+    joined = _sum_of(v, rule.left, keys, "value").join(_sum_of(v, rule.right, keys, "expected"), on=keys)
+    return (joined.filter(pl.col("value") > pl.col("expected"))
+            .rename({"quarter": "period"}).with_columns(indicator=pl.lit("+".join(rule.left))))
+
+
+def _requires(values: pl.DataFrame, rule: Rule) -> pl.DataFrame:
+    keys = ["village_code", "district_code", "period"]
+    left = _sum_of(values, rule.left, keys, "value")
+    right = _sum_of(values, rule.right, keys, "expected")
+    joined = left.join(right, on=keys, how="left")
+    return (joined.filter((pl.col("value") > 0) & (pl.col("expected").fill_null(0) == 0))
+            .with_columns(indicator=pl.lit("+".join(rule.left))))
+
+
+def _over_time(values: pl.DataFrame, rule: Rule, start: date, end: date) -> pl.DataFrame:
+    """District total of the range against the mean of the same months in earlier years (those with data)."""
+    months = calendar.months_between(start, end)
+    frames = []
+    for back in range(PREVIOUS_YEARS + 1):
+        shifted = {calendar.add_months(m, -12 * back) for m in months}
+        part = _sum_of(values.filter(pl.col("period").is_in(list(shifted))), rule.left, ["district_code"], "total")
+        frames.append(part.with_columns(back=pl.lit(back)))
+    totals = pl.concat(frames)
+    now = totals.filter(pl.col("back") == 0).select("district_code", value="total")
+    before = (totals.filter(pl.col("back") > 0).group_by("district_code")
+              .agg(expected=pl.col("total").mean()))
+    joined = now.join(before, on="district_code").filter(pl.col("expected") > 0)
+    ratio = pl.col("value") / pl.col("expected")
+    return (joined.filter((ratio > 1 + rule.threshold) | (ratio < 1 - rule.threshold))
+            .with_columns(village_code=pl.col("district_code"), period=pl.lit(start, dtype=pl.Date),
+                          indicator=pl.lit("+".join(rule.left))))
+
+
+def _outliers(values: pl.DataFrame, rule: Rule, start: date, end: date) -> pl.DataFrame:
+    """Modified z-score 0.6745 (x - median) / MAD on each village's own monthly history of each indicator."""
+    v = values.filter(pl.col("indicator_code").is_in(rule.left), pl.col("period") <= end)
+    by = ["village_code", "indicator_code"]
+    stats = v.with_columns(
+        median=pl.col("value").median().over(by), months=pl.len().over(by)).with_columns(
+        mad=(pl.col("value") - pl.col("median")).abs().median().over(by))
+    z = 0.6745 * (pl.col("value") - pl.col("median")) / pl.col("mad")
+    return (stats.filter(pl.col("period") >= start, pl.col("months") >= MIN_HISTORY, pl.col("mad") > 0,
+                         pl.col("value") >= rule.min_count, z.abs() > rule.threshold)
+            .select("village_code", "district_code", "period", pl.col("indicator_code").alias("indicator"),
+                    "value", pl.col("median").alias("expected")))
+
+
+def findings(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date) -> pl.DataFrame:
+    """Every finding of every rule in the area and range, with whether (and by whom) it was checked.
+
+    Columns: finding_id, rule, district_code, village_code (the district for over-time rules), period
+    (the quarter's first month for quarterly rules, the range start for over-time rules), indicator,
+    value, expected, checked, checked_by, checked_at, note."""
+    start, end = calendar.month_start(start), calendar.month_start(end)
+    q_start = date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
+    earliest = min(q_start, calendar.add_months(start, -12 * PREVIOUS_YEARS))
+    values = _values(con, area, earliest, end)
+    parts = []
+    for rule in rules().values():
+        if rule.kind == "le":
+            found = _le(values.filter(pl.col("period") >= q_start), rule)
+            found = found.filter(pl.col("period") <= end)
+        elif rule.kind == "requires":
+            found = _requires(values.filter(pl.col("period") >= start), rule)
+        elif rule.kind == "over_time":
+            found = _over_time(values, rule, start, end)
+        elif rule.kind == "outlier":
+            found = _outliers(values, rule, start, end)
+        else:
+            continue
+        parts.append(found.with_columns(rule=pl.lit(rule.rule)).select(
+            [pl.col(c).cast(t) for c, t in FINDINGS_SCHEMA.items() if c != "finding_id"]))
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema={k: v for k, v in FINDINGS_SCHEMA.items()
+                                                                 if k != "finding_id"})
+    frame = frame.with_columns(finding_id=pl.concat_str(
+        "rule", "village_code", pl.col("period").dt.strftime("%Y-%m"), "indicator", separator="|"))
+    checks = warehouse.query(con, "quality_checks")
+    return (frame.join(checks, on="finding_id", how="left")
+            .with_columns(checked=pl.col("checked_by").is_not_null())
+            .select("finding_id", "rule", "district_code", "village_code", "period", "indicator", "value",
+                    "expected", "checked", "checked_by", "checked_at", "note")
+            .sort("district_code", "village_code", "period", "rule", "indicator"))
+
+
+def open_findings(con: duckdb.DuckDBPyConnection, district: str, period: date) -> list[str]:
+    """The ids of the district-month's findings not yet marked as checked (they travel with a submission)."""
+    frame = findings(con, district, period, period)
+    return frame.filter(~pl.col("checked"))["finding_id"].to_list()
+
+
+def mark_checked(con: duckdb.DuckDBPyConnection, username: str, finding_id: str, note: str) -> None:
+    """Mark a finding as checked ('dicek') with a note; audited in the same transaction."""
+    note = (note or "").strip()
+    if not note:
+        raise ValueError("Tuliskan catatan pemeriksaan.")
+    at = audit.now()
+    with warehouse.transaction(con) as cur:
+        cur.execute(warehouse.sql_text("quality_check_upsert"),
+                    {"finding_id": finding_id, "checked_by": username, "checked_at": at, "note": note})
+        audit.record(cur, username, "quality_checked", f"{finding_id}: {note}", at)
+        cur.execute(warehouse.sql_text("bump_data_version"))  # cached desks show it checked at once
+
+
+def calendar_states(con, area: str, start: date, end: date, today: date | None = None) -> pl.DataFrame:
+    """village_code, district_code, period, status of every expected village-month: the metric layer's
+    reporting calendar (tepat_waktu | terlambat | belum_jatuh_tempo | tidak_melapor)."""
+    frame = warehouse.query(con, "village_months", deadline_day=calendar.deadline_day(),
+                            today=today or settings.today(), approved_only=False, area=area,
+                            start=calendar.month_start(start), end=calendar.month_start(end))
+    return frame.filter(pl.col("expected")).select("village_code", "district_code", "period",
+                                                   status=pl.col("state"))
+
+
+DUE = (calendar.ON_TIME, calendar.LATE, calendar.MISSING)  # not belum_jatuh_tempo: its deadline is ahead
+REPORTED = (calendar.ON_TIME, calendar.LATE)
+
+
+def district_summary(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date) -> pl.DataFrame:
+    """Per district: district_code, due, reported, on_time, completeness, timeliness, villages_any,
+    villages_every, consistently (villages reporting every month / villages reporting any month).
+    Shares are NULL when their denominator is 0 (never shown as zero)."""
+    cal = calendar_states(con, area, start, end).filter(pl.col("status").is_in(DUE))
+    months_due = cal.group_by("village_code").agg(due=pl.len(), got=pl.col("status").is_in(REPORTED).sum(),
+                                                  district_code=pl.col("district_code").first())
+    per_village = months_due.group_by("district_code").agg(
+        villages_any=(pl.col("got") > 0).sum(), villages_every=((pl.col("got") == pl.col("due")) & (pl.col("due") > 0)).sum())
+    out = cal.group_by("district_code").agg(
+        due=pl.len(), reported=pl.col("status").is_in(REPORTED).sum(),
+        on_time=(pl.col("status") == "tepat_waktu").sum()).join(per_village, on="district_code", how="left")
+    share = lambda a, b: pl.when(pl.col(b) > 0).then(pl.col(a) / pl.col(b)).otherwise(None)  # noqa: E731
+    return (out.with_columns(completeness=share("reported", "due"), timeliness=share("on_time", "reported"),
+                             consistently=share("villages_every", "villages_any"))
+            .select("district_code", "due", "reported", "on_time", "completeness", "timeliness",
+                    "villages_any", "villages_every", "consistently")
+            .sort("district_code"))
+
+
+def village_scores(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date,
+                   found: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Per village: village_code, due, reported, open_findings, score (NULL when nothing was due)."""
+    penalty = rules()["S01"].threshold
+    cal = calendar_states(con, area, start, end).filter(pl.col("status").is_in(DUE))
+    found = findings(con, area, start, end) if found is None else found
+    open_ = (found.filter(~pl.col("checked")).group_by("village_code").agg(open_findings=pl.len()))
+    per = cal.group_by("village_code").agg(due=pl.len(), reported=pl.col("status").is_in(REPORTED).sum())
+    return (per.join(open_, on="village_code", how="left")
+            .with_columns(pl.col("open_findings").fill_null(0).cast(pl.Int64))
+            .with_columns(score=pl.when(pl.col("due") > 0).then(
+                (100 * pl.col("reported") / pl.col("due") - penalty * pl.col("open_findings")).clip(0, 100).round(1)))
+            .sort("village_code"))

@@ -1,0 +1,106 @@
+"""The Tinjau (review) page model, the returned-month notices of Unggah/Riwayat, and Kelengkapan's state grid."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from pipelines import formatting, settings, warehouse
+from pipelines.accounts import roles
+from pipelines.metrics import calendar
+from pipelines.review import lock, states, transitions
+
+Con = duckdb.DuckDBPyConnection
+# Streamlit material icons (emoji need a colour font that servers and headless browsers often lack).
+STATE_ICONS = {"diterima": ":material/inbox:", "diajukan": ":material/hourglass_top:",
+               "disetujui": ":material/lock:", "dikembalikan": ":material/undo:"}
+
+
+def districts(con: Con, user: roles.User | None) -> pl.DataFrame:
+    """The districts the user may submit or review: district_code, district, province."""
+    frame = warehouse.query(con, "review_districts")
+    if user is None:
+        return frame.clear()
+    keep = [roles.can_submit(user, d) or roles.can_review(user, d) for d in frame["district_code"].to_list()]
+    return frame.filter(pl.Series(keep, dtype=pl.Boolean))
+
+
+def months(today: date | None = None, count: int = 24) -> list[date]:
+    """The months that can be reviewed, newest first: the last complete month and earlier."""
+    last = calendar.latest_reportable_month(today or settings.today())
+    return [calendar.add_months(last, -i) for i in range(count)]
+
+
+@dataclass
+class Review:
+    """One district-month as the Tinjau page shows it."""
+    district: str
+    district_name: str
+    period: date
+    state: states.State
+    villages: pl.DataFrame          # village_code, village_name, subdistrict, reported, officer, reported_on, version
+    missing_reasons: dict[str, str]  # from the latest submission
+    events: pl.DataFrame             # action, state, username, acted_at, reason, open_findings
+    open_findings: list[str]
+    actions: list[str]               # what this user may do now
+    lock_message: str | None
+    waiting_elsewhere: list[tuple[str, str, date]] = field(default_factory=list)
+
+
+def review(con: Con, user: roles.User | None, district: str, period: date, today: date | None = None) -> Review:
+    """State, villages, history and the actions the user may take on a district-month."""
+    from pipelines.review import quality
+    today = today or settings.today()
+    name = warehouse.query(con, "review_districts").filter(district_code=district)["district"]
+    current = states.state_of(con, district, period)
+    events = warehouse.query(con, "review_events", district=district, period=period)
+    events = events.with_columns(open_findings=pl.col("detail").map_elements(
+        lambda d: len(json.loads(d).get("open_findings", [])), return_dtype=pl.Int64)).drop("detail")
+    locked = lock.is_locked(con, district, period, today)
+    actions = []
+    for action in transitions.ACTIONS:
+        allowed = roles.can_submit(user, district) if action == "submit" else roles.can_review(user, district)
+        needs = transitions.NEEDS[action]
+        if allowed and (current.state in needs or (action == "unlock" and locked and current.state not in
+                                                   lock.UNDER_REVIEW)):
+            actions.append(action)
+    return Review(district, name[0] if len(name) else district, period, current,
+                  warehouse.query(con, "review_district_month", district=district, period=period),
+                  dict(warehouse.query(con, "review_missing", district=district, period=period)
+                       .select("village_code", "reason").iter_rows()),
+                  events, quality.open_findings(con, district, period), actions, locked,
+                  transitions.waiting(con, user))
+
+
+def returned_notices(con: Con, user: roles.User | None, lang: str, template: str) -> list[str]:
+    """One line per month returned to the user's districts; template has {district} {month} {by} {at} {reason}."""
+    # shown as markdown (st.warning): the reason is typed by a reviewer, so every markdown sign is escaped
+    return [template.format(district=formatting.plain(r["district"]), month=formatting.month(r["period"], lang),
+                            by=formatting.plain(r["changed_by"]), at=transitions.at_text(r["changed_at"]),
+                            reason=formatting.plain(r["reason"]))
+            for r in transitions.returned(con, user)]
+
+
+def state_grid(con: Con, area: str, start: date, end: date, labels: dict[str, str]) -> pl.DataFrame:
+    """Districts of the area x months of the range, each cell the state's label (diterima when no row)."""
+    start, end = calendar.month_start(start), calendar.month_start(end)
+    all_districts = warehouse.query(con, "review_districts")
+    if area:
+        all_districts = all_districts.filter(
+            (pl.col("district_code") == area[:5]) if len(area) >= 5 else pl.col("district_code").str.starts_with(area + "."))
+    rows = warehouse.query(con, "review_states_in", area=area, start=start, end=end)
+    cells = dict(((d, p), s) for d, p, s in rows.select("district_code", "period", "state").iter_rows())
+    out = {"district": all_districts["district"].to_list()}
+    for m in calendar.months_between(start, end):
+        out[m.strftime("%Y-%m")] = [
+            labels[s] for s in
+            (cells.get((d, m), states.RECEIVED) for d in all_districts["district_code"].to_list())]
+    return pl.DataFrame(out, schema={k: pl.String for k in out})
+
+
+def state_of_village_month(con: Con, village_code: str, period: date) -> states.State:
+    """The review state of the district-month a village-month belongs to (for Riwayat)."""
+    return states.state_of(con, village_code[:5], period)
