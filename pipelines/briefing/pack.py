@@ -21,7 +21,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from pipelines import areas, catalogue, charts, exports, formatting, settings, warehouse
+from pipelines import areas, catalogue, charts, exports, formatting, settings, vocabulary, warehouse
 from pipelines.views import maps, overview, pillars, reporting, static_map
 from pipelines.metrics import aggregate as metrics
 
@@ -71,9 +71,7 @@ OWN_LABELS = (
     "bp_cap_completeness", "bp_cap_average_completeness", "bp_cap_located", "bp_cap_approx", "bp_cap_silent",
     "bp_cap_top_village", "bp_fig_sectors", "bp_fig_returns", "bp_fig_remit_countries", "bp_fig_remit_channels",
     "bp_fig_map", "bp_returned_ok", "bp_returned_problem", "bp_map_legend", "bp_map_size", "bp_map_scale",
-    "bp_sector_domestik", "bp_sector_perawat", "bp_sector_manufaktur", "bp_sector_perkebunan",
-    "bp_sector_perikanan", "bp_sector_konstruksi", "bp_sector_jasa", "bp_sector_lainnya", "bp_channel_bank",
-    "bp_channel_kantor", "bp_channel_perusahaan", "bp_channel_dompet", "bp_channel_lainnya", "bp_note_silent",
+    "bp_note_silent",
     "bp_note_all_reported", "bp_note_missing_reports", "bp_note_missing_last", "bp_note_months_empty",
     "bp_note_indicators", "bp_note_missing_sign", "bp_note_rules", "bp_note_source", "bp_note_approx",
     "bp_n_notes_intro", "bp_more", "bp_sheet_kpis", "bp_sheet_pillar", "bp_sheet_pillar_trend",
@@ -228,20 +226,18 @@ def share_text(part: float | None, whole: float | None, lang: str) -> str:
 
 
 def _pct(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
-    """A share in percent with one decimal, for the XLSX tables."""
-    return pl.when(whole > 0).then((part / whole * 100).round(1)).otherwise(None)
+    """A share as a fraction 0..1 (as on every page; the XLSX shows it with a percent format)."""
+    return pl.when(whole > 0).then(part / whole).otherwise(None)
 
 
 def sector_name(value: str, ctx: _Context) -> str:
-    """The form's sector in the pack's language ('Domestik' -> 'Domestic work')."""
-    key = "bp_sector_" + re.split(r"[/ ]", value.lower())[0]
-    return ctx.t(key) if key in ctx.labels else value
+    """The form's sector in the pack's language ('Domestik' -> 'Domestic work'; reference/vocabulary_names.csv)."""
+    return vocabulary.name("sektor", value, ctx.lang)
 
 
 def channel_name(value: str, ctx: _Context) -> str:
     """The form's remittance channel in the pack's language."""
-    key = "bp_channel_" + value.lower().split(" ")[0]
-    return ctx.t(key) if key in ctx.labels else value
+    return vocabulary.name("saluran", value, ctx.lang)
 
 
 def file_stem(area_label: str, start: date, end: date) -> str:
@@ -426,7 +422,8 @@ def _pillar_slides(ctx: _Context, page: pillars.PillarPage) -> tuple[list[_Slide
                 sentence = (figure_sentence(label, k.value, unit, ctx) + " "
                             + change_sentence(k.value, k.previous, unit, ctx.previous, ctx))
             sentences.append(sentence.strip())
-            table.append((code, label, ind.unit, ind.kind, k.value, k.previous, view.reporting[code]))
+            table.append((code, label, vocabulary.name("satuan", ind.unit, ctx.lang),
+                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, k.previous, view.reporting[code]))
         row = summary.get(p)
         if row and row["villages"]:
             sentences.append(ctx.t("bp_n_pillar_active", active=formatting.number(row["active"], ctx.lang),
@@ -691,7 +688,7 @@ def _map_slide(ctx: _Context, villages: pl.DataFrame) -> tuple[_Slide, dict]:
         pl.when(pl.col("coords_exact")).then(pl.lit(yes)).otherwise(pl.lit(no)).alias(ctx.t("bp_col_exact")),
         pl.col("months_joined").alias(ctx.t("bp_col_months_joined")),
         pl.col("months_reported").alias(ctx.t("bp_col_months_reported")),
-        (pl.col("completeness") * 100).round(1).alias(ctx.t("bp_col_completeness")),
+        pl.col("completeness").alias(ctx.t("bp_col_completeness")),
         pl.col("placements").alias(ctx.t("ov_col_placements")),
     )
     return slide, {ctx.t("bp_sheet_map"): sheet}

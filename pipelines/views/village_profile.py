@@ -10,7 +10,7 @@ import polars as pl
 import pycountry
 from babel.dates import format_date
 
-from pipelines import areas, catalogue, charts, formatting, settings, warehouse
+from pipelines import areas, catalogue, charts, formatting, settings, vocabulary, warehouse
 from pipelines.ingest import countries
 from pipelines.metrics import aggregate as metrics
 from pipelines.views.reporting import count_statuses, month_short, period_label, source_note
@@ -241,6 +241,8 @@ def _breakdown(frame: pl.DataFrame, key: str, heads: dict, money: set[str], lang
     """A summed breakdown as (shown, data): key in words, counts formatted, money as 'Rp 12,5 juta'."""
     if key == "country_iso2":
         frame = frame.with_columns(pl.col(key).map_elements(lambda c: country_name(c, lang), return_dtype=pl.String))
+    if key in ("sector", "channel"):  # the form's words, in the page's language
+        frame = frame.with_columns(vocabulary.column("sektor" if key == "sector" else "saluran", key, lang))
     if key == "sex":
         frame = frame.with_columns(pl.col(key).replace_strict({"L": labels["vp_sex_L"], "P": labels["vp_sex_P"]},
                                                               default=pl.col(key)))
