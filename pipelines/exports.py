@@ -76,8 +76,8 @@ def to_csv_excel_id(frame: pl.DataFrame) -> bytes:
         separator=";", decimal_comma=True).encode("utf-8")
 
 
-def to_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str] | None = None) -> bytes:
-    """One sheet per table, header bold and frozen; text written as text, never as formulas."""
+def to_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str] | None = None, notes_sheet: str = "Catatan") -> bytes:
+    """One sheet per table, header bold and frozen; text written as text, never as formulas; notes last."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "default_date_format": "yyyy-mm-dd",
@@ -103,7 +103,7 @@ def to_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str] | None = None) -> 
                     ws.write(r, c, value, formats[c])
         ws.freeze_panes(1, 0)
     if notes:
-        ws = wb.add_worksheet("Catatan")
+        ws = wb.add_worksheet(notes_sheet[:31])
         for r, line in enumerate(notes):
             ws.write_string(r, 0, escape_cell(line))
         ws.set_column(0, 0, 120)

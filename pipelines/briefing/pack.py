@@ -77,7 +77,7 @@ OWN_LABELS = (
     "bp_n_notes_intro", "bp_more", "bp_sheet_kpis", "bp_sheet_pillar", "bp_sheet_pillar_trend",
     "bp_sheet_placements", "bp_sheet_destinations", "bp_sheet_sectors", "bp_sheet_returns",
     "bp_sheet_return_countries", "bp_sheet_remit_countries", "bp_sheet_remit_channels", "bp_sheet_reporting",
-    "bp_sheet_not_reported", "bp_sheet_map", "bp_col_figure", "bp_col_value", "bp_col_previous", "bp_col_change",
+    "bp_sheet_not_reported", "bp_sheet_map", "bp_sheet_notes", "bp_col_figure", "bp_col_value", "bp_col_previous", "bp_col_change",
     "bp_col_note", "bp_col_code", "bp_col_indicator", "bp_col_unit", "bp_col_kind", "bp_col_sector",
     "bp_col_channel", "bp_col_amount", "bp_col_share", "bp_col_share_women", "bp_col_share_problem",
     "bp_col_village_code", "bp_col_village", "bp_col_subdistrict", "bp_col_lat", "bp_col_lon", "bp_col_exact",
@@ -198,6 +198,16 @@ def arrow(k: overview.Kpi) -> str:
     if k.value is None or k.previous is None:
         return ""
     return "▲ " if k.value > k.previous else "▼ " if k.value < k.previous else "= "
+
+
+def row_change(k: overview.Kpi) -> str:
+    """The change in a slide table cell, short enough for one line: '▼ 38,9%' ('▲ +2' against a 0);
+    the amount is said in the speaker notes."""
+    if k.delta is None:
+        return ""
+    if k.previous == 0 or "(" not in k.delta:
+        return arrow(k) + k.delta
+    return arrow(k) + k.delta.rsplit("(", 1)[1].rstrip(")").lstrip("+-")
 
 
 def figure_sentence(name: str, value: float | None, unit: str, ctx: _Context, note: str | None = None) -> str:
@@ -414,7 +424,7 @@ def _pillar_slides(ctx: _Context, page: pillars.PillarPage) -> tuple[list[_Slide
             k = view.kpis[code]
             unit = "rupiah" if ind.unit == "rupiah" else f"pl_unit_{ind.unit}"
             label = pillars.indicator_name(code, ctx.lang)
-            rows.append((label, k.text, k.delta or ""))
+            rows.append((label, k.text, row_change(k)))
             if ind.unit == "ya/tidak":  # a flag counts villages
                 text = said(pillars.indicator_text(k.value, ind.unit, ctx.lang, ctx.labels), k.value, ctx)
                 sentence = f"{label}: {text}. " + change_sentence(k.value, k.previous, "bp_unit_desa", ctx.previous, ctx)
@@ -928,7 +938,7 @@ def _sheet_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).dt.strftime("%Y-%m") for c, t in frame.schema.items() if t == pl.Date)
 
 
-def write_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str]) -> bytes:
+def write_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str], notes_sheet: str = "Catatan") -> bytes:
     """One sheet per table behind the slides, plus the data notes (formula-safe, via exports.to_xlsx)."""
     named, used = {}, set()
     for name, frame in sheets.items():
@@ -939,21 +949,25 @@ def write_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str]) -> bytes:
             i += 1
         used.add(unique.lower())
         named[unique] = _sheet_frame(frame)
-    return exports.to_xlsx(named, notes)
+    return exports.to_xlsx(named, notes, notes_sheet)
 
 
 # --- building -------------------------------------------------------------------------------------------
 
 def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str] | None = None,
-          progress: Progress | None = None) -> Pack:
+          progress: Progress | None = None, include: set[int] | None = None) -> Pack:
     """The briefing pack of an area ('' national, else a Kemendagri code) and month range.
 
-    progress(done, total, message) is called after every step. Raises BriefingError for an unknown
-    area or a range whose start is after its end.
+    progress(done, total, message) is called after every step. include: the outline's slide numbers
+    to keep (None: all); the XLSX keeps every table. Raises BriefingError for an unknown area, a range
+    whose start is after its end, or no slide left ('slides').
     """
+    if include is not None and not set(include) & set(range(1, len(SLIDE_KINDS) + 1)):
+        raise BriefingError("slides", "no slide chosen")
     began = time.perf_counter()
     ctx = _context(con, area, start, end, lang, labels)
-    steps = 5 + sum(1 for kind in SLIDE_KINDS if kind not in ("title", "kpis", "notes")) + 2
+    kept = [i for i in range(1, len(SLIDE_KINDS) + 1) if include is None or i in include]
+    steps = 5 + sum(1 for i in kept if SLIDE_KINDS[i - 1] not in ("title", "kpis", "notes")) + 2
     done = 0
 
     def step(message: str) -> None:
@@ -988,6 +1002,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     notes_slide = _notes_slide(ctx, ov, page, rp, villages)
     slides = ([_title_slide(ctx), kpi_slide] + pillar_slides + placement_slides + [return_slide] + remit_slides
               + [reporting_slide, map_slide, notes_slide])
+    slides = [s for i, s in enumerate(slides, start=1) if i in kept]
 
     for s in slides:
         if s.figure is not None:
@@ -999,7 +1014,8 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     step(ctx.t("bp_step_pptx"))
     sheets = {ctx.t("bp_sheet_kpis"): kpi_table, **pillar_sheets, **placement_sheets, **return_sheets,
               **remit_sheets, **reporting_sheets, **map_sheets}
-    xlsx = write_xlsx(sheets, [ctx.t("bp_title_notes") + f": {ctx.area_label}, {ctx.period}"] + notes_slide.bullets)
+    xlsx = write_xlsx(sheets, [ctx.t("bp_title_notes") + f": {ctx.area_label}, {ctx.period}"] + notes_slide.bullets,
+                      ctx.t("bp_sheet_notes"))
     step(ctx.t("bp_step_xlsx"))
     infos = [SlideInfo(i, s.kind, s.title, int(s.png is not None)) for i, s in enumerate(slides, start=1)]
     return Pack(pptx, xlsx, infos, list(sheets), time.perf_counter() - began, file_stem(ctx.area_label, ctx.start,
@@ -1019,6 +1035,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--xlsx", help="berkas XLSX tabel (bawaan: di samping PPTX, akhiran .xlsx)")
     parser.add_argument("--db", help="gudang data (bawaan: PANTAU_DB atau data/pantau.duckdb)")
     parser.add_argument("--lang", choices=("id", "en"), default="id")
+    parser.add_argument("--skip", default="", help="nomor slide yang dilewati, mis. 4,5 (lihat urutan di halaman)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -1028,6 +1045,13 @@ def main(argv: list[str] | None = None) -> int:
     area = "" if args.area.strip().lower() in ("", "nasional", "national") else args.area.strip()
     if not re.fullmatch(r"\d{4}-\d{2}", args.start.strip()) or not re.fullmatch(r"\d{4}-\d{2}", args.end.strip()):
         print(say("bp_cli_bad_period", error=f"{args.start} .. {args.end}"), file=sys.stderr)
+        return 2
+    try:
+        skip = {int(n) for n in args.skip.replace(" ", "").split(",") if n}
+    except ValueError:
+        skip = None
+    if skip is None or not skip <= set(range(1, len(SLIDE_KINDS) + 1)) or len(skip) == len(SLIDE_KINDS):
+        print(say("bp_cli_bad_slides", error=args.skip, n=len(SLIDE_KINDS)), file=sys.stderr)
         return 2
     db = Path(args.db) if args.db else settings.db_path()
     if not db.exists():
@@ -1042,7 +1066,8 @@ def main(argv: list[str] | None = None) -> int:
         def report(done: int, total: int, message: str) -> None:
             print(f"[{done:>2}/{total}] {message}", file=sys.stderr, flush=True)
         try:
-            pack = build(con, area, args.start, args.end, args.lang, labels, report)
+            pack = build(con, area, args.start, args.end, args.lang, labels, report,
+                         set(range(1, len(SLIDE_KINDS) + 1)) - skip)
         except BriefingError as exc:
             print(say(f"bp_cli_bad_{exc.what}", area=args.area, error=exc), file=sys.stderr)
             return 2
