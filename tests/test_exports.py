@@ -76,3 +76,10 @@ def test_xlsx_counts_are_integers_and_shares_have_a_percent_format():
     assert 'formatCode="0.0%"' in styles
     cells = _part(data, "xl/worksheets/sheet1.xml").decode()
     assert '<c r="C2" s="2"' in cells and '<c r="B2" t' not in cells and '<c r="B2" s=' not in cells
+
+
+def test_count_axis_has_one_tick_per_unit_when_small():
+    fig = charts.count_ticks(go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h")), 2, "x")
+    assert (fig.layout.xaxis.tickformat, fig.layout.xaxis.dtick, fig.layout.xaxis.tick0) == (",d", 1, 0)
+    big = charts.count_ticks(go.Figure(), 500)
+    assert (big.layout.yaxis.tickformat, big.layout.yaxis.dtick) == (",d", None)

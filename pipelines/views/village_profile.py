@@ -289,7 +289,11 @@ def bar_figure(data: pl.DataFrame, value: str, title: str, subtitle: str, x_titl
                            textposition="auto", customdata=shown, hovertemplate="%{y}: %{customdata}<extra></extra>"))
     charts.style(fig, title, subtitle, x_title=x_title, lang=lang, source=source)
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(tickformat=",d", rangemode="tozero")
+    fig.update_xaxes(rangemode="tozero")
+    if money:
+        fig.update_xaxes(tickformat=",d")
+    else:
+        charts.count_ticks(fig, max((v for v in values if v is not None), default=None), "x")
     fig.update_layout(height=max(320, 200 + 36 * len(names)), showlegend=False)
     return fig
 
