@@ -47,7 +47,7 @@ MAX_NAMES = 12             # village names listed in a data note before 'and n m
 KPI_ROWS = (("villages", "reported", "placements", "returns"),
             ("remittances", "consultations", "trainees", "children"),
             ("coop_members", "savings"))
-KPI_UNITS = {"villages": "bp_unit_desa", "reported": "bp_unit_reports", "remittances": "rupiah", "savings": "rupiah"}
+KPI_UNITS = {"villages": "bp_unit_desa", "reported": "bp_unit_laporan", "remittances": "rupiah", "savings": "rupiah"}
 SLIDE_KINDS = ("title", "kpis", "pillar", "pillar", "pillar", "pillar", "placements", "destinations", "sectors",
                "returns", "remit_countries", "remit_channels", "reporting", "map", "notes")
 
@@ -59,7 +59,7 @@ OWN_LABELS = (
     "bp_title_placements", "bp_title_destinations", "bp_title_sectors", "bp_title_returns",
     "bp_title_remit_countries", "bp_title_remit_channels", "bp_title_reporting", "bp_title_map", "bp_title_notes",
     "bp_meeting", "bp_pack_period", "bp_prepared", "bp_demo_short", "bp_footer_demo", "bp_vs", "bp_no_comparison",
-    "bp_unit_desa", "bp_unit_reports", "bp_up", "bp_down", "bp_up_from_zero", "bp_same", "bp_no_previous", "bp_not_reported",
+    "bp_unit_desa", "bp_up", "bp_down", "bp_up_from_zero", "bp_same", "bp_no_previous", "bp_not_reported",
     "bp_n_kpis_intro", "bp_n_pillar_intro", "bp_n_pillar_active", "bp_n_pillar_weakest", "bp_n_chart",
     "bp_n_placements", "bp_n_placements_missing", "bp_n_peak", "bp_n_months_missing", "bp_n_destinations",
     "bp_n_destinations_count", "bp_n_sectors", "bp_n_no_placements", "bp_item_people", "bp_item_money",
@@ -77,7 +77,7 @@ OWN_LABELS = (
     "bp_n_notes_intro", "bp_more", "bp_sheet_kpis", "bp_sheet_pillar", "bp_sheet_pillar_trend",
     "bp_sheet_placements", "bp_sheet_destinations", "bp_sheet_sectors", "bp_sheet_returns",
     "bp_sheet_return_countries", "bp_sheet_remit_countries", "bp_sheet_remit_channels", "bp_sheet_reporting",
-    "bp_sheet_not_reported", "bp_sheet_map", "bp_sheet_notes", "bp_provisional", "sementara", "bp_vs_matched", "bp_coverage", "bp_col_figure", "bp_col_value", "bp_col_previous", "bp_col_change",
+    "bp_sheet_not_reported", "bp_sheet_map", "bp_sheet_notes", "bp_provisional", "sementara", "bp_col_figure", "bp_col_value", "bp_col_previous", "bp_col_change",
     "bp_col_note", "bp_col_code", "bp_col_indicator", "bp_col_unit", "bp_col_kind", "bp_col_sector",
     "bp_col_channel", "bp_col_amount", "bp_col_share", "bp_col_share_women", "bp_col_share_problem",
     "bp_col_village_code", "bp_col_village", "bp_col_subdistrict", "bp_col_lat", "bp_col_lon", "bp_col_exact",
@@ -149,7 +149,6 @@ class _Context:
     as_of: str
     demo: bool
     provisional: bool = False   # the range includes a month whose deadline has not passed
-    compare: str = ""           # the metric layer's comparison period (cards); `previous` is the older models'
 
     def t(self, key: str, **fields) -> str:
         return overview.label(self.labels, key, **fields)
@@ -195,55 +194,48 @@ def change_sentence(value: float | None, previous: float | None, unit: str, peri
     return ctx.t("bp_up" if diff > 0 else "bp_down", amount=size, pct=pct, period=period)
 
 
-@dataclass(frozen=True)
-class Shown:
-    """A figure as a slide shows it: from a metric-layer card (value, like-for-like change over the matched
-    reports, coverage) or from an older page model's Kpi (change = value against previous)."""
-    value: float | None
-    text: str
-    delta: str | None
-    note: str | None
-    now: float | None           # the compared pair: matched reports this period ...
-    before: float | None        # ... and in the comparison period
-    coverage: str = ""          # 'dari 84 laporan yang diharapkan, 80 masuk (95,2%)'
-    provisional: bool = False
-    basis: str | None = None    # what it was compared with, in words
-    card: bool = False          # from the metric layer (compared with ctx.compare), else an older Kpi
-
-    @property
-    def previous(self) -> float | None:
-        return self.before
+def card_change(k, unit: str, ctx: _Context) -> str:
+    """The like-for-like change of a metric-layer card as a sentence, with its basis."""
+    change = k.change
+    if change is None:
+        return ""
+    if change.withheld:
+        return _upper(change.basis_text(ctx.lang)) + "."
+    period = compare_period(change, ctx)
+    if change.now is None or change.before is None:
+        return ctx.t("bp_no_match", period=period)
+    words = change_sentence(change.now, change.before, unit, period, ctx)
+    return f"{words} ({k.basis})" if change.like_for_like else words
 
 
-def shown(k) -> Shown:
-    """The Shown of a Card (pipelines.views.cards) or a Kpi (value/previous)."""
-    if hasattr(k, "change"):
-        change = k.change
-        return Shown(k.value, k.text, k.delta, k.note, None if change is None else change.now,
-                     None if change is None else change.before, k.coverage, k.provisional, k.basis, True)
-    return Shown(k.value, k.text, k.delta, k.note, k.value, k.previous)
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def versus(k: Shown, ctx: "_Context") -> str:
-    """The period a figure's change is against: the metric layer's comparison, or the previous period."""
-    return (ctx.compare or ctx.previous) if k.card else ctx.previous
+def compare_period(change, ctx: _Context) -> str:
+    if change.start == change.end:
+        return formatting.month(change.start, ctx.lang)
+    return f"{formatting.month(change.start, ctx.lang)} – {formatting.month(change.end, ctx.lang)}"
 
 
 def arrow(k) -> str:
-    """'▲ ', '▼ ' or '= ' before a change shown on a card; nothing when there is no comparison."""
-    k = shown(k) if not isinstance(k, Shown) else k
-    if k.now is None or k.before is None:
+    """'▲ ', '▼ ' or '= ' before a change shown on a card; nothing when there is no comparison.
+
+    A metric-layer card compares like for like (its change's matched values), a pillar Kpi its two totals."""
+    change = getattr(k, "change", None)
+    now, before = (change.now, change.before) if change is not None else (k.value, getattr(k, "previous", None))
+    if now is None or before is None:
         return ""
-    return "▲ " if k.now > k.before else "▼ " if k.now < k.before else "= "
+    return "▲ " if now > before else "▼ " if now < before else "= "
 
 
 def row_change(k) -> str:
     """The change in a slide table cell, short enough for one line: '▼ 38,9%' ('▲ +2' against a 0);
     the amount is said in the speaker notes."""
-    k = shown(k) if not isinstance(k, Shown) else k
     if k.delta is None:
         return ""
-    if k.before == 0 or "(" not in k.delta:
+    before = k.change.before if getattr(k, "change", None) is not None else getattr(k, "previous", None)
+    if before == 0 or "(" not in k.delta:
         return arrow(k) + k.delta
     return arrow(k) + k.delta.rsplit("(", 1)[1].rstrip(")").lstrip("+-")
 
@@ -427,29 +419,30 @@ def _title_slide(ctx: _Context) -> _Slide:
 
 
 def _kpi_slide(ctx: _Context, ov: overview.Overview) -> tuple[_Slide, pl.DataFrame]:
-    month = formatting.month(ctx.end, ctx.lang)
+    """The headline cards; notes say each figure's coverage and the like-for-like basis of its change."""
     cards, sentences, rows = [], [ctx.t("bp_n_kpis_intro", area=ctx.area_label, period=ctx.period)], []
+    if ov.provisional:
+        sentences.append(ctx.t("filter_provisional"))
     for key in [k for row in KPI_ROWS for k in row]:
-        k = shown(ov.kpis[key])
-        name = ctx.t(f"ov_kpi_{key}", month=month)
+        k = ov.kpis[key]
+        name = k.title
         unit = KPI_UNITS.get(key, "pl_unit_orang")
-        text = k.text + (f" ({ctx.t('sementara')})" if k.provisional and k.value is not None else "")
-        cards.append((name, text, k.note or "", arrow(k) + (k.delta or ctx.t("bp_no_comparison"))))
+        cards.append((name, k.text, k.note or "", arrow(k) + (k.delta or ctx.t("bp_no_comparison"))))
         sentence = figure_sentence(name, k.value, unit, ctx, k.note)
-        change = change_sentence(k.value if k.now is None else k.now, k.before, unit, versus(k, ctx), ctx)
-        basis = f"({k.basis[:1].upper()}{k.basis[1:]}.)" if k.basis and k.before is not None else ""
-        # How much of the expected reporting the figure rests on (the registry count rests on none).
-        coverage = (f"{ctx.t('bp_coverage')}: {k.coverage}." if k.coverage and key not in ("villages", "reported")
-                    else "")
-        sentences.append(" ".join(x for x in (sentence, change, basis, coverage) if x))
-        change = None if k.now is None or k.before is None else k.now - k.before
-        rows.append((name, k.value, k.before, change, k.note))  # numbers: '+66' text would be escaped
+        change = k.change
+        now, before = (change.now, change.before) if change is not None else (None, None)
+        words = card_change(k, unit, ctx) if k.value is not None else ""
+        sentences.append(" ".join(p for p in (sentence, words, ctx.t("bp_coverage", coverage=k.coverage)) if p))
+        delta = None if now is None or before is None else now - before
+        rows.append((name, k.value, now, before, delta, k.coverage, k.note))  # numbers stay numbers
     table = pl.DataFrame(rows, schema={ctx.t("bp_col_figure"): pl.String, ctx.t("bp_col_value"): pl.Float64,
+                                       ctx.t("bp_col_matched_now"): pl.Float64,
                                        ctx.t("bp_col_previous"): pl.Float64, ctx.t("bp_col_change"): pl.Float64,
+                                       ctx.t("bp_col_coverage"): pl.String,
                                        ctx.t("bp_col_note"): pl.String}, orient="row")
     slide = _Slide("kpis", ctx.t("bp_title_kpis"), _lines(sentences), cards=cards,
-                   footnote=ctx.t("bp_vs_matched", period=ctx.compare or ctx.previous)
-                   + (f" · {ctx.t('bp_provisional')}" if ctx.provisional else ""))
+                   footnote=ctx.t("bp_vs_like", period=ov.previous_label)
+                   + (f" {ctx.t('sementara').capitalize()}." if ov.provisional else ""))
     return slide, table
 
 
@@ -464,19 +457,19 @@ def _pillar_slides(ctx: _Context, page: pillars.PillarPage) -> tuple[list[_Slide
         rows, table = [], []
         for code in view.codes:
             ind = catalogue.indicators()[code]
-            k = shown(view.kpis[code])
+            k = view.kpis[code]
             unit = "rupiah" if ind.unit == "rupiah" else f"pl_unit_{ind.unit}"
             label = pillars.indicator_name(code, ctx.lang)
             rows.append((label, k.text, row_change(k)))
             if ind.unit == "ya/tidak":  # a flag counts villages
                 text = said(pillars.indicator_text(k.value, ind.unit, ctx.lang, ctx.labels), k.value, ctx)
-                sentence = f"{label}: {text}. " + change_sentence(k.now, k.before, "bp_unit_desa", versus(k, ctx), ctx)
+                sentence = f"{label}: {text}. " + change_sentence(k.value, k.previous, "bp_unit_desa", ctx.previous, ctx)
             else:
                 sentence = (figure_sentence(label, k.value, unit, ctx) + " "
-                            + change_sentence(k.now, k.before, unit, versus(k, ctx), ctx))
+                            + change_sentence(k.value, k.previous, unit, ctx.previous, ctx))
             sentences.append(sentence.strip())
             table.append((code, label, vocabulary.name("satuan", ind.unit, ctx.lang),
-                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, k.before, view.reporting[code]))
+                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, k.previous, view.reporting[code]))
         row = summary.get(p)
         if row and row["villages"]:
             sentences.append(ctx.t("bp_n_pillar_active", active=formatting.number(row["active"], ctx.lang),
@@ -506,7 +499,7 @@ def _months_without_reports(ov: overview.Overview, ctx: _Context) -> list[str]:
 
 
 def _placement_slides(ctx: _Context, ov: overview.Overview, placed: pl.DataFrame) -> tuple[list[_Slide], dict]:
-    lang, k = ctx.lang, shown(ov.kpis["placements"])
+    lang, k = ctx.lang, ov.kpis["placements"]
     total = k.value
     women = None if total is None else float(ov.monthly["women"].sum())
     men = None if total is None else float(ov.monthly["men"].sum())
@@ -521,7 +514,7 @@ def _placement_slides(ctx: _Context, ov: overview.Overview, placed: pl.DataFrame
     else:
         sentences = [ctx.t("bp_n_placements", period=ctx.period, n=n(total), area=ctx.area_label, women=n(women),
                            share=share_text(women, total, lang), men=n(men))]
-        sentences.append(change_sentence(k.now, k.before, "pl_unit_orang", versus(k, ctx), ctx))
+        sentences.append(card_change(k, "pl_unit_orang", ctx))
     if peak.height:
         sentences.append(ctx.t("bp_n_peak", month=formatting.month(peak["period"][0], lang),
                                n=n(peak["placements"][0])))
@@ -595,7 +588,7 @@ def _placement_slides(ctx: _Context, ov: overview.Overview, placed: pl.DataFrame
 
 def _return_slide(ctx: _Context, ov: overview.Overview, by_month: pl.DataFrame,
                   by_country: pl.DataFrame) -> tuple[_Slide, dict]:
-    lang, k = ctx.lang, shown(ov.kpis["returns"])
+    lang, k = ctx.lang, ov.kpis["returns"]
     n = lambda v: formatting.number(v, lang)  # noqa: E731
     total = k.value
     monthly = (ov.monthly.select("period", "returns")
@@ -610,7 +603,7 @@ def _return_slide(ctx: _Context, ov: overview.Overview, by_month: pl.DataFrame,
     else:
         sentences = [ctx.t("bp_n_returns", period=ctx.period, n=n(total), area=ctx.area_label, problem=n(problem),
                            share=share_text(problem, total, lang)),
-                     change_sentence(k.now, k.before, "pl_unit_orang", versus(k, ctx), ctx)]
+                     card_change(k, "pl_unit_orang", ctx)]
         if names:
             sentences.append(ctx.t("bp_n_return_countries", list=", ".join(
                 ctx.t("bp_item_people", name=nm, n=n(v), share=share_text(v, total, lang))
@@ -636,7 +629,7 @@ def _return_slide(ctx: _Context, ov: overview.Overview, by_month: pl.DataFrame,
 
 def _remittance_slides(ctx: _Context, ov: overview.Overview, by_country: pl.DataFrame,
                        by_channel: pl.DataFrame) -> tuple[list[_Slide], dict]:
-    lang, k = ctx.lang, shown(ov.kpis["remittances"])
+    lang, k = ctx.lang, ov.kpis["remittances"]
     total = k.value
     tx = None if total is None else float(by_channel["transactions"].sum())
     average = total / tx if total is not None and tx else None
@@ -652,7 +645,7 @@ def _remittance_slides(ctx: _Context, ov: overview.Overview, by_country: pl.Data
     else:
         first = [ctx.t("bp_n_remit", period=ctx.period, area=ctx.area_label, amount=formatting.rupiah(total, lang),
                        tx=formatting.number(tx, lang), avg=formatting.rupiah(average, lang)),
-                 change_sentence(k.now, k.before, "rupiah", versus(k, ctx), ctx)]
+                 card_change(k, "rupiah", ctx)]
         if countries:
             first.append(ctx.t("bp_n_remit_countries", list=", ".join(items(countries, by_country, TOP_N))))
     callouts = [(k.text, ctx.t("bp_cap_remittances")), (formatting.number(tx, lang), ctx.t("bp_cap_transactions")),
@@ -777,7 +770,7 @@ def _notes_slide(ctx: _Context, ov: overview.Overview, page: pillars.PillarPage,
     approx = villages.filter(~pl.col("coords_exact")).height
     if approx:
         bullets.append(ctx.t("bp_note_approx", n=n(approx)))
-    if ctx.provisional:
+    if ctx.provisional:  # the range includes a month whose deadline has not passed
         bullets.insert(0, ctx.t("bp_provisional"))
     bullets += [ctx.t("bp_note_missing_sign"), ctx.t("bp_note_rules"), ctx.t("map_basemap_attr") + "."]
     if ctx.demo:
@@ -1024,7 +1017,6 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     args = (con, ctx.area, ctx.start, ctx.end)
     ov = overview.summary(*args, lang, ctx.labels)
     # Changes are the page model's (like for like, its comparison basis), so they name its period.
-    ctx.compare = ov.previous_label or ctx.previous
     ctx.provisional = bool(getattr(ov, "provisional", False))
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_overview")))
     page = pillars.page(*args, lang, ctx.labels)
