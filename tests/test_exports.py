@@ -83,3 +83,11 @@ def test_count_axis_has_one_tick_per_unit_when_small():
     assert (fig.layout.xaxis.tickformat, fig.layout.xaxis.dtick, fig.layout.xaxis.tick0) == (",d", 1, 0)
     big = charts.count_ticks(go.Figure(), 500)
     assert (big.layout.yaxis.tickformat, big.layout.yaxis.dtick) == (",d", None)
+
+
+def test_short_months_are_three_letters_in_english():
+    from datetime import date
+
+    from pipelines import formatting
+    assert [formatting.short_month(date(2026, m, 1), "en") for m in (8, 9, 10)] == ["Aug", "Sep", "Oct"]
+    assert formatting.short_month(date(2026, 8, 1), "id", year=True) == "Agu 2026"

@@ -8,7 +8,6 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 import pycountry
-from babel.dates import format_date
 
 from pipelines import areas, catalogue, charts, formatting, settings, vocabulary, warehouse
 from pipelines.ingest import countries
@@ -108,7 +107,7 @@ def month_grid(status: pl.DataFrame, months: list[date]) -> pl.DataFrame:
 
 
 def _month_names(lang: str) -> list[str]:
-    return [format_date(date(2000, i, 1), format="LLL", locale=formatting.LOCALES[lang]) for i in range(1, 13)]
+    return [formatting.short_month(date(2000, i, 1), lang) for i in range(1, 13)]
 
 
 def grid_figure(grid: pl.DataFrame, title: str, subtitle: str, lang: str, labels: dict,
