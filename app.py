@@ -6,6 +6,8 @@ import streamlit as st
 
 from ui import auth
 from ui.i18n import KEY, LANGS, lang, t
+from pipelines import settings
+from pipelines.warehouse import WarehouseBusy
 from ui.state import connection, ensure_warehouse, startup_problem
 
 HERE = Path(__file__).resolve().parent
@@ -29,7 +31,13 @@ PAGES = {
 
 st.set_page_config(page_title="Pantau Desmigratif", page_icon=":material/home_work:", layout="wide")
 ensure_warehouse()
-problem = startup_problem(connection())
+try:
+    con = connection()
+except WarehouseBusy:  # a second app process on a warehouse another process holds: a page, not a traceback
+    st.title(t("busy_title"))
+    st.error(t("busy_body").format(db=settings.db_path()), icon=":material/lock:")
+    st.stop()
+problem = startup_problem(con)
 if problem:
     st.error(problem, icon=":material/block:")
     st.stop()
@@ -41,6 +49,7 @@ with st.sidebar:
     nav = st.container(key="sidebar_nav")  # filled below, once the pages this user may open are known
     st.radio(t("language"), list(LANGS), format_func=LANGS.get, horizontal=True, key=KEY)
     auth.account_box()
+    auth.cookie_frame()
 
 
 def page(path: str, default: bool = False) -> st.Page:
@@ -59,9 +68,16 @@ else:
     allowed = auth.pages_for(user)
     first = next(iter(allowed.values()))[0]
     sections = {t(section): [page(p, default=p == first) for p in paths] for section, paths in allowed.items()}
+    may_open = {p for paths in allowed.values() for p in paths}
+    # Pages this role may not open still answer their address, saying so (never in the menu).
+    forbidden = [st.Page(auth.forbidden_page(title), title=t(title), url_path=url, visibility="hidden")
+                 for path, (title, _, url) in PAGES.items() if path not in may_open and path != "pages/akun/masuk.py"]
     # Streamlit's own sectioned navigation puts <li> outside a <ul> (axe-core: list/listitem), so the
     # router is hidden and the sections are drawn here as headed groups of page links.
-    current = st.navigation(sections, position="hidden")
+    routes = {**sections}
+    last = list(routes)[-1]
+    routes[last] = routes[last] + forbidden
+    current = st.navigation(routes, position="hidden")
     with nav:
         for section, items in sections.items():
             st.caption(f"**{section}**")
