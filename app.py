@@ -48,6 +48,7 @@ user = auth.current_user()
 with st.sidebar:
     lang()  # settles the initial language before the widget reads it
     st.markdown(f"**{t('app_title')}**  \n{t('app_subtitle')}")
+    nav = st.container(key="sidebar_nav")  # filled below, once the pages this user may open are known
     st.radio(t("language"), list(LANGS), format_func=LANGS.get, horizontal=True, key=KEY)
     auth.account_box()
     auth.cookie_frame()
@@ -67,12 +68,22 @@ if user is None:
         for path, (title, _, url) in PAGES.items() if path != login], position="hidden").run()
 else:
     auth.review_notice(user)
-    sections = auth.pages_for(user)
-    first = next(iter(sections.values()))[0]
-    nav = {t(section): [page(p, default=p == first) for p in paths] for section, paths in sections.items()}
-    allowed = {p for paths in sections.values() for p in paths}
-    # Pages this role may not open still answer their address, saying so (hidden from the menu).
-    last = list(nav)[-1]
-    nav[last] += [st.Page(auth.forbidden_page(title), title=t(title), url_path=url, visibility="hidden")
-                  for path, (title, _, url) in PAGES.items() if path not in allowed and path != "pages/akun/masuk.py"]
-    st.navigation(nav, expanded=True).run()  # every page listed: admins have more than the ten shown by default
+    allowed = auth.pages_for(user)
+    first = next(iter(allowed.values()))[0]
+    sections = {t(section): [page(p, default=p == first) for p in paths] for section, paths in allowed.items()}
+    may_open = {p for paths in allowed.values() for p in paths}
+    # Pages this role may not open still answer their address, saying so (never in the menu).
+    forbidden = [st.Page(auth.forbidden_page(title), title=t(title), url_path=url, visibility="hidden")
+                 for path, (title, _, url) in PAGES.items() if path not in may_open and path != "pages/akun/masuk.py"]
+    # Streamlit's own sectioned navigation puts <li> outside a <ul> (axe-core: list/listitem), so the
+    # router is hidden and the sections are drawn here as headed groups of page links.
+    routes = {**sections}
+    last = list(routes)[-1]
+    routes[last] = routes[last] + forbidden
+    current = st.navigation(routes, position="hidden")
+    with nav:
+        for section, items in sections.items():
+            st.caption(f"**{section}**")
+            for item in items:
+                st.page_link(item, label=item.title, icon=item.icon)
+    current.run()

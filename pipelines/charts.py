@@ -37,3 +37,11 @@ def full_number_ticks(fig: go.Figure, axis: str = "y") -> go.Figure:
     """Value ticks written in full with the language's separators (70.000; 2,5), not '70k'."""
     (fig.update_xaxes if axis == "x" else fig.update_yaxes)(tickformat=",~f")
     return fig
+
+
+def count_ticks(fig: go.Figure, largest: float | None, axis: str = "y") -> go.Figure:
+    """Ticks of a count axis: whole numbers only, one per unit when the largest value is small
+    (',d' alone rounds 0.5 steps and repeats '0 1 1 2 2')."""
+    step = 1 if largest is not None and largest <= 8 else None
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(tickformat=",d", dtick=step, tick0=0 if step else None)
+    return fig

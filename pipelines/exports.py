@@ -1,17 +1,52 @@
 """Tables as CSV and XLSX downloads (safe against formula injection), charts as PNG/SVG via kaleido."""
 from __future__ import annotations
 
+import csv
 import io
 import threading
+from functools import cache
 
 import plotly.graph_objects as go
 import polars as pl
 import xlsxwriter
 
+from pipelines import settings
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _KALEIDO_LOCK = threading.Lock()
 _kaleido_started = False
 SLIDE = {"width": 1600, "height": 900}  # 16:9, the default size of every exported chart
+SHARE_DIGITS = 4            # a share 0.7397 is 74,0 %: more digits are noise
+PERCENT_FORMAT = "0.0%"     # Excel shows a share stored as 0.7397 as 74.0% (74,0% in an Indonesian Excel)
+
+
+@cache
+def share_headers() -> frozenset[str]:
+    """Column headers (in both languages) that hold a share as a fraction 0..1: reference/share_columns.csv."""
+    with open(settings.ROOT / "pipelines" / "reference" / "share_columns.csv", encoding="utf-8", newline="") as fh:
+        keys = {row["label_key"] for row in csv.DictReader(fh)}
+    with open(settings.ROOT / "ui" / "labels.csv", encoding="utf-8", newline="") as fh:
+        return frozenset(row[lang] for row in csv.DictReader(fh) if row["key"] in keys for lang in ("id", "en"))
+
+
+def share_columns(frame: pl.DataFrame) -> list[str]:
+    """The frame's numeric columns that are shares (fractions), by their header."""
+    return [c for c, t in frame.schema.items() if t.is_numeric() and c in share_headers()]
+
+
+def tidy_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """Counts written as counts: a float column holding only whole numbers becomes an integer column
+    (826, not 826.0); shares are rounded to 4 digits (0.7397). Missing values stay missing."""
+    shares = set(share_columns(frame))
+    fix = []
+    for c, t in frame.schema.items():
+        if c in shares:
+            fix.append(pl.col(c).cast(pl.Float64).round(SHARE_DIGITS))
+        elif t.is_float():
+            values = frame[c].drop_nulls().drop_nans() if frame.height else frame[c]
+            if values.len() == 0 or bool((values == values.round(0)).all()) and values.abs().max() < 2**53:
+                fix.append(pl.col(c).cast(pl.Int64, strict=False))
+    return frame.with_columns(fix) if fix else frame
 
 
 def escape_cell(value: object) -> object:
@@ -31,24 +66,33 @@ def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def to_csv(frame: pl.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM so Excel opens Indonesian names correctly."""
-    return b"\xef\xbb\xbf" + safe_frame(frame).write_csv().encode("utf-8")
+    """Plain CSV for other programs: UTF-8, comma-separated, decimal point; counts as integers."""
+    return safe_frame(tidy_numbers(frame)).write_csv().encode("utf-8")
 
 
-def to_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str] | None = None) -> bytes:
-    """One sheet per table, header bold and frozen; text written as text, never as formulas."""
+def to_csv_excel_id(frame: pl.DataFrame) -> bytes:
+    """CSV as an Excel set to Indonesian opens it by double-click: semicolons, decimal comma, UTF-8 BOM."""
+    return b"\xef\xbb\xbf" + safe_frame(tidy_numbers(frame)).write_csv(
+        separator=";", decimal_comma=True).encode("utf-8")
+
+
+def to_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str] | None = None, notes_sheet: str = "Catatan") -> bytes:
+    """One sheet per table, header bold and frozen; text written as text, never as formulas; notes last."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
                                    "default_date_format": "yyyy-mm-dd",
                                    "strings_to_urls": False, "remove_timezone": True})
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    percent = wb.add_format({"num_format": PERCENT_FORMAT})
     for name, frame in sheets.items():
         ws = wb.add_worksheet(name[:31])
-        frame = safe_frame(frame)
+        frame = safe_frame(tidy_numbers(frame))
+        shares = set(share_columns(frame))
         for col, header in enumerate(frame.columns):
             ws.write_string(0, col, header, bold)
             width = max([len(header)] + [len(str(v)) for v in frame[header].head(200).to_list()])
             ws.set_column(col, col, min(max(width + 2, 8), 60))
+        formats = [percent if header in shares else None for header in frame.columns]
         for r, row in enumerate(frame.iter_rows(), start=1):
             for c, value in enumerate(row):
                 if value is None:
@@ -56,10 +100,10 @@ def to_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str] | None = None) -> 
                 if isinstance(value, str):
                     ws.write_string(r, c, value)
                 else:
-                    ws.write(r, c, value)
+                    ws.write(r, c, value, formats[c])
         ws.freeze_panes(1, 0)
     if notes:
-        ws = wb.add_worksheet("Catatan")
+        ws = wb.add_worksheet(notes_sheet[:31])
         for r, line in enumerate(notes):
             ws.write_string(r, 0, escape_cell(line))
         ws.set_column(0, 0, 120)

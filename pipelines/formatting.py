@@ -47,6 +47,17 @@ def month(value: date | None, lang: str = "id") -> str:
     return format_date(value, format="LLLL yyyy", locale=LOCALES[lang])
 
 
+# Abbreviated months: British English writes 'Sept' beside 'Aug', 'Oct'; plain English keeps all three letters.
+SHORT_MONTH_LOCALES = {"id": "id_ID", "en": "en"}
+
+
+def short_month(value: date | None, lang: str = "id", year: bool = False) -> str:
+    """date(2024, 9, 1) -> 'Sep' ('Sep 2024' with year); Indonesian 'Sep', 'Agu'."""
+    if value is None:
+        return MISSING
+    return format_date(value, format="LLL yyyy" if year else "LLL", locale=SHORT_MONTH_LOCALES[lang])
+
+
 def day(value: date | None, lang: str = "id") -> str:
     """date(2024, 3, 5) -> '5 Maret 2024'; None -> '–'."""
     if value is None:

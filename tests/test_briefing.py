@@ -258,6 +258,7 @@ def test_xlsx_has_every_table_and_escapes_formula_like_names(built):
     villages = book.load_sheet("Desa di peta").to_polars()
     assert villages["Desa"].to_list() == ["Tunggangri", "Betak", f"'{FORMULA_NAME}"]
     assert villages["Penempatan"].to_list() == [36.0, 10.0, None]  # never reported: empty, not 0
+    assert villages["Kelengkapan"].to_list() == [1.0, 0.3333, 0.0]  # a share, shown with a percent format
     figures = book.load_sheet("Angka utama").to_polars()
     assert figures["Nilai"].to_list() == [3, 8, 46, 24, 81_000_000, 32, 32, None, 240, 500_000_000]
     assert figures["Perubahan"].to_list()[:3] == [0, 8, None]  # a number, not '+8' text; no basis: empty
@@ -315,3 +316,51 @@ def test_slide_chart_png_and_svg_dimensions(con):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1920, 1080)
     svg = exports.figure_image(fig, "svg", *briefing.CANVAS).decode("utf-8")
     assert 'width="960"' in svg and 'height="540"' in svg and "Tunggangri" in svg
+
+
+# --- presenter's choices, tables and the map's honesty ---------------------------------------------------------
+
+@needs_chromium
+def test_english_pack_with_unticked_slides(con):
+    pack = briefing.build(con, AREA, START, END, "en", include={1, 2, 9, 12, 15})
+    deck = Presentation(io.BytesIO(pack.pptx))
+    assert [s.shapes.title.text for s in deck.slides] == [
+        "Kabupaten Tulungagung", "Key figures", "Sectors of work", "Remittances by channel", "Data notes"]
+    assert [s.number for s in pack.slides] == [1, 2, 3, 4, 5]
+    footer = [sh.text_frame.text for sh in deck.slides[2].shapes if sh.has_text_frame][-1]
+    assert footer == "3 / 5"
+    book = fastexcel.read_excel(pack.xlsx)
+    assert book.sheet_names[-1] == "Notes"
+    assert book.load_sheet("Sectors").to_polars().rows() == [
+        ("Domestic work", 24, 24, 0, 0.5217), ("Plantations and farming", 12, 0, 12, 0.2609),
+        ("Care work", 10, 10, 0, 0.2174)]
+    assert book.load_sheet("Remittances by channel").to_polars().rows() == [
+        ("Bank", 30, 75_000_000, 0.9259), ("Post office", 4, 6_000_000, 0.0741)]
+    pillar = book.load_sheet("Pillar 1").to_polars()
+    assert set(pillar["Kind"].to_list()) == {"flow (summed over months)"}
+    with pytest.raises(briefing.BriefingError):
+        briefing.build(con, AREA, START, END, include=set())
+
+
+def test_table_cell_change_is_short():
+    kpi = overview.kpi("x", 100.0, 163.6, "id", money=True)
+    assert kpi.delta == "-Rp 64 (-38,9%)"
+    assert briefing.row_change(kpi) == "▼ 38,9%"
+    assert briefing.row_change(overview.kpi("x", 2.0, 0.0, "id")) == "▲ +2"
+    assert briefing.row_change(overview.kpi("x", None, 3.0, "id")) == ""
+
+
+def test_static_map_greys_silent_villages_and_shows_every_point():
+    villages = pl.DataFrame({
+        "village_code": ["a", "b", "c"], "village_name": ["A", "B", "C"], "subdistrict": ["K"] * 3,
+        "lat": [-8.0, -8.0, -8.1], "lon": [112.0, 112.0, 112.1], "coords_exact": [True] * 3,
+        "months_joined": [6, 6, 6], "months_reported": [6, 0, 3], "completeness": [1.0, 0.0, 0.5],
+        "placements": [10, None, 2]})
+    labels = briefing.read_labels("id")
+    fig = static_map.figure(villages, "35.04", "Peta", "x", "id", labels)
+    points = {tr.name: list(zip(tr.x, tr.y)) for tr in fig.data if tr.mode == "markers"}
+    assert points[labels["map_not_reported"]] == [pytest.approx(p) for p in points[labels["map_not_reported"]]]
+    grey = points[labels["map_not_reported"]]
+    assert len(grey) == 1 and grey[0] != (112.0, -8.0)          # B: no report, grey, moved off A
+    drawn = [p for ps in points.values() for p in ps if p[0] is not None]
+    assert len(drawn) == 3 and len(set(drawn)) == 3

@@ -38,7 +38,7 @@ def test_build_button_gives_a_pptx_that_opens(server, browser, tmp_path):  # noq
     page.get_by_label("Kata sandi").fill(BROWSER_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.get_by_role("heading", name="Ringkasan").wait_for(timeout=30_000)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Paket Paparan", exact=True).click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Paket Paparan", exact=True).click()
     page.get_by_role("heading", name="Paket Paparan").wait_for(timeout=30_000)
     page.get_by_role("heading", name="Isi paket").wait_for(timeout=30_000)  # the page has finished its run
     _pick(page, "Provinsi", "Jawa Timur")

@@ -94,7 +94,7 @@ def signed_in(server, browser):
 @pytest.mark.parametrize("link,title", PAGES.items())
 def test_page_renders_without_error(signed_in, link, title):
     page = signed_in
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name=link, exact=True).click()
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
     page.wait_for_timeout(1500)  # let charts and maps finish drawing before the screenshot
     SHOTS.mkdir(exist_ok=True)
@@ -106,7 +106,7 @@ def test_page_renders_without_error(signed_in, link, title):
 
 def test_language_switch_in_browser(signed_in):
     page = signed_in
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gudang Data", exact=True).click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Gudang Data", exact=True).click()
     page.get_by_role("heading", name="Gudang Data").wait_for(timeout=30_000)
     page.get_by_text("English").click()
     page.get_by_role("heading", name="Data Warehouse").wait_for(timeout=15_000)

@@ -49,3 +49,45 @@ def test_png_and_svg_at_slide_size():
     assert 'width="1600"' in svg and 'height="900"' in svg and "Penempatan PMI" in svg
     with pytest.raises(ValueError):
         exports.figure_image(fig, "gif")
+
+
+FIGURES = pl.DataFrame({"Desa": ["Betak", "Tunggangri"], "Penempatan PMI": [826.0, None],
+                        "Kelengkapan": [0.7397094430992736, 1.0], "Rata-rata": [2.5, 3.25]})
+
+
+def test_plain_csv_has_integer_counts_and_rounded_shares():
+    assert exports.to_csv(FIGURES).decode("utf-8").splitlines() == [
+        "Desa,Penempatan PMI,Kelengkapan,Rata-rata", "Betak,826,0.7397,2.5", "Tunggangri,,1.0,3.25"]
+
+
+def test_excel_indonesia_csv_uses_semicolons_decimal_comma_and_bom():
+    data = exports.to_csv_excel_id(FIGURES)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data[3:].decode("utf-8").splitlines() == [
+        "Desa;Penempatan PMI;Kelengkapan;Rata-rata", "Betak;826;0,7397;2,5", "Tunggangri;;1,0;3,25"]
+
+
+def test_xlsx_counts_are_integers_and_shares_have_a_percent_format():
+    data = exports.to_xlsx({"Desa": FIGURES})
+    sheet = fastexcel.read_excel(data).load_sheet("Desa").to_polars()
+    assert sheet["Penempatan PMI"].to_list() == [826, None]
+    assert sheet["Kelengkapan"].to_list() == [0.7397, 1.0]
+    styles = _part(data, "xl/styles.xml").decode()
+    assert 'formatCode="0.0%"' in styles
+    cells = _part(data, "xl/worksheets/sheet1.xml").decode()
+    assert '<c r="C2" s="2"' in cells and '<c r="B2" t' not in cells and '<c r="B2" s=' not in cells
+
+
+def test_count_axis_has_one_tick_per_unit_when_small():
+    fig = charts.count_ticks(go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h")), 2, "x")
+    assert (fig.layout.xaxis.tickformat, fig.layout.xaxis.dtick, fig.layout.xaxis.tick0) == (",d", 1, 0)
+    big = charts.count_ticks(go.Figure(), 500)
+    assert (big.layout.yaxis.tickformat, big.layout.yaxis.dtick) == (",d", None)
+
+
+def test_short_months_are_three_letters_in_english():
+    from datetime import date
+
+    from pipelines import formatting
+    assert [formatting.short_month(date(2026, m, 1), "en") for m in (8, 9, 10)] == ["Aug", "Sep", "Oct"]
+    assert formatting.short_month(date(2026, 8, 1), "id", year=True) == "Agu 2026"

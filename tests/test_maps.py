@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from pathlib import Path
 
@@ -257,3 +258,27 @@ def test_map_page_draws_choropleth_from_boundary_setting(app, squares, monkeypat
     app.switch_page("pages/dashboard/peta.py").run()
     assert not app.exception
     assert any("Warna wilayah per Provinsi" in c.value for c in app.caption)
+
+
+def test_fitted_view_uses_the_areas_level_and_boundary():
+    villages = pl.DataFrame({"lat": [-7.90, -7.91], "lon": [111.40, 111.42]})
+    district = maps.view_for(villages, "35.02")
+    assert district == maps.view_for_bounds(111.40, -7.91, 111.42, -7.90, min_span=maps.LEVEL_SPAN["district"])
+    assert district["zoom"] > maps.view_for_bounds(111.40, -7.91, 111.42, -7.90)["zoom"]  # not the 0.8° floor
+    boundary = {"features": [{"geometry": {"type": "Polygon", "coordinates": [
+        [[111.0, -8.3], [111.9, -8.3], [111.9, -7.6], [111.0, -7.6], [111.0, -8.3]]]}}]}
+    assert maps.view_for(villages, "35.02", boundary) == maps.view_for_bounds(
+        111.0, -8.3, 111.9, -7.6, min_span=maps.LEVEL_SPAN["district"])
+
+
+def test_villages_on_one_spot_are_spread_apart_on_the_deck():
+    points = [{"position": [111.4, -7.9], "radius": 5}, {"position": [111.4, -7.9], "radius": 5},
+              {"position": [112.5, -7.0], "radius": 5}]
+    view = {"latitude": -7.5, "longitude": 112.0, "zoom": 9.0}
+    out = maps.spread_points(points, view)
+    assert out[2]["position"] == [112.5, -7.0]
+    assert out[0]["position"] != out[1]["position"]
+    assert out[0]["position"][0] == out[1]["position"][0] == 111.4           # one above the other
+    px = maps.TILE * 2 ** 9 / 360
+    lats = sorted(p["position"][1] for p in out[:2])
+    assert round((lats[1] - lats[0]) * px / math.cos(math.radians(7.9))) == 12  # 2 * radius + 2 px apart

@@ -19,18 +19,23 @@ def downloads(frame: pl.DataFrame, name: str, fig: go.Figure | None = None, key:
     """CSV and XLSX of the data behind a view, and the chart as PNG when there is one."""
     slug = _slug(name)
     key = key or slug
-    cols = st.columns([1, 1, 1, 3] if fig is not None else [1, 1, 4], gap="small")
-    cols[0].download_button(t("download_csv"), data=lambda: exports.to_csv(frame), file_name=f"{slug}.csv",
-                            mime="text/csv", key=f"csv-{key}", icon=":material/download:", on_click="ignore")
-    cols[1].download_button(t("download_xlsx"), data=lambda: exports.to_xlsx({name[:31] or "data": frame}),
-                            file_name=f"{slug}.xlsx", key=f"xlsx-{key}", icon=":material/table:",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            on_click="ignore")
+    # One row of buttons as wide as their labels (fixed columns cut them to "U.."), wrapping when narrow.
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(t("download_csv"), data=lambda: exports.to_csv(frame), file_name=f"{slug}.csv",
+                        mime="text/csv", key=f"csv-{key}", icon=":material/download:", on_click="ignore",
+                        help=t("download_csv_help"))
+    row.download_button(t("download_csv_excel"), data=lambda: exports.to_csv_excel_id(frame),
+                        file_name=f"{slug}-excel.csv", mime="text/csv", key=f"csvid-{key}",
+                        icon=":material/download:", on_click="ignore", help=t("download_csv_excel_help"))
+    row.download_button(t("download_xlsx"), data=lambda: exports.to_xlsx({name[:31] or "data": frame}),
+                        file_name=f"{slug}.xlsx", key=f"xlsx-{key}", icon=":material/table:",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        on_click="ignore")
     if fig is not None:
         # Rendered only when clicked: a server-side Chromium render takes a moment.
-        cols[2].download_button(t("download_png"), data=lambda: exports.figure_image(fig, "png"),
-                                file_name=f"{slug}.png", mime="image/png", key=f"png-{key}",
-                                icon=":material/image:", on_click="ignore")
+        row.download_button(t("download_png"), data=lambda: exports.figure_image(fig, "png"),
+                            file_name=f"{slug}.png", mime="image/png", key=f"png-{key}",
+                            icon=":material/image:", on_click="ignore")
 
 
 def chart(fig: go.Figure, frame: pl.DataFrame, name: str, key: str | None = None) -> None:

@@ -1,7 +1,7 @@
 """Peta: programme villages and district totals on an offline map of Indonesia, by a chosen metric."""
 import streamlit as st
 
-from pipelines.views import maps
+from pipelines.views import maps, village_profile
 from pipelines import settings
 from ui import filters, widgets
 from ui.cache import data
@@ -35,6 +35,14 @@ if model.drill:
     top[1].selectbox(t("map_drill"), [""] + list(names), format_func=lambda c: names.get(c, t("map_drill_none")),
                      key=drill_key, help=t("map_drill_help"),
                      on_change=lambda: _go(st.session_state.get(drill_key)))
+
+villages = data(village_profile.choices, sel.area)
+if villages.height:
+    search_key = f"map_search_{sel.area or 'id'}"
+    found = dict(zip(villages["village_code"].to_list(), villages["label"].to_list()))
+    st.selectbox(t("map_search"), list(found), index=None, format_func=found.get, key=search_key,
+                 placeholder=t("map_search_placeholder"), help=t("map_search_help"),
+                 on_change=lambda: _go(st.session_state.get(search_key)))
 
 st.subheader(f"{t(f'map_metric_{metric}')} · {sel.area_label} · {sel.period_label}")
 if model.boundary_error:

@@ -50,7 +50,7 @@ labels_village = {"": t("up_template_blank")} | {c: f"{n} · {s} · {d}" for c, 
 cols = st.columns([3, 2, 2], vertical_alignment="bottom")
 code = cols[0].selectbox(t("up_template_village"), list(labels_village), key="up_tpl_village",
                          format_func=labels_village.get)
-month = cols[1].selectbox(t("up_template_month"), months, key="up_tpl_month", disabled=not code,
+month = cols[1].selectbox(t("up_template_month"), months, key="up_tpl_month",
                           format_func=lambda m: formatting.month(m, L))
 period = month.strftime("%Y-%m") if code else None
 cols[2].download_button(

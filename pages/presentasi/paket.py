@@ -1,4 +1,5 @@
 """Paket Paparan: one click builds the briefing pack (PPTX with charts, map and speaker notes, and its XLSX)."""
+import polars as pl
 import streamlit as st
 
 from pipelines.briefing import pack as briefing
@@ -6,7 +7,7 @@ from pipelines import formatting
 from pipelines.metrics import aggregate as metrics
 from ui import filters
 from ui.cache import data, data_version
-from ui.i18n import lang, t
+from ui.i18n import LANGS, lang, t
 from ui.state import connection, demo_banner
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -35,10 +36,26 @@ for col, months in zip(st.columns([1] * len(QUICK_MONTHS) + [3]), QUICK_MONTHS):
                args=(months,), width="stretch")
 
 st.markdown(t("bp_selected").format(area=sel.area_label, period=sel.period_label))
+# The pack may be in the other language (partners at a Rakor): its labels then come from ui/labels.csv.
+pack_lang = st.radio(t("bp_pack_lang"), list(LANGS), format_func=LANGS.get, horizontal=True, key="bp_lang",
+                     index=list(LANGS).index(L))
+pack_labels = labels if pack_lang == L else briefing.read_labels(pack_lang)
 outline = data(briefing.outline, sel.area, sel.start, sel.end, L, labels)
-# A built pack belongs to its area, period, language and data version; any change asks for a new build.
-wanted = (sel.area, sel.start, sel.end, L, data_version())
-if st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="bp_build"):
+
+st.subheader(t("bp_slides"))
+include_col = t("bp_col_include")
+chosen = st.data_editor(
+    outline.insert_column(0, pl.Series(include_col, [True] * outline.height)), hide_index=True, width="stretch",
+    height=(outline.height + 1) * 35 + 3, key="bp_outline", disabled=list(outline.columns),
+    column_config={include_col: st.column_config.CheckboxColumn(width="small"),
+                   t("bp_col_no"): st.column_config.NumberColumn(width="small")})
+st.caption(t("bp_include_hint"))
+include = {n for n, keep in zip(chosen[t("bp_col_no")], chosen[include_col]) if keep}
+# A built pack belongs to its area, period, language, slides and data version; any change asks for a new build.
+wanted = (sel.area, sel.start, sel.end, pack_lang, tuple(sorted(include)), data_version())
+if not include:
+    st.warning(t("bp_cli_bad_slides_page"), icon=":material/warning:")
+elif st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="bp_build"):
     bar = st.progress(0.0, text=t("bp_building"))
 
     def _progress(done: int, total: int, message: str) -> None:
@@ -46,8 +63,8 @@ if st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="bp
 
     # Built on the click, not cached: the progress bar follows each step.
     try:
-        st.session_state["bp_pack"] = (wanted, briefing.build(con, sel.area, sel.start, sel.end, L, labels,
-                                                              _progress))
+        st.session_state["bp_pack"] = (wanted, briefing.build(con, sel.area, sel.start, sel.end, pack_lang,
+                                                              pack_labels, _progress, include))
     except Exception as exc:  # e.g. no Chromium for the charts: say so instead of a traceback
         st.error(t("bp_failed").format(error=exc), icon=":material/error:")
     bar.empty()
@@ -64,7 +81,4 @@ if stored and stored[0] == wanted:
     right.download_button(t("bp_download_xlsx"), pack.xlsx, file_name=f"{pack.file_stem}.xlsx", mime=XLSX_MIME,
                           icon=":material/table:", on_click="ignore", key="bp_xlsx", width="stretch")
 
-st.subheader(t("bp_slides"))
-st.dataframe(outline, hide_index=True, width="stretch", height=(outline.height + 1) * 35 + 3,
-             column_config={t("bp_col_no"): st.column_config.NumberColumn(width="small")})
 st.caption(t("bp_notes_hint"))

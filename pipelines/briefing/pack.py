@@ -21,7 +21,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from pipelines import areas, catalogue, charts, exports, formatting, settings, warehouse
+from pipelines import areas, catalogue, charts, exports, formatting, settings, vocabulary, warehouse
 from pipelines.views import maps, overview, pillars, reporting, static_map
 from pipelines.metrics import aggregate as metrics, breakdown
 from pipelines.metrics import facts as facts_mod
@@ -72,15 +72,13 @@ OWN_LABELS = (
     "bp_cap_completeness", "bp_cap_average_completeness", "bp_cap_located", "bp_cap_approx", "bp_cap_silent",
     "bp_cap_top_village", "bp_fig_sectors", "bp_fig_returns", "bp_fig_remit_countries", "bp_fig_remit_channels",
     "bp_fig_map", "bp_returned_ok", "bp_returned_problem", "bp_map_legend", "bp_map_size", "bp_map_scale",
-    "bp_sector_domestik", "bp_sector_perawat", "bp_sector_manufaktur", "bp_sector_perkebunan",
-    "bp_sector_perikanan", "bp_sector_konstruksi", "bp_sector_jasa", "bp_sector_lainnya", "bp_channel_bank",
-    "bp_channel_kantor", "bp_channel_perusahaan", "bp_channel_dompet", "bp_channel_lainnya", "bp_note_silent",
+    "bp_note_silent",
     "bp_note_all_reported", "bp_note_missing_reports", "bp_note_missing_last", "bp_note_months_empty",
     "bp_note_indicators", "bp_note_missing_sign", "bp_note_rules", "bp_note_source", "bp_note_approx",
     "bp_n_notes_intro", "bp_more", "bp_sheet_kpis", "bp_sheet_pillar", "bp_sheet_pillar_trend",
     "bp_sheet_placements", "bp_sheet_destinations", "bp_sheet_sectors", "bp_sheet_returns",
     "bp_sheet_return_countries", "bp_sheet_remit_countries", "bp_sheet_remit_channels", "bp_sheet_reporting",
-    "bp_sheet_not_reported", "bp_sheet_map", "bp_col_figure", "bp_col_value", "bp_col_previous", "bp_col_change",
+    "bp_sheet_not_reported", "bp_sheet_map", "bp_sheet_notes", "bp_provisional", "sementara", "bp_col_figure", "bp_col_value", "bp_col_previous", "bp_col_change",
     "bp_col_note", "bp_col_code", "bp_col_indicator", "bp_col_unit", "bp_col_kind", "bp_col_sector",
     "bp_col_channel", "bp_col_amount", "bp_col_share", "bp_col_share_women", "bp_col_share_problem",
     "bp_col_village_code", "bp_col_village", "bp_col_subdistrict", "bp_col_lat", "bp_col_lon", "bp_col_exact",
@@ -151,6 +149,7 @@ class _Context:
     source: str
     as_of: str
     demo: bool
+    provisional: bool = False   # the range includes a month whose deadline has not passed
 
     def t(self, key: str, **fields) -> str:
         return overview.label(self.labels, key, **fields)
@@ -231,6 +230,17 @@ def arrow(k) -> str:
     return "▲ " if now > before else "▼ " if now < before else "= "
 
 
+def row_change(k) -> str:
+    """The change in a slide table cell, short enough for one line: '▼ 38,9%' ('▲ +2' against a 0);
+    the amount is said in the speaker notes."""
+    if k.delta is None:
+        return ""
+    before = k.change.before if getattr(k, "change", None) is not None else getattr(k, "previous", None)
+    if before == 0 or "(" not in k.delta:
+        return arrow(k) + k.delta
+    return arrow(k) + k.delta.rsplit("(", 1)[1].rstrip(")").lstrip("+-")
+
+
 def figure_sentence(name: str, value: float | None, unit: str, ctx: _Context, note: str | None = None) -> str:
     """'Penempatan PMI: 297 orang (66,7% perempuan).' or 'Penempatan PMI: tidak dilaporkan.'"""
     text = said(amount(value, unit, ctx), value, ctx)
@@ -257,20 +267,18 @@ def share_text(part: float | None, whole: float | None, lang: str) -> str:
 
 
 def _pct(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
-    """A share in percent with one decimal, for the XLSX tables."""
-    return pl.when(whole > 0).then((part / whole * 100).round(1)).otherwise(None)
+    """A share as a fraction 0..1 (as on every page; the XLSX shows it with a percent format)."""
+    return pl.when(whole > 0).then(part / whole).otherwise(None)
 
 
 def sector_name(value: str, ctx: _Context) -> str:
-    """The form's sector in the pack's language ('Domestik' -> 'Domestic work')."""
-    key = "bp_sector_" + re.split(r"[/ ]", value.lower())[0]
-    return ctx.t(key) if key in ctx.labels else value
+    """The form's sector in the pack's language ('Domestik' -> 'Domestic work'; reference/vocabulary_names.csv)."""
+    return vocabulary.name("sektor", value, ctx.lang)
 
 
 def channel_name(value: str, ctx: _Context) -> str:
     """The form's remittance channel in the pack's language."""
-    key = "bp_channel_" + value.lower().split(" ")[0]
-    return ctx.t(key) if key in ctx.labels else value
+    return vocabulary.name("saluran", value, ctx.lang)
 
 
 def file_stem(area_label: str, start: date, end: date) -> str:
@@ -453,7 +461,7 @@ def _pillar_slides(ctx: _Context, page: pillars.PillarPage) -> tuple[list[_Slide
             k = view.kpis[code]
             unit = "rupiah" if ind.unit == "rupiah" else f"pl_unit_{ind.unit}"
             label = pillars.indicator_name(code, ctx.lang)
-            rows.append((label, k.text, k.delta or ""))
+            rows.append((label, k.text, row_change(k)))
             if ind.unit == "ya/tidak":  # a flag counts villages
                 text = said(pillars.indicator_text(k.value, ind.unit, ctx.lang, ctx.labels), k.value, ctx)
                 sentence = f"{label}: {text}. " + change_sentence(k.value, k.previous, "bp_unit_desa", ctx.previous, ctx)
@@ -461,7 +469,8 @@ def _pillar_slides(ctx: _Context, page: pillars.PillarPage) -> tuple[list[_Slide
                 sentence = (figure_sentence(label, k.value, unit, ctx) + " "
                             + change_sentence(k.value, k.previous, unit, ctx.previous, ctx))
             sentences.append(sentence.strip())
-            table.append((code, label, ind.unit, ind.kind, k.value, k.previous, view.reporting[code]))
+            table.append((code, label, vocabulary.name("satuan", ind.unit, ctx.lang),
+                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, k.previous, view.reporting[code]))
         row = summary.get(p)
         if row and row["villages"]:
             sentences.append(ctx.t("bp_n_pillar_active", active=formatting.number(row["active"], ctx.lang),
@@ -726,7 +735,7 @@ def _map_slide(ctx: _Context, villages: pl.DataFrame) -> tuple[_Slide, dict]:
         pl.when(pl.col("coords_exact")).then(pl.lit(yes)).otherwise(pl.lit(no)).alias(ctx.t("bp_col_exact")),
         pl.col("months_joined").alias(ctx.t("bp_col_months_joined")),
         pl.col("months_reported").alias(ctx.t("bp_col_months_reported")),
-        (pl.col("completeness") * 100).round(1).alias(ctx.t("bp_col_completeness")),
+        pl.col("completeness").alias(ctx.t("bp_col_completeness")),
         pl.col("placements").alias(ctx.t("ov_col_placements")),
     )
     return slide, {ctx.t("bp_sheet_map"): sheet}
@@ -762,6 +771,8 @@ def _notes_slide(ctx: _Context, ov: overview.Overview, page: pillars.PillarPage,
     approx = villages.filter(~pl.col("coords_exact")).height
     if approx:
         bullets.append(ctx.t("bp_note_approx", n=n(approx)))
+    if ctx.provisional:  # the range includes a month whose deadline has not passed
+        bullets.insert(0, ctx.t("bp_provisional"))
     bullets += [ctx.t("bp_note_missing_sign"), ctx.t("bp_note_rules"), ctx.t("map_basemap_attr") + "."]
     if ctx.demo:
         bullets.append(ctx.t("demo_note"))
@@ -966,7 +977,7 @@ def _sheet_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).dt.strftime("%Y-%m") for c, t in frame.schema.items() if t == pl.Date)
 
 
-def write_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str]) -> bytes:
+def write_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str], notes_sheet: str = "Catatan") -> bytes:
     """One sheet per table behind the slides, plus the data notes (formula-safe, via exports.to_xlsx)."""
     named, used = {}, set()
     for name, frame in sheets.items():
@@ -977,21 +988,25 @@ def write_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str]) -> bytes:
             i += 1
         used.add(unique.lower())
         named[unique] = _sheet_frame(frame)
-    return exports.to_xlsx(named, notes)
+    return exports.to_xlsx(named, notes, notes_sheet)
 
 
 # --- building -------------------------------------------------------------------------------------------
 
 def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str] | None = None,
-          progress: Progress | None = None) -> Pack:
+          progress: Progress | None = None, include: set[int] | None = None) -> Pack:
     """The briefing pack of an area ('' national, else a Kemendagri code) and month range.
 
-    progress(done, total, message) is called after every step. Raises BriefingError for an unknown
-    area or a range whose start is after its end.
+    progress(done, total, message) is called after every step. include: the outline's slide numbers
+    to keep (None: all); the XLSX keeps every table. Raises BriefingError for an unknown area, a range
+    whose start is after its end, or no slide left ('slides').
     """
+    if include is not None and not set(include) & set(range(1, len(SLIDE_KINDS) + 1)):
+        raise BriefingError("slides", "no slide chosen")
     began = time.perf_counter()
     ctx = _context(con, area, start, end, lang, labels)
-    steps = 5 + sum(1 for kind in SLIDE_KINDS if kind not in ("title", "kpis", "notes")) + 2
+    kept = [i for i in range(1, len(SLIDE_KINDS) + 1) if include is None or i in include]
+    steps = 5 + sum(1 for i in kept if SLIDE_KINDS[i - 1] not in ("title", "kpis", "notes")) + 2
     done = 0
 
     def step(message: str) -> None:
@@ -1002,6 +1017,8 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
 
     args = (con, ctx.area, ctx.start, ctx.end)
     ov = overview.summary(*args, lang, ctx.labels)
+    # Changes are the page model's (like for like, its comparison basis), so they name its period.
+    ctx.provisional = bool(getattr(ov, "provisional", False))
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_overview")))
     page = pillars.page(*args, lang, ctx.labels)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_pillars")))
@@ -1028,6 +1045,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     notes_slide = _notes_slide(ctx, ov, page, rp, villages)
     slides = ([_title_slide(ctx), kpi_slide] + pillar_slides + placement_slides + [return_slide] + remit_slides
               + [reporting_slide, map_slide, notes_slide])
+    slides = [s for i, s in enumerate(slides, start=1) if i in kept]
 
     for s in slides:
         if s.figure is not None:
@@ -1039,7 +1057,8 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     step(ctx.t("bp_step_pptx"))
     sheets = {ctx.t("bp_sheet_kpis"): kpi_table, **pillar_sheets, **placement_sheets, **return_sheets,
               **remit_sheets, **reporting_sheets, **map_sheets}
-    xlsx = write_xlsx(sheets, [ctx.t("bp_title_notes") + f": {ctx.area_label}, {ctx.period}"] + notes_slide.bullets)
+    xlsx = write_xlsx(sheets, [ctx.t("bp_title_notes") + f": {ctx.area_label}, {ctx.period}"] + notes_slide.bullets,
+                      ctx.t("bp_sheet_notes"))
     step(ctx.t("bp_step_xlsx"))
     infos = [SlideInfo(i, s.kind, s.title, int(s.png is not None)) for i, s in enumerate(slides, start=1)]
     return Pack(pptx, xlsx, infos, list(sheets), time.perf_counter() - began, file_stem(ctx.area_label, ctx.start,
@@ -1059,6 +1078,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--xlsx", help="berkas XLSX tabel (bawaan: di samping PPTX, akhiran .xlsx)")
     parser.add_argument("--db", help="gudang data (bawaan: PANTAU_DB atau data/pantau.duckdb)")
     parser.add_argument("--lang", choices=("id", "en"), default="id")
+    parser.add_argument("--skip", default="", help="nomor slide yang dilewati, mis. 4,5 (lihat urutan di halaman)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -1069,6 +1089,13 @@ def main(argv: list[str] | None = None) -> int:
     if not re.fullmatch(r"\d{4}-\d{2}", args.start.strip()) or not re.fullmatch(r"\d{4}-\d{2}", args.end.strip()):
         print(say("bp_cli_bad_period", error=f"{args.start} .. {args.end}"), file=sys.stderr)
         return 2
+    try:
+        skip = {int(n) for n in args.skip.replace(" ", "").split(",") if n}
+    except ValueError:
+        skip = None
+    if skip is None or not skip <= set(range(1, len(SLIDE_KINDS) + 1)) or len(skip) == len(SLIDE_KINDS):
+        print(say("bp_cli_bad_slides", error=args.skip, n=len(SLIDE_KINDS)), file=sys.stderr)
+        return 2
     db = Path(args.db) if args.db else settings.db_path()
     if not db.exists():
         print(say("bp_cli_no_db", path=db), file=sys.stderr)
@@ -1078,7 +1105,8 @@ def main(argv: list[str] | None = None) -> int:
         def report(done: int, total: int, message: str) -> None:
             print(f"[{done:>2}/{total}] {message}", file=sys.stderr, flush=True)
         try:
-            pack = build(con, area, args.start, args.end, args.lang, labels, report)
+            pack = build(con, area, args.start, args.end, args.lang, labels, report,
+                         set(range(1, len(SLIDE_KINDS) + 1)) - skip)
         except BriefingError as exc:
             print(say(f"bp_cli_bad_{exc.what}", area=args.area, error=exc), file=sys.stderr)
             return 2

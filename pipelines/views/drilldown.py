@@ -9,7 +9,7 @@ import polars as pl
 import pycountry
 import pydeck as pdk
 
-from pipelines import areas, catalogue, formatting, warehouse
+from pipelines import areas, catalogue, formatting, vocabulary, warehouse
 from pipelines.ingest import countries
 from pipelines.views import geo, maps
 from pipelines.metrics import aggregate as metrics
@@ -169,7 +169,7 @@ def indicator_table(frame: pl.DataFrame, lang: str, labels: dict) -> pl.DataFram
     """Every catalogue indicator over the period: pillar, code, name, unit, kind, value, villages reporting."""
     defs = catalogue.indicators()
     rows = [(labels.get(f"dr_pillar_{defs[c].pillar}", ""), c, defs[c].name_id if lang == "id" else defs[c].name_en,
-             defs[c].unit, k, v, r)
+             vocabulary.name("satuan", defs[c].unit, lang), vocabulary.name("jenis", k, lang), v, r)
             for c, k, v, r in frame.select("indicator_code", "kind", "value", "villages_reporting").iter_rows()]
     names = [labels.get(k, k) for k in ("dr_col_pillar", "dr_col_code", "dr_col_indicator", "dr_col_unit",
                                         "dr_col_kind", "dr_col_value", "dr_col_reporting")]

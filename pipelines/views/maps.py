@@ -11,7 +11,7 @@ import polars as pl
 import pydeck as pdk
 
 from pipelines import areas, formatting, warehouse
-from pipelines.views import geo
+from pipelines.views import geo, overlap
 from pipelines.metrics import aggregate as metrics
 
 Con = duckdb.DuckDBPyConnection
@@ -42,7 +42,14 @@ MISSING_COLOUR = (170, 170, 170)
 BUBBLE_COLOUR = (230, 159, 0)  # Okabe-Ito orange: totals per unit, apart from the village scale
 SHARE_BREAKS = (0.5, 0.7, 0.85, 0.95)  # completeness: < 50 %, 50-70, 70-85, 85-95, >= 95 %
 LAND_COLOUR, NEIGHBOUR_COLOUR, SEA_COLOUR = (222, 222, 218), (241, 241, 238), (226, 236, 244)
-MIN_SPAN, MAX_ZOOM = 0.8, 9.0  # a zoomed view still shows its surroundings (coast, province lines)
+MIN_SPAN, MAX_ZOOM = 0.8, 13.0  # a zoomed view still shows its surroundings (coast, province lines)
+# The smallest box (degrees) a fitted view shows, by the area's level: a district's villages fill the map
+# (MIN_SPAN left Ponorogo's 14 villages in 100 px), a village still shows its neighbours.
+LEVEL_SPAN = {"province": 0.8, "district": 0.08, "subdistrict": 0.04, "village": 0.03}
+TILE = 512             # px of deck.gl's whole world at zoom 0
+MAP_SIZE = (820, 560)  # px the Peta page's map has at 1400 px (height 560); a narrower fit never cuts the area
+LABEL_LEVELS = ("subdistrict", "village")  # villages are named on the map at these levels ...
+LABEL_MAX = 40                              # ... or whenever the area has at most this many
 NATIONAL_VIEW = dict(latitude=-2.6, longitude=118.0, zoom=3.7)
 # Label keys (ui/labels.csv) a page passes in as {key: text} so that this module stays free of streamlit.
 LABEL_KEYS = (
@@ -210,6 +217,7 @@ def village_records(villages: pl.DataFrame, metric: str, cuts: list[float], lang
         value = r[metric]
         out.append({
             "code": r["village_code"], "name": f"Desa {r['village_name']}" if lang == "id" else r["village_name"],
+            "plain_name": r["village_name"],
             "kind": f"{_level_name('village', labels)} · Kec. {r['subdistrict']} · {r['district']}",
             "value_text": format_value(value, unit, lang),
             "extra": f"{labels.get('map_months_reported', '')}: {r['months_reported']}/{r['months_joined']}",
@@ -261,29 +269,75 @@ def choropleth_geojson(boundaries: geo.Boundaries, area: str, units: pl.DataFram
 # --- view ----------------------------------------------------------------------------------------
 
 def view_for_bounds(min_lon: float, min_lat: float, max_lon: float, max_lat: float,
-                    width: int = 900, height: int = 520, padding: float = 0.15) -> dict:
+                    width: int = MAP_SIZE[0], height: int = MAP_SIZE[1], padding: float = 0.15,
+                    min_span: float = MIN_SPAN) -> dict:
     """latitude, longitude, zoom that fit the box in a width x height map (Web Mercator)."""
     def merc(lat: float) -> float:
         lat = max(min(lat, 85.0), -85.0)
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-    lon_span = max(max_lon - min_lon, MIN_SPAN) * (1 + 2 * padding)
-    y_span = max(abs(merc(max_lat) - merc(min_lat)), math.radians(MIN_SPAN)) * (1 + 2 * padding)
-    zoom_x = math.log2(width * 360 / (256 * lon_span))
-    zoom_y = math.log2(height * 2 * math.pi / (256 * y_span))
+    lon_span = max(max_lon - min_lon, min_span) * (1 + 2 * padding)
+    y_span = max(abs(merc(max_lat) - merc(min_lat)), math.radians(min_span)) * (1 + 2 * padding)
+    # deck.gl's world is TILE px wide at zoom 0 (512, not the 256 of web tiles: that zoomed in twice too far
+    # and cut Jawa Timur at the edges).
+    zoom_x = math.log2(width * 360 / (TILE * lon_span))
+    zoom_y = math.log2(height * 2 * math.pi / (TILE * y_span))
     centre_y = (merc(max_lat) + merc(min_lat)) / 2
     centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
     return dict(latitude=round(centre_lat, 4), longitude=round((min_lon + max_lon) / 2, 4),
                 zoom=round(max(3.0, min(min(zoom_x, zoom_y), MAX_ZOOM)), 2))
 
 
-def view_for(villages: pl.DataFrame, area: str) -> dict:
-    """The view of the whole country, or one fitted to the villages of the area."""
+def _geojson_box(collection: dict | None) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of a GeoJSON FeatureCollection's coordinates, or None."""
+    xs, ys = [], []
+
+    def walk(c) -> None:
+        if c and isinstance(c[0], (int, float)):
+            xs.append(c[0])
+            ys.append(c[1])
+        else:
+            for part in c or []:
+                walk(part)
+    for f in (collection or {}).get("features", []):
+        walk((f.get("geometry") or {}).get("coordinates"))
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def view_for(villages: pl.DataFrame, area: str, boundary: dict | None = None) -> dict:
+    """The view of the whole country, or one fitted to the villages of the area and to its boundary
+    (the area's own features of a PANTAU_BOUNDARIES file), whichever reaches further."""
     if not area:
         return dict(NATIONAL_VIEW)
     located = villages.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
-    if located.is_empty():
+    boxes = [] if located.is_empty() else [
+        (located["lon"].min(), located["lat"].min(), located["lon"].max(), located["lat"].max())]
+    own = _geojson_box(boundary)
+    if own:
+        boxes.append(own)
+    if not boxes:
         return dict(NATIONAL_VIEW)
-    return view_for_bounds(located["lon"].min(), located["lat"].min(), located["lon"].max(), located["lat"].max())
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return view_for_bounds(west, south, east, north, min_span=LEVEL_SPAN.get(areas.level_of(area), MIN_SPAN))
+
+
+def spread_points(points: list[dict], view: dict) -> list[dict]:
+    """Village points that would cover each other at the view's zoom moved apart onto a small ring
+    (pipelines.views.overlap), so every village can be seen, hovered and clicked."""
+    if len(points) < 2:
+        return points
+    scale = TILE * 2 ** view["zoom"] / 360  # px per degree of longitude (Web Mercator)
+
+    def merc(lat: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+    xy = [(p["position"][0] * scale, -merc(p["position"][1]) * scale) for p in points]
+    gap = 2 * max(p["radius"] for p in points) + 2
+    moved = overlap.spread(xy, gap)
+    out = []
+    for p, (x, y) in zip(points, moved):
+        lat = math.degrees(2 * math.atan(math.exp(math.radians(-y / scale))) - math.pi / 2)
+        out.append({**p, "position": [round(x / scale, 6), round(lat, 6)]})
+    return out
 
 
 # --- deck ------------------------------------------------------------------------------------------
@@ -327,7 +381,7 @@ class StaticDeck(pdk.Deck):
 
 
 def deck(villages: list[dict], units: list[dict] | None, view: dict, metric_label: str,
-         choropleth: dict | None = None, tiles: bool = False) -> pdk.Deck:
+         choropleth: dict | None = None, tiles: bool = False, labelled: bool = False) -> pdk.Deck:
     """The pydeck map: offline base layer, optional choropleth, unit bubbles, village points on top."""
     layers = [] if tiles else _base_layers()
     if choropleth and choropleth["features"]:
@@ -342,6 +396,13 @@ def deck(villages: list[dict], units: list[dict] | None, view: dict, metric_labe
     layers.append(pdk.Layer("ScatterplotLayer", id="map-villages", data=villages, get_position="position",
                             get_fill_color="fill", get_radius="radius", radius_units="'pixels'", stroked=True,
                             get_line_color=[60, 60, 60, 230], line_width_min_pixels=0.8, pickable=True))
+    if labelled:
+        layers.append(pdk.Layer("TextLayer", id="map-village-names", data=villages, get_position="position",
+                                get_text="label", get_size=13, size_units="'pixels'", get_color=[34, 34, 34, 255],
+                                get_pixel_offset=[0, -14], get_text_anchor="'middle'",
+                                get_alignment_baseline="'bottom'", background=True,
+                                get_background_color=[255, 255, 255, 200], background_padding=[2, 1],
+                                font_family="'Source Sans Pro, Arial, sans-serif'"))
     options = dict(map_provider="carto", map_style="light") if tiles else dict(map_provider=None)
     return StaticDeck(layers=layers, initial_view_state=pdk.ViewState(**view, pitch=0, bearing=0),
                       tooltip=tooltip(metric_label), **options).freeze()
@@ -447,7 +508,12 @@ def area_deck(villages: pl.DataFrame, area: str, metric: str, lang: str, labels:
     if bubbles:
         sections.append((labels.get("map_legend_units", "").format(level=_level_name(level, labels)),
                          [("#%02x%02x%02x" % BUBBLE_COLOUR, labels.get("map_legend_units_size", ""))]))
-    the_deck = deck(points, bubbles, view_for(villages, area), metric_label, choropleth, tiles)
+    view = view_for(villages, area, choropleth)  # the shaded areas lie inside the chosen one
+    points = spread_points(points, view)
+    labelled = area_level in LABEL_LEVELS or (bool(area) and len(points) <= LABEL_MAX)
+    for p in points:
+        p["label"] = p["plain_name"]
+    the_deck = deck(points, bubbles, view, metric_label, choropleth, tiles, labelled)
     info = dict(level=level, units=units, by_level=by_level if choropleth else None, points=len(points))
     return the_deck, sections, info
 

@@ -8,7 +8,6 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 import pycountry
-from babel.dates import format_date
 
 from pipelines import areas, charts, formatting, warehouse
 from pipelines.labels import text as labels_text
@@ -284,7 +283,7 @@ def month_axis(fig: go.Figure, periods: list[date], lang: str) -> None:
     for i, period in enumerate(periods):
         if i % step:
             continue
-        text = format_date(period, format="LLL", locale=formatting.LOCALES[lang])
+        text = formatting.short_month(period, lang)
         if period.year != year:
             text += f"<br>{period.year}"
             year = period.year

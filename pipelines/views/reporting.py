@@ -7,7 +7,6 @@ from datetime import date, datetime
 import duckdb
 import plotly.graph_objects as go
 import polars as pl
-from babel.dates import format_date
 
 from pipelines import areas, charts, formatting, settings, warehouse
 from pipelines.metrics import aggregate as metrics, calendar
@@ -64,7 +63,7 @@ class Completeness:
 
 def month_short(value: date, lang: str = "id") -> str:
     """date(2024, 8, 1) -> 'Agu 2024' (id) / 'Aug 2024' (en): compact axis and column labels."""
-    return format_date(value, format="LLL yyyy", locale=formatting.LOCALES[lang])
+    return formatting.short_month(value, lang, year=True)
 
 
 def long_date(value: date | datetime | None, lang: str = "id") -> str:

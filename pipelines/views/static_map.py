@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import charts, formatting
-from pipelines.views import geo, maps
+from pipelines.views import geo, maps, overlap
 
 # The Peta page's base-map colours (pipelines.views.maps), so the slide looks like the page.
 SEA, LAND, NEIGHBOUR = ("#%02x%02x%02x" % c for c in (maps.SEA_COLOUR, maps.LAND_COLOUR, maps.NEIGHBOUR_COLOUR))
@@ -173,10 +173,15 @@ def figure(villages: pl.DataFrame, area: str, title: str, subtitle: str, lang: s
     classes = maps.legend(cuts, "share", lang, {"map_not_reported": labels.get("map_not_reported", "")})
     top = max((v for v in located["placements"].to_list() if v is not None), default=0)
     missing = len(classes) - 1
+    # A village that sent no report in the period is 'not reported' (grey, as the legend says), not '< 50%'.
+    silent = [joined is not None and joined > 0 and not reported for joined, reported in
+              zip(located["months_joined"].to_list(), located["months_reported"].to_list())] \
+        if "months_reported" in located.columns else [False] * located.height
     located = located.with_columns(
-        klass=pl.Series([missing if v is None else maps.colour_index(v, cuts, "share")
-                         for v in located["completeness"].to_list()], dtype=pl.Int64),
+        klass=pl.Series([missing if v is None or quiet else maps.colour_index(v, cuts, "share")
+                         for v, quiet in zip(located["completeness"].to_list(), silent)], dtype=pl.Int64),
         size=pl.Series([marker_size(v, top, many) for v in located["placements"].to_list()], dtype=pl.Float64))
+    located = _spread(located, x_range, y_range, width, height)
     # One trace per completeness class, so the legend explains the colours; 'not reported' last.
     for index, (colour, text) in enumerate(classes):
         rows = located.filter(pl.col("klass") == index)
@@ -209,6 +214,21 @@ def figure(villages: pl.DataFrame, area: str, title: str, subtitle: str, lang: s
     if source:  # charts.style pins the source for charts with axis titles; a map has none
         fig.update_annotations(selector=dict(text=source), yshift=-32, font_size=13)
     return fig
+
+
+def _spread(located: pl.DataFrame, x_range: list[float], y_range: list[float], width: int,
+            height: int) -> pl.DataFrame:
+    """Villages drawn on top of one another moved apart in screen space, so every point counted
+    'on the map' can be seen (lon/lat then hold the drawn position, not the registry's)."""
+    if located.height < 2:
+        return located
+    plot_w, plot_h = width - MARGIN["l"] - MARGIN["r"], height - MARGIN["t"] - MARGIN["b"]
+    sx, sy = plot_w / (x_range[1] - x_range[0]), plot_h / (y_range[1] - y_range[0])
+    points = [((lon - x_range[0]) * sx, (y_range[1] - lat) * sy)
+              for lon, lat in zip(located["lon"].to_list(), located["lat"].to_list())]
+    moved = overlap.spread(points, max(located["size"].max() * 0.8, 8))
+    return located.with_columns(lon=pl.Series([x_range[0] + x / sx for x, _ in moved], dtype=pl.Float64),
+                                lat=pl.Series([y_range[1] - y / sy for _, y in moved], dtype=pl.Float64))
 
 
 _ANCHORS = {"top": ("center", "bottom", 0, 1), "bottom": ("center", "top", 0, -1),

@@ -8,9 +8,8 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 import pycountry
-from babel.dates import format_date
 
-from pipelines import areas, catalogue, charts, formatting, settings, warehouse
+from pipelines import areas, catalogue, charts, formatting, settings, vocabulary, warehouse
 from pipelines.ingest import countries
 from pipelines.metrics import aggregate as metrics
 from pipelines.views.reporting import count_statuses, month_short, period_label, source_note
@@ -108,7 +107,7 @@ def month_grid(status: pl.DataFrame, months: list[date]) -> pl.DataFrame:
 
 
 def _month_names(lang: str) -> list[str]:
-    return [format_date(date(2000, i, 1), format="LLL", locale=formatting.LOCALES[lang]) for i in range(1, 13)]
+    return [formatting.short_month(date(2000, i, 1), lang) for i in range(1, 13)]
 
 
 def grid_figure(grid: pl.DataFrame, title: str, subtitle: str, lang: str, labels: dict,
@@ -241,6 +240,8 @@ def _breakdown(frame: pl.DataFrame, key: str, heads: dict, money: set[str], lang
     """A summed breakdown as (shown, data): key in words, counts formatted, money as 'Rp 12,5 juta'."""
     if key == "country_iso2":
         frame = frame.with_columns(pl.col(key).map_elements(lambda c: country_name(c, lang), return_dtype=pl.String))
+    if key in ("sector", "channel"):  # the form's words, in the page's language
+        frame = frame.with_columns(vocabulary.column("sektor" if key == "sector" else "saluran", key, lang))
     if key == "sex":
         frame = frame.with_columns(pl.col(key).replace_strict({"L": labels["vp_sex_L"], "P": labels["vp_sex_P"]},
                                                               default=pl.col(key)))
@@ -287,7 +288,11 @@ def bar_figure(data: pl.DataFrame, value: str, title: str, subtitle: str, x_titl
                            textposition="auto", customdata=shown, hovertemplate="%{y}: %{customdata}<extra></extra>"))
     charts.style(fig, title, subtitle, x_title=x_title, lang=lang, source=source)
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(tickformat=",d", rangemode="tozero")
+    fig.update_xaxes(rangemode="tozero")
+    if money:
+        fig.update_xaxes(tickformat=",d")
+    else:
+        charts.count_ticks(fig, max((v for v in values if v is not None), default=None), "x")
     fig.update_layout(height=max(320, 200 + 36 * len(names)), showlegend=False)
     return fig
 

@@ -1,0 +1,57 @@
+"""Deque axe-core (npm, injected with Playwright) over every page, sign-in included: no serious or critical violation."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_app import BROWSER_PASSWORD, fixture_db  # noqa: F401 - the small fixture warehouse
+from tests.test_browser import CHROMIUM, FLAGS, PAGES, streamlit_server
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # `npm ci` (./pantau test) installs it from package-lock.json
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
+              pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: run `npm ci`")]
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, one line each (rule, impact, first targets)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + json.dumps([n["target"] for n in v["nodes"][:3]]) + f" [{len(v['nodes'])} nodes]"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture(scope="module")
+def tab(fixture_db):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+    with streamlit_server(fixture_db, PANTAU_TODAY="2024-04-15") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url + "/")
+        page.get_by_role("heading", name="Masuk").wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+        yield page
+        browser.close()
+
+
+def test_sign_in_page_has_no_serious_violations(tab):
+    assert serious_violations(tab) == []
+
+
+@pytest.mark.parametrize("link,title", PAGES.items())
+def test_page_has_no_serious_violations(tab, link, title):
+    page = tab
+    if page.get_by_label("Nama pengguna").count():
+        page.get_by_label("Nama pengguna").fill("penguji")
+        page.get_by_label("Kata sandi").fill(BROWSER_PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        page.get_by_role("heading", name="Ringkasan").wait_for(timeout=30_000)
+    page.get_by_test_id("stSidebar").get_by_role("link", name=link, exact=True).click()
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # charts and maps finish drawing
+    assert serious_violations(page) == []
