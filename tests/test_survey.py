@@ -96,8 +96,9 @@ def test_a_nik_anywhere_rejects_and_is_never_stored_or_logged(con, nik):
 
 
 def test_versions_audit_and_unchanged(con):
-    first = store.load(con, "Survei Uji", survey_file(), "a.xlsx", "penguji")
-    again = store.load(con, "Survei Uji", survey_file(), "a.xlsx", "penguji")
+    data = survey_file()
+    first = store.load(con, "Survei Uji", data, "a.xlsx", "penguji")
+    again = store.load(con, "Survei Uji", data, "a.xlsx", "penguji")
     second = store.load(con, "Survei Uji", survey_file(people(PEOPLE[:5])), "b.xlsx", "penguji")
     assert (first.status, first.version, again.status, second.status, second.version) == (
         "accepted", 1, "unchanged", "accepted", 2)
