@@ -21,6 +21,8 @@ PAGES = {
     "pages/reporting/kelengkapan.py": ("page_completeness", ":material/fact_check:", "kelengkapan"),
     "pages/laporan/unggah.py": ("page_upload", ":material/upload_file:", "unggah"),
     "pages/laporan/riwayat.py": ("page_history", ":material/history:", "riwayat"),
+    "pages/analisis/survei.py": ("page_survey", ":material/quiz:", "survei"),
+    "pages/analisis/kohort.py": ("page_cohort", ":material/timeline:", "kohort"),
     "pages/presentasi/paket.py": ("page_briefing", ":material/slideshow:", "paparan"),
     "pages/data/gudang.py": ("page_warehouse", ":material/database:", "gudang"),
     "pages/akun/masuk.py": ("page_login", ":material/login:", "masuk"),

@@ -29,6 +29,7 @@ DASHBOARD_PAGES = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "
                    "pages/dashboard/wilayah.py", "pages/dashboard/desa.py"]
 REPORTING_PAGES = ["pages/reporting/kelengkapan.py"]
 PRESENTING_PAGES = ["pages/presentasi/paket.py"]
+ANALYSIS_PAGES = ["pages/analisis/survei.py", "pages/analisis/kohort.py"]
 DATA_PAGES = ["pages/data/gudang.py"]
 
 
@@ -47,6 +48,7 @@ def pages_for(user: User | None) -> dict[str, list[str]]:
     pages = {"section_dashboard": list(DASHBOARD_PAGES), "section_reporting": list(REPORTING_PAGES)}
     if roles.can_upload(user):
         pages["section_reports"] = list(UPLOAD_PAGES)
+    pages["section_analysis"] = list(ANALYSIS_PAGES)
     pages["section_presenting"] = list(PRESENTING_PAGES)
     pages["section_data"] = list(DATA_PAGES)
     if roles.can_manage_users(user):

@@ -29,13 +29,14 @@ class Result:
 
 
 def load(con: duckdb.DuckDBPyConnection, name: str, data: bytes, file_name: str, user: str, *,
-         demo: bool = False, dry_run: bool = False) -> Result:
+         demo: bool = False, dry_run: bool = False, allowed_districts: set[str] | None = None) -> Result:
     """Validate and (unless dry_run or rejected) store the survey; every outcome is audited."""
     name = " ".join(name.split())
     if not name:
         return Result(name, file_name, "rejected", errors=[Finding(None, None, None, None,
                                                                    "Nama survei wajib diisi.")])
-    villages = set(warehouse.query(con, "survey_villages")["village_code"].to_list())
+    villages = {c for c in warehouse.query(con, "survey_villages")["village_code"].to_list()
+                if allowed_districts is None or c[:5] in allowed_districts}  # a coordinator: own districts only
     checked = validate.check(data, villages)
     sha = hashlib.sha256(data).hexdigest()
     if checked.errors:
