@@ -180,3 +180,13 @@ def test_demo_survey_agrees_with_the_study():
     assert round(o["income"]["mean_before"] / 1e6, 1) == 2.1 and round(o["income"]["mean_after"] / 1e6, 1) == 3.6
     assert o["cronbach_alpha"]["alpha"] > 0.7
     assert sum(1 for r in rows if 3 <= r["lama_di_luar_negeri_tahun"] <= 5) == 84
+
+
+def test_survey_columns_catalogue_is_complete():
+    from pipelines.survey.columns import columns
+    cols = columns()
+    assert len(cols) == 13
+    assert {c.kind for c in cols.values()} == {"village", "code", "choice", "number", "likert"}
+    assert all(c.help_id and c.help_en for c in cols.values())
+    assert all(c.choices for c in cols.values() if c.kind == "choice")
+    assert all(c.low is not None and c.high is not None for c in cols.values() if c.kind in ("number", "likert"))
