@@ -190,3 +190,13 @@ def test_survey_columns_catalogue_is_complete():
     assert all(c.help_id and c.help_en for c in cols.values())
     assert all(c.choices for c in cols.values() if c.kind == "choice")
     assert all(c.low is not None and c.high is not None for c in cols.values() if c.kind in ("number", "likert"))
+
+
+def test_cli_analyse_text_output(tmp_path, con, capsys):
+    store.load(con, "Survei Uji", survey_file(), "a.xlsx", "penguji")
+    con.close()
+    assert cli.main(["analyse", "--db", str(tmp_path / "pantau.duckdb"), "--survey", "Survei Uji"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Survei Survei Uji (n = 7)"
+    assert out[1] == f"  {A} Tunggangri: n=4 pendapatan 1.750.000 -> 2.837.500 (62,1%)  (n < 10)"
+    assert out[-2] == "  semua : n=7 pendapatan 2.000.000 -> 3.150.000 (57,5%)  (n < 10)"

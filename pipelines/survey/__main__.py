@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines import warehouse
+from pipelines import formatting, warehouse
 from pipelines.survey import analysis, store, template
 
 
@@ -98,13 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, allow_nan=False))
     else:
         o = result["overall"]
+        num = lambda x, d=0: formatting.number(x, "id", d)  # noqa: E731 - missing shows as '–', never 0
         print(f"Survei {args.survey} (n = {result['n']})" + (" [DATA DEMO]" if result["demo"] else ""))
         for v in result["villages"] + [{"village_code": "semua", "village_name": "", **o}]:
             i = v["income"]
             print(f"  {v['village_code']} {v.get('village_name') or ''}: n={v['n']} pendapatan "
-                  f"{i['mean_before']:.0f} -> {i['mean_after']:.0f} ({i['change_pct']:.1f}%)"
+                  f"{num(i['mean_before'])} -> {num(i['mean_after'])} ({num(i['change_pct'], 1)}%)"
                   + ("  (n < 10)" if v["small"] else ""))
-        print(f"  uji t berpasangan: t = {o['income']['t']}, df = {o['income']['df']}, p = {o['income']['p']}")
+        print(f"  uji t berpasangan: t = {num(o['income']['t'], 2)}, df = {o['income']['df']}, "
+              f"p = {num(o['income']['p'], 4)}")
     return 0
 
 
