@@ -17,7 +17,8 @@ def data_version() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=4000)
-def _call(func_path: str, db: str, version: str, args: tuple, kwargs: tuple) -> Any:
+def _call(func_path: str, db: str, version: str, today: str, args: tuple, kwargs: tuple) -> Any:
+    # today is part of the key: a month closes when its deadline passes, whatever the data
     module, name = func_path.rsplit(".", 1)
     return getattr(importlib.import_module(module), name)(connection(), *args, **dict(kwargs))
 
@@ -25,4 +26,4 @@ def _call(func_path: str, db: str, version: str, args: tuple, kwargs: tuple) -> 
 def data(func: Callable, *args, **kwargs) -> Any:
     """func(con, *args, **kwargs) from the data layer, cached until the data changes."""
     return _call(f"{func.__module__}.{func.__qualname__}", str(settings.db_path()), data_version(),
-                 args, tuple(sorted(kwargs.items())))
+                 settings.today().isoformat(), args, tuple(sorted(kwargs.items())))

@@ -180,3 +180,15 @@ CREATE TABLE IF NOT EXISTS external_series (
     joined_year  INTEGER,            -- year the area joined Desmigratif; NULL = never (outside the programme)
     value        DOUBLE
 );
+
+-- Review state of a district-month (no row = 'diterima', loaded): diajukan | disetujui | dikembalikan.
+-- The metric layer's "approved data only" mode counts a village-month only when its district-month is disetujui.
+CREATE TABLE IF NOT EXISTS review_states (
+    district_code VARCHAR NOT NULL,
+    period        DATE NOT NULL,
+    state         VARCHAR NOT NULL,
+    changed_by    VARCHAR NOT NULL,
+    changed_at    TIMESTAMP NOT NULL,
+    reason        VARCHAR,
+    PRIMARY KEY (district_code, period)
+);
