@@ -59,5 +59,6 @@ if user is None:
 else:
     sections = auth.pages_for(user)
     first = next(iter(sections.values()))[0]
+    # expanded: with more than ten pages Streamlit would otherwise hide the last ones behind "View more"
     st.navigation({t(section): [page(p, default=p == first) for p in paths]
-                   for section, paths in sections.items()}).run()
+                   for section, paths in sections.items()}, expanded=True).run()
