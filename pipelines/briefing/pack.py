@@ -1076,12 +1076,8 @@ def main(argv: list[str] | None = None) -> int:
     if not db.exists():
         print(say("bp_cli_no_db", path=db), file=sys.stderr)
         return 2
-    try:
-        con = warehouse.connect(db, read_only=True)
-    except warehouse.WarehouseBusy as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    try:
+    # warehouse.reading works while the app holds the file (it reads a private snapshot then).
+    with warehouse.reading(db) as con:
         def report(done: int, total: int, message: str) -> None:
             print(f"[{done:>2}/{total}] {message}", file=sys.stderr, flush=True)
         try:
@@ -1089,8 +1085,6 @@ def main(argv: list[str] | None = None) -> int:
         except BriefingError as exc:
             print(say(f"bp_cli_bad_{exc.what}", area=args.area, error=exc), file=sys.stderr)
             return 2
-    finally:
-        con.close()
     out = Path(args.out)
     xlsx = Path(args.xlsx) if args.xlsx else out.with_suffix(".xlsx")
     out.parent.mkdir(parents=True, exist_ok=True)
