@@ -25,6 +25,8 @@ PAGES = {
     "pages/laporan/riwayat.py": ("page_history", ":material/history:", "riwayat"),
     "pages/laporan/tinjau.py": ("page_review", ":material/approval:", "tinjau"),
     "pages/reporting/mutu.py": ("page_quality", ":material/rule:", "mutu"),
+    "pages/analisis/survei.py": ("page_survey", ":material/quiz:", "survei"),
+    "pages/analisis/kohort.py": ("page_cohort", ":material/timeline:", "kohort"),
     "pages/presentasi/paket.py": ("page_briefing", ":material/slideshow:", "paparan"),
     "pages/data/gudang.py": ("page_warehouse", ":material/database:", "gudang"),
     "pages/akun/masuk.py": ("page_login", ":material/login:", "masuk"),

@@ -100,6 +100,7 @@ def test_pages_for_each_role():
     dashboard = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "pages/dashboard/peta.py",
                  "pages/dashboard/wilayah.py", "pages/dashboard/desa.py"]
     common = {"section_dashboard": dashboard, "section_reporting": ["pages/reporting/kelengkapan.py"],
+              "section_analysis": ["pages/analisis/survei.py", "pages/analisis/kohort.py"],
               "section_presenting": ["pages/presentasi/paket.py"], "section_data": ["pages/data/gudang.py"]}
     upload = {"section_reports": ["pages/laporan/unggah.py", "pages/laporan/riwayat.py", "pages/laporan/tinjau.py"]}
     quality = {"section_reporting": ["pages/reporting/kelengkapan.py", "pages/reporting/mutu.py"]}
@@ -109,7 +110,7 @@ def test_pages_for_each_role():
     assert pages_for(User("p", "P", "peninjau")) == common | quality | {"section_reports": ["pages/laporan/tinjau.py"]}
     assert pages_for(ADMIN) == common | quality | upload | {"section_account": ["pages/akun/pengguna.py"]}
     assert list(pages_for(ADMIN)) == ["section_dashboard", "section_reporting", "section_reports",
-                                      "section_presenting", "section_data", "section_account"]
+                                      "section_analysis", "section_presenting", "section_data", "section_account"]
     listed = {p for u in (None, ADMIN) for paths in pages_for(u).values() for p in paths}
     assert all((ROOT / p).exists() for p in listed)
 

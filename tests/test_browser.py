@@ -24,7 +24,7 @@ SHOTS = ROOT / "tests" / "screenshots"
 # Navigation link -> heading that proves the page rendered (Ringkasan is first after signing in).
 PAGES = {"Ringkasan": "Ringkasan", "Pilar": "Pilar", "Peta": "Peta", "Wilayah": "Wilayah", "Desa": "Desa",
          "Kelengkapan": "Kelengkapan", "Unggah Laporan": "Unggah Laporan", "Riwayat": "Riwayat",
-         "Paket Paparan": "Paket Paparan", "Gudang Data": "Gudang Data", "Pengguna": "Pengguna"}
+         "Survei": "Survei", "Kohort": "Kohort", "Paket Paparan": "Paket Paparan", "Gudang Data": "Gudang Data", "Pengguna": "Pengguna"}
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]

@@ -40,6 +40,7 @@ DASHBOARD_PAGES = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "
                    "pages/dashboard/wilayah.py", "pages/dashboard/desa.py"]
 REPORTING_PAGES = ["pages/reporting/kelengkapan.py"]
 PRESENTING_PAGES = ["pages/presentasi/paket.py"]
+ANALYSIS_PAGES = ["pages/analisis/survei.py", "pages/analisis/kohort.py"]
 DATA_PAGES = ["pages/data/gudang.py"]
 REVIEW_PAGE = "pages/laporan/tinjau.py"
 QUALITY_PAGE = "pages/reporting/mutu.py"
@@ -66,6 +67,7 @@ def pages_for(user: User | None) -> dict[str, list[str]]:
         reports.append(REVIEW_PAGE)
     if reports:
         pages["section_reports"] = reports
+    pages["section_analysis"] = list(ANALYSIS_PAGES)
     pages["section_presenting"] = list(PRESENTING_PAGES)
     pages["section_data"] = list(DATA_PAGES)
     if roles.can_manage_users(user):

@@ -1046,6 +1046,9 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     slides = ([_title_slide(ctx), kpi_slide] + pillar_slides + placement_slides + [return_slide] + remit_slides
               + [reporting_slide, map_slide, notes_slide])
     slides = [s for i, s in enumerate(slides, start=1) if i in kept]
+    from pipelines.briefing import survey_slides  # optional survey and cohort slides, before the notes
+    extra_slides, extra_sheets = survey_slides.slides(ctx, _Slide)
+    slides[-1:-1] = extra_slides
 
     for s in slides:
         if s.figure is not None:
@@ -1056,7 +1059,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     pptx = write_pptx(slides, ctx)
     step(ctx.t("bp_step_pptx"))
     sheets = {ctx.t("bp_sheet_kpis"): kpi_table, **pillar_sheets, **placement_sheets, **return_sheets,
-              **remit_sheets, **reporting_sheets, **map_sheets}
+              **remit_sheets, **reporting_sheets, **map_sheets, **extra_sheets}
     xlsx = write_xlsx(sheets, [ctx.t("bp_title_notes") + f": {ctx.area_label}, {ctx.period}"] + notes_slide.bullets,
                       ctx.t("bp_sheet_notes"))
     step(ctx.t("bp_step_xlsx"))

@@ -808,6 +808,8 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
             done += len(books)
             report(done, total, f"{done} dari {total} laporan demo dimuat")
         demo_reviews(con, window, today)
+        from pipelines.demo.survey import load_demo  # the generated Jambon survey (issue 13)
+        load_demo(con)
         mark_demo(con, built=True)
         con.execute("CHECKPOINT")
     finally:

@@ -137,6 +137,50 @@ CREATE TABLE IF NOT EXISTS remittances (
     amount_idr   DOUBLE NOT NULL
 );
 
+-- Respondent surveys (pipelines.survey): each load of a named survey is a new version; the
+-- earlier versions stay. Respondents carry survey codes only, never a NIK.
+CREATE SEQUENCE IF NOT EXISTS survey_seq START 1;
+
+CREATE TABLE IF NOT EXISTS surveys (
+    survey_id   BIGINT PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    version     INTEGER NOT NULL,
+    is_current  BOOLEAN NOT NULL,
+    is_demo     BOOLEAN NOT NULL DEFAULT false,
+    file_name   VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    uploaded_by VARCHAR NOT NULL,
+    uploaded_at TIMESTAMP NOT NULL,
+    respondents INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS survey_responses (
+    survey_id            BIGINT NOT NULL,
+    village_code         VARCHAR NOT NULL,
+    respondent_id        VARCHAR NOT NULL,
+    sex                  VARCHAR NOT NULL,   -- L | P
+    age_group            VARCHAR NOT NULL,   -- <30 | 30-40 | 41-50 | >50
+    years_abroad         DOUBLE NOT NULL,
+    income_before        DOUBLE NOT NULL,
+    income_after         DOUBLE NOT NULL,
+    harmony_before       DOUBLE NOT NULL,
+    harmony_after        DOUBLE NOT NULL,
+    participation_before DOUBLE NOT NULL,
+    participation_after  DOUBLE NOT NULL,
+    credit_access        BOOLEAN NOT NULL,
+    skills_improved      BOOLEAN NOT NULL
+);
+
+-- External yearly series per village or district (pipelines.cohort), e.g. placements registered by
+-- the national agency, including villages outside the programme. A re-import replaces the series.
+CREATE TABLE IF NOT EXISTS external_series (
+    series       VARCHAR NOT NULL,
+    area_code    VARCHAR NOT NULL,   -- village (35.02.20.2001) or district (35.02) code
+    year         INTEGER NOT NULL,
+    joined_year  INTEGER,            -- year the area joined Desmigratif; NULL = never (outside the programme)
+    value        DOUBLE
+);
+
 -- Sign-in sessions: only the SHA-256 of the random session id (the browser holds the id in a
 -- signed HttpOnly cookie); ended by expiry, sign-out, account disable or password reset.
 CREATE TABLE IF NOT EXISTS sessions (

@@ -1,0 +1,1 @@
+SELECT village_code FROM villages

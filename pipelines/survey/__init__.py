@@ -1,0 +1,1 @@
+"""Respondent surveys of returned migrants: template, validation, storage, analysis."""

@@ -1,0 +1,51 @@
+"""The briefing pack's optional survey and cohort slides."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+
+from pipelines import exports
+from pipelines.briefing import pack
+from pipelines.cohort import series
+from pipelines.survey import store
+from tests.test_cohort import planted
+from tests.test_survey import survey_file
+
+
+@pytest.fixture
+def tiny_pictures(monkeypatch):
+    """Charts are not what these tests look at: a 1-pixel PNG instead of a Chromium render."""
+    buf = io.BytesIO()
+    Image.new("RGB", (1, 1)).save(buf, "PNG")
+    monkeypatch.setattr(exports, "figure_image", lambda *a, **k: buf.getvalue())
+
+
+def _texts(slide) -> list[str]:
+    return [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+
+
+def test_no_survey_or_series_no_extra_slides(con, tiny_pictures):
+    built = pack.build(con, "35.04", "2024-01", "2024-03")
+    assert [s.kind for s in built.slides if s.kind in ("survey", "cohort")] == []
+
+
+def test_survey_and_cohort_slides_before_the_notes(con, ingest, tiny_pictures):
+    store.load(con, "Evaluasi Uji", survey_file(), "a.xlsx", "penguji")
+    frame = planted()
+    csv = frame.with_columns(seri=__import__("polars").lit("Uji"), nilai=frame["value"].round(2)).select(
+        "seri", kode_wilayah="area_code", tahun="year", nilai="nilai", tahun_bergabung="joined_year").write_csv()
+    series.import_series(con, csv.encode(), "uji.csv", "penguji")
+    built = pack.build(con, "35.04", "2024-01", "2024-03")
+    kinds = [s.kind for s in built.slides]
+    assert kinds[-3:] == ["survey", "cohort", "notes"]
+    assert built.slides[-3].title == "Survei PMI purna: Evaluasi Uji"
+    deck = Presentation(io.BytesIO(built.pptx))
+    texts = "\n".join(_texts(deck.slides[len(kinds) - 3]))
+    assert "Rp 2,0 juta" in texts and "Rp 3,2 juta" in texts  # the 7 respondents: 2.000.000 -> 3.150.000
+    assert "n = 7" in texts
+    assert "Survei per desa" in built.sheets and "Efek per tahun sejak bergabung" in built.sheets
+    notes = deck.slides[len(kinds) - 3].notes_slide.notes_text_frame.text
+    assert notes.startswith("7 responden; rerata pendapatan per bulan naik dari Rp 2,0 juta menjadi Rp 3,2 juta")
