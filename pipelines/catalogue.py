@@ -24,6 +24,7 @@ class Indicator:
     unit: str
     kind: str  # flow | stock | flag
     max_per_month: float
+    over_months: str  # how a range of months is shown: sum | last | mean
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -37,7 +38,7 @@ def indicators() -> dict[str, Indicator]:
     return {
         r["code"]: Indicator(
             r["code"], r["sheet"], int(r["pillar"]), r["name_id"], r["name_en"],
-            r["unit"], r["kind"], float(r["max_per_month"]),
+            r["unit"], r["kind"], float(r["max_per_month"]), r["over_months"],
         )
         for r in _rows("indicators.csv")
     }

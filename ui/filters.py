@@ -7,11 +7,16 @@ from datetime import date
 import streamlit as st
 
 from pipelines import areas, formatting, settings
-from pipelines.metrics import aggregate as metrics
+from pipelines.metrics import calendar
 from pipelines.views import status
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection
+
+
+# Comparison bases the user can choose; labels in ui/labels.csv. A year earlier is the default:
+# the monthly series are seasonal.
+COMPARE = {"yoy": "filter_compare_yoy", "prev": "filter_compare_prev"}
 
 
 @dataclass(frozen=True)
@@ -21,23 +26,35 @@ class Selection:
     end: date          # last month, inclusive
     area_label: str    # 'Kabupaten Tulungagung'
     period_label: str  # 'Mei 2024 – Okt 2024'
+    compare: str = "yoy"         # comparison period: yoy (a year earlier) | prev (just before)
+    approved_only: bool = False  # count only district-months a reviewer approved
+
+    @property
+    def provisional(self) -> bool:
+        """The range includes a month whose deadline has not passed: its figures are sementara."""
+        return bool(calendar.open_months(self.start, self.end, settings.today()))
+
+    @property
+    def model_args(self) -> dict:
+        """The keyword arguments every page model takes from the selection."""
+        return dict(compare=self.compare, approved_only=self.approved_only)
 
 
 def _month_options() -> list[date]:
-    """Months a user may pick: from the first reported month to the latest complete month."""
+    """Months a user may pick: from the first reported month to last month (open months included)."""
     span = data(status.period_span)
-    last = metrics.latest_complete_month(settings.today())
-    first = span[0] or metrics.add_months(last, -35)
-    return metrics.months_between(first, max(last, span[1] or last))
+    last = calendar.latest_reportable_month(settings.today())
+    first = span[0] or calendar.add_months(last, -35)
+    return calendar.months_between(first, max(last, span[1] or last))
 
 
 def default_range() -> tuple[date, date]:
-    """The last 12 complete months; ends at the newest data month when the data stop earlier."""
-    end = metrics.latest_complete_month(settings.today())
+    """The last 12 closed months (deadline passed); ends at the newest data month when the data stop earlier."""
+    start, end = calendar.default_range(settings.today())
     newest = data(status.period_span)[1]
     if newest and newest < end:
         end = newest
-    return metrics.add_months(end, -11), end
+    return calendar.add_months(end, -11), end
 
 
 def _init_state() -> None:
@@ -47,14 +64,16 @@ def _init_state() -> None:
     qp = st.query_params
     start, end = default_range()
     try:
-        start = metrics.month_start(qp["from"]) if "from" in qp else start
-        end = metrics.month_start(qp["to"]) if "to" in qp else end
+        start = calendar.month_start(qp["from"]) if "from" in qp else start
+        end = calendar.month_start(qp["to"]) if "to" in qp else end
     except ValueError:
         pass
     area = qp.get("area", "")
     if area and areas.lookup(connection(), area) is None:
         area = ""
-    st.session_state.update(f_area=area, f_start=start, f_end=end)
+    compare = qp.get("banding") if qp.get("banding") in COMPARE else "yoy"
+    st.session_state.update(f_area=area, f_start=start, f_end=end, f_compare=compare,
+                            f_approved=qp.get("data") == "disetujui")
 
 
 def set_area(code: str) -> None:
@@ -83,10 +102,23 @@ def sidebar() -> Selection:
         if new_start > new_end:
             new_start, new_end = new_end, new_start
         st.session_state.update(f_start=new_start, f_end=new_end)
+        if calendar.open_months(new_start, new_end, settings.today()):
+            st.caption(t("filter_provisional"))
         st.markdown(f"**{t('filter_area')}**")
         _area_pickers(con, L)
+        st.radio(t("filter_compare"), list(COMPARE), format_func=lambda k: t(COMPARE[k]), key="f_compare",
+                 help=t("filter_compare_help"))
+        st.toggle(t("filter_approved"), key="f_approved", help=t("filter_approved_help"))
     sel = current()
     st.query_params.update({"area": sel.area, "from": sel.start.strftime("%Y-%m"), "to": sel.end.strftime("%Y-%m")})
+    if sel.compare != "yoy":
+        st.query_params["banding"] = sel.compare
+    elif "banding" in st.query_params:
+        del st.query_params["banding"]
+    if sel.approved_only:
+        st.query_params["data"] = "disetujui"
+    elif "data" in st.query_params:
+        del st.query_params["data"]
     if L != "id":
         st.query_params["lang"] = L
     elif "lang" in st.query_params:
@@ -124,4 +156,5 @@ def current() -> Selection:
     area = st.session_state["f_area"]
     start, end = st.session_state["f_start"], st.session_state["f_end"]
     return Selection(area, start, end, areas.label(connection(), area, L),
-                     f"{formatting.month(start, L)} – {formatting.month(end, L)}")
+                     f"{formatting.month(start, L)} – {formatting.month(end, L)}",
+                     st.session_state.get("f_compare", "yoy"), bool(st.session_state.get("f_approved", False)))

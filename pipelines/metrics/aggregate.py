@@ -25,36 +25,19 @@ Month = date | datetime | str
 
 # --- months -------------------------------------------------------------------------------
 
-def month_start(value: Month) -> date:
-    """The first day of the month of a date, datetime or 'YYYY-MM[-DD]' text."""
-    if isinstance(value, str):
-        year, month = value.strip()[:7].split("-")
-        return date(int(year), int(month), 1)
-    return date(value.year, value.month, 1)
-
-
-def add_months(month: date, n: int) -> date:
-    """The first day of the month n months after (or before, n < 0) the given month."""
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(start: Month, end: Month) -> list[date]:
-    """Every month from start to end inclusive, as first-of-month dates."""
-    first, last = month_start(start), month_start(end)
-    count = (last.year - first.year) * 12 + last.month - first.month + 1
-    return [add_months(first, i) for i in range(max(count, 0))]
+# Months and the default range live in the reporting calendar; kept here for the older callers.
+from pipelines.metrics.calendar import add_months, month_start, months_between  # noqa: E402,F401
 
 
 def latest_complete_month(today: date) -> date:
-    """The month before today's month: the newest month whose reports can be complete."""
+    """The month before today's month: the newest month a report can be for."""
     return add_months(month_start(today), -1)
 
 
 def default_range(today: date, months: int = 12) -> tuple[date, date]:
-    """The last `months` complete months, ending with the month before today."""
-    end = latest_complete_month(today)
-    return add_months(end, 1 - months), end
+    """The last `months` closed months (deadline passed), from the reporting calendar."""
+    from pipelines.metrics import calendar
+    return calendar.default_range(today, months)
 
 
 # --- validation (code, level and key names may end up in SQL or column names) ---------------

@@ -136,3 +136,15 @@ CREATE TABLE IF NOT EXISTS remittances (
     transactions INTEGER NOT NULL,
     amount_idr   DOUBLE NOT NULL
 );
+
+-- Review state of a district-month (no row = 'diterima', loaded): diajukan | disetujui | dikembalikan.
+-- The metric layer's "approved data only" mode counts a village-month only when its district-month is disetujui.
+CREATE TABLE IF NOT EXISTS review_states (
+    district_code VARCHAR NOT NULL,
+    period        DATE NOT NULL,
+    state         VARCHAR NOT NULL,
+    changed_by    VARCHAR NOT NULL,
+    changed_at    TIMESTAMP NOT NULL,
+    reason        VARCHAR,
+    PRIMARY KEY (district_code, period)
+);

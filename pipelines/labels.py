@@ -1,0 +1,23 @@
+"""The one label catalogue (ui/labels.csv, Indonesian and English) for the UI and the data layer's texts."""
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+from pipelines.settings import ROOT
+
+PATH = ROOT / "ui" / "labels.csv"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """key -> {'id': ..., 'en': ...}."""
+    with open(PATH, encoding="utf-8", newline="") as fh:
+        return {row["key"]: row for row in csv.DictReader(fh)}
+
+
+def text(key: str, lang: str = "id", **fields) -> str:
+    """The label in a language with {fields} filled in; the key itself when missing, so gaps show."""
+    row = catalogue().get(key)
+    out = row[lang] if row else key
+    return out.format(**fields) if fields else out
