@@ -201,11 +201,16 @@ def _nik_findings(sheet: str, rows: list[tuple]) -> list[Finding]:
 
 
 def _read_sheets(data: bytes) -> RawWorkbook:
-    book = RawWorkbook()
     reader = fastexcel.read_excel(data)
-    for name in reader.sheet_names:
-        # skip_rows=0 keeps leading empty rows so that row numbers match Excel's.
-        rows = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
+    # skip_rows=0 keeps leading empty rows so that row numbers match Excel's.
+    return from_rows({name: reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
+                      for name in reader.sheet_names})
+
+
+def from_rows(sheets: dict[str, list[tuple]]) -> RawWorkbook:
+    """The sheets' text cells (by sheet name as written) checked for a NIK and matched to the required sheets."""
+    book = RawWorkbook()
+    for name, rows in sheets.items():
         shown = nik.hide(name.strip())
         if nik.found("\n".join(c for row in rows for c in row if c is not None)):
             book.errors += _nik_findings(shown, rows)
@@ -221,4 +226,6 @@ def _read_sheets(data: bytes) -> RawWorkbook:
         if sheet not in book.sheets:
             book.errors.append(Finding(sheet, None, None, None,
                                        f"Sheet {sheet} tidak ditemukan; sheet ini wajib ada."))
+    if any(f.message == NIK_IN_CELL for f in book.errors):
+        book.reason = "nik"
     return book
