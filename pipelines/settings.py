@@ -1,16 +1,34 @@
-"""Deployment settings read from the environment, with their defaults."""
+"""Deployment settings: declared once in reference/settings.csv (name, default, meaning), read from the environment."""
 from __future__ import annotations
 
+import csv
 import os
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = Path(__file__).resolve().parent / "reference" / "settings.csv"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """name -> {name, default, meaning}: the one declaration of every setting (the README table mirrors it)."""
+    with open(CATALOGUE, newline="", encoding="utf-8") as fh:
+        return {row["name"]: row for row in csv.DictReader(fh)}
+
+
+def value(name: str) -> str:
+    """A setting's value: the environment's, else its declared default ('' for none)."""
+    if name not in catalogue():
+        raise KeyError(f"{name} is not declared in {CATALOGUE.name}")
+    return os.environ.get(name) or catalogue()[name]["default"]
 
 
 def db_path() -> Path:
     """The warehouse file: PANTAU_DB, else data/pantau.duckdb in the project."""
-    return Path(os.environ.get("PANTAU_DB") or ROOT / "data" / "pantau.duckdb")
+    path = Path(value("PANTAU_DB"))
+    return path if path.is_absolute() or os.environ.get("PANTAU_DB") else ROOT / path
 
 
 def files_dir(db: Path | None = None) -> Path:
@@ -19,27 +37,32 @@ def files_dir(db: Path | None = None) -> Path:
 
 
 def report_deadline_day() -> int:
-    """Day of the following month by which a monthly report counts as on time."""
-    return int(os.environ.get("PANTAU_DEADLINE_DAY", "10"))
+    """Day of the following month by which a monthly report is due."""
+    return int(value("PANTAU_DEADLINE_DAY"))
 
 
 def max_upload_bytes() -> int:
     """Largest workbook accepted, compressed (default 20 MB)."""
-    return int(os.environ.get("PANTAU_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    return int(value("PANTAU_MAX_UPLOAD_MB")) * 1024 * 1024
 
 
 def max_unpacked_bytes() -> int:
     """Largest total uncompressed size of a workbook's parts (zip-bomb guard)."""
-    return int(os.environ.get("PANTAU_MAX_UNPACKED_MB", "200")) * 1024 * 1024
+    return int(value("PANTAU_MAX_UNPACKED_MB")) * 1024 * 1024
+
+
+def session_minutes() -> int:
+    """How long a sign-in lasts."""
+    return int(value("PANTAU_SESSION_MINUTES"))
 
 
 def today() -> date:
     """Today's date, or PANTAU_TODAY (YYYY-MM-DD) so tests and demos see a fixed calendar."""
-    fixed = os.environ.get("PANTAU_TODAY")
+    fixed = value("PANTAU_TODAY")
     return date.fromisoformat(fixed) if fixed else date.today()
 
 
 def boundary_file() -> Path | None:
     """A deployer's boundary file (GeoJSON/GeoPackage with Kemendagri codes) for choropleths."""
-    path = os.environ.get("PANTAU_BOUNDARIES")
+    path = value("PANTAU_BOUNDARIES")
     return Path(path) if path else None

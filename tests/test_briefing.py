@@ -172,30 +172,23 @@ def test_speaker_notes_on_every_content_slide(built):
 def test_key_figure_notes_equal_the_data_layer(built, con):
     model = overview.summary(con, AREA, START, END)
     kpis = {k: v.value for k, v in model.kpis.items()}
-    assert kpis == {"villages": 3, "reported": 1, "placements": 46.0, "returns": 24.0, "remittances": 81_000_000.0,
+    assert kpis == {"villages": 3, "reported": 8, "placements": 46.0, "returns": 24.0, "remittances": 81_000_000.0,
                     "consultations": 32.0, "trainees": 32.0, "children": None, "coop_members": 240.0,
                     "savings": 500_000_000.0}
     lines = _notes(built, 2).splitlines()
     n = formatting.number
-    assert lines == [
-        "Angka utama Kabupaten Tulungagung, Januari 2024 – Juni 2024.",
-        f"Desa program: {n(kpis['villages'])} desa. Tidak berubah dibanding Desember 2023.",
-        f"Desa melapor (Juni 2024): {n(kpis['reported'])} desa (33,3% dari 3 desa yang sudah bergabung). "
-        "Naik 1 desa dibanding Desember 2023, yang tercatat 0.",
-        f"Penempatan PMI: {n(kpis['placements'])} orang (73,9% perempuan). "
-        f"Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
-        f"Kepulangan PMI: {n(kpis['returns'])} orang (8 bermasalah). Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
-        f"Remitansi: {formatting.rupiah(kpis['remittances'])}. Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
-        f"Konsultasi calon PMI: {n(kpis['consultations'])} orang. "
-        f"Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
-        f"Peserta pelatihan: {n(kpis['trainees'])} orang. Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
-        "Anak PMI dibina: tidak dilaporkan.",
-        f"Anggota koperasi: {n(kpis['coop_members'])} orang. Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
-        f"Simpanan anggota koperasi: {formatting.rupiah(kpis['savings'])}. "
-        f"Tidak dapat dibandingkan: {PREVIOUS} tidak dilaporkan.",
-    ]
+    cover = "Cakupan: dari 18 laporan yang diharapkan, 8 masuk (44,4%)."
+    assert lines[0] == "Angka utama Kabupaten Tulungagung, Januari 2024 – Juni 2024."
+    assert lines[1].startswith(f"Desa program: {n(kpis['villages'])} desa.")
+    assert lines[2].startswith(f"Laporan masuk: {n(kpis['reported'])} laporan (kelengkapan 44,4% dari 18 laporan")
+    # nothing was reported a year earlier: no change is claimed, and the coverage is said
+    assert lines[3] == (f"Penempatan PMI: {n(kpis['placements'])} orang (73,9% perempuan). Tidak dibandingkan: "
+                        "tidak ada laporan yang masuk di kedua periode (ini dan Januari 2023 – Juni 2023). " + cover)
+    assert lines[8] == ("Anak PMI dibina (rata-rata per bulan): tidak dilaporkan. "
+                        "Cakupan: dari 18 laporan yang diharapkan, 0 masuk (0,0%).")
+    assert lines[9].endswith("Cakupan: dari 3 desa program, 2 melaporkan (66,7%).")
     cards = _texts(built, 2)
-    assert any(t.startswith("Anak PMI dibina\n–\n") for t in cards)      # missing shows '–', never 0
+    assert any(t.startswith("Anak PMI dibina (rata-rata per bulan)\n–\n") for t in cards)      # missing shows '–', never 0
     assert any(t.startswith("Penempatan PMI\n46\n73,9% perempuan") for t in cards)
 
 
@@ -251,7 +244,7 @@ def test_reporting_map_and_data_notes(built, con):
     notes = _notes(built, 15).splitlines()
     assert f"Desa tanpa laporan sama sekali selama Januari 2024 – Juni 2024 (1): {FORMULA_NAME}." in notes
     assert "10 dari 18 laporan desa-bulan yang diharapkan belum masuk." in notes
-    assert "Indikator yang tidak dilaporkan satu desa pun: Omzet usaha binaan, Anak PMI dibina bulan ini." in notes
+    assert "Indikator yang tidak dilaporkan satu desa pun: Omzet usaha binaan, Anak PMI dibina (per bulan)." in notes
     assert not any("DATA DEMO" in line for line in notes)  # not a demo warehouse
 
 
@@ -265,8 +258,8 @@ def test_xlsx_has_every_table_and_escapes_formula_like_names(built):
     assert villages["Desa"].to_list() == ["Tunggangri", "Betak", f"'{FORMULA_NAME}"]
     assert villages["Penempatan"].to_list() == [36.0, 10.0, None]  # never reported: empty, not 0
     figures = book.load_sheet("Angka utama").to_polars()
-    assert figures["Nilai"].to_list() == [3, 1, 46, 24, 81_000_000, 32, 32, None, 240, 500_000_000]
-    assert figures["Perubahan"].to_list()[:3] == [0, 1, None]  # a number, not '+1' text
+    assert figures["Nilai"].to_list() == [3, 8, 46, 24, 81_000_000, 32, 32, None, 240, 500_000_000]
+    assert figures["Perubahan"].to_list()[:3] == [0, 8, None]  # a number, not '+8' text; no basis: empty
     placements = book.load_sheet("Penempatan per bulan").to_polars()
     assert placements["Bulan"].to_list() == [f"2024-0{m}" for m in range(1, 7)]
     import zipfile

@@ -172,3 +172,26 @@ def test_approved_only_counts_approved_district_months(con, ingest):
     assert m.total("placements").value == 6.0
     assert m.total("reports_in").value == 1
     assert measure(con, "", "2024-03", "2024-03", compare=None, today=date(2024, 6, 1)).total("placements").value == 12.0
+
+
+def test_breakdown_keeps_only_counted_expected_village_months(con, ingest):
+    from pipelines.metrics import breakdown
+    report(ingest, DESA_BARU, "2020-12")   # before joining: not a programme figure
+    report(ingest, DESA_BARU, "2021-01")
+    f = facts.load(con, "52", "2020-12", "2021-01", today=date(2021, 6, 1))
+    got = breakdown.by(con, f, "placements", ["country_iso2"])
+    assert got.rows() == [("TW", 4), ("MY", 2)]
+    assert breakdown.by(con, f, "placements", ["sex"]).rows() == [("P", 4), ("L", 2)]
+
+
+def test_series_by_month_and_unit(con, ingest):
+    report(ingest, TUNGGANGRI, "2024-01", C02=30, K01=100)
+    report(ingest, BETAK, "2024-02", C02=20, K01=50)
+    m = measure(con, "35.04", "2024-01", "2024-02", compare=None, today=date(2024, 3, 5))
+    s = m.series(["C02", "K01"])
+    assert s.select("figure", "period", "value", "covered", "expected", "provisional").rows() == [
+        ("C02", date(2024, 1, 1), 30.0, 1, 2, False), ("C02", date(2024, 2, 1), 20.0, 1, 2, True),
+        ("K01", date(2024, 1, 1), 100.0, 1, 2, False), ("K01", date(2024, 2, 1), 50.0, 1, 2, True)]
+    by_village = m.wide(["K01", "C02"], "village")
+    assert by_village.select("area_code", "K01", "C02", "K01_covered").rows() == [
+        (TUNGGANGRI, 100.0, 30.0, 1), (BETAK, 50.0, 20.0, 1)]

@@ -110,50 +110,73 @@ def test_delta_text_signs_percent_and_missing():
     assert overview.delta_text(1234, 1000, False, "en") == "+234 (+23.4%)"
 
 
-def test_national_figures_and_changes(con):
-    model = overview.summary(con, "", JAN, JUN, "id")
+def test_national_figures_and_changes_like_for_like(con):
+    model = overview.summary(con, "", JAN, JUN, "id", compare="prev")
     assert model.previous_label == "Juli 2023 – Desember 2023"
     assert texts(model) == {
         "villages": ("5", "+1 (+25,0%)"),            # Masa Depan joins only in 2025
-        "reported": ("4", "+2 (+100,0%)"),           # June: A, B, N, Y of 5; December: A, P
-        "placements": ("138", "+66 (+91,7%)"),       # 23 workbooks x 6 against 12 x 6
-        "returns": ("69", "+33 (+91,7%)"),
-        "remittances": ("Rp 287,5 juta", "+Rp 137,5 juta (+91,7%)"),
-        "consultations": ("130", "+82 (+170,8%)"),   # A 50+12, B 20, N 24, Y 24 against 24+24
-        "trainees": ("72", "+24 (+50,0%)"),          # Betak's reported zeros count as 0
-        "children": ("510", "+150 (+41,7%)"),        # Desa Baru's blanks add nothing
-        "coop_members": ("298", "+118 (+65,6%)"),    # latest per village: 120 + 58 + 0 + 120
-        "savings": ("Rp 750,0 juta", "+Rp 250,0 juta (+50,0%)"),
+        "reported": ("23", "+11 (+91,7%)"),          # reports in: 23 of 30 against 12 of 18
+        # flows over the 6 village-months that reported in both periods (Tunggangri's): 36 against 36,
+        # never 138 against 72, which would read Ponorogo's silence and new villages as change
+        "placements": ("138", "0 (0,0%)"),
+        "returns": ("69", "0 (0,0%)"),
+        "remittances": ("Rp 287,5 juta", "Rp 0 (0,0%)"),
+        "consultations": ("130", "+38 (+158,3%)"),   # Tunggangri 50 + 12 against 24
+        "trainees": ("72", "0 (0,0%)"),
+        "children": ("85", "0 (0,0%)"),              # per month: (90 + 90 + 60 + 90 + 90 + 90) / 6
+        "coop_members": ("298", "+20 (+20,0%)"),     # villages in both: Tunggangri 120 against 100
+        "savings": ("Rp 750,0 juta", "Rp 0 (0,0%)"),
     }
-    assert model.kpis["reported"].note == "ov_note_completeness"  # no labels passed: the key shows
-    labels = {"ov_note_completeness": "{share} dari {n} desa", "ov_note_women": "{share} perempuan",
+    assert model.cards["placements"].help.splitlines()[2] == (
+        "Dibandingkan dengan Juli 2023 – Desember 2023 pada 6 desa-bulan yang melapor di kedua periode.  ")
+    labels = {"ov_note_completeness": "{share} dari {n} laporan", "ov_note_women": "{share} perempuan",
               "ov_note_problem": "{n} bermasalah"}
-    model = overview.summary(con, "", JAN, JUN, "id", labels)
-    assert [model.kpis[k].note for k in ("reported", "placements", "returns")] == [
-        "80,0% dari 5 desa", "66,7% perempuan", "23 bermasalah"]
+    model = overview.summary(con, "", JAN, JUN, "id", labels, compare="prev")
+    assert [model.cards[k].note for k in ("reported", "placements", "returns")] == [
+        "76,7% dari 30 laporan", "66,7% perempuan", "23 bermasalah"]
+    assert model.cards["placements"].caption == (
+        "66,7% perempuan · dari 30 laporan yang diharapkan, 23 masuk (76,7%)")
+
+
+def test_default_comparison_is_a_year_earlier(con):
+    model = overview.summary(con, "", JAN, JUN, "id")
+    assert model.previous_label == "Januari 2023 – Juni 2023"
+    # nothing was reported in the first half of 2023 except Tunggangri's June
+    assert texts(model)["placements"] == ("138", "0 (0,0%)")
+    assert model.cards["placements"].basis == ("dibandingkan dengan Januari 2023 – Juni 2023 pada 1 desa-bulan "
+                                               "yang melapor di kedua periode")
 
 
 def test_stock_is_the_latest_month_not_a_sum(con):
     # Betak's members over the months: 50, 55, (March missing), 60, 58, June blank -> 58
-    assert overview.summary(con, B, JAN, JUN, "id").kpis["coop_members"].value == 58
+    assert overview.summary(con, B, JAN, JUN, "id").cards["coop_members"].value == 58
     # Tunggangri over the previous period: 100 in each of six months -> 100, not 600
-    assert overview.summary(con, A, JUL23, DEC23, "id").kpis["coop_members"].value == 100
+    assert overview.summary(con, A, JUL23, DEC23, "id").cards["coop_members"].value == 100
 
 
 def test_missing_stays_missing(con):
-    # Ponorogo reported only in 2023: in 2024 its flows and stocks are missing, not zero
-    model = overview.summary(con, "35.02", JAN, JUN, "id")
+    # Ponorogo reported only in 2023: in 2024 its flows and stocks are missing, not zero, and no decline
+    model = overview.summary(con, "35.02", JAN, JUN, "id", compare="prev")
     assert texts(model) == {
-        "villages": ("1", "0 (0,0%)"), "reported": ("0", "-1 (-100,0%)"),
+        "villages": ("1", "0 (0,0%)"), "reported": ("0", "-6 (-100,0%)"),
         "placements": ("–", None), "returns": ("–", None), "remittances": ("–", None),
         "consultations": ("–", None), "trainees": ("–", None), "children": ("–", None),
         "coop_members": ("–", None), "savings": ("–", None)}
     assert model.monthly["placements"].to_list() == [None] * 6
     # NTB had no report in 2023: no change is shown; Desa Baru's cooperative zeros stay 0
-    ntb = overview.summary(con, "52", JAN, JUN, "id")
+    ntb = overview.summary(con, "52", JAN, JUN, "id", compare="prev")
     assert texts(ntb)["placements"] == ("72", None)
     assert texts(ntb)["coop_members"] == ("120", None)
     assert texts(ntb)["villages"] == ("2", "+1 (+100,0%)")
+
+
+def test_estimate_is_apart_from_the_reported_total(con):
+    card = overview.summary(con, "", JAN, JUN, "id", compare="prev").cards["placements"]
+    assert card.text == "138"
+    # Betak's March and Bringinan's six months filled from each village's own mean (6 each)
+    assert card.help.splitlines()[3] == ("Perkiraan 180 (23,3% diperkirakan; 7 desa-bulan yang tidak melapor diisi "
+                                         "dari rata-rata 12 laporan terakhir desa itu, atau median desa sekabupaten "
+                                         "pada bulan itu).")
 
 
 def test_a_missing_month_is_not_zero(con):
@@ -188,7 +211,8 @@ def test_figures_name_area_and_period(con):
     assert "Tulungagung, Januari 2024 – Juni 2024" in fig.layout.title.text
     assert fig.layout.yaxis.title.text == "Rupiah (juta)"
     assert list(fig.data[0].y) == [25.0, 25.0, 12.5, 25.0, 25.0, 25.0]  # Betak silent in March
-    assert list(fig.data[0].customdata[0]) == ["Januari 2024", "Rp 25,0 juta"]
+    assert list(fig.data[0].customdata[0]) == ["Januari 2024", "Rp 25,0 juta",
+                                              "dari 2 laporan yang diharapkan, 2 masuk (100,0%)"]
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -213,23 +237,27 @@ def metric_values(at) -> dict[str, tuple]:
 
 def test_page_shows_exact_figures(page):
     assert page.title[0].value == "Ringkasan"
-    shown = metric_values(page)
-    assert shown["Desa program"] == ("5", "+1 (+25,0%)")
-    assert shown["Desa melapor (Juni 2024)"] == ("4", "+2 (+100,0%)")
-    assert shown["Penempatan PMI"] == ("138", "+66 (+91,7%)")
-    assert shown["Kepulangan PMI"] == ("69", "+33 (+91,7%)")
-    assert shown["Remitansi"] == ("Rp 287,5 juta", "+Rp 137,5 juta (+91,7%)")
-    assert shown["Konsultasi calon PMI"] == ("130", "+82 (+170,8%)")
-    assert shown["Peserta pelatihan"] == ("72", "+24 (+50,0%)")
-    assert shown["Anak PMI dibina"] == ("510", "+150 (+41,7%)")
-    assert shown["Anggota koperasi"] == ("298", "+118 (+65,6%)")
-    assert shown["Simpanan anggota koperasi"] == ("Rp 750,0 juta", "+Rp 250,0 juta (+50,0%)")
+    shown = metric_values(page)   # the default comparison: the same months a year earlier
+    assert shown["Desa program"] == ("5", "+1 (+25,0%)")   # joined by June: 5 against 4
+    assert shown["Laporan masuk"] == ("23", "+22 (+2.200,0%)")
+    assert shown["Penempatan PMI"] == ("138", "0 (0,0%)")       # Tunggangri's June 2023 against June 2024
+    assert shown["Konsultasi calon PMI"] == ("130", "+38 (+950,0%)")
+    assert shown["Anak PMI dibina (rata-rata per bulan)"] == ("85", "0 (0,0%)")
+    assert shown["Anggota koperasi"] == ("298", "+20 (+20,0%)")
     notes = [c.value for c in page.caption]
-    assert "80,0% dari 5 desa yang sudah bergabung" in notes
-    assert "66,7% perempuan" in notes and "23 bermasalah" in notes
-    assert not page.warning  # not the demo warehouse
+    assert "kelengkapan 76,7% dari 30 laporan yang diharapkan · dari 30 laporan yang diharapkan, 23 masuk (76,7%)" in notes
+    assert "66,7% perempuan · dari 30 laporan yang diharapkan, 23 masuk (76,7%)" in notes
+    assert not page.warning  # not the demo warehouse, no open month (today 2024-07-15)
     table = page.dataframe[0].value
     assert list(table["Negara"]) == ["Taiwan", "Malaysia"]
+
+
+def test_previous_period_choice_changes_the_basis(page):
+    page.sidebar.radio(key="f_compare").set_value("prev").run()
+    assert not page.exception
+    shown = metric_values(page)
+    assert shown["Laporan masuk"] == ("23", "+11 (+91,7%)")
+    assert page.query_params["banding"] == "prev"
 
 
 def test_changing_the_area_changes_the_figures(page):
@@ -243,12 +271,29 @@ def test_changing_the_area_changes_the_figures(page):
     area_picker(page, "province").set_value("35").run()
     area_picker(page, "district").set_value("35.02").run()
     shown = metric_values(page)
-    assert shown["Penempatan PMI"] == ("–", None)   # missing, not 0
-    assert shown["Desa melapor (Juni 2024)"] == ("0", "-1 (-100,0%)")
+    assert shown["Penempatan PMI"] == ("–", None)   # missing, not 0, and no decline
+    assert shown["Laporan masuk"] == ("0", "0")
 
 
 def test_page_in_english(page):
     page.sidebar.radio(key="lang_choice").set_value("en").run()
     shown = metric_values(page)
-    assert shown["Placements abroad"] == ("138", "+66 (+91.7%)")
-    assert shown["Remittances"] == ("Rp 287.5 million", "+Rp 137.5 million (+91.7%)")
+    assert shown["Placements abroad"] == ("138", "0 (0.0%)")
+    assert shown["Cooperative members"] == ("298", "+20 (+20.0%)")
+
+
+def test_open_month_is_provisional(fixture_db, monkeypatch):
+    monkeypatch.setenv("PANTAU_DB", str(fixture_db))
+    monkeypatch.setenv("PANTAU_TODAY", "2024-07-08")   # June's reports are due on 10 July
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["f_area"] = ""
+    at.session_state["f_start"] = JAN
+    at.session_state["f_end"] = JUN
+    at.run()
+    at.switch_page("pages/dashboard/ringkasan.py").run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "Periode ini memuat bulan yang belum lewat tenggat: angkanya sementara."]
+    shown = metric_values(at)
+    assert shown["Laporan masuk"] == ("23", None)   # reporting figures are not compared while open
+    assert any(c.value.startswith("Sementara · ") for c in at.caption)

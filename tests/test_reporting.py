@@ -118,7 +118,7 @@ def test_heatmap_rows_are_districts_nationally(wh):
     assert list(heat.y) == ["Kabupaten Ponorogo", "Kabupaten Tulungagung"]
     assert list(heat.x) == ["Nov 2023", "Des 2023", "Jan 2024", "Feb 2024"]
     assert [list(r) for r in heat.z] == [[0.0, 50.0, 33.3, 33.3], [100.0, 50.0, 50.0, 50.0]]
-    assert tuple(heat.customdata[0][2]) == (0, 1, 2, 3)  # Ponorogo, January: on time, late, missing, joined
+    assert tuple(heat.customdata[0][2]) == (0, 1, 2, 3, 0)  # Ponorogo, January: on time, late, missing, joined, not due
     assert "rp_late: %{customdata[1]}" in heat.hovertemplate
     assert "Kabupaten Ponorogo" not in m.heatmap.layout.title.text  # title names the area and period
     assert "Nasional, November 2023 – Februari 2024" in m.heatmap.layout.title.text
@@ -207,7 +207,7 @@ def test_page_shows_the_last_month_and_the_lists(app):
     assert app.title[0].value == "Kelengkapan"
     assert {m.label: m.value for m in app.metric} == {
         "Desa bergabung": "5", "Desa melapor": "2", "Kelengkapan": "40,0%", "Tepat waktu": "2",
-        "Terlambat": "0", "Tidak melapor": "3"}
+        "Terlambat": "0", "Tidak melapor": "3", "Belum jatuh tempo": "0"}
     assert [s.value for s in app.subheader] == [
         "Bulan terakhir periode: Februari 2024", "Desa yang tidak melapor untuk Februari 2024 (Nasional)",
         "Desa tanpa laporan 2 bulan atau lebih (sampai Februari 2024)"]
@@ -232,3 +232,16 @@ def test_drilling_into_a_district_from_the_heatmap(app):
     assert app.subheader[1].value == "Desa yang tidak melapor untuk Februari 2024 (Kabupaten Ponorogo)"
     assert {m.label: m.value for m in app.metric}["Desa bergabung"] == "3"
     assert app.selectbox(key="rp_drill").options == ["—", "Jambon"]
+
+
+def test_open_month_villages_are_not_yet_due_never_missing(fixture_db, monkeypatch):
+    monkeypatch.setenv("PANTAU_DB", str(fixture_db))
+    monkeypatch.setenv("PANTAU_TODAY", "2024-03-10")   # February's deadline day: still open
+    monkeypatch.delenv("PANTAU_DEADLINE_DAY", raising=False)
+    app = open_page(AppTest.from_file(APP, default_timeout=60), "")
+    shown = {m.label: m.value for m in app.metric}
+    assert (shown["Tidak melapor"], shown["Belum jatuh tempo"], shown["Desa melapor"]) == ("0", "3", "2")
+    assert app.warning[0].value == "Periode ini memuat bulan yang belum lewat tenggat: angkanya sementara."
+    # the lists are about January, the newest month past its deadline
+    assert app.subheader[1].value == "Desa yang tidak melapor untuk Januari 2024 (Nasional)"
+    assert "Februari 2024 masih terbuka sampai tenggat 10 Maret 2024: 3 desa belum jatuh tempo" in app.info[0].value

@@ -12,6 +12,7 @@ import time
 import polars as pl
 import streamlit as st
 
+from pipelines import settings
 from pipelines.accounts import roles, users
 from pipelines.accounts.roles import User
 from ui.i18n import KEY as LANG_KEY
@@ -34,7 +35,7 @@ DATA_PAGES = ["pages/data/gudang.py"]
 
 def session_minutes() -> int:
     """How long a sign-in lasts: PANTAU_SESSION_MINUTES, default 480 (a working day)."""
-    return int(os.environ.get("PANTAU_SESSION_MINUTES") or 480)
+    return settings.session_minutes()
 
 
 def pages_for(user: User | None) -> dict[str, list[str]]:

@@ -21,7 +21,8 @@ def data_version() -> str:
 # (cache_data): under a crowd the copies cost more CPU and memory than the queries. Callers get
 # a deep copy, which for polars frames is a cheap clone of shared, immutable buffers.
 @st.cache_resource(show_spinner=False, max_entries=4000)
-def _call(func_path: str, db: str, version: str, args: tuple, kwargs: tuple) -> Any:
+def _call(func_path: str, db: str, version: str, today: str, args: tuple, kwargs: tuple) -> Any:
+    # today is part of the key: a month closes when its deadline passes, whatever the data
     module, name = func_path.rsplit(".", 1)
     return getattr(importlib.import_module(module), name)(connection(), *args, **dict(kwargs))
 
@@ -29,4 +30,4 @@ def _call(func_path: str, db: str, version: str, args: tuple, kwargs: tuple) -> 
 def data(func: Callable, *args, **kwargs) -> Any:
     """func(con, *args, **kwargs) from the data layer, cached until the data changes."""
     return copy.deepcopy(_call(f"{func.__module__}.{func.__qualname__}", str(settings.db_path()), data_version(),
-                 args, tuple(sorted(kwargs.items()))))
+                               settings.today().isoformat(), args, tuple(sorted(kwargs.items()))))

@@ -1,21 +1,15 @@
-"""Ringkasan: headline figures for the chosen area and period, their change, monthly trends, destinations."""
+"""Ringkasan: headline figures for the chosen area and period, their like-for-like change, monthly trends, destinations."""
 import streamlit as st
 
-from pipelines import formatting
 from pipelines.views import overview
-from ui import filters
+from ui import page
 from ui.cache import data
-from ui.i18n import lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import t
 from ui.widgets import chart, table
 
-con = connection()
-demo_banner(con)
-sel = filters.sidebar()
-st.title(t("page_overview"))
-L = lang()
-labels = {key: t(key) for key in overview.LABELS}
-model = data(overview.summary, sel.area, sel.start, sel.end, L, labels)
+p = page.setup("page_overview", overview.LABELS)
+sel = p.sel
+model = data(overview.summary, sel.area, sel.start, sel.end, p.lang, p.labels, **sel.model_args)
 
 st.caption(f"**{model.area_label}** · {model.period_label} · {t('ov_compared_with')}: {model.previous_label}")
 
@@ -26,14 +20,8 @@ ROWS = ((("villages", "reported", "placements", "returns"), [1, 1.6, 1, 1]),
         (("coop_members", "savings"), [1, 1.6, 1, 1]))
 for keys, widths in ROWS:
     for col, key in zip(st.columns(widths), keys):
-        k = model.kpis[key]
-        title = t(f"ov_kpi_{key}").format(month=formatting.month(sel.end, L))
         with col:
-            still = k.delta is not None and k.value == k.previous  # no change: no green arrow
-            st.metric(title, k.text, k.delta, help=t(f"ov_help_{key}"), border=True,
-                      delta_color="off" if still else "normal", delta_arrow="off" if still else "auto")
-            if k.note:
-                st.caption(k.note)
+            page.card(model.cards[key])
 st.caption(t("ov_missing_note"))
 
 st.subheader(t("ov_trends"))

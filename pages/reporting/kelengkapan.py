@@ -3,19 +3,13 @@ import streamlit as st
 
 from pipelines import formatting
 from pipelines.views import reporting
-from ui import filters, widgets
+from ui import filters, page, widgets
 from ui.cache import data
-from ui.i18n import lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import t
 
-con = connection()
-demo_banner(con)
-sel = filters.sidebar()
-st.title(t("page_completeness"))
-L = lang()
-
-labels = {k: t(k) for k in reporting.LABEL_KEYS}
-m = data(reporting.completeness, sel.area, sel.start, sel.end, L, labels)
+p = page.setup("page_completeness", reporting.LABEL_KEYS)
+sel, L = p.sel, p.lang
+m = data(reporting.completeness, sel.area, sel.start, sel.end, L, p.labels, **sel.model_args)
 latest = formatting.month(m.latest, L)
 st.caption(t("rp_intro").format(day=m.deadline_day))
 
@@ -36,15 +30,19 @@ def _list(shown, raw, name: str) -> None:
 # the latest month of the range
 st.subheader(t("rp_latest").format(month=latest))
 c = m.latest_counts
-cols = st.columns(6)
+cols = st.columns(7)
 cols[0].metric(t("rp_joined"), formatting.number(c["joined"], L))
 cols[1].metric(t("rp_reported"), formatting.number(c["reported"], L))
 cols[2].metric(t("rp_completeness"), formatting.percent(c["completeness"], L))
 cols[3].metric(t("rp_on_time"), formatting.number(c["on_time"], L))
 cols[4].metric(t("rp_late"), formatting.number(c["late"], L))
 cols[5].metric(t("rp_missing"), formatting.number(c["missing"], L))
+cols[6].metric(t("rp_not_due"), formatting.number(c["not_due"], L))
 if not c["joined"]:
     st.info(t("rp_no_joined"))
+if c["not_due"]:
+    st.info(t("rp_open_month").format(month=latest, deadline=formatting.day(m.latest_deadline, L),
+                                      n=formatting.number(c["not_due"], L)), icon=":material/schedule:")
 
 # units x months
 widgets.chart(m.heatmap, m.heatmap_data, "kelengkapan-wilayah-bulan", key="rp-heatmap")
@@ -57,13 +55,17 @@ if m.units.height and m.units["unit_code"][0] != sel.area:
 # trend
 widgets.chart(m.trend_fig, m.trend_data, "kelengkapan-per-bulan", key="rp-trend")
 
-# who did not report the last month, and who has been silent longer
-st.subheader(t("rp_not_reported_title").format(month=latest, area=m.area_label))
+# who did not report the newest month past its deadline, and who has been silent longer
+if m.latest_closed is None:
+    st.info(t("rp_no_closed_month"))
+    st.stop()
+closed = formatting.month(m.latest_closed, L)
+st.subheader(t("rp_not_reported_title").format(month=closed, area=m.area_label))
 if m.not_reported.is_empty():
-    st.success(t("rp_none_missing").format(month=latest))
+    st.success(t("rp_none_missing").format(month=closed))
 else:
     _list(m.not_reported, m.not_reported_data, "desa-tidak-melapor")
-st.subheader(t("rp_silent_title").format(month=latest))
+st.subheader(t("rp_silent_title").format(month=closed))
 if m.silent.is_empty():
     st.success(t("rp_none_silent"))
 else:

@@ -47,7 +47,7 @@ MAX_NAMES = 12             # village names listed in a data note before 'and n m
 KPI_ROWS = (("villages", "reported", "placements", "returns"),
             ("remittances", "consultations", "trainees", "children"),
             ("coop_members", "savings"))
-KPI_UNITS = {"villages": "bp_unit_desa", "reported": "bp_unit_desa", "remittances": "rupiah", "savings": "rupiah"}
+KPI_UNITS = {"villages": "bp_unit_desa", "reported": "bp_unit_laporan", "remittances": "rupiah", "savings": "rupiah"}
 SLIDE_KINDS = ("title", "kpis", "pillar", "pillar", "pillar", "pillar", "placements", "destinations", "sectors",
                "returns", "remit_countries", "remit_channels", "reporting", "map", "notes")
 
@@ -195,11 +195,39 @@ def change_sentence(value: float | None, previous: float | None, unit: str, peri
     return ctx.t("bp_up" if diff > 0 else "bp_down", amount=size, pct=pct, period=period)
 
 
-def arrow(k: overview.Kpi) -> str:
-    """'▲ ', '▼ ' or '= ' before a change shown on a card; nothing when there is no comparison."""
-    if k.value is None or k.previous is None:
+def card_change(k, unit: str, ctx: _Context) -> str:
+    """The like-for-like change of a metric-layer card as a sentence, with its basis."""
+    change = k.change
+    if change is None:
         return ""
-    return "▲ " if k.value > k.previous else "▼ " if k.value < k.previous else "= "
+    if change.withheld:
+        return _upper(change.basis_text(ctx.lang)) + "."
+    period = compare_period(change, ctx)
+    if change.now is None or change.before is None:
+        return ctx.t("bp_no_match", period=period)
+    words = change_sentence(change.now, change.before, unit, period, ctx)
+    return f"{words} ({k.basis})" if change.like_for_like else words
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def compare_period(change, ctx: _Context) -> str:
+    if change.start == change.end:
+        return formatting.month(change.start, ctx.lang)
+    return f"{formatting.month(change.start, ctx.lang)} – {formatting.month(change.end, ctx.lang)}"
+
+
+def arrow(k) -> str:
+    """'▲ ', '▼ ' or '= ' before a change shown on a card; nothing when there is no comparison.
+
+    A metric-layer card compares like for like (its change's matched values), a pillar Kpi its two totals."""
+    change = getattr(k, "change", None)
+    now, before = (change.now, change.before) if change is not None else (k.value, getattr(k, "previous", None))
+    if now is None or before is None:
+        return ""
+    return "▲ " if now > before else "▼ " if now < before else "= "
 
 
 def figure_sentence(name: str, value: float | None, unit: str, ctx: _Context, note: str | None = None) -> str:
@@ -383,24 +411,30 @@ def _title_slide(ctx: _Context) -> _Slide:
 
 
 def _kpi_slide(ctx: _Context, ov: overview.Overview) -> tuple[_Slide, pl.DataFrame]:
-    month = formatting.month(ctx.end, ctx.lang)
+    """The headline cards; notes say each figure's coverage and the like-for-like basis of its change."""
     cards, sentences, rows = [], [ctx.t("bp_n_kpis_intro", area=ctx.area_label, period=ctx.period)], []
+    if ov.provisional:
+        sentences.append(ctx.t("filter_provisional"))
     for key in [k for row in KPI_ROWS for k in row]:
         k = ov.kpis[key]
-        name = ctx.t(f"ov_kpi_{key}", month=month)
+        name = k.title
         unit = KPI_UNITS.get(key, "pl_unit_orang")
-        versus = ctx.previous_end if key in ("villages", "reported") else ctx.previous
         cards.append((name, k.text, k.note or "", arrow(k) + (k.delta or ctx.t("bp_no_comparison"))))
         sentence = figure_sentence(name, k.value, unit, ctx, k.note)
-        change = change_sentence(k.value, k.previous, unit, versus, ctx)
-        sentences.append(f"{sentence} {change}".strip())
-        change = None if k.value is None or k.previous is None else k.value - k.previous
-        rows.append((name, k.value, k.previous, change, k.note))  # numbers: '+66' text would be escaped
+        change = k.change
+        now, before = (change.now, change.before) if change is not None else (None, None)
+        words = card_change(k, unit, ctx) if k.value is not None else ""
+        sentences.append(" ".join(p for p in (sentence, words, ctx.t("bp_coverage", coverage=k.coverage)) if p))
+        delta = None if now is None or before is None else now - before
+        rows.append((name, k.value, now, before, delta, k.coverage, k.note))  # numbers stay numbers
     table = pl.DataFrame(rows, schema={ctx.t("bp_col_figure"): pl.String, ctx.t("bp_col_value"): pl.Float64,
+                                       ctx.t("bp_col_matched_now"): pl.Float64,
                                        ctx.t("bp_col_previous"): pl.Float64, ctx.t("bp_col_change"): pl.Float64,
+                                       ctx.t("bp_col_coverage"): pl.String,
                                        ctx.t("bp_col_note"): pl.String}, orient="row")
     slide = _Slide("kpis", ctx.t("bp_title_kpis"), _lines(sentences), cards=cards,
-                   footnote=ctx.t("bp_vs", period=ctx.previous, month=ctx.previous_end))
+                   footnote=ctx.t("bp_vs_like", period=ov.previous_label)
+                   + (f" {ctx.t('sementara').capitalize()}." if ov.provisional else ""))
     return slide, table
 
 
@@ -471,7 +505,7 @@ def _placement_slides(ctx: _Context, ov: overview.Overview, placed: pl.DataFrame
     else:
         sentences = [ctx.t("bp_n_placements", period=ctx.period, n=n(total), area=ctx.area_label, women=n(women),
                            share=share_text(women, total, lang), men=n(men))]
-        sentences.append(change_sentence(total, k.previous, "pl_unit_orang", ctx.previous, ctx))
+        sentences.append(card_change(k, "pl_unit_orang", ctx))
     if peak.height:
         sentences.append(ctx.t("bp_n_peak", month=formatting.month(peak["period"][0], lang),
                                n=n(peak["placements"][0])))
@@ -560,7 +594,7 @@ def _return_slide(ctx: _Context, ov: overview.Overview, by_month: pl.DataFrame,
     else:
         sentences = [ctx.t("bp_n_returns", period=ctx.period, n=n(total), area=ctx.area_label, problem=n(problem),
                            share=share_text(problem, total, lang)),
-                     change_sentence(total, k.previous, "pl_unit_orang", ctx.previous, ctx)]
+                     card_change(k, "pl_unit_orang", ctx)]
         if names:
             sentences.append(ctx.t("bp_n_return_countries", list=", ".join(
                 ctx.t("bp_item_people", name=nm, n=n(v), share=share_text(v, total, lang))
@@ -602,7 +636,7 @@ def _remittance_slides(ctx: _Context, ov: overview.Overview, by_country: pl.Data
     else:
         first = [ctx.t("bp_n_remit", period=ctx.period, area=ctx.area_label, amount=formatting.rupiah(total, lang),
                        tx=formatting.number(tx, lang), avg=formatting.rupiah(average, lang)),
-                 change_sentence(total, k.previous, "rupiah", ctx.previous, ctx)]
+                 card_change(k, "rupiah", ctx)]
         if countries:
             first.append(ctx.t("bp_n_remit_countries", list=", ".join(items(countries, by_country, TOP_N))))
     callouts = [(k.text, ctx.t("bp_cap_remittances")), (formatting.number(tx, lang), ctx.t("bp_cap_transactions")),

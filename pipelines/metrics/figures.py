@@ -108,13 +108,13 @@ def aggregate(frame: pl.DataFrame, figure: Figure, by: list[str]) -> pl.DataFram
             value=pl.when(pl.col("x").count() > 0).then(pl.col("x").sum()),
             covered=pl.col("x").count(), expected=pl.len())
     elif method == "mean":
-        per_month = x.group_by([*group, "period"]).agg(
+        per_month = x.group_by(list(dict.fromkeys([*group, "period"]))).agg(
             total=pl.when(pl.col("x").count() > 0).then(pl.col("x").sum()),
             covered=pl.col("x").count(), expected=pl.len())
         out = per_month.group_by(group).agg(
             value=pl.col("total").mean(), covered=pl.col("covered").sum(), expected=pl.col("expected").sum())
     elif method in ("last", "flag"):
-        per_village = x.sort("period").group_by([*group, "village_code"]).agg(
+        per_village = x.sort("period").group_by(list(dict.fromkeys([*group, "village_code"]))).agg(
             latest=pl.col("x").drop_nulls().last())
         measure = pl.col("latest").sum() if method == "last" else (pl.col("latest") == 1).sum()
         out = per_village.group_by(group).agg(

@@ -19,6 +19,10 @@ class Card:
     caption: str | None       # short line under the card: coverage (and 'sementara')
     provisional: bool
     value: float | None = None
+    note: str | None = None           # the extra line alone ('66,7% perempuan')
+    coverage: str = ""                # 'dari 2.688 laporan yang diharapkan, 2.470 masuk (91,9%)'
+    basis: str | None = None          # 'dibandingkan dengan ... pada 3.910 desa-bulan ...'
+    change: object | None = None      # the metric layer's Change (now/before over matched reports)
 
 
 def card(total: Total, lang: str = "id", title: str | None = None, note: str | None = None) -> Card:
@@ -27,11 +31,11 @@ def card(total: Total, lang: str = "id", title: str | None = None, note: str | N
     parts = [fig.help(lang), total.coverage.text(lang) + "."]
     delta = total.change_text(lang)
     if total.change is not None:
-        parts.append(total.change.basis_text(lang).capitalize() + ".")
+        parts.append(_upper(total.change.basis_text(lang)) + ".")
     if total.estimate is not None and total.estimate.value is not None and total.estimate.filled:
-        parts.append(total.estimate.text(lang, fig.money).capitalize() + ".")
+        parts.append(_upper(total.estimate.text(lang, fig.money)) + ".")
     caption = total.coverage.text(lang) if not total.coverage.provisional else (
-        f"{labels.text('sementara', lang).capitalize()} · " + labels.text(
+        f"{_upper(labels.text('sementara', lang))} · " + labels.text(
             "cov_reports" if not fig.per_village else "cov_villages", lang,
             expected=_n(total.coverage.expected, lang), covered=_n(total.coverage.covered, lang),
             share=_pct(total.coverage.share, lang)))
@@ -39,7 +43,8 @@ def card(total: Total, lang: str = "id", title: str | None = None, note: str | N
         caption = f"{note} · {caption}"
     still = delta is not None and total.change is not None and total.change.delta == 0
     return Card(fig.key, title or fig.name(lang), total.text(lang), delta, still, "  \n".join(parts), caption,
-                total.provisional, total.value)
+                total.provisional, total.value, note, total.coverage.text(lang),
+                total.change.basis_text(lang) if total.change is not None else None, total.change)
 
 
 def cards(m: Measure, keys: list[str], lang: str = "id", estimates: bool = False) -> dict[str, Card]:
@@ -55,3 +60,8 @@ def _n(value, lang):
 def _pct(value, lang):
     from pipelines import formatting
     return formatting.percent(value, lang)
+
+
+def _upper(text: str) -> str:
+    """The first letter in capitals, the rest untouched (month names stay as they are)."""
+    return text[:1].upper() + text[1:]

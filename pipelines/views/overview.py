@@ -11,8 +11,11 @@ import pycountry
 from babel.dates import format_date
 
 from pipelines import areas, charts, formatting, warehouse
+from pipelines.labels import text as labels_text
 from pipelines.ingest import countries
-from pipelines.metrics import aggregate as metrics
+from pipelines.metrics import aggregate as metrics, breakdown
+from pipelines.metrics.measure import measure
+from pipelines.views.cards import Card, card
 
 # Labels (ui/labels.csv keys) the page passes in for charts, notes and table headers.
 LABELS = (
@@ -20,16 +23,8 @@ LABELS = (
     "ov_axis_rupiah", "ov_women", "ov_men", "ov_no_report", "ov_note_women", "ov_note_problem",
     "ov_note_completeness", "ov_col_country", "ov_col_placements", "ov_col_share_women", "ov_col_share",
     "ov_col_month", "ov_col_villages_reported", "ov_col_remittances", "ov_col_returns", "source_note",
+    "ov_note_children_latest", "sementara", "ov_col_expected", "ov_col_status", "ov_provisional_month",
 )
-# Headline figures in display order; a composite figure adds up indicator codes.
-INDICATOR_KPIS = {
-    "consultations": ("L01", "L02"),
-    "trainees": ("U02", "U03"),
-    "children": ("C02",),
-    "coop_members": ("K01",),
-    "savings": ("K02",),
-}
-MONEY_KPIS = ("remittances", "savings")
 TOP_DESTINATIONS = 10
 # Scale words for money axes (the same short scale as formatting.rupiah).
 _AXIS_SCALES = {"id": [(1e12, "triliun"), (1e9, "miliar"), (1e6, "juta")],
@@ -148,71 +143,73 @@ def _sum_or_none(values: list[float | None]) -> float | None:
 
 # --- the page model ---------------------------------------------------------------------------
 
+# Headline cards (ui label key -> metric-layer figure), in display order. Composites such as
+# consultations (L01 + L02) are defined once, in reference/figures.csv.
+CARDS = {
+    "villages": "villages_joined", "reported": "reports_in", "placements": "placements",
+    "returns": "returns", "remittances": "remittances", "consultations": "consultations",
+    "trainees": "trainees", "children": "C02", "coop_members": "K01", "savings": "K02",
+}
+LABELS = LABELS + tuple(f"ov_kpi_{key}" for key in CARDS)
+SERIES = ("reports_expected", "reports_in", "placements", "placements_women", "returns", "remittances")
+
+
+@dataclass
+class Summary:
+    """Everything the Ringkasan page shows, display-ready."""
+    area: str
+    area_label: str
+    period_label: str
+    previous_label: str          # the comparison period
+    provisional: bool            # the range includes an open month
+    cards: dict[str, Card]
+    monthly: pl.DataFrame        # period, reports_expected, reports_in, placements, women, men, returns, remittances_idr, provisional
+    monthly_table: pl.DataFrame  # the same with display headers (the trend charts' downloads)
+    destinations: pl.DataFrame   # display table of the top destinations
+    figures: dict[str, dict] = field(default_factory=dict)  # plotly dicts: restore with figure()
+
+    @property
+    def kpis(self) -> dict[str, Card]:
+        return self.cards
+
+
 def summary(con, area: str, start: date, end: date, lang: str = "id",
-            labels: Mapping[str, str] | None = None) -> Overview:
-    """Everything the Ringkasan page shows for an area and month range, with the previous period."""
+            labels: Mapping[str, str] | None = None, compare: str = "yoy",
+            approved_only: bool = False) -> Summary:
+    """Everything the Ringkasan page shows for an area and month range, compared like for like."""
     area = (area or "").strip()
-    start, end = metrics.month_start(start), metrics.month_start(end)
-    prev_start, prev_end = previous_range(start, end)
-    both = dict(area=area, start=prev_start, end=end)
+    m = measure(con, area, start, end, compare=compare, approved_only=approved_only, estimates=True)
+    start, end = m.facts.start, m.facts.end
+    totals = {key: m.total(fig, with_estimate=fig in ("placements", "returns", "remittances"))
+              for key, fig in CARDS.items()}
+    women = m.total("women_share", with_change=False)
+    problems = m.total("returns_with_problem", with_change=False)
+    notes = {
+        "reported": label(labels, "ov_note_completeness", share=formatting.percent(
+            m.total("completeness", with_change=False).value, lang),
+            n=formatting.number(totals["reported"].coverage.expected, lang)),
+        "placements": label(labels, "ov_note_women", share=formatting.percent(women.value, lang))
+        if women.value is not None else None,
+        "returns": label(labels, "ov_note_problem", n=formatting.number(problems.value, lang))
+        if problems.value is not None else None,
+    }
+    latest_children = m.series(["C02"]).filter(pl.col("period") == end)["value"]
+    if totals["children"].value is not None:
+        notes["children"] = label(labels, "ov_note_children_latest", month=formatting.month(end, lang),
+                                  n=formatting.number(latest_children[0] if len(latest_children) else None, lang))
+    cards = {key: card(total, lang, title=label(labels, f"ov_kpi_{key}"), note=notes.get(key))
+             for key, total in totals.items()}
 
-    reporting = metrics.completeness_by_month(con, area, prev_start, end)
-    placed = warehouse.query(con, "placements_summary", **both)
-    returned = metrics.returns_by(con, area, prev_start, end, "period")
-    remitted = metrics.remittances_by(con, area, prev_start, end, "period")
-    now = metrics.indicator_totals(con, area, start, end)
-    before = metrics.indicator_totals(con, area, prev_start, prev_end)
-
-    def window(frame: pl.DataFrame, first: date, last: date) -> pl.DataFrame:
-        return frame.filter(pl.col("period").is_between(first, last))
-
-    def any_report(first: date, last: date) -> bool:
-        # flows from the data sheets are 0 when villages reported none, missing when none reported
-        return (window(reporting, first, last)["villages_reported"].sum() > 0
-                or not window(placed, first, last).is_empty())
-
-    def flow(frame: pl.DataFrame, column: str, first: date, last: date) -> float | None:
-        if not any_report(first, last):
-            return None
-        return float(window(frame, first, last)[column].sum())
-
-    kpis: dict[str, Kpi] = {}
-    last_now = reporting.filter(pl.col("period") == end).row(0, named=True)
-    last_before = reporting.filter(pl.col("period") == prev_end).row(0, named=True)
-    kpis["villages"] = kpi("villages", last_now["villages_joined"], last_before["villages_joined"], lang)
-    kpis["reported"] = kpi(
-        "reported", last_now["villages_reported"], last_before["villages_reported"], lang,
-        note=label(labels, "ov_note_completeness", share=formatting.percent(last_now["completeness"], lang),
-                   n=formatting.number(last_now["villages_joined"], lang)))
-
-    women_now = flow(placed.filter(pl.col("sex") == "P"), "count", start, end)
-    placements_now = flow(placed, "count", start, end)
-    share_women = women_now / placements_now if placements_now else None
-    kpis["placements"] = kpi("placements", placements_now, flow(placed, "count", prev_start, prev_end), lang,
-                             note=label(labels, "ov_note_women", share=formatting.percent(share_women, lang))
-                             if share_women is not None else None)
-    returns_now = flow(returned, "count", start, end)
-    problems = flow(returned, "with_problem", start, end)
-    kpis["returns"] = kpi("returns", returns_now, flow(returned, "count", prev_start, prev_end), lang,
-                          note=label(labels, "ov_note_problem", n=formatting.number(problems, lang))
-                          if problems is not None else None)
-    kpis["remittances"] = kpi("remittances", flow(remitted, "amount_idr", start, end),
-                              flow(remitted, "amount_idr", prev_start, prev_end), lang, money=True)
-
-    values_now = dict(zip(now["indicator_code"], now["value"]))
-    values_before = dict(zip(before["indicator_code"], before["value"]))
-    for key, codes in INDICATOR_KPIS.items():
-        kpis[key] = kpi(key, _sum_or_none([values_now[c] for c in codes]),
-                        _sum_or_none([values_before[c] for c in codes]), lang, money=key in MONEY_KPIS)
-
-    monthly = _monthly(window(reporting, start, end), window(placed, start, end),
-                       window(returned, start, end), window(remitted, start, end))
-    destinations = _destinations(window(placed, start, end))
+    monthly = _monthly(m)
+    facts = m.facts
+    destinations = _destinations(breakdown.by(con, facts, "placements", ["country_iso2", "sex"]))
     area_label = areas.label(con, area, lang)
-    model = Overview(area, area_label, period_label(start, end, lang), period_label(prev_start, prev_end, lang),
-                     kpis, monthly, monthly_table(monthly, lang, labels),
-                     destination_table(destinations, lang, labels))
+    previous = (period_label(m.comparison.start, m.comparison.end, lang) if m.comparison else "")
+    model = Summary(area, area_label, period_label(start, end, lang), previous, facts.provisional,
+                    cards, monthly, monthly_table(monthly, lang, labels), destination_table(destinations, lang, labels))
     subtitle = f"{area_label}, {model.period_label}"
+    if facts.provisional:
+        subtitle += f" ({label(labels, 'sementara')})"
     source = source_note(con, labels, lang)
     model.figures = {
         "placements": placements_figure(monthly, subtitle, lang, labels, source).to_dict(),
@@ -222,28 +219,27 @@ def summary(con, area: str, start: date, end: date, lang: str = "id",
     return model
 
 
-def _monthly(reporting: pl.DataFrame, placed: pl.DataFrame, returned: pl.DataFrame,
-             remitted: pl.DataFrame) -> pl.DataFrame:
-    """Per month of the range; a month with no report at all stays NULL (never 0)."""
-    by_sex = placed.group_by("period").agg(
-        placements=pl.col("count").sum(),
-        women=pl.col("count").filter(pl.col("sex") == "P").sum(),
-        men=pl.col("count").filter(pl.col("sex") == "L").sum(),
+def _monthly(m) -> pl.DataFrame:
+    """Per month of the range from the metric layer; a month with no report stays NULL (never 0)."""
+    series = m.series(list(SERIES))
+    wide = series.pivot(on="figure", index="period", values="value")
+    covered = series.filter(pl.col("figure") == "placements").select("period", "provisional")
+    frame = wide.join(covered, on="period").sort("period")
+    return frame.select(
+        "period",
+        pl.col("reports_expected").cast(pl.Int64),
+        pl.col("reports_in").cast(pl.Int64).alias("villages_reported"),
+        pl.col("placements").cast(pl.Int64),
+        pl.col("placements_women").cast(pl.Int64).alias("women"),
+        (pl.col("placements") - pl.col("placements_women")).cast(pl.Int64).alias("men"),
+        pl.col("returns").cast(pl.Int64),
+        pl.col("remittances").cast(pl.Float64).alias("remittances_idr"),
+        "provisional",
     )
-    frame = (reporting.select("period", "villages_reported")
-             .join(by_sex, on="period", how="left")
-             .join(returned.select("period", returns="count"), on="period", how="left")
-             .join(remitted.select("period", remittances_idr="amount_idr"), on="period", how="left"))
-    reported = (pl.col("villages_reported") > 0) | pl.col("placements").is_not_null()
-    return frame.with_columns(
-        *[pl.when(reported).then(pl.col(c).fill_null(0)).otherwise(None).cast(pl.Int64).alias(c)
-          for c in ("placements", "women", "men", "returns")],
-        pl.when(reported).then(pl.col("remittances_idr").fill_null(0.0)).otherwise(None)
-        .cast(pl.Float64).alias("remittances_idr"),
-    ).select("period", "villages_reported", "placements", "women", "men", "returns", "remittances_idr").sort("period")
 
 
 def _destinations(placed: pl.DataFrame) -> pl.DataFrame:
+    """placed: country_iso2, sex, count over the counted village-months."""
     """Countries by placements in the range: country_iso2, placements, women, share_women, share."""
     total = placed["count"].sum()
     return (placed.group_by("country_iso2")
@@ -266,15 +262,18 @@ def destination_table(destinations: pl.DataFrame, lang: str, labels: Mapping[str
 
 
 def monthly_table(monthly: pl.DataFrame, lang: str, labels: Mapping[str, str] | None) -> pl.DataFrame:
-    """The monthly series with display headers, for the chart downloads."""
+    """The monthly series with display headers and coverage, for the chart downloads."""
     return monthly.select(
         pl.col("period").alias(label(labels, "ov_col_month")),
+        pl.col("reports_expected").alias(label(labels, "ov_col_expected")),
         pl.col("villages_reported").alias(label(labels, "ov_col_villages_reported")),
         pl.col("placements").alias(label(labels, "ov_col_placements")),
         pl.col("women").alias(label(labels, "ov_women")),
         pl.col("men").alias(label(labels, "ov_men")),
         pl.col("returns").alias(label(labels, "ov_col_returns")),
         pl.col("remittances_idr").alias(label(labels, "ov_col_remittances")),
+        pl.when(pl.col("provisional")).then(pl.lit(label(labels, "sementara"))).otherwise(pl.lit(""))
+        .alias(label(labels, "ov_col_status")),
     )
 
 
@@ -305,8 +304,31 @@ def mark_missing(fig: go.Figure, periods: list[date], missing: list[bool], label
                                hovertext=label(labels, "ov_no_report"), font=dict(size=18, color="#555555"))
 
 
-def _hover(periods: list[date], texts: list[str], lang: str) -> list[list[str]]:
-    return [[formatting.month(p, lang), text] for p, text in zip(periods, texts)]
+def _hover(periods: list[date], texts: list[str], lang: str, monthly: pl.DataFrame | None = None,
+           labels: Mapping[str, str] | None = None) -> list[list[str]]:
+    """[month, value, coverage] per month: the hover says how many expected reports a bar rests on."""
+    if monthly is None or "reports_expected" not in monthly.columns:
+        return [[formatting.month(p, lang), text, ""] for p, text in zip(periods, texts)]
+    out = []
+    for p, text, row in zip(periods, texts, monthly.iter_rows(named=True)):
+        cov = labels_text("cov_reports", lang, expected=formatting.number(row["reports_expected"], lang),
+                          covered=formatting.number(row["villages_reported"], lang),
+                          share=formatting.percent(row["villages_reported"] / row["reports_expected"]
+                                                   if row["reports_expected"] else None, lang))
+        if row.get("provisional"):
+            cov += f" ({label(labels, 'sementara')})"
+        out.append([formatting.month(p, lang), text, cov])
+    return out
+
+
+def mark_provisional(fig: go.Figure, monthly: pl.DataFrame, labels: Mapping[str, str] | None) -> None:
+    """'sementara' above each open month's bar: its reports are not all due yet."""
+    if "provisional" not in monthly.columns:
+        return
+    for period, open_ in zip(monthly["period"], monthly["provisional"]):
+        if open_:
+            fig.add_annotation(x=period, y=1, yref="paper", text=label(labels, "sementara"), showarrow=False,
+                               font=dict(size=12, color="#7a4b00"))
 
 
 def placements_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
@@ -317,11 +339,12 @@ def placements_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: M
     for column, colour in (("women", charts.PALETTE[4]), ("men", charts.PALETTE[0])):
         values = monthly[column].to_list()
         fig.add_bar(x=periods, y=values, name=label(labels, f"ov_{column}"), marker_color=colour,
-                    customdata=_hover(periods, [formatting.number(v, lang) for v in values], lang),
-                    hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>%{fullData.name}</extra>")
+                    customdata=_hover(periods, [formatting.number(v, lang) for v in values], lang, monthly, labels),
+                    hovertemplate="%{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack")
     month_axis(fig, periods, lang)
     mark_missing(fig, periods, [v is None for v in monthly["placements"]], labels)
+    mark_provisional(fig, monthly, labels)
     fig = charts.style(fig, label(labels, "ov_fig_placements"), subtitle, label(labels, "ov_axis_month"),
                        label(labels, "ov_axis_people"), lang, source)
     fig.update_layout(margin_t=125)  # the legend sits under the two-line title, not across the subtitle
@@ -338,10 +361,11 @@ def remittances_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: 
     fig = go.Figure(go.Bar(
         x=periods, y=[v / size if v is not None else None for v in values], marker_color=charts.PALETTE[2],
         name=label(labels, "ov_col_remittances"),
-        customdata=_hover(periods, [formatting.rupiah(v, lang) for v in values], lang),
-        hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>"))
+        customdata=_hover(periods, [formatting.rupiah(v, lang) for v in values], lang, monthly, labels),
+        hovertemplate="%{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}<extra></extra>"))
     month_axis(fig, periods, lang)
     mark_missing(fig, periods, [v is None for v in values], labels)
+    mark_provisional(fig, monthly, labels)
     fig = charts.style(fig, label(labels, "ov_fig_remittances"), subtitle, label(labels, "ov_axis_month"),
                        label(labels, "ov_axis_rupiah", scale=word), lang, source)
     charts.full_number_ticks(fig)
@@ -367,3 +391,4 @@ def destinations_figure(destinations: pl.DataFrame, subtitle: str, lang: str,
     fig.update_xaxes(rangemode="tozero")
     charts.full_number_ticks(fig, "x")
     return fig
+Overview = Summary  # the older name, used by the briefing pack

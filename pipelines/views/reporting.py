@@ -10,7 +10,8 @@ import polars as pl
 from babel.dates import format_date
 
 from pipelines import areas, charts, formatting, settings, warehouse
-from pipelines.metrics import aggregate as metrics
+from pipelines.metrics import aggregate as metrics, calendar
+from pipelines.metrics import facts as facts_mod
 
 Con = duckdb.DuckDBPyConnection
 
@@ -19,7 +20,7 @@ LABEL_KEYS = (
     "rp_joined", "rp_reported", "rp_completeness", "rp_on_time", "rp_late", "rp_missing",
     "rp_on_time_share", "rp_heatmap_title", "rp_colorbar", "rp_month", "rp_area", "rp_area_code",
     "rp_trend_title", "rp_trend_axis", "rp_village_code", "rp_village", "rp_subdistrict",
-    "rp_district", "rp_last_report", "rp_months_silent", "rp_no_joined",
+    "rp_district", "rp_last_report", "rp_months_silent", "rp_no_joined", "rp_not_due", "sementara",
     "level_province", "level_district", "level_subdistrict", "level_village", "source_note",
 )
 # The heatmap's rows: the area's child units, districts for the whole country.
@@ -39,6 +40,9 @@ class Completeness:
     area_label: str
     period_label: str
     latest: date
+    latest_closed: date | None   # the newest month of the range past its deadline (lists are about it)
+    provisional: bool            # the range includes an open month
+    latest_deadline: date        # the deadline of the range's last month
     row_level: str
     deadline_day: int
     latest_counts: dict          # the range's last month: joined, on_time, late, missing, reported, shares
@@ -91,18 +95,21 @@ def row_level(area: str) -> str:
 
 
 def count_statuses(status: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Per group of metrics.reporting_status rows: joined, on_time, late, missing, reported and shares."""
+    """Per group of expected village-months (column `state` from the reporting calendar): joined,
+    on_time, late, missing (deadline passed), not_due (deadline not passed: never missing), reported."""
+    state = pl.col("state") if "state" in status.columns else pl.col("status").replace({"tidak_lapor": calendar.MISSING})
     return (status.group_by(by).agg(
         joined=pl.len().cast(pl.Int64),
-        on_time=(pl.col("status") == "tepat_waktu").sum().cast(pl.Int64),
-        late=(pl.col("status") == "terlambat").sum().cast(pl.Int64),
-        missing=(pl.col("status") == "tidak_lapor").sum().cast(pl.Int64),
+        on_time=(state == calendar.ON_TIME).sum().cast(pl.Int64),
+        late=(state == calendar.LATE).sum().cast(pl.Int64),
+        missing=(state == calendar.MISSING).sum().cast(pl.Int64),
+        not_due=(state == calendar.NOT_DUE).sum().cast(pl.Int64),
     ).with_columns(reported=pl.col("on_time") + pl.col("late")))
 
 
 def _shares(frame: pl.DataFrame) -> pl.DataFrame:
     """Counts filled with 0 where nobody had joined; shares NULL there (no village was due)."""
-    counts = ["joined", "on_time", "late", "missing", "reported"]
+    counts = ["joined", "on_time", "late", "missing", "not_due", "reported"]
     frame = frame.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64))
     due = pl.col("joined") > 0
     return frame.with_columns(
@@ -142,13 +149,14 @@ def _unique_names(units: pl.DataFrame) -> list[str]:
 def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], level: str,
                    area_label: str, period: str, lang: str, labels: dict, source: str | None = None) -> go.Figure:
     """Units x months, coloured by the share of joined villages reporting; hover with the three counts."""
-    x = [month_short(m, lang) for m in months]
+    opened = set(grid.filter(pl.col("not_due") > 0)["period"].to_list()) if "not_due" in grid.columns else set()
+    x = [month_short(m, lang) + ("*" if m in opened else "") for m in months]
     y = _unique_names(units)
     width = len(months)
     rows = grid.sort("unit_code", "period")
     share = rows["completeness"].to_list()
     z = [[None if v is None else round(v * 100, 1) for v in share[i * width:(i + 1) * width]] for i in range(len(y))]
-    counts = rows.select("on_time", "late", "missing", "joined").rows()
+    counts = rows.select("on_time", "late", "missing", "joined", "not_due").rows()
     custom = [counts[i * width:(i + 1) * width] for i in range(len(y))]
     show_text = len(y) * width <= MAX_CELL_TEXT
     text = None
@@ -156,7 +164,8 @@ def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], 
         text = [["" if v is None else formatting.percent(v / 100, lang, 0) for v in row] for row in z]
     hover = (f"<b>%{{y}}</b> · %{{x}}<br>{labels['rp_completeness']}: %{{z:.0f}}%<br>"
              f"{labels['rp_on_time']}: %{{customdata[0]}}<br>{labels['rp_late']}: %{{customdata[1]}}<br>"
-             f"{labels['rp_missing']}: %{{customdata[2]}}<br>{labels['rp_joined']}: %{{customdata[3]}}<extra></extra>")
+             f"{labels['rp_missing']}: %{{customdata[2]}}<br>{labels['rp_not_due']}: %{{customdata[4]}}<br>"
+             f"{labels['rp_joined']}: %{{customdata[3]}}<extra></extra>")
     fig = go.Figure(go.Heatmap(
         z=z, x=x, y=y, customdata=custom, zmin=0, zmax=100, colorscale=SHARE_SCALE, xgap=2, ygap=2,
         text=text, texttemplate="%{text}" if show_text else None, textfont=dict(size=13),
@@ -209,10 +218,12 @@ def trend_figure(frame: pl.DataFrame, area_label: str, period: str, lang: str, l
 
 # --- village lists -------------------------------------------------------------------------------
 
-def missing_villages(con: Con, area: str, as_of: date) -> pl.DataFrame:
+def missing_villages(con: Con, area: str, as_of: date | None) -> pl.DataFrame:
     """Joined villages with no report for `as_of` (metrics.silent_villages, one month or more):
     village_code, village_name, subdistrict, district, last_period, months_silent."""
-    frame = metrics.silent_villages(con, area, as_of, min_months=1)
+    if as_of is None:  # no month of the range has passed its deadline: nobody is missing yet
+        as_of = date(1900, 1, 1)
+    frame = warehouse.query(con, "silent_villages", area=(area or "").strip(), as_of=as_of, min_months=1)
     names = areas.units(con).filter(pl.col("level") == "subdistrict").select(sub="code", subdistrict="name")
     return (frame.with_columns(sub=pl.col("village_code").str.slice(0, CODE_WIDTH["subdistrict"]))
             .join(names, on="sub", how="left")
@@ -232,13 +243,15 @@ def _village_list(frame: pl.DataFrame, lang: str, labels: dict) -> tuple[pl.Data
 # --- the page model ------------------------------------------------------------------------------
 
 def completeness(con: Con, area: str, start: date, end: date, lang: str, labels: dict,
-                 deadline_day: int | None = None) -> Completeness:
-    """Everything the Kelengkapan page shows for an area and month range."""
+                 deadline_day: int | None = None, compare: str = "yoy", approved_only: bool = False) -> Completeness:
+    """Everything the Kelengkapan page shows for an area and month range (the reporting calendar)."""
     area = (area or "").strip()
-    start, end = metrics.month_start(start), metrics.month_start(end)
-    months = metrics.months_between(start, end)
-    day = settings.report_deadline_day() if deadline_day is None else int(deadline_day)
-    status = metrics.reporting_status(con, area, start, end, day)
+    facts = facts_mod.load(con, area, start, end, deadline_day=deadline_day)
+    start, end, day = facts.start, facts.end, facts.deadline_day
+    months = facts.months
+    status = facts.expected
+    closed = calendar.latest_closed_month(facts.today, day)
+    latest_closed = min(end, closed) if closed >= start else None
     level = row_level(area)
     units = _row_units(con, area, level)
     grid = unit_grid(status, units, months, level)
@@ -248,14 +261,16 @@ def completeness(con: Con, area: str, start: date, end: date, lang: str, labels:
 
     data_heads = {"unit_code": labels["rp_area_code"], "unit_name": labels["rp_area"], "period": labels["rp_month"],
                   "joined": labels["rp_joined"], "on_time": labels["rp_on_time"], "late": labels["rp_late"],
-                  "missing": labels["rp_missing"], "reported": labels["rp_reported"],
+                  "missing": labels["rp_missing"], "not_due": labels["rp_not_due"], "reported": labels["rp_reported"],
                   "completeness": labels["rp_completeness"], "on_time_share": labels["rp_on_time_share"]}
-    missing = missing_villages(con, area, end)
+    missing = missing_villages(con, area, latest_closed)
     silent = missing.filter(pl.col("months_silent") >= 2)
     not_reported_shown, not_reported_data = _village_list(missing, lang, labels)
     silent_shown, silent_data = _village_list(silent, lang, labels)
     return Completeness(
-        area_label=area_label, period_label=period, latest=end, row_level=level, deadline_day=day,
+        area_label=area_label, period_label=period, latest=end, latest_closed=latest_closed,
+        provisional=facts.provisional, latest_deadline=calendar.deadline(end, day), row_level=level,
+        deadline_day=day,
         latest_counts=monthly.filter(pl.col("period") == end).to_dicts()[0],
         grid=grid, units=units,
         heatmap=heatmap_figure(grid, units, months, level, area_label, period, lang, labels, source),
