@@ -17,7 +17,7 @@ from pipelines.ingest import nik
     "3504 1456 0789 0001",
     "3504-1456-0789-0001",
     "35.04.14.560789.0001",
-    "NIK 3504 1456 0789 0001 2024",     # a year written after it does not hide it
+    "NIK 3504145607890001 2024",        # a year written after it does not hide it
     "9471012902000001",                 # Papua (old code 94), born 29-02-2000
 ])
 def test_nik_like(text):
@@ -37,6 +37,8 @@ def test_nik_like(text):
     "350414560789001",         # 15 digits
     "35.04.14.2011",           # a village code
     "999.999.999.999",         # a large rupiah amount
+    "laporan-35.04.14.2011-2024-03.xlsx",  # village code and month in a file name
+    "35.04.14.2011 2024-03",
 ])
 def test_not_nik(text):
     assert not nik.found(text)
@@ -47,6 +49,7 @@ def test_not_nik(text):
 @pytest.mark.parametrize("text", [
     "3504141201990005",        # Rp 3.504.141.201.990.005 would read as a man born 12-01-1999
     "1101010101010101",
+    "35.04.14.2011.2024.03",   # village code and month, all joined by dots, reads as born 20-11-1920
 ])
 def test_known_false_positives(text):
     assert nik.found(text)

@@ -52,16 +52,28 @@ def _token_is_nik(token: str) -> bool:
     seps = _SEP.findall(token)
     if len(seps) == 1 and seps[0] in ".,":
         groups = groups[:1]  # one decimal point: only the whole part can be an ID number
-    # Any consecutive groups making 16 digits: "NIK 3504 1456 0789 0001 2024" still shows the NIK.
+    # Bare 16 digits anywhere in the token, or a whole run of groups joined by one and the same
+    # separator (3504 1456 0789 0001, 35.04.14.560789.0001): a village code followed by a month,
+    # 35.04.14.2011-2024-03, mixes separators and is no NIK.
     for i in range(len(groups)):
         total = 0
         for j in range(i, len(groups)):
             total += len(groups[j])
-            if total == 16 and plausible("".join(groups[i:j + 1])):
-                return True
             if total >= 16:
+                if total == 16 and _one_run(seps, i, j) and plausible("".join(groups[i:j + 1])):
+                    return True
                 break
     return False
+
+
+def _one_run(seps: list[str], i: int, j: int) -> bool:
+    if i == j:
+        return True
+    inner = set(seps[i:j])
+    if len(inner) != 1:
+        return False
+    (sep,) = inner
+    return (i == 0 or seps[i - 1] != sep) and (j == len(seps) or seps[j] != sep)
 
 
 def _hits(text: str):
