@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 import types
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
+from pipelines import settings
 from pipelines.ingest import workbook
 
 # Below this many files a pool costs more than it saves: each spawned worker imports
@@ -17,17 +17,9 @@ POOL_MIN_FILES = 150
 _pool: ProcessPoolExecutor | None = None
 
 
-def workers() -> int:
-    """Processes to read with: the cores this process may use (PANTAU_READ_WORKERS overrides; 1 = no pool)."""
-    raw = os.environ.get("PANTAU_READ_WORKERS", "").strip()
-    if raw.isdigit():
-        return max(1, int(raw))
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def read_many(datas: list[bytes]) -> list[workbook.RawWorkbook]:
     """workbook.read of every file, in order; the same results whichever way they are read."""
-    n = workers()
+    n = settings.read_workers()
     if n <= 1 or len(datas) < POOL_MIN_FILES:
         return [workbook.read(d) for d in datas]
     # Workers return findings and text rows, never raise: read() turns every problem into errors.
