@@ -92,10 +92,10 @@ async def ready(page, heading: str, timeout_ms: int) -> None:
 
 
 async def sign_in(page, url: str, user: str, timeout_ms: int) -> None:
-    await page.goto(url + "/")
+    await page.goto(url + "/", timeout=timeout_ms)
     await page.get_by_label("Nama pengguna").fill(user, timeout=timeout_ms)
     await page.get_by_label("Kata sandi").fill(PASSWORD)
-    await page.get_by_role("button", name="Masuk").click()
+    await page.get_by_role("button", name="Masuk").click(timeout=timeout_ms)
     await ready(page, "Ringkasan", timeout_ms)
 
 
@@ -111,7 +111,8 @@ async def viewer(browser, url: str, rounds: int, times: list, errors: list, stop
                 if time.time() > stop:
                     return
                 start = time.perf_counter()
-                await page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click()
+                await page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click(
+                    timeout=120_000)
                 await ready(page, link, 120_000)
                 times.append((link, time.perf_counter() - start))
                 if await page.locator("[data-testid='stException']").count():
@@ -127,8 +128,8 @@ async def uploader(browser, url: str, files: list[Path], report: dict, errors: l
     page = await context.new_page()
     try:
         await sign_in(page, url, "koord.tulungagung", 120_000)
-        await page.get_by_role("link", name="Unggah Laporan").click()
-        await page.get_by_role("heading", name="Unggah Laporan").wait_for(timeout=120_000)
+        await page.get_by_role("link", name="Unggah Laporan").click(timeout=120_000)
+        await page.get_by_role("heading", name="Unggah Laporan").first.wait_for(timeout=120_000)
         start = time.perf_counter()
         await page.locator("input[type='file']").set_input_files([str(f) for f in files])
         button = page.get_by_role("button", name=f"Muat {len(files)} berkas yang diterima")
