@@ -1,12 +1,13 @@
-"""Benchmark: each page's script run (AppTest) on the demo warehouse and on one ten times larger.
+"""Benchmark: sign-in and each page's script run (AppTest of app.py) on the demo warehouse and on one ten times larger.
 
     python bench/pages.py [--runs 5] [--demo PATH]
 
-Prints, per page, the cold run and the median warm run (data cached per data version) in ms on
+Signs in as admin (who sees every page, Riwayat, Gudang and Pengguna included) through the
+sign-in form, timed, then prints per page the cold run and the median warm run (data cached per data version) in ms on
 the demo warehouse (453 villages x 36 months) and on a synthetic copy with ten times the villages
 (about 4,500 x 36, built by SQL from the demo: a performance fixture, not data to show), and the
-10x/1x ratio of the warm runs. Targets (issue 3): every page under 250 ms warm on the demo;
-ten times the data costs at most 2x the time.
+10x/1x ratio of the warm runs. Targets (issue 11): every page <= 150 ms warm on the demo and
+<= 250 ms at 10x.
 """
 from __future__ import annotations
 
@@ -26,9 +27,12 @@ import duckdb  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from pipelines.demo import build as demo
-from pipelines import warehouse  # noqa: E402
+from pipelines import settings, warehouse  # noqa: E402
 
-PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
+_ALL = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
+LOGIN = "pages/akun/masuk.py"
+PAGES = [p for p in _ALL if p != LOGIN]
+ADMIN, PASSWORD = "admin", "desmigratif-demo"
 
 
 def demo_copy(folder: Path, source: Path | None) -> Path:
@@ -38,7 +42,7 @@ def demo_copy(folder: Path, source: Path | None) -> Path:
         shutil.copy(source, target)
     else:
         print("building the demo warehouse ...", flush=True)
-        demo.build(target)
+        demo.build(target, today=settings.today())
     return target
 
 
@@ -87,13 +91,20 @@ def ten_times(demo_db: Path, folder: Path) -> Path:
     return big
 
 
-def time_pages(db: Path, runs: int) -> dict[str, tuple[float, float]]:
-    """page -> (cold ms, median warm ms) of the page script run through AppTest."""
+def time_pages(db: Path, runs: int) -> tuple[float, dict[str, tuple[float, float]]]:
+    """Sign-in ms, and page -> (cold ms, median warm ms) of the page run through AppTest of app.py."""
     os.environ["PANTAU_DB"] = str(db)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.text_input(key="au_username").input(ADMIN)
+    at.text_input(key="au_password").input(PASSWORD)
+    start = time.perf_counter()
+    at.button(key="au_submit").click().run()
+    sign_in = (time.perf_counter() - start) * 1000
+    if at.exception or "auth_user" not in at.session_state:
+        raise SystemExit(f"sign-in failed: {at.exception}")
     out = {}
     for page in PAGES:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-        at.run()
         start = time.perf_counter()
         at.switch_page(page).run()
         cold = (time.perf_counter() - start) * 1000
@@ -105,7 +116,9 @@ def time_pages(db: Path, runs: int) -> dict[str, tuple[float, float]]:
             at.run()
             warm.append((time.perf_counter() - start) * 1000)
         out[page] = (cold, statistics.median(warm))
-    return out
+    from ui import state
+    state.release()  # let go of this warehouse before the next one is opened
+    return sign_in, out
 
 
 def main() -> None:
@@ -125,16 +138,16 @@ def main() -> None:
             n = con.execute("SELECT (SELECT count(*) FROM villages), (SELECT count(*) FROM submissions)").fetchall()
             con.close()
             print(f"{db.name}: {n[0][0]} villages, {n[0][1]} submissions")
-        one = time_pages(small, args.runs)
-        ten = time_pages(big, args.runs)
+        login_1, one = time_pages(small, args.runs)
+        login_10, ten = time_pages(big, args.runs)
     print(f"{'page':<34} {'cold 1x':>9} {'warm 1x':>9} {'cold 10x':>9} {'warm 10x':>9} {'10x/1x':>7}")
+    print(f"{'sign-in (admin)':<34} {login_1:9.0f} {'':>9} {login_10:9.0f}")
     for page in PAGES:
         (c1, w1), (c10, w10) = one[page], ten[page]
         print(f"{page:<34} {c1:9.0f} {w1:9.0f} {c10:9.0f} {w10:9.0f} {w10 / w1:7.2f}")
     worst = max(w for _, w in one.values())
-    ratio = max(ten[p][1] / one[p][1] for p in PAGES)
-    print(f"slowest warm page on the demo: {worst:.0f} ms (target < 250 ms); "
-          f"largest 10x/1x ratio: {ratio:.2f} (target <= 2)")
+    worst_10 = max(w for _, w in ten.values())
+    print(f"slowest warm page: {worst:.0f} ms at 1x (target <= 150 ms), {worst_10:.0f} ms at 10x (target <= 250 ms)")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,14 @@ def session_minutes() -> int:
     return int(value("PANTAU_SESSION_MINUTES"))
 
 
+def read_workers() -> int:
+    """Processes that read a large batch of workbooks: PANTAU_READ_WORKERS, else the usable cores."""
+    raw = value("PANTAU_READ_WORKERS").strip()
+    if raw:
+        return max(1, int(raw))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def today() -> date:
     """Today's date, or PANTAU_TODAY (YYYY-MM-DD) so tests and demos see a fixed calendar."""
     fixed = value("PANTAU_TODAY")

@@ -205,3 +205,51 @@ def test_formatting_quirks_load_to_the_same_figures(tmp_path, monkeypatch):
             con.close()
     assert results[0.0] == results[1.0]
     assert all(results[0.0])
+
+
+def test_generated_cells_are_what_the_reader_returns_from_the_written_file(monkeypatch):
+    """The demo's text-cell reports equal the xlsx written and read back, quirks included."""
+    import io
+
+    from pipelines.ingest import template, workbook
+
+    pairs = []
+    write = template.write_workbook
+
+    def both(target, *args, decorate=True):
+        write(target, *args, decorate=decorate)
+        pairs.append((workbook.read(target.getvalue()), template.sheet_rows(*args)))
+
+    monkeypatch.setattr(template, "write_workbook", both)
+    monkeypatch.setattr(demo, "FILE_SHARE", 1.0)
+    months = demo.report_months(4, TODAY)
+    for share in (0.0, 1.0):
+        monkeypatch.setattr(demo, "QUIRK_SHARE", share)
+        for v in demo.subset(demo.read_villages(REGISTRY), 8):
+            demo.village_workbooks(v, months, TODAY)
+    assert len(pairs) > 40
+    for read_back, cells in pairs:
+        assert read_back.errors == []
+        assert read_back.sheets == cells
+
+
+def test_build_keeps_a_sample_of_real_files(tmp_path):
+    """Messy, Tulungagung and each village's newest reports are kept as original files; the rest are cells."""
+    from pipelines.ingest import originals
+
+    db = tmp_path / "w.duckdb"
+    summary = demo.build(db, months=3, today=TODAY, villages=20, workers=0)
+    con = duckdb.connect(str(db))
+    try:
+        rows = con.sql("""SELECT s.village_code, s.period, s.file_sha256, o.pack IS NOT NULL AS kept
+                          FROM submissions s LEFT JOIN originals o USING (file_sha256)""").fetchall()
+        newest = dict(con.sql("SELECT village_code, max(period) FROM submissions GROUP BY 1").fetchall())
+        assert len(rows) == summary["workbooks"]
+        for code, period, sha, kept in rows:
+            if period == newest[code]:
+                assert kept, (code, period)
+            if kept:
+                assert originals.read(con, sha)[:2] == b"PK"
+        assert 0 < sum(kept for *_, kept in rows) < len(rows)
+    finally:
+        con.close()

@@ -159,3 +159,20 @@ def test_old_warehouse_with_views_is_migrated(tmp_path, registry_csv):
                             ).fetchall() == [("BASE TABLE",)]
     assert scalar(con, "SELECT sum(count) FROM placements") == 6
     con.close()
+
+
+def test_a_large_batch_is_read_by_the_pool_with_the_same_results(monkeypatch):
+    """Reading on the process pool gives exactly what reading in this process gives."""
+    from pipelines.ingest import readers
+
+    datas = [make_workbook(identity=good_identity(periode=f"2024-{m:02d}")) for m in range(1, 7)]
+    datas.append(b"not a workbook")
+    monkeypatch.setenv("PANTAU_READ_WORKERS", "1")
+    alone = readers.read_many(datas)
+    monkeypatch.setenv("PANTAU_READ_WORKERS", "2")
+    monkeypatch.setattr(readers, "POOL_MIN_FILES", 2)
+    pooled = readers.read_many(datas)
+    assert pooled == alone
+    assert readers._pool is not None
+    assert [len(b.errors) for b in pooled] == [0] * 6 + [1]
+    assert pooled[0].sheets["Identitas"][3] == ("periode", "2024-01")

@@ -67,7 +67,11 @@ cols[2].metric(t("hi_resubmissions"), formatting.number(frame.filter(frame["vers
 if frame.is_empty():
     st.info(t("hi_empty"))
     st.stop()
-st.dataframe(_headers(history.table(frame, L, STATUS)), hide_index=True, width="stretch", key="hi_table")
+st.dataframe(_headers(history.table(frame.head(history.SHOWN_ROWS), L, STATUS)), hide_index=True, width="stretch",
+             key="hi_table")
+if frame.height > history.SHOWN_ROWS:
+    st.caption(t("hi_shown_newest").format(shown=formatting.number(history.SHOWN_ROWS, L),
+                                           total=formatting.number(frame.height, L)))
 
 # ---------------------------------------------------------------- one village-month: versions, compare, originals
 st.subheader(t("hi_detail"))

@@ -10,9 +10,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipelines.ingest import load, registry
-from pipelines import warehouse
+if TYPE_CHECKING:
+    from pipelines.ingest import load
+
+# The write path (duckdb, polars, fastexcel) is imported inside main(), after the arguments
+# are parsed, so `--help` and usage errors answer at once.
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,6 +86,9 @@ def _summary(results: list[load.Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from pipelines import warehouse
+    from pipelines.ingest import load, registry
+
     if not args.paths and not args.registry:
         parser().error("sebutkan berkas/folder laporan atau --registry")
     files = expand(args.paths)

@@ -63,6 +63,9 @@ def months(con: Con, user: roles.User | None, district: str = "", village: str =
                            village=village)["period"].to_list()
 
 
+SHOWN_ROWS = 1_000  # versions listed at once; a browser table of 100,000 rows costs seconds per rerun
+
+
 def village_months(frame: pl.DataFrame, limit: int = 500) -> pl.DataFrame:
     """Distinct village-months of a submissions frame, newest first, at most limit (village_code, village_name,
     period, versions)."""
@@ -79,8 +82,9 @@ def table(frame: pl.DataFrame, lang: str = "id", labels: dict[str, str] | None =
         pl.col("status").replace(labels),
     )
     if "period" in out.columns:
-        out = out.with_columns(pl.col("period").map_elements(lambda d: formatting.month(d, lang),
-                                                             return_dtype=pl.String))
+        # One name per distinct month, not per row: a national list holds 100,000+ versions.
+        names = {d: formatting.month(d, lang) for d in out["period"].unique().to_list()}
+        out = out.with_columns(pl.col("period").replace_strict(names, return_dtype=pl.String))
     out = out.drop([c for c in ("submission_id", "district_code", "versions") if c in out.columns])
     return out.select(pl.exclude("file_sha256"), "file_sha256")  # the long checksum last, the rest stays in view
 
