@@ -181,7 +181,7 @@ def test_page_tabs_metrics_and_scorecard(page):
     assert shown["Anggota koperasi"] == ("298 orang", "+118 (+65,6%)")
     assert shown["Koperasi berbadan hukum"] == ("3 desa", "+1 (+50,0%)")
     assert shown["Total simpanan anggota"] == ("Rp 750,0 juta", "+Rp 250,0 juta (+50,0%)")
-    assert shown["Anak PMI dibina bulan ini"] == ("510 orang", "+150 (+41,7%)")
+    assert shown["Anak PMI dibina (per bulan)"] == ("510 orang", "+150 (+41,7%)")
     assert len(shown) == 25
     assert page.markdown[0].value.startswith("Pilar terlemah di Nasional, Januari 2024 – Juni 2024: "
                                              "**Community Parenting**. 3 dari 5 desa aktif (60,0%)")

@@ -50,7 +50,7 @@ def test_month_grid_has_a_status_for_every_month_of_the_range(wh):
     assert p.grid.rows() == [
         (2023,) + (None,) * 10 + (ON, LATE),   # November on time (day 10), December late (day 11)
         (2024, ON, ON) + (None,) * 10]          # January judged on version 1 (5 Feb), not the 20 Feb correction
-    assert p.summary == {"joined": 4, "on_time": 3, "late": 1, "missing": 0, "reported": 4,
+    assert p.summary == {"joined": 4, "on_time": 3, "late": 1, "missing": 0, "not_due": 0, "reported": 4,
                          "completeness": 1.0, "on_time_share": 0.75}
     jonggol = profile(wh, J)  # joined in 2024
     assert jonggol.grid.rows() == [(2023,) + (None,) * 10 + (NOT_YET, NOT_YET), (2024, MISS, ON) + (None,) * 10]
