@@ -6,6 +6,8 @@ import streamlit as st
 
 from ui import auth
 from ui.i18n import KEY, LANGS, lang, t
+from pipelines import settings
+from pipelines.warehouse import WarehouseBusy
 from ui.state import connection, ensure_warehouse, startup_problem
 
 HERE = Path(__file__).resolve().parent
@@ -29,7 +31,13 @@ PAGES = {
 
 st.set_page_config(page_title="Pantau Desmigratif", page_icon=":material/home_work:", layout="wide")
 ensure_warehouse()
-problem = startup_problem(connection())
+try:
+    con = connection()
+except WarehouseBusy:  # a second app process on a warehouse another process holds: a page, not a traceback
+    st.title(t("busy_title"))
+    st.error(t("busy_body").format(db=settings.db_path()), icon=":material/lock:")
+    st.stop()
+problem = startup_problem(con)
 if problem:
     st.error(problem, icon=":material/block:")
     st.stop()
@@ -40,6 +48,7 @@ with st.sidebar:
     st.markdown(f"**{t('app_title')}**  \n{t('app_subtitle')}")
     st.radio(t("language"), list(LANGS), format_func=LANGS.get, horizontal=True, key=KEY)
     auth.account_box()
+    auth.cookie_frame()
 
 
 def page(path: str, default: bool = False) -> st.Page:
@@ -57,5 +66,10 @@ if user is None:
 else:
     sections = auth.pages_for(user)
     first = next(iter(sections.values()))[0]
-    st.navigation({t(section): [page(p, default=p == first) for p in paths]
-                   for section, paths in sections.items()}).run()
+    nav = {t(section): [page(p, default=p == first) for p in paths] for section, paths in sections.items()}
+    allowed = {p for paths in sections.values() for p in paths}
+    # Pages this role may not open still answer their address, saying so (hidden from the menu).
+    last = list(nav)[-1]
+    nav[last] += [st.Page(auth.forbidden_page(title), title=t(title), url_path=url, visibility="hidden")
+                  for path, (title, _, url) in PAGES.items() if path not in allowed and path != "pages/akun/masuk.py"]
+    st.navigation(nav).run()

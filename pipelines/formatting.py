@@ -1,6 +1,7 @@
 """Numbers, money, percentages and months in Indonesian (or English) format, via Babel."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from babel.dates import format_date
@@ -51,3 +52,16 @@ def day(value: date | None, lang: str = "id") -> str:
     if value is None:
         return MISSING
     return format_date(value, format="d MMMM yyyy", locale=LOCALES[lang])
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&\"'])")
+
+
+def md(text: object) -> str:
+    """User-supplied text (file names, officer or village names) made inert inside Markdown.
+
+    Every Markdown/HTML metacharacter is backslash-escaped and line breaks become spaces, so a
+    name like [klik](https://...) or ![x](http://...) shows as typed: no link, no image request,
+    no :material/...: icon or :red[...] colour directive."""
+    flat = " ".join(str(text if text is not None else "").split())
+    return _MD_SPECIAL.sub(r"\\\1", flat)

@@ -41,9 +41,14 @@ def report_deadline_day() -> int:
     return int(value("PANTAU_DEADLINE_DAY"))
 
 
+def max_upload_mb() -> int:
+    """Largest workbook accepted, in MB (PANTAU_MAX_UPLOAD_MB, default 20); also Streamlit's maxUploadSize."""
+    return int(value("PANTAU_MAX_UPLOAD_MB"))
+
+
 def max_upload_bytes() -> int:
     """Largest workbook accepted, compressed (default 20 MB)."""
-    return int(value("PANTAU_MAX_UPLOAD_MB")) * 1024 * 1024
+    return max_upload_mb() * 1024 * 1024
 
 
 def max_unpacked_bytes() -> int:

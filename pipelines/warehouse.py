@@ -1,6 +1,8 @@
 """The DuckDB warehouse: opening it, its schema, and running the named SQL files."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +44,44 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         _migrate_views(con)
         con.execute(sql_text("schema"))
     return con
+
+
+@contextmanager
+def reading(path: str | Path | None = None, attempts: int = 3) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for reading only, also while another process (the running app) holds the file.
+
+    DuckDB refuses even a read-only connection while another process writes, so a held warehouse
+    is read from a private copy of the file and its WAL (the committed state when copied). A copy
+    torn by a checkpoint running at that moment fails DuckDB's block checksums on opening and is
+    simply taken again."""
+    db = Path(path or settings.db_path())
+    try:
+        con = connect(db, read_only=True)
+    except WarehouseBusy:
+        con = None
+    if con is not None:
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="pantau-snapshot-") as folder:
+        copy = Path(folder) / db.name
+        for attempt in range(attempts):
+            shutil.copyfile(db, copy)
+            wal = db.with_name(db.name + ".wal")
+            if wal.exists():
+                shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+            try:
+                con = duckdb.connect(str(copy))  # writable copy: replays the copied WAL
+                break
+            except duckdb.Error:
+                if attempt == attempts - 1:
+                    raise
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def _migrate_views(con: duckdb.DuckDBPyConnection) -> None:

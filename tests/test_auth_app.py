@@ -130,9 +130,9 @@ def test_login_lockout_message(db):
     con = warehouse.connect(db)
     until = users.locked_until(con, "koord.ponorogo")
     assert [e.value for e in at.error] == [
-        f"Akun terkunci sampai {until:%H:%M} karena terlalu banyak percobaan"]
+        f"Akun terkunci sampai {until:%H:%M} WIB karena terlalu banyak percobaan"]
     sign_in(at, "koord.ponorogo", users.DEMO_PASSWORD)  # even the right password waits
-    assert [e.value for e in at.error] == [f"Akun terkunci sampai {until:%H:%M} karena terlalu banyak percobaan"]
+    assert [e.value for e in at.error] == [f"Akun terkunci sampai {until:%H:%M} WIB karena terlalu banyak percobaan"]
     assert audit.audit_log(con, 10, username="koord.ponorogo")["event"].to_list() == [
         "login_failed", "locked", "login_failed", "login_failed", "login_failed", "login_failed"]
 

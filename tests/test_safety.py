@@ -1,6 +1,7 @@
 """Personal data (NIK) and unsafe or broken files: rejected with a clear message, nothing written."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -57,8 +58,8 @@ NIK_CASES = {
     "rounded_number_in_extra_sheet": (
         lambda: edit(make_workbook(), lambda wb: wb.create_sheet("Catatan").cell(2, 1, 3504145607890000)),
         "Catatan", 2),
-    "float_cell": (lambda: make_workbook(values=values(L01=3.5041456e15)), "Layanan", 2),
-    "sci_text": (lambda: make_workbook(values=values(L01="3.5041456e15")), "Layanan", 2),
+    "float_cell": (lambda: make_workbook(values=values(L01=3.50414560789e15)), "Layanan", 2),  # Excel: 15 digits
+    "sci_text": (lambda: make_workbook(values=values(L01="3.50414560789E+15")), "Layanan", 2),
     "in_pillar_value": (lambda: make_workbook(values=values(L01=NIK)), "Layanan", 2),
     "as_village_code": (lambda: make_workbook(identity=good_identity(kode_desa=NIK)), "Identitas", 2),
     "as_village_name": (lambda: make_workbook(identity=good_identity(nama_desa=NIK)), "Identitas", 3),
@@ -211,3 +212,198 @@ def test_bad_file_does_not_block_good_file_in_same_batch(ingest, con):
     good, bad = ingest({"baik.xlsx": make_workbook(), "rusak.xlsx": b"bukan excel"})
     assert (good.status, bad.status) == ("accepted", "rejected")
     assert scalar(con, "SELECT count(*) FROM submissions") == 1
+
+
+# --------------------------------------------------------------------------- NIK outside the cells (issue 9)
+
+def with_part(data: bytes, name: str, change) -> bytes:
+    """The zip with one part's bytes changed (or added when change gets None)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    parts = {n: src.read(n) for n in src.namelist()}
+    parts[name] = change(parts.get(name))
+    return zip_bytes(parts)
+
+
+def nik_nowhere(con, tmp_path, caplog) -> None:
+    """The NIK's digits are in no warehouse table, no stored original and no log line."""
+    cur = con.cursor()
+    for (table,) in cur.sql("SELECT table_name FROM duckdb_tables()").fetchall():
+        text = re.sub(r"[\s.\-]", "", str(cur.sql(f'SELECT * FROM "{table}"').fetchall()))
+        assert "35041456" not in text, table
+    for path in (tmp_path / "files").rglob("*") if (tmp_path / "files").exists() else []:
+        with zipfile.ZipFile(path) as pack:
+            for entry in pack.namelist():
+                inner = zipfile.ZipFile(io.BytesIO(pack.read(entry)))
+                assert all(b"35041456" not in inner.read(n) for n in inner.namelist())
+    assert "35041456" not in re.sub(r"[\s.\-]", "", caplog.text)
+
+
+def add_comment(wb):
+    from openpyxl.comments import Comment
+    wb["Layanan"]["D2"].comment = Comment(f"NIK pelapor {NIK}", "petugas")
+
+
+def add_header(wb):
+    wb["Layanan"].oddHeader.center.text = f"Petugas NIK {NIK}"
+
+
+def add_name(wb):
+    from openpyxl.workbook.defined_name import DefinedName
+    wb.defined_names["NIK_" + NIK] = DefinedName("NIK_" + NIK, attr_text="Layanan!$A$1")
+
+
+def add_title(wb):
+    wb.properties.title = f"Laporan {NIK}"
+
+
+def hidden_sheet(wb):
+    ws = wb.create_sheet("Rahasia")
+    ws.sheet_state = "hidden"
+    ws.cell(2, 1, NIK)
+
+
+def unused_string(data: bytes) -> bytes:
+    # A rich-text string no cell uses, the NIK split over two runs with their own formatting.
+    return with_part(data, "xl/sharedStrings.xml", lambda x: x.replace(
+        b"</sst>", b"<si><r><t>NIK 3504</t></r><r><rPr><b/><sz val=\"11\"/></rPr><t>145607890001</t></r></si></sst>"))
+
+
+def entity_property(data: bytes) -> bytes:
+    # Digits written as XML character references are still digits to every reader.
+    return with_part(data, "docProps/core.xml", lambda x: x.replace(
+        b"</cp:coreProperties>", b"<dc:subject>&#51;&#53;04145607890001</dc:subject></cp:coreProperties>"))
+
+
+# (hostile workbook, the NIK finding it must give: sheet, row, column, message start)
+ELSEWHERE = {
+    "comment": (lambda: edit(make_workbook(), add_comment), ("Layanan", 2, "D"), "di komentar/catatan sel"),
+    "header_footer": (lambda: edit(make_workbook(), add_header), ("Layanan", None, None), "di header/footer"),
+    "defined_name": (lambda: edit(make_workbook(), add_name), (None, None, None), "di nama sheet atau nama terdefinisi"),
+    "doc_property": (lambda: edit(make_workbook(), add_title), (None, None, None), "di properti dokumen"),
+    "doc_property_entities": (lambda: entity_property(make_workbook()), (None, None, None), "di properti dokumen"),
+    "unused_shared_string": (lambda: unused_string(make_workbook()), (None, None, None), "di teks yang tersimpan"),
+    "hidden_sheet": (lambda: edit(make_workbook(), hidden_sheet), ("Rahasia", 2, None), "(16 digit). Laporan"),
+}
+
+
+@pytest.mark.parametrize("case", ELSEWHERE)
+def test_nik_outside_cells_rejects_and_is_never_kept(one, con, tmp_path, caplog, case):
+    caplog.set_level("DEBUG")
+    build, where, phrase = ELSEWHERE[case]
+    r = one(build())
+    assert (r.status, r.reason) == ("rejected", "nik")
+    [found] = [f for f in r.errors if "NIK" in f.message]
+    assert ((found.sheet, found.row, found.column), found.value) == (where, HIDDEN)
+    assert phrase in found.message and "data pribadi" in found.message
+    assert nothing_written(con)
+    nik_nowhere(con, tmp_path, caplog)
+
+
+def test_nik_in_comment_next_to_good_file_keeps_only_the_good_original(ingest, con, tmp_path, caplog):
+    good, bad = ingest({"baik.xlsx": make_workbook(), "catatan.xlsx": edit(
+        make_workbook(identity=good_identity(kode_desa="35.04.14.2016")), add_comment)})
+    assert (good.status, bad.status) == ("accepted", "rejected")
+    assert scalar(con, "SELECT count(*) FROM originals") == 1
+    nik_nowhere(con, tmp_path, caplog)
+
+
+def test_nik_in_file_name_rejects_without_keeping_the_name(ingest, con, tmp_path, caplog):
+    data = make_workbook()
+    [r] = ingest({f"laporan-{NIK}.xlsx": data})
+    assert (r.status, r.file, r.reason) == ("rejected", "(nama berkas disembunyikan)", "nik_file_name")
+    assert r.errors[0].message.startswith("Nama berkas memuat angka yang tampak seperti NIK")
+    assert nothing_written(con)
+    [(user, event, detail)] = con.cursor().sql("SELECT username, event, detail FROM audit_log").fetchall()
+    assert (user, event) == ("penguji", "upload_rejected")
+    assert json.loads(detail) == {"file": None, "sha256": hashlib.sha256(data).hexdigest(),
+                                  "reason": "nik_file_name", "errors": 1, "dry_run": False}
+    nik_nowhere(con, tmp_path, caplog)
+
+
+# --------------------------------------------------------------------------- the archive guard (issue 9)
+
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+
+
+def repointed(data: bytes, target: str, names: list[str], declared: int) -> bytes:
+    """The zip's local parts as they are, but a central directory of `names` all pointing at one part."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(target)
+    start = zipfile.ZipFile(io.BytesIO(data)).start_dir
+    others = [i for i in zipfile.ZipFile(io.BytesIO(data)).infolist() if i.filename != target]
+    central = b""
+    entries = [(i.filename, i) for i in others] + [(n, info) for n in names]
+    for name, i in entries:
+        size = declared if i is info else i.file_size
+        central += _CENTRAL.pack(b"PK\x01\x02", 20, 0, 20, 0, 0, i.compress_type, 0, 0, i.CRC,
+                                 i.compress_size, size, len(name), 0, 0, 0, 0, 0, i.header_offset) + name.encode()
+    return data[:start] + central + _END.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), start, 0)
+
+
+def test_many_entries_sharing_one_compressed_part_are_rejected_unread(one, con):
+    # Issue 9 item 3: 60 worksheet entries all pointing at one part of spaces, small declared sizes.
+    spaces = zip_bytes({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b" " * (8 << 20)})
+    bomb = repointed(spaces, "xl/worksheets/sheet1.xml",
+                     [f"xl/worksheets/sheet{i}.xml" for i in range(1, 61)], 4096)
+    r = one(bomb)
+    assert (r.status, r.reason) == ("rejected", "header_mismatch")
+    assert r.errors[0].message.startswith("Berkas xlsx ini disusun tidak wajar")
+    assert nothing_written(con)
+    [(detail,)] = con.cursor().sql("SELECT detail FROM audit_log WHERE event = 'upload_rejected'").fetchall()
+    assert json.loads(detail)["reason"] == "header_mismatch"
+    assert json.loads(detail)["sha256"] == hashlib.sha256(bomb).hexdigest()
+
+
+def test_entries_with_the_same_local_part_are_rejected(one, con):
+    spaces = zip_bytes({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b" " * 100_000})
+    bomb = repointed(spaces, "xl/worksheets/sheet1.xml", ["xl/worksheets/sheet1.xml"] * 2, 100_000)
+    r = one(bomb)
+    assert (r.status, r.reason) == ("rejected", "duplicate_parts")
+    assert nothing_written(con)
+
+
+def test_part_whose_data_overlaps_the_next_is_rejected(one, con):
+    data = bytearray(zipfile_stored({"xl/workbook.xml": b"<workbook/>", "xl/a.xml": b"a" * 100, "xl/b.xml": b"b"}))
+    zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    a = zf.getinfo("xl/a.xml")
+    longer = a.compress_size + 20  # reaches into the local header of b
+    struct.pack_into("<II", data, a.header_offset + 18, longer, longer)
+    at = zf.start_dir + sum(46 + len(i.filename) for i in zf.infolist() if i.header_offset < a.header_offset)
+    struct.pack_into("<II", data, at + 20, longer, longer)
+    r = one(bytes(data))
+    assert (r.status, r.reason) == ("rejected", "overlapping_parts")
+    assert r.errors[0].message.startswith("Berkas xlsx ini disusun tidak wajar")
+
+
+def zipfile_stored(parts: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_local_header_disagreeing_with_directory_is_rejected(one, con):
+    data = bytearray(make_workbook())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/workbook.xml")
+    struct.pack_into("<I", data, info.header_offset + 14, info.CRC ^ 1)  # local CRC only
+    r = one(bytes(data))
+    assert (r.status, r.reason) == ("rejected", "header_mismatch")
+    assert nothing_written(con)
+
+
+def test_too_many_parts_is_rejected(one, con):
+    r = one(zip_bytes({"xl/workbook.xml": b"<workbook/>", **{f"xl/x/{i}.xml": b"" for i in range(1001)}}))
+    assert (r.status, r.reason) == ("rejected", "too_many_parts")
+    assert r.errors[0].message == "Berkas berisi terlalu banyak bagian untuk sebuah laporan bulanan."
+
+
+def test_every_rejection_is_audited_and_accepted_ones_are_not(ingest, con):
+    wb = make_workbook()
+    ingest({"baik.xlsx": wb, "rusak.xlsx": b"bukan excel",
+            "lain.xlsx": make_workbook(identity=good_identity(kode_desa="35.02.20.2001"))},
+           allowed_districts={"35.04"}, dry_run=True)
+    rows = con.cursor().sql("SELECT username, event, detail FROM audit_log ORDER BY rowid").fetchall()
+    assert [(u, e, json.loads(d)["file"], json.loads(d)["reason"], json.loads(d)["dry_run"]) for u, e, d in rows] == [
+        ("penguji", "upload_rejected", "rusak.xlsx", "not_xlsx", True),
+        ("penguji", "upload_rejected", "lain.xlsx", "out_of_scope", True)]

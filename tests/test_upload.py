@@ -114,8 +114,13 @@ def test_confirm_loads_only_accepted_files_with_progress_and_audit(con, monkeypa
         ("baik.xlsx", "koord.tulungagung")]
     assert scalar(con, "SELECT count(*) FROM indicator_values") == 25
     assert steps == [(2, 2)]
-    assert [(u, e) for u, e, _ in logged] == [("koord.tulungagung", "upload"), ("koord.tulungagung", "upload")]
-    assert '"status": "accepted"' in logged[0][2] and '"file": "salah.xlsx"' in logged[1][2]
+    assert [(u, e) for u, e, _ in logged] == [("koord.tulungagung", "upload")]
+    assert '"status": "accepted"' in logged[0][2]
+    # The rejected one is audited by the write path itself, with its SHA-256 and reason.
+    [(user, detail)] = con.cursor().sql(
+        "SELECT username, detail FROM audit_log WHERE event = 'upload_rejected'").fetchall()
+    assert user == "koord.tulungagung"
+    assert '"file": "salah.xlsx"' in detail and '"reason": "invalid"' in detail and '"dry_run": false' in detail
 
 
 def test_villages_and_template_follow_the_scope(con):
@@ -135,5 +140,6 @@ def test_each_confirmed_upload_is_in_the_audit_log(con):
     pytest.importorskip("pipelines.accounts.audit")
     upload.confirm(con, [("a.xlsx", make_workbook()), ("b.xlsx", PONOROGO_FILE)], TULUNGAGUNG)
     rows = con.cursor().sql("SELECT username, event, detail FROM audit_log ORDER BY logged_at").fetchall()
-    assert [(u, e) for u, e, _ in rows] == [("koord.tulungagung", "upload"), ("koord.tulungagung", "upload")]
-    assert '"village_code": "35.04.14.2011"' in rows[0][2] and '"status": "rejected"' in rows[1][2]
+    # The rejection is audited by the write path while loading, before the accepted upload's entry.
+    assert [(u, e) for u, e, _ in rows] == [("koord.tulungagung", "upload_rejected"), ("koord.tulungagung", "upload")]
+    assert '"reason": "out_of_scope"' in rows[0][2] and '"village_code": "35.04.14.2011"' in rows[1][2]

@@ -117,7 +117,7 @@ def test_resubmission_shows_its_diff_before_confirming(db):
     page(UPLOAD, TULUNGAGUNG)  # opens the app's connection on this warehouse
     preload({"v1.xlsx": make_workbook(values=good_values() | {"L01": 5})})
     at = upload_files(page(UPLOAD, TULUNGAGUNG), {"v2.xlsx": make_workbook(values=good_values() | {"L01": 9})})
-    assert "**v2.xlsx** — Tunggangri, Maret 2024: versi 1 → versi 2" in [m.value for m in at.markdown]
+    assert r"**v2\.xlsx** — Tunggangri, Maret 2024: versi 1 → versi 2" in [m.value for m in at.markdown]
     diff = at.dataframe[-1].value
     assert diff.values.tolist() == [["L01", "Konsultasi calon PMI laki-laki", "5", "9"]]
     assert list(diff.columns) == ["Kode", "Uraian", "Sekarang", "Baru"]
@@ -239,3 +239,48 @@ def test_two_coordinators_confirm_at_the_same_moment_while_others_read(tmp_path,
     assert con.cursor().sql("SELECT count(*) FROM indicator_values").fetchall() == [(12 * 25,)]
     assert reads and max(reads) <= 12
     con.close()
+
+
+HOSTILE_NAME = "v2 [klik](https://contoh.invalid) ![x](http://127.0.0.1:9/p.png).xlsx"
+
+
+def test_hostile_file_name_is_escaped_in_the_diff_heading(db):
+    page(UPLOAD, TULUNGAGUNG)
+    preload({"v1.xlsx": make_workbook(values=good_values() | {"L01": 5})})
+    at = upload_files(page(UPLOAD, TULUNGAGUNG), {HOSTILE_NAME: make_workbook(values=good_values() | {"L01": 9})})
+    [head] = [m.value for m in at.markdown if "versi 1" in m.value]
+    assert head == (r"**v2 \[klik\]\(https\://contoh\.invalid\) \!\[x\]\(http\://127\.0\.0\.1\:9/p\.png\)\.xlsx**"
+                    " — Tunggangri, Maret 2024: versi 1 → versi 2")
+    assert "](http" not in head
+
+
+def test_nik_file_name_is_rejected_audited_and_never_shown(db):
+    nik = "3504145607890001"
+    at = upload_files(page(UPLOAD, TULUNGAGUNG), {f"laporan-{nik}.xlsx": make_workbook()})
+    status, findings = at.dataframe[0].value, at.dataframe[1].value
+    assert status["Berkas"].tolist() == ["(nama berkas disembunyikan)"]
+    assert count("SELECT count(*) FROM submissions") == 0
+    assert count("SELECT count(*) FROM audit_log WHERE event = 'upload_rejected' AND username = 'koord.tulungagung' "
+                 "AND detail LIKE '%\"reason\": \"nik_file_name\"%' AND detail NOT LIKE '%35041456%'") == 1
+    shown = " ".join(str(e.value) for e in at.markdown) + str(status.values.tolist()) + str(findings.values.tolist())
+    assert "35041456" not in shown
+
+
+DESA = str(ROOT / "pages" / "dashboard" / "desa.py")
+PONOROGO = roles.User("koord.ponorogo", "Koordinator Ponorogo", "koordinator", ("35.02",))
+
+
+@pytest.mark.parametrize("user, sees", [(TULUNGAGUNG, True), (ADMIN, True), (PONOROGO, False), (MINISTRY, False)])
+def test_village_page_history_follows_the_history_scope(db, monkeypatch, user, sees):
+    from ui import auth
+    page(UPLOAD, TULUNGAGUNG)
+    preload({"tunggangri-maret.xlsx": make_workbook()})
+    monkeypatch.setattr(auth, "current_user", lambda: user)
+    monkeypatch.setenv("PANTAU_TODAY", "2024-04-15")  # the default 12 months then include March 2024
+    at = AppTest.from_file(DESA, default_timeout=60)
+    at.query_params["area"] = "35.04.14.2011"
+    at.run()
+    assert not at.exception
+    shown = any("tunggangri-maret.xlsx" in str(d.value.values.tolist()) for d in at.dataframe)
+    locked = [i.value for i in at.info if i.value.startswith("Riwayat unggahan desa ini")]
+    assert (shown, bool(locked)) == (sees, not sees)

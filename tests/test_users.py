@@ -92,7 +92,7 @@ def test_every_event_is_audited(budi):
     users.disable(budi, "admin2", "budi")
     users.authenticate(budi, "budi", "kata-sandi-baru", now=start + timedelta(seconds=1))
     users.sign_out(budi, "budi")
-    locked = f"5 kali gagal; terkunci sampai {start + timedelta(seconds=6, minutes=15):%Y-%m-%d %H:%M}"
+    locked = f"5 kali gagal; terkunci sampai {start + timedelta(seconds=6, minutes=15):%Y-%m-%d %H:%M} WIB"
     assert sorted(events(budi, since=start)) == sorted([
         ("cli", "user_added", "pengguna admin2: Admin Dua; peran admin; kabupaten/kota -"),
         ("budi", "login", "kata sandi"),

@@ -1,7 +1,13 @@
 """Signing in and out: the session's user, its expiry, the login form, page access by role.
 
-The session holds st.session_state["auth_user"] (a roles.User) and st.session_state["auth_at"]
-(time.time() at sign-in); a session lasts PANTAU_SESSION_MINUTES (default 480) from sign-in.
+A sign-in starts a server-side session (pipelines.accounts.sessions: the random id's hash, with
+expiry PANTAU_SESSION_MINUTES, default 480) and hands the browser a signed HttpOnly, SameSite=Lax
+cookie holding the id (ui/cookie.py, set by a route of ui/asgi.py). A reload or a new tab of the
+same browser finds the cookie (st.context.cookies) and is signed in again; a fresh browser has
+none. Every run re-checks the session, so "Keluar" (which ends every session of that user),
+disabling the account or resetting its password signs it out everywhere on the next click.
+The Streamlit session also holds st.session_state["auth_user"] (a roles.User), "auth_at" and
+"auth_session" (the session id's hash).
 """
 from __future__ import annotations
 
@@ -12,15 +18,19 @@ import time
 import polars as pl
 import streamlit as st
 
-from pipelines import settings
-from pipelines.accounts import roles, users
+from pipelines import formatting, settings
+from pipelines.accounts import roles, sessions, users
 from pipelines.accounts.roles import User
+from ui import cookie
 from ui.i18n import KEY as LANG_KEY
 from ui.i18n import t
 from ui.state import connection, demo_banner
 
 USER_KEY = "auth_user"
 AT_KEY = "auth_at"
+SESSION_KEY = "auth_session"
+_TICKET = "au_cookie_ticket"   # a one-time ticket the hidden frame exchanges for the cookie
+_CLEAR = "au_cookie_clear"     # the hidden frame should expire the cookie (after Keluar)
 _OIDC_REFUSED = "au_oidc_refused"  # the e-mail an OIDC sign-in was refused for (audited once)
 
 LOGIN_PAGE = "pages/akun/masuk.py"
@@ -46,8 +56,10 @@ def pages_for(user: User | None) -> dict[str, list[str]]:
     if user is None:
         return {"section_account": [LOGIN_PAGE]}
     pages = {"section_dashboard": list(DASHBOARD_PAGES), "section_reporting": list(REPORTING_PAGES)}
-    if roles.can_upload(user):
-        pages["section_reports"] = list(UPLOAD_PAGES)
+    reports = ([UPLOAD_PAGES[0]] if roles.can_upload(user) else []) + (
+        [UPLOAD_PAGES[1]] if roles.can_see_history(user) else [])
+    if reports:
+        pages["section_reports"] = reports
     pages["section_presenting"] = list(PRESENTING_PAGES)
     pages["section_data"] = list(DATA_PAGES)
     if roles.can_manage_users(user):
@@ -56,15 +68,21 @@ def pages_for(user: User | None) -> dict[str, list[str]]:
 
 
 def current_user() -> User | None:
-    """The signed-in user, or None (nobody signed in, or the session expired or the account was disabled).
+    """The signed-in user, or None (nobody signed in, or the session expired, was ended or the account disabled).
 
-    The account is re-read on every run, so a role change applies at once and a disabled account
-    is signed out on its next click."""
+    The account and its session are re-read on every run, so a role change applies at once and a
+    disabled account, a reset password or a sign-out elsewhere ends this session on its next click."""
     user = st.session_state.get(USER_KEY)
     if user is None:
-        return _oidc_user()
+        return _cookie_user() or _oidc_user()
     con = connection()
-    if time.time() - float(st.session_state.get(AT_KEY, 0)) > session_minutes() * 60:
+    digest = st.session_state.get(SESSION_KEY)
+    if digest is not None:
+        if sessions.username(con, digest) != user.username:
+            _forget()
+            st.session_state[_CLEAR] = True
+            return None
+    elif time.time() - float(st.session_state.get(AT_KEY, 0)) > session_minutes() * 60:
         _forget()
         users.sign_out(con, user.username, "sesi kedaluwarsa")
         return None
@@ -80,9 +98,42 @@ def current_user() -> User | None:
     return fresh
 
 
+def _cookie_user() -> User | None:
+    """The user of this browser's sign-in cookie, when it holds a live session of an active account."""
+    try:
+        value = st.context.cookies.get(cookie.COOKIE)
+    except Exception:  # noqa: BLE001 - no HTTP context (bare script runs, some tests)
+        return None
+    if not isinstance(value, str) or not value:
+        return None
+    con = connection()
+    digest = sessions.digest_of(con, value)
+    name = sessions.username(con, digest)
+    found = users.account(con, name) if name else None
+    if found is None or not found[1]:
+        return None
+    st.session_state[USER_KEY] = found[0]
+    st.session_state[AT_KEY] = time.time()
+    st.session_state[SESSION_KEY] = digest
+    return found[0]
+
+
 def _remember(user: User) -> None:
     st.session_state[USER_KEY] = user
     st.session_state[AT_KEY] = time.time()
+    value, digest = sessions.start(connection(), user.username, session_minutes())
+    st.session_state[SESSION_KEY] = digest
+    st.session_state[_TICKET] = cookie.ticket(value, session_minutes() * 60)
+
+
+def cookie_frame() -> None:
+    """The hidden frame that sets (after a sign-in) or clears (after Keluar) the cookie; once each."""
+    ticket = st.session_state.pop(_TICKET, None)
+    clear = st.session_state.pop(_CLEAR, None)
+    if ticket or clear:
+        import streamlit.components.v1 as components
+        components.html(cookie.frame_script(cookie.ISSUE_PATH, ticket) if ticket
+                        else cookie.frame_script(cookie.CLEAR_PATH), height=0)
 
 
 def _forget() -> None:
@@ -103,7 +154,8 @@ def sign_in(username: str, password: str) -> str | None:
         return None
     if reason == "locked":
         until = users.locked_until(con, username)
-        return t("au_err_locked").format(time=until.strftime("%H:%M") if until else "--:--")
+        # Stored times are WIB; the zone is named so a WITA or WIT coordinator reads it right.
+        return t("au_err_locked").format(time=f"{until:%H:%M} WIB" if until else "--:--")
     if reason == "disabled":
         return t("au_err_disabled")
     return t("au_err_invalid")
@@ -116,6 +168,7 @@ def sign_out() -> None:
         users.sign_out(connection(), user.username)
     oidc = _oidc_logged_in()
     _forget()
+    st.session_state[_CLEAR] = True  # the hidden frame expires this browser's cookie too
     if oidc:
         st.logout()
 
@@ -132,6 +185,17 @@ def require(*allowed: str) -> User:
     return user
 
 
+def forbidden_page(title_key: str):
+    """A stand-in for a page the role may not open (a deep link): says so instead of redirecting silently."""
+    def page() -> None:
+        user = current_user()
+        st.title(t(title_key))
+        st.error(t("au_page_not_for_role").format(page=t(title_key), role=role_label(user.role) if user else "-"),
+                 icon=":material/block:")
+    page.__name__ = f"forbidden_{title_key}"
+    return page
+
+
 def role_label(role: str) -> str:
     return t(f"au_role_{role}")
 
@@ -146,7 +210,7 @@ def account_box() -> None:
     user = current_user()
     if user is None:
         return
-    st.caption(t("au_signed_in_as").format(name=user.full_name, role=role_label(user.role)))
+    st.caption(t("au_signed_in_as").format(name=formatting.md(user.full_name), role=role_label(user.role)))
     st.button(t("logout"), on_click=sign_out, icon=":material/logout:", key="au_logout")
 
 
@@ -163,7 +227,7 @@ def login_form() -> None:
     facts = users.login_facts(con)
     user = current_user()
     if user is not None:
-        st.success(t("au_signed_in_as").format(name=user.full_name, role=role_label(user.role)))
+        st.success(t("au_signed_in_as").format(name=formatting.md(user.full_name), role=role_label(user.role)))
         st.button(t("logout"), on_click=sign_out, icon=":material/logout:", key="au_logout_page")
         return
     with st.form("au_login"):
@@ -233,7 +297,7 @@ def _oidc_controls() -> None:
         return
     refused = st.session_state.get(_OIDC_REFUSED)
     if refused is not None and _oidc_logged_in():
-        st.error(t("au_sso_unknown").format(email=refused or "?"), icon=":material/error:")
+        st.error(t("au_sso_unknown").format(email=formatting.md(refused or "?")), icon=":material/error:")
         st.button(t("logout"), on_click=sign_out, key="au_sso_logout")
     else:
         st.button(t("au_sso"), on_click=st.login, icon=":material/key:", key="au_sso")

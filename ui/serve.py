@@ -1,12 +1,17 @@
-"""Start Streamlit with its legacy pages/ auto-discovery off, so app.py's st.navigation always routes.
+"""Start the app: Streamlit as an st.App with the sign-in cookie routes, legacy pages/ discovery off.
 
     python -m ui.serve run app.py [streamlit options]
 
+The script named after `run` is served through ui/asgi.py (an st.App with the /pantau/sesi and
+/pantau/keluar routes that set and clear the HttpOnly sign-in cookie; see ui/cookie.py).
 Streamlit decides once per process, from the mere presence of a pages/ folder, to route the
 first request by the old file-based scheme; a deep link (/wilayah?...) opened first would then
-show "Page not found". Setting the flag before the server starts avoids that.
+show "Page not found". Setting the flag before the server starts avoids that. The upload limit
+(server.maxUploadSize) is set from PANTAU_MAX_UPLOAD_MB, so the two always agree.
 """
+import os
 import sys
+from pathlib import Path
 
 # Heavy libraries imported once here, before the server starts its session threads: two sessions
 # importing pandas at the same moment can see a half-initialised module.
@@ -16,6 +21,23 @@ import polars  # noqa: F401
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from pipelines import settings
+
+ASGI = Path(__file__).resolve().parent / "asgi.py"
+
+
+def argv(args: list[str]) -> list[str]:
+    """The streamlit command line: the script swapped for the ASGI wrapper, the upload limit added."""
+    out = list(args)
+    if len(out) >= 2 and out[0] == "run" and out[1].endswith(".py"):
+        os.environ["UI_SERVE_SCRIPT"] = str(Path(out[1]).resolve())
+        out[1] = str(ASGI)
+    if out and out[0] == "run" and not any(a.startswith("--server.maxUploadSize") for a in out):
+        out += ["--server.maxUploadSize", str(settings.max_upload_mb())]
+    return out
+
+
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
+    sys.argv = [sys.argv[0], *argv(sys.argv[1:])]
     sys.exit(cli.main())

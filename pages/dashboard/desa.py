@@ -2,8 +2,9 @@
 import streamlit as st
 
 from pipelines import areas, catalogue, formatting
+from pipelines.accounts import roles
 from pipelines.views import village_profile
-from ui import filters, widgets
+from ui import auth, filters, widgets
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection, demo_banner
@@ -49,7 +50,7 @@ def profile() -> None:
     if p is None:
         st.error(t("vp_unknown"))
         return
-    st.subheader(f"{p.label} · {p.period_label}")
+    st.subheader(f"{formatting.md(p.label)} · {p.period_label}")
 
     # registry facts
     st.markdown(f"#### {t('vp_facts')}")
@@ -125,7 +126,9 @@ def profile() -> None:
 
     # submission history
     st.markdown(f"#### {t('vp_history')}")
-    if p.history[0].is_empty():
+    if not roles.may_see_village(auth.current_user(), p.code):  # file names, officers, uploaders: scoped
+        st.info(t("vp_history_not_yours"), icon=":material/lock:")
+    elif p.history[0].is_empty():
         st.info(t("vp_no_history"))
     else:
         _table(p.history, f"riwayat-{p.code}")

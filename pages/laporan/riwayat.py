@@ -4,7 +4,7 @@ from datetime import date
 import streamlit as st
 
 from pipelines import formatting
-from pipelines.views import history, upload
+from pipelines.views import history
 from pipelines.accounts import roles
 from ui.cache import data
 from ui.i18n import lang, t
@@ -46,7 +46,7 @@ dnames = dict(zip(districts["district_code"].to_list(), districts["district"].to
 cols = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
 district = cols[0].selectbox(t("hi_district"), ([""] if len(dnames) > 1 else []) + list(dnames), key="hi_district",
                              format_func=lambda c: dnames.get(c, ALL))
-villages = data(upload.villages, user)
+villages = data(history.villages, user)
 vnames = {c: f"{n} · {s}" for c, n, s, d in
           villages.select("village_code", "village_name", "subdistrict", "district_code").iter_rows()
           if not district or d == district}

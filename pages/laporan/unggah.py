@@ -100,7 +100,9 @@ if files:
         st.markdown(f"#### {t('up_diffs')}")
         for item in changed:
             r = item.result
-            st.markdown(t("up_diff_head").format(file=r.file, village=names.get(r.village_code, r.village_code),
+            # File and village names come from the upload: escaped, so they can never become links or images.
+            st.markdown(t("up_diff_head").format(file=formatting.md(r.file),
+                                                 village=formatting.md(names.get(r.village_code, r.village_code)),
                                                  month=formatting.month(r.period, L), old=r.version - 1,
                                                  new=r.version))
             if item.diff.is_empty():

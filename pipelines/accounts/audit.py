@@ -12,7 +12,7 @@ from pipelines import warehouse
 WIB = ZoneInfo("Asia/Jakarta")  # like every warehouse timestamp: Western Indonesia Time, naive
 
 # Events written by this project (others may add more; the admin page lists whatever the log holds).
-EVENTS = ("login", "login_failed", "locked", "logout", "upload", "user_added", "role_changed",
+EVENTS = ("login", "login_failed", "locked", "logout", "upload", "upload_rejected", "user_added", "role_changed",
           "user_disabled", "user_enabled", "password_reset")
 
 

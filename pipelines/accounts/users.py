@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from pipelines import areas, warehouse
-from pipelines.accounts import audit
+from pipelines.accounts import audit, sessions
 from pipelines.accounts.roles import ROLES, User
 
 HASHER = PasswordHasher()  # argon2id with argon2-cffi's current recommended parameters
@@ -302,6 +302,8 @@ def _set_active(con, actor: str, username: str, active: bool) -> None:
             _keeps_an_admin(con, row["username"])
     with warehouse.transaction(con) as cur:
         _run(cur, "user_set_active", username=row["username"], active=active)
+        if not active:
+            sessions.revoke(cur, row["username"])  # signed out in every browser at once
         audit.record(cur, actor, "user_enabled" if active else "user_disabled", f"pengguna {row['username']}")
 
 
@@ -326,6 +328,7 @@ def reset_password(con: duckdb.DuckDBPyConnection, actor: str, username: str, ne
     at = audit.now()
     with warehouse.transaction(con) as cur:
         _run(cur, "user_set_password", username=row["username"], password_hash=hashed, at=at)
+        sessions.revoke(cur, row["username"], at)  # a reset password ends the sessions it opened
         audit.record(cur, actor, "password_reset", f"pengguna {row['username']}", at)
 
 
@@ -367,7 +370,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str,
 
 
 def _lock_detail(at: datetime) -> str:
-    return f"{MAX_FAILURES} kali gagal; terkunci sampai {at + LOCK:%Y-%m-%d %H:%M}"
+    return f"{MAX_FAILURES} kali gagal; terkunci sampai {at + LOCK:%Y-%m-%d %H:%M} WIB"
 
 
 def _unknown(con, name: str, password: str, at: datetime) -> tuple[None, str]:
@@ -395,8 +398,10 @@ def external_login(con: duckdb.DuckDBPyConnection, email: str, now: datetime | N
 
 
 def sign_out(con: duckdb.DuckDBPyConnection, username: str, detail: str = "") -> None:
-    """Record that someone signed out (or that their session expired)."""
-    audit.audit(con, normalise(username), "logout", detail)
+    """End every session of the user (all browsers and tabs) and record it (or that it expired)."""
+    with warehouse.transaction(con) as cur:
+        sessions.revoke(cur, normalise(username))
+        audit.record(cur, normalise(username), "logout", detail)
 
 
 # ---------------------------------------------------------------- demo mode and start-up safety
@@ -495,7 +500,7 @@ def _table(frame: pl.DataFrame) -> str:
     rows = [header] + [
         (r["username"], r["full_name"], r["role"], _codes(r["districts"]),
          ("aktif" if r["active"] else "nonaktif") + (", demo" if r["is_demo"] else "")
-         + (f", terkunci sampai {r['locked_until']:%Y-%m-%d %H:%M}" if r["locked_until"]
+         + (f", terkunci sampai {r['locked_until']:%Y-%m-%d %H:%M} WIB" if r["locked_until"]
             and r["locked_until"] > audit.now() else ""))
         for r in frame.iter_rows(named=True)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         con = warehouse.connect(args.db)
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
+        if args.json:  # still exactly one document: nothing was checked or written
+            json.dump({"files": [], "accepted": 0, "rejected": 0, "error": str(exc)}, sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
         return 2
     try:
         if args.registry:
@@ -111,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     rejected = len(results) - accepted
     if args.json:
         # Every file path as given, so a caller can match results to its inputs.
-        document = {"files": [dict(r.as_json(), file=str(p)) for r, p in zip(results, files)],
+        # (A path whose file name held a NIK is replaced by the stand-in: it is never echoed.)
+        document = {"files": [dict(r.as_json(), file=r.file if r.file == load.HIDDEN_NAME else str(p))
+                              for r, p in zip(results, files)],
                     "accepted": accepted, "rejected": rejected}
         json.dump(document, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -12,14 +12,19 @@ from zoneinfo import ZoneInfo
 import duckdb
 import polars as pl
 
-from pipelines.ingest import originals, registry, workbook
+from pipelines.ingest import nik, originals, registry, workbook
 from pipelines import warehouse
+from pipelines.accounts import audit
 from pipelines.catalogue import indicators
 from pipelines.ingest.findings import Finding
 from pipelines.ingest.validate import Batch, validate
 
 WIB = ZoneInfo("Asia/Jakarta")  # timestamps are stored as Western Indonesia Time, naive
 Progress = Callable[[int, int, str], None]
+HIDDEN_NAME = "(nama berkas disembunyikan)"  # stands in for a file name that held a NIK
+NIK_IN_NAME = ("Nama berkas memuat angka yang tampak seperti NIK (16 digit). Nama berkas tidak boleh berisi "
+               "data pribadi; ganti namanya (mis. laporan-35.04.14.2011-2024-03.xlsx) lalu unggah lagi.")
+OUT_OF_SCOPE = "bukan wilayah kabupaten/kota Anda"  # part of identity's message for another district's village
 
 
 @dataclass
@@ -45,6 +50,7 @@ class Result:
     version: int | None = None
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    reason: str | None = None  # why rejected, a short code for the audit log (nik, overlapping_parts, ...)
 
     def as_json(self) -> dict:
         return {
@@ -77,12 +83,19 @@ def load_files(con: duckdb.DuckDBPyConnection, sources: Iterable[Source | str | 
 
 def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, today, allowed) -> list[Result]:
     hashes = [hashlib.sha256(s.data).hexdigest() for s in chunk]
-    batch = validate([workbook.read(s.data) for s in chunk], lookup, today, allowed)
+    books = [workbook.read(s.data) for s in chunk]
+    named = [nik.found(s.name) for s in chunk]
+    for book, bad_name in zip(books, named):
+        if bad_name:  # the name is never kept, shown or logged: the file is refused under a stand-in
+            book.errors.insert(0, Finding(None, None, None, None, NIK_IN_NAME))
+            book.reason = "nik_file_name"
+    batch = validate(books, lookup, today, allowed)
     results = [
-        Result(s.name, "accepted" if c.accepted else "rejected", h, c.village_code, c.period,
-               None, c.errors, c.warnings)
-        for s, h, c in zip(chunk, hashes, batch.checked)
+        Result(HIDDEN_NAME if bad_name else s.name, "accepted" if c.accepted else "rejected", h, c.village_code,
+               c.period, None, c.errors, c.warnings, None if c.accepted else _reason(book, c))
+        for s, h, c, book, bad_name in zip(chunk, hashes, batch.checked, books, named)
     ]
+    _audit_rejections(con, results, user, dry_run)
     with warehouse.WRITE_LOCK:
         # Versions are decided under the lock so two uploaders never both claim version n+1.
         current = {(code, period): (version, sha) for code, period, version, sha
@@ -105,6 +118,30 @@ def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, toda
             pack = originals.write_pack(con, {hashes[i]: chunk[i].data for i in fresh})
             _write(con, chunk, results, fresh, batch, user, pack)
     return results
+
+
+def _reason(book: workbook.RawWorkbook, checked) -> str:
+    if book.reason:
+        return book.reason
+    if any(OUT_OF_SCOPE in f.message for f in checked.errors):
+        return "out_of_scope"
+    return "invalid"
+
+
+def _audit_rejections(con, results: list[Result], user: str, dry_run: bool) -> None:
+    """One audit entry per rejected workbook (who, when, SHA-256, reason), from the page and the CLI alike.
+
+    Written also on a dry run: a refused file is a security event, not data. A file name that held
+    a NIK is not recorded (None), and no finding's value is ever copied here."""
+    rejected = [r for r in results if r.status == "rejected"]
+    if not rejected:
+        return
+    at = audit.now()
+    with warehouse.transaction(con) as cur:
+        for r in rejected:
+            audit.record(cur, user, "upload_rejected", json.dumps({
+                "file": None if r.file == HIDDEN_NAME else r.file, "sha256": r.sha256, "reason": r.reason,
+                "errors": len(r.errors), "dry_run": dry_run}, ensure_ascii=False), at)
 
 
 def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], batch: Batch, user: str,

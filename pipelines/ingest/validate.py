@@ -13,7 +13,8 @@ from pipelines.catalogue import (DATA_SHEETS, PILLAR_SHEETS, REQUIRED_SHEETS, ch
 from pipelines.ingest.countries import to_iso2
 from pipelines.ingest.findings import HIDDEN, Finding
 from pipelines.ingest.identity import SHEET as IDENTITY, Village, read_identity
-from pipelines.ingest.workbook import NIK_PATTERN, RawWorkbook, looks_like_nik
+from pipelines.ingest import nik
+from pipelines.ingest.workbook import RawWorkbook
 
 COUNT_UNITS = {"orang", "kegiatan", "kasus", "unit"}
 _FINDING_SCHEMA = {"wb": pl.Int32, "sheet": pl.String, "row": pl.Int32, "column": pl.String,
@@ -110,8 +111,9 @@ def validate(books: list[RawWorkbook], registry: dict[str, Village], today: date
 
 def _scrub(f: Finding) -> Finding:
     """Other rules may trip over a NIK cell too; their findings must not repeat the number either."""
-    if (f.value and looks_like_nik(f.value)) or looks_like_nik(f.message):
-        return Finding(f.sheet, f.row, f.column, HIDDEN, NIK_PATTERN.sub(HIDDEN, f.message))
+    if nik.found(f.value) or nik.found(f.message) or nik.found(f.sheet) or nik.found(f.column):
+        return Finding(f.sheet and nik.hide(f.sheet), f.row, f.column and nik.hide(f.column),
+                       HIDDEN if nik.found(f.value) else f.value, nik.hide(f.message))
     return f
 
 

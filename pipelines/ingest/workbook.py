@@ -1,129 +1,200 @@
-"""Open an uploaded workbook safely and read its sheets as raw text cells (fastexcel)."""
+"""Open an uploaded workbook safely: the zip guard, a NIK scan of every part, then every sheet as text (fastexcel)."""
 from __future__ import annotations
 
-import io
+import html
+import posixpath
 import re
-import struct
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 
 import fastexcel
 
-from pipelines import settings
 from pipelines.catalogue import REQUIRED_SHEETS, norm
+from pipelines.ingest import nik
+from pipelines.ingest.archive import Rejected, check_archive, open_package  # noqa: F401 - check_archive re-exported
 from pipelines.ingest.findings import HIDDEN, Finding
 
-# A NIK is 16 digits; Excel may hand it over as a float rendered in full or as 3.5e15 text.
-# One pattern over a whole sheet's text (cells joined by newlines) keeps the common case to a
-# single regex pass: a bare 16-digit run, digits grouped by spaces/dots/dashes, or 3.5e15.
-NIK_PATTERN = re.compile(
-    r"(?<!\d)\d{16}(?!\d)"
-    r"|^(?=(?:[ .\-]*\d){16}[ .\-]*$)[\d .\-]+$"
-    r"|^\s*[1-9](?:\.\d+)?[eE]\+?15\s*$",
-    re.MULTILINE,
-)
 _SHEET_BY_KEY = {norm(s): s for s in REQUIRED_SHEETS}
-_MAX_PARTS = 10_000
-_MAX_DEFLATE_RATIO = 1032  # deflate cannot expand input by more than about 1032:1
+NIK_ADVICE = ("Laporan hanya boleh berisi angka agregat, tanpa data pribadi; hapus isian ini lalu unggah lagi.")
+NIK_IN_CELL = "Ada angka yang tampak seperti NIK (16 digit). " + NIK_ADVICE
+# Where else in the package a NIK can hide, by the kind of part (never the value itself).
+NIK_ELSEWHERE = {
+    "comment": "Ada angka yang tampak seperti NIK (16 digit) di komentar/catatan sel ini. " + NIK_ADVICE,
+    "sheet": ("Ada angka yang tampak seperti NIK (16 digit) di header/footer atau bagian lain sheet ini "
+              "di luar isi sel. " + NIK_ADVICE),
+    "strings": ("Ada angka yang tampak seperti NIK (16 digit) di teks yang tersimpan dalam berkas "
+                "(tidak tampil di sel mana pun). " + NIK_ADVICE),
+    "workbook": ("Ada angka yang tampak seperti NIK (16 digit) di nama sheet atau nama terdefinisi "
+                 "(Formulas > Name Manager). " + NIK_ADVICE),
+    "properties": ("Ada angka yang tampak seperti NIK (16 digit) di properti dokumen (File > Info: judul, "
+                   "penulis, tag, komentar). " + NIK_ADVICE),
+    "other": ("Ada angka yang tampak seperti NIK (16 digit) di bagian lain berkas (kotak teks, gambar, "
+              "diagram, nama bagian). " + NIK_ADVICE),
+}
+UNREADABLE = ("Berkas xlsx tidak dapat dibaca (rusak atau dibuat tidak standar); "
+              "buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.")
+
+# Flattening XML to its text: formatting of a rich-text run is dropped and runs are joined (a NIK
+# split over two runs is still one number); every other tag separates, so adjacent cells never join.
+_RUN_FORMAT = re.compile(r"<(\w+:)?rPr\b[^>]*/>|<(\w+:)?rPr\b.*?</(\w+:)?rPr>", re.S)
+_RUN_TAG = re.compile(r"</?(?:\w+:)?(?:r|t)(?:\s[^>]*)?>")
+_TAG = re.compile(r"<[^>]*>")
+# Attributes that carry text a person typed: sheet and defined names, tooltips, link targets, alt text.
+_TEXT_ATTR = re.compile(r"\b(?:name|tooltip|display|location|descr|title|author|userName)=\"([^\"]*)\"")
+_COMMENT = re.compile(r"<(?:\w+:)?(?:comment|threadedComment)\b[^>]*?\bref=\"([A-Z]+)(\d+)\"[^>]*>(.*?)"
+                      r"</(?:\w+:)?(?:comment|threadedComment)>", re.S)
+_SHEET_ENTRY = re.compile(r"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]*)\"")
+_REL = re.compile(r"<Relationship\b[^>]*?\bId=\"([^\"]*)\"[^>]*?\bTarget=\"([^\"]*)\"")
+_REL_REVERSED = re.compile(r"<Relationship\b[^>]*?\bTarget=\"([^\"]*)\"[^>]*?\bId=\"([^\"]*)\"")
 
 
 @dataclass
 class RawWorkbook:
-    """Rows of each known sheet as tuples of text (row i is Excel row i + 1)."""
+    """Rows of each known sheet as tuples of text (row i is Excel row i + 1), the errors, and why rejected."""
     sheets: dict[str, list[tuple]] = field(default_factory=dict)
     errors: list[Finding] = field(default_factory=list)
+    reason: str | None = None  # short code for the audit log when the file itself is refused (nik, corrupt, ...)
 
 
 def looks_like_nik(cell: str) -> bool:
-    """True when a cell's text could be a 16-digit national ID number (NIK)."""
-    return bool(NIK_PATTERN.search(cell.replace("\n", " ")))
+    """True when a cell's text could be a national ID number (NIK)."""
+    return nik.found(cell)
 
 
-def _file_error(message: str) -> RawWorkbook:
-    return RawWorkbook(errors=[Finding(None, None, None, None, message)])
+def _file_error(message: str, reason: str) -> RawWorkbook:
+    return RawWorkbook(errors=[Finding(None, None, None, None, message)], reason=reason)
 
 
-def check_archive(data: bytes) -> str | None:
-    """Why the bytes are not a sane xlsx package, or None when they are."""
-    if len(data) > settings.max_upload_bytes():
-        limit = settings.max_upload_bytes() // (1024 * 1024)
-        return f"Berkas terlalu besar ({len(data) / 1048576:.1f} MB); batasnya {limit} MB."
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        return ("Berkas ini format Excel lama (.xls) atau workbook yang dilindungi kata sandi. Buka di Excel, "
-                "hapus kata sandinya bila ada, lalu simpan sebagai Excel Workbook (.xlsx).")
-    if data[:2] != b"PK":
-        return "Berkas ini bukan workbook Excel (.xlsx); isinya tidak dikenali sebagai xlsx."
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            parts = zf.infolist()
-            names = {p.filename for p in parts}
-            if "xl/workbook.xml" not in names:
-                return "Berkas ini bukan workbook Excel (.xlsx): bagian xl/workbook.xml tidak ada."
-            if len(parts) > _MAX_PARTS:
-                return "Berkas berisi terlalu banyak bagian untuk sebuah laporan bulanan."
-            limit = settings.max_unpacked_bytes()
-            if sum(p.file_size for p in parts) > limit:
-                return ("Isi berkas setelah dibuka melebihi batas wajar "
-                        f"({limit // 1048576} MB); berkas ditolak demi keamanan.")
-            # Declared sizes can lie, so the parts are inflated (in 1 MB steps, never held in
-            # memory) and counted against the limit before the reader sees the file -- unless the
-            # file is too small to reach the limit at deflate's maximum ratio, whatever it declares.
-            if len(data) * _MAX_DEFLATE_RATIO <= limit:
-                return None
-            total = 0
-            for part in parts:
-                total += _inflated_size(data, part, limit - total)
-                if total > limit:
-                    return "Isi berkas setelah dibuka melebihi batas wajar; berkas ditolak demi keamanan."
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError):
-        return "Berkas xlsx rusak atau terpotong; simpan ulang dari Excel lalu unggah lagi."
-    return None
+def flatten(xml: str) -> str:
+    """The text a person typed into an XML part: element text (runs joined) and text-bearing attributes."""
+    text = _TAG.sub("\n", _RUN_TAG.sub("", _RUN_FORMAT.sub("", xml)))
+    attrs = "\n".join(_TEXT_ATTR.findall(xml))
+    out = text + "\n" + attrs
+    return html.unescape(out) if "&" in out else out
 
 
-def _inflated_size(data: bytes, part: zipfile.ZipInfo, budget: int) -> int:
-    """Bytes the part really inflates to, counting no further than budget + 1.
+def _decode(raw: bytes) -> str:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16", "replace")
+    return raw.decode("utf-8", "replace")
 
-    Works on the raw bytes with zlib: zipfile's per-part reader costs as much as reading the
-    whole workbook with calamine.
-    """
-    start = part.header_offset
-    if data[start:start + 4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile("local header missing")
-    name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
-    body = data[start + 30 + name_len + extra_len: start + 30 + name_len + extra_len + part.compress_size]
-    if part.compress_type == zipfile.ZIP_STORED:
-        return len(body)
-    if part.compress_type != zipfile.ZIP_DEFLATED:
-        raise NotImplementedError("compression method")
-    inflater = zlib.decompressobj(-15)
-    total = 0
-    while body and total <= budget:
-        total += len(inflater.decompress(body, 1 << 20))
-        body = inflater.unconsumed_tail
-    return total
+
+def _kind(name: str) -> str:
+    low = name.lower()
+    if low.startswith("xl/worksheets/") and low.endswith(".xml") and "/_rels/" not in low:
+        return "sheet"
+    if "comment" in low and low.endswith(".xml") and "/_rels/" not in low:
+        return "comment"
+    if low == "xl/sharedstrings.xml":
+        return "strings"
+    if low == "xl/workbook.xml":
+        return "workbook"
+    if low.startswith("docprops/"):
+        return "properties"
+    return "other"
+
+
+@dataclass
+class _Scan:
+    """NIK hits found in the package's parts, by part, plus the small parts that say which sheet is which."""
+    hits: dict[str, str] = field(default_factory=dict)               # part -> kind
+    comments: list[tuple[str, str, int]] = field(default_factory=list)  # (part, column, row)
+    texts: dict[str, str] = field(default_factory=dict)              # workbook.xml and *.rels, for sheet names
+
+    def sheet_names(self) -> dict[str, str]:
+        """Part name -> sheet name, for worksheets and the comment parts they point to."""
+        rels = _rels(self.texts.get("xl/_rels/workbook.xml.rels", ""), "xl/")
+        out = {}
+        for name, rid in _SHEET_ENTRY.findall(self.texts.get("xl/workbook.xml", "")):
+            part = rels.get(rid)
+            if not part:
+                continue
+            shown = nik.hide(html.unescape(name).strip())
+            out[part] = shown
+            folder, base = posixpath.split(part)
+            for target in _rels(self.texts.get(f"{folder}/_rels/{base}.rels", ""), folder + "/").values():
+                out.setdefault(target, shown)
+        return out
+
+
+def _rels(text: str, base: str) -> dict[str, str]:
+    pairs = _REL.findall(text) or [(i, t) for t, i in _REL_REVERSED.findall(text)]
+    out = {}
+    for rid, target in pairs:
+        target = html.unescape(target)
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+        out[rid] = path
+    return out
+
+
+def _scan_parts(package) -> _Scan:
+    """Inflate every part once (bounded by the guard) and note which ones hold a NIK-like number."""
+    scan = _Scan()
+    for part, raw in package.contents():
+        name = part.filename
+        if nik.found(name):
+            scan.hits[name] = "other"
+        if not name.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        text = _decode(raw)
+        if name == "xl/workbook.xml" or name.endswith(".rels"):
+            scan.texts[name] = text
+        kind = _kind(name)
+        if kind == "comment" or name.lower().endswith(".vml"):
+            for column, row, body in _COMMENT.findall(text):
+                if nik.found(flatten(body)):
+                    scan.comments.append((name, column, int(row)))
+            if nik.found(flatten(_COMMENT.sub("", text))):
+                scan.hits[name] = "other"
+        elif nik.found(flatten(text)):
+            scan.hits[name] = kind
+    return scan
 
 
 def read(data: bytes) -> RawWorkbook:
-    """Check the package, then read every sheet as text; file-level problems become errors."""
-    problem = check_archive(data)
-    if problem:
-        return _file_error(problem)
+    """Check the package, scan every part for a NIK, then read every sheet as text."""
     try:
-        return _read_sheets(data)
+        package = open_package(data)
+        scan = _scan_parts(package)
+    except Rejected as exc:
+        return _file_error(exc.message, exc.reason)
+    try:
+        book = _read_sheets(data)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - a Rust panic in the reader arrives as BaseException
-        return _file_error("Berkas xlsx tidak dapat dibaca (rusak atau dibuat tidak standar); "
-                           "buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.")
+        book = _file_error(UNREADABLE, "unreadable")
+    if scan.hits or scan.comments:
+        book.errors += _elsewhere(scan, book)
+    if any(f.message.startswith("Ada angka yang tampak seperti NIK") for f in book.errors):
+        book.reason = "nik"
+    return book
+
+
+def _elsewhere(scan: _Scan, book: RawWorkbook) -> list[Finding]:
+    """Findings for NIK hits outside the cells already reported row by row."""
+    names = scan.sheet_names()
+    in_cells = {f.sheet for f in book.errors if f.message == NIK_IN_CELL}
+    out = [Finding(names.get(part), row, column, HIDDEN, NIK_ELSEWHERE["comment"])
+           for part, column, row in scan.comments]
+    for part, kind in scan.hits.items():
+        if kind == "sheet":
+            sheet = names.get(part)
+            if sheet in in_cells:
+                continue  # the cells of that sheet were reported row by row
+            out.append(Finding(sheet, None, None, HIDDEN, NIK_ELSEWHERE["sheet"]))
+        elif kind == "strings":
+            if not in_cells:
+                out.append(Finding(None, None, None, HIDDEN, NIK_ELSEWHERE["strings"]))
+        else:
+            out.append(Finding(None, None, None, HIDDEN, NIK_ELSEWHERE[kind]))
+    return out
 
 
 def _nik_findings(sheet: str, rows: list[tuple]) -> list[Finding]:
     """One finding per row holding a NIK-like cell; the value itself is never repeated."""
     return [
         Finding(sheet, i + 1, None, HIDDEN,
-                "Ada angka yang tampak seperti NIK (16 digit). Laporan hanya boleh berisi angka agregat, "
-                "tanpa data pribadi; hapus isian ini lalu unggah lagi.")
+                NIK_IN_CELL)
         for i, row in enumerate(rows)
         if any(c is not None and looks_like_nik(c) for c in row)
     ]
@@ -135,8 +206,8 @@ def _read_sheets(data: bytes) -> RawWorkbook:
     for name in reader.sheet_names:
         # skip_rows=0 keeps leading empty rows so that row numbers match Excel's.
         rows = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
-        shown = name.strip()
-        if NIK_PATTERN.search("\n".join(c.replace("\n", " ") for row in rows for c in row if c is not None)):
+        shown = nik.hide(name.strip())
+        if nik.found("\n".join(c for row in rows for c in row if c is not None)):
             book.errors += _nik_findings(shown, rows)
         canonical = _SHEET_BY_KEY.get(norm(name))
         if canonical is None:

@@ -137,6 +137,22 @@ CREATE TABLE IF NOT EXISTS remittances (
     amount_idr   DOUBLE NOT NULL
 );
 
+-- Sign-in sessions: only the SHA-256 of the random session id (the browser holds the id in a
+-- signed HttpOnly cookie); ended by expiry, sign-out, account disable or password reset.
+CREATE TABLE IF NOT EXISTS sessions (
+    token_sha256 VARCHAR PRIMARY KEY,
+    username     VARCHAR NOT NULL,
+    created_at   TIMESTAMP NOT NULL,   -- WIB
+    expires_at   TIMESTAMP NOT NULL,   -- WIB
+    revoked_at   TIMESTAMP
+);
+
+-- Server secrets (the key that signs session cookies); never part of the public interface.
+CREATE TABLE IF NOT EXISTS app_secrets (
+    name  VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
 -- Review state of a district-month (no row = 'diterima', loaded): diajukan | disetujui | dikembalikan.
 -- The metric layer's "approved data only" mode counts a village-month only when its district-month is disetujui.
 CREATE TABLE IF NOT EXISTS review_states (

@@ -34,9 +34,14 @@ class Snapshot:
 
 
 def _scope_params(user: roles.User | None) -> dict:
-    # Upload history follows the upload scope: a coordinator sees the villages of their districts.
-    scope = roles.upload_scope(user)
+    # One rule for all upload history (roles.history_scope): coordinators their districts, admins all.
+    scope = roles.history_scope(user)
     return {"all": scope is None, "districts": sorted(scope or ())}
+
+
+def villages(con: Con, user: roles.User | None) -> pl.DataFrame:
+    """Villages whose history the user may see: village_code, village_name, subdistrict, district_code, district."""
+    return warehouse.query(con, "upload_villages", **_scope_params(user))
 
 
 def districts(con: Con, user: roles.User | None) -> pl.DataFrame:

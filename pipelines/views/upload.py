@@ -1,7 +1,6 @@
 """Coordinator uploads: a dry-run preview with diffs, the error workbook for the village, and the confirmed load."""
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -12,12 +11,11 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from pipelines import exports, settings, warehouse
+from pipelines import exports, warehouse
 from pipelines.views import history
 from pipelines.ingest import load, registry, template, workbook
 from pipelines.accounts import roles
 from pipelines.catalogue import indicators
-from pipelines.ingest.findings import Finding
 from pipelines.formatting import MISSING
 from pipelines.ingest.validate import validate
 
@@ -77,17 +75,9 @@ def outcome(result: load.Result) -> str:
 
 
 def _through_write_path(con: Con, files: Files, user: roles.User, **kwargs) -> list[load.Result]:
-    """load.load_files over the files within the size cap; larger ones are refused before anything opens them."""
-    limit = settings.max_upload_bytes()
-    big = {i for i, (_, data) in enumerate(files) if len(data) > limit}
-    done = iter(load.load_files(con, [load.Source(n, d) for i, (n, d) in enumerate(files) if i not in big],
-                                user.username, allowed_districts=roles.upload_scope(user), **kwargs))
-    return [
-        load.Result(files[i][0], "rejected", hashlib.sha256(files[i][1]).hexdigest(),
-                    errors=[Finding(None, None, None, None, workbook.check_archive(files[i][1]))])
-        if i in big else next(done)
-        for i in range(len(files))
-    ]
+    """load.load_files over every file: the size cap, zip guard and NIK scan run there, before any parser."""
+    return load.load_files(con, [load.Source(n, d) for n, d in files], user.username,
+                           allowed_districts=roles.upload_scope(user), **kwargs)
 
 
 def check(con: Con, files: Files, user: roles.User | None, today: date | None = None) -> Preview:
@@ -176,8 +166,8 @@ def confirm(con: Con, files: Files, user: roles.User | None, progress: load.Prog
 
 def _log_upload(con: Con, user: roles.User, r: load.Result) -> None:
     """One audit line per workbook; the load has committed by now, so a failing audit only gets logged."""
-    if _audit is None:
-        return
+    if _audit is None or r.status == "rejected":
+        return  # rejections are audited by the write path itself (upload_rejected)
     detail = json.dumps({"file": r.file, "status": r.status, "village_code": r.village_code,
                          "period": r.period.strftime("%Y-%m") if r.period else None, "version": r.version,
                          "sha256": r.sha256, "errors": len(r.errors), "warnings": len(r.warnings)},

@@ -1,0 +1,102 @@
+"""Recognising a NIK (national ID number) in any text: 16 digits whose region and birth-date parts are plausible."""
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from pathlib import Path
+
+from pipelines.ingest.findings import HIDDEN
+
+# A NIK is PPKKCC DDMMYY SSSS: province, regency/city, sub-district, birth date (women: day + 40),
+# serial. Checking the first twelve digits keeps aggregate numbers (rupiah totals, counts) from
+# being refused while every real NIK, also one Excel rounded to 15 significant digits (serial
+# 0000), is still caught. False positives remain possible and are listed in tests/test_nik.py.
+_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# A run of digits, optionally grouped by single spaces, dots, commas or dashes, optionally in
+# scientific notation (Excel writes 3.5041456078900001E+15 for a large number).
+_TOKEN = re.compile(r"\d(?:[ .,\-]?\d)*(?:[eE][+-]?\d{1,3})?")
+_SEP = re.compile(r"[ .,\-]")
+
+
+@cache
+def provinces() -> frozenset[str]:
+    """Two-digit Kemendagri province codes (reference/provinces.csv), old and new Papua codes included."""
+    path = Path(__file__).resolve().parent.parent / "reference" / "provinces.csv"
+    with path.open(encoding="utf-8") as fh:
+        return frozenset(r["kode"] for r in csv.DictReader(fh))
+
+
+def plausible(digits: str) -> bool:
+    """Whether 16 digits read as a NIK: a real province, non-zero regency and sub-district, a valid date."""
+    if len(digits) != 16 or not digits.isdigit():
+        return False
+    day, month = int(digits[6:8]), int(digits[8:10])
+    if day > 40:
+        day -= 40
+    return (digits[:2] in provinces() and digits[2:4] != "00" and digits[4:6] != "00"
+            and 1 <= month <= 12 and 1 <= day <= _DAYS[month])
+
+
+def _token_is_nik(token: str) -> bool:
+    if "e" in token.lower():
+        mantissa, _, exponent = token.lower().partition("e")
+        if len(_SEP.findall(mantissa)) <= 1:
+            try:
+                value = float(mantissa.replace(",", ".")) * 10 ** int(exponent)
+            except (ValueError, OverflowError):
+                return False
+            return 1e15 <= value < 1e16 and plausible(f"{round(value):d}")
+        token = mantissa
+    groups = _SEP.split(token)
+    seps = _SEP.findall(token)
+    if len(seps) == 1 and seps[0] in ".,":
+        groups = groups[:1]  # one decimal point: only the whole part can be an ID number
+    # Bare 16 digits anywhere in the token, or a whole run of groups joined by one and the same
+    # separator (3504 1456 0789 0001, 35.04.14.560789.0001): a village code followed by a month,
+    # 35.04.14.2011-2024-03, mixes separators and is no NIK.
+    for i in range(len(groups)):
+        total = 0
+        for j in range(i, len(groups)):
+            total += len(groups[j])
+            if total >= 16:
+                if total == 16 and _one_run(seps, i, j) and plausible("".join(groups[i:j + 1])):
+                    return True
+                break
+    return False
+
+
+def _one_run(seps: list[str], i: int, j: int) -> bool:
+    if i == j:
+        return True
+    inner = set(seps[i:j])
+    if len(inner) != 1:
+        return False
+    (sep,) = inner
+    return (i == 0 or seps[i - 1] != sep) and (j == len(seps) or seps[j] != sep)
+
+
+def _hits(text: str):
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if (len(token) >= 16 or "e" in token or "E" in token) and _token_is_nik(token):
+            yield m
+
+
+def spans(text: str | None) -> list[tuple[int, int]]:
+    """Where NIK-like numbers sit in text (start, end) -- never their value."""
+    return [m.span() for m in _hits(text)] if text else []
+
+
+def found(text: str | None) -> bool:
+    """True when the text holds a NIK-like number anywhere."""
+    return bool(text) and next(_hits(text), None) is not None
+
+
+def hide(text: str) -> str:
+    """The text with every NIK-like number replaced by the hidden marker."""
+    out, last = [], 0
+    for m in _hits(text):
+        out += [text[last:m.start()], HIDDEN]
+        last = m.end()
+    return "".join(out) + text[last:]

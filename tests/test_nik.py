@@ -1,0 +1,60 @@
+"""NIK recognition: 16-digit shape plus a plausible region and birth date; false positives kept visible."""
+from __future__ import annotations
+
+import pytest
+
+from pipelines.ingest import nik
+
+
+@pytest.mark.parametrize("text", [
+    "3504145607890001",                 # woman born 16-07-1989, Kab. Tulungagung
+    "3504141607890001",                 # man born 16-07-1989
+    "NIK pelapor 3504145607890001",
+    "3504145607890000",                 # Excel rounded it to 15 significant digits
+    "3.50414560789E+15",                # ... and wrote it in scientific notation
+    "3.5041456078900001E+15",
+    "3504145607890000.0",
+    "3504 1456 0789 0001",
+    "3504-1456-0789-0001",
+    "35.04.14.560789.0001",
+    "NIK 3504145607890001 2024",        # a year written after it does not hide it
+    "9471012902000001",                 # Papua (old code 94), born 29-02-2000
+])
+def test_nik_like(text):
+    assert nik.found(text)
+    assert "3504145607" not in nik.hide(text) and "947101" not in nik.hide(text)
+
+
+@pytest.mark.parametrize("text", [
+    "1234567890123456",        # province 12, but day 78 is no date
+    "3504000000000000",        # sub-district 00
+    "3504143202890001",        # 32 February... day 32 does not exist
+    "3504141613890001",        # month 13
+    "4104141607890001",        # 41 is no province
+    "0.4166666666666667",      # a fraction: only the whole part could be an ID
+    "3.5041456e15",            # 8 significant digits cannot carry a birth date
+    "35041456078900012",       # 17 digits
+    "350414560789001",         # 15 digits
+    "35.04.14.2011",           # a village code
+    "999.999.999.999",         # a large rupiah amount
+    "laporan-35.04.14.2011-2024-03.xlsx",  # village code and month in a file name
+    "35.04.14.2011 2024-03",
+])
+def test_not_nik(text):
+    assert not nik.found(text)
+    assert nik.hide(text) == text
+
+
+# False positives, kept visible: an aggregate that happens to have a NIK's shape is refused too.
+@pytest.mark.parametrize("text", [
+    "3504141201990005",        # Rp 3.504.141.201.990.005 would read as a man born 12-01-1999
+    "1101010101010101",
+    "35.04.14.2011.2024.03",   # village code and month, all joined by dots, reads as born 20-11-1920
+])
+def test_known_false_positives(text):
+    assert nik.found(text)
+
+
+def test_province_codes_are_the_38_provinces():
+    assert len(nik.provinces()) == 38
+    assert {"11", "35", "52", "91", "96"} <= nik.provinces()

@@ -1,0 +1,40 @@
+"""The app as an st.App (ASGI) with the sign-in cookie routes; started by ui/serve.py.
+
+UI_SERVE_SCRIPT names the Streamlit script to serve (default app.py in the project).
+"""
+import os
+from pathlib import Path
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ui import cookie
+
+_SCRIPT = os.environ.get("UI_SERVE_SCRIPT") or str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+async def _issue(request: Request) -> Response:
+    if not cookie.same_origin(request.headers.get("origin"), request.headers.get("host"), request.url.scheme):
+        return Response(status_code=403)
+    found = cookie.redeem((await request.body())[:200].decode("ascii", "replace"))
+    if found is None:
+        return Response(status_code=403)
+    value, max_age = found
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    response.set_cookie(cookie.COOKIE, value, max_age=max_age, path="/", httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+async def _clear(request: Request) -> Response:
+    if not cookie.same_origin(request.headers.get("origin"), request.headers.get("host"), request.url.scheme):
+        return Response(status_code=403)
+    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
+    response.delete_cookie(cookie.COOKIE, path="/", httponly=True, samesite="lax")
+    return response
+
+
+app = st.App(_SCRIPT, routes=[Route(cookie.ISSUE_PATH, _issue, methods=["POST"]),
+                              Route(cookie.CLEAR_PATH, _clear, methods=["POST"])])
