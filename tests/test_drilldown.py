@@ -6,15 +6,17 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import polars as pl
+
 from pipelines.views import drilldown
-from pipelines import warehouse
-from tests.conftest import ROOT, area_picker
+from pipelines import labels, warehouse
+from tests.conftest import ROOT, area_picker, good_identity, good_values, make_workbook
 from tests.test_maps import JAN, MAR, map_db  # noqa: F401 - the same small fixture warehouse
 
 APP = str(ROOT / "app.py")
-LABELS = {"dr_note_women": "{share} perempuan", "dr_quarter": "Triwulan {q} {year} ({months})",
-          "dr_col_rank": "Peringkat", "dr_col_code": "Kode", "dr_col_name": "Nama", "dr_col_placements": "Penempatan",
-          "dr_col_trend": "Tren", "dr_col_country": "Negara tujuan", "dr_col_share": "Porsi"}
+LABELS = {k: labels.text(k, "id") for k in drilldown.LABEL_KEYS}
+TUNGGANGRI, BETAK, BARU = "35.04.14.2011", "35.04.14.2016", "52.03.01.2001"
+NAMES = {TUNGGANGRI: "Tunggangri", BETAK: "Betak", BARU: "Desa Baru"}
 
 
 @pytest.fixture
@@ -24,58 +26,130 @@ def ro(map_db):  # noqa: F811
     con.close()
 
 
+@pytest.fixture
+def closed(monkeypatch):
+    monkeypatch.setenv("PANTAU_TODAY", "2024-06-01")  # every month of Q1 2024 is closed
+
+
+def report(ingest, village: str, period: str, placements=None, **values):
+    vals = {**good_values(), **values}
+    identity = good_identity(kode_desa=village, nama_desa=NAMES[village], periode=period,
+                             tanggal_lapor=f"{period}-28")
+    [r] = ingest({f"{village}-{period}.xlsx": make_workbook(identity, vals, placements=placements)})
+    assert r.status.startswith("accepted"), r.errors
+
+
 def test_last_quarter_is_the_last_complete_calendar_quarter():
     assert drilldown.last_quarter(date(2024, 3, 1)) == (date(2024, 1, 1), date(2024, 3, 1))
     assert drilldown.last_quarter(date(2024, 5, 1)) == (date(2024, 1, 1), date(2024, 3, 1))
     assert drilldown.last_quarter(date(2024, 1, 1)) == (date(2023, 10, 1), date(2023, 12, 1))
 
 
-def test_district_model_exact_figures(ro):
+def test_district_model_exact_figures(ro, closed):
     m = drilldown.drill_model(ro, "35.04", JAN, MAR, "id", LABELS)
-    assert (m.title, m.level, m.child_level) == ("Kabupaten Tulungagung", "district", "subdistrict")
+    assert (m.title, m.level, m.child_level, m.provisional) == ("Kabupaten Tulungagung", "district", "subdistrict",
+                                                                 False)
     assert m.crumbs == [("", "Nasional"), ("35", "Provinsi Jawa Timur"), ("35.04", "Kabupaten Tulungagung")]
-    k = {x.key: x for x in m.kpis}
-    assert k["dr_kpi_villages"].text == "2"
-    assert k["dr_kpi_reported"].text == "1 / 2"                      # March: only Tunggangri
-    assert (k["dr_kpi_placements"].value, k["dr_kpi_placements"].note) == (23, "73,9% perempuan")  # 17 of 23
-    assert k["dr_kpi_returns"].value == 12
-    assert k["dr_kpi_remittances"].text == "Rp 50,0 juta"
-    assert k["dr_kpi_completeness"].text == "66,7%"                  # 4 of 6 expected reports
-    assert k["dr_kpi_members"].value == 170                          # 120 + 50: latest per village, not summed
-    assert k["dr_kpi_consultations"].value == 14                     # Betak's blank L01 is not a zero, nor counted
-    # Last quarter (Jan-Mar 2024): 23 PMI, to Taiwan 12, Malaysia 6, Hong Kong 5.
-    assert (m.quarter_label, m.quarter_total) == ("Triwulan I 2024 (Januari 2024 – Maret 2024)", 23)
-    assert m.quarter_destinations.rows() == [("Taiwan", 12, 12 / 23), ("Malaysia", 6, 6 / 23),
-                                             ("Hong Kong", 5, 5 / 23)]
-    assert m.quarter_destinations_view.row(0) == ("Taiwan", "12", "52,2%")
-    # One child unit, with its monthly placements as a trend (Feb: 6 + 5).
-    assert m.children.select("Peringkat", "Kode", "Nama", "Penempatan").rows() == [(1, "35.04.14", "Kalidawir", 23.0)]
-    assert m.children_view["Tren"].to_list() == [[6, 11, 6]]
+    k = {c.key: c for c in m.cards}
+    assert (k["villages_joined"].text, k["reports_in"].text, k["completeness"].text) == ("2", "4", "66,7%")
+    assert k["placements"].text == "23"
+    assert k["placements"].caption == "73,9% perempuan · dari 6 laporan yang diharapkan, 4 masuk (66,7%)"
+    assert (k["returns"].text, k["remittances"].text) == ("12", "Rp 50,0 juta")
+    assert k["K01"].text == "170"                                  # 120 + 50: latest per village, not summed
+    assert k["K01"].coverage == "dari 2 desa program, 2 melaporkan (100,0%)"
+    # a composite needs both parts: Betak's February (L01 blank) is not counted, and says so
+    assert (k["consultations"].text, k["consultations"].coverage) == (
+        "12", "dari 6 laporan yang diharapkan, 3 masuk (50,0%)")
+    # C02 is per month: the average month (30, 60, 30), with the latest month beside it; never 120
+    assert (k["C02"].title, k["C02"].text, k["C02"].note) == ("Anak PMI dibina (rata-rata per bulan)", "40",
+                                                              "Maret 2024: 30")
+    assert k["placements"].delta is None   # nothing reported a year earlier: no change shown, never a fall
+    pillar3 = dict((name, rows) for name, rows in m.pillars)["Pilar 3 · Community Parenting"]
+    assert pillar3 == [("Anak PMI dibina (per bulan)", "40", "4/6 laporan"), ("Anak PMI terdata", "80", "2/2 desa"),
+                       ("Kegiatan community parenting", "8", "4/6 laporan")]
+    c02 = m.indicators.filter(pl.col("Kode") == "C02").row(0)
+    assert c02[4:] == ("rata-rata per bulan", 40.0, 4, 6)
+    # One child unit, with its monthly placements as a trend (Feb: 6 + 5) and its coverage.
+    assert m.children.select("Peringkat", "Kode", "Nama", "Laporan masuk", "Laporan diharapkan",
+                             "Penempatan").rows() == [(1, "35.04.14", "Kalidawir", 4, 6, 23.0)]
+    assert m.children_view["Tren penempatan per bulan"].to_list() == [[6, 11, 6]]
+    assert m.children_view["Laporan masuk / diharapkan"].to_list() == ["4 / 6"]
     assert m.examples == [("35.04", "Kabupaten Tulungagung"), ("35.02", "Kabupaten Ponorogo")]
 
 
-def test_national_model_ranks_children_with_missing_last(ro):
+def test_quarter_sentence_and_table_are_the_same_figure(ro, closed):
+    m = drilldown.drill_model(ro, "35.04", JAN, MAR, "id", LABELS)
+    # Last quarter (Jan-Mar 2024): 23 PMI, to Taiwan 12, Malaysia 6, Hong Kong 5.
+    assert m.quarter_label == "Triwulan I 2024 (Januari 2024 – Maret 2024)"
+    assert m.quarter_total == 23 == sum(m.quarter_destinations["Penempatan"])
+    assert m.quarter_text == ("**Kabupaten Tulungagung**: desa Desmigratif menempatkan **23 PMI** pada "
+                              "Triwulan I 2024 (Januari 2024 – Maret 2024).")
+    assert m.quarter_coverage == "Dari 6 laporan yang diharapkan, 4 masuk (66,7%)"
+    assert m.quarter_destinations.rows() == [("Taiwan", 12, 12 / 23), ("Malaysia", 6, 6 / 23),
+                                             ("Hong Kong", 5, 5 / 23)]
+    assert m.quarter_destinations_view.row(0) == ("Taiwan", "12", "52,2%")
+
+
+def test_pre_join_placements_never_reach_sentence_or_table(con, ingest, monkeypatch):
+    monkeypatch.setenv("PANTAU_TODAY", "2021-06-01")
+    report(ingest, BARU, "2020-12")   # Desa Baru joined in 2021: kept, never a programme figure
+    m = drilldown.drill_model(con, "52", date(2020, 10, 1), date(2020, 12, 1), "id", LABELS)
+    assert (m.quarter_total, m.quarter_destinations.height, m.destinations.height) == (None, 0, 0)
+    assert m.quarter_text == ("**Provinsi Nusa Tenggara Barat**: belum ada laporan desa yang masuk untuk "
+                              "Triwulan IV 2020 (Oktober 2020 – Desember 2020).")
+    assert {c.key: c.text for c in m.cards}["placements"] == "–"
+
+
+def test_national_programme_villages_and_children(ro, closed):
     m = drilldown.drill_model(ro, "", JAN, MAR, "id", LABELS)
     assert m.crumbs == [("", "Nasional")] and m.child_level == "province"
-    assert m.children.select("Peringkat", "Nama", "Penempatan").rows() == [
-        (1, "Jawa Timur", 23.0), (2, "Nusa Tenggara Barat", None)]
-    assert m.children_view.select("Nama", "Penempatan").rows() == [("Jawa Timur", "23"),
-                                                                   ("Nusa Tenggara Barat", "–")]
-    assert m.children_view["Tren"].to_list()[1] is None  # nobody reported: no line, not a line of zeros
+    # Desa program: villages joined by March 2024 (Desa Baru joins in 2025), not every registry village
+    assert {c.key: c.text for c in m.cards}["villages_joined"] == "3"
+    assert m.children.select("Peringkat", "Nama", "Desa program", "Penempatan").rows() == [(1, "Jawa Timur", 3, 23.0)]
 
 
-def test_unreported_district_shows_missing_not_zero(ro):
+def test_unreported_district_shows_missing_not_zero(ro, closed):
     m = drilldown.drill_model(ro, "35.02", JAN, MAR, "id", LABELS)
-    k = {x.key: x for x in m.kpis}
-    assert k["dr_kpi_placements"].text == "–" and k["dr_kpi_remittances"].text == "–"
-    assert k["dr_kpi_completeness"].text == "0,0%"  # joined, expected, silent
-    assert m.quarter_total is None and m.destinations.height == 0
+    k = {c.key: c for c in m.cards}
+    assert k["placements"].text == "–" and k["remittances"].text == "–"
+    assert k["completeness"].text == "0,0%"  # joined, expected, silent
+    assert m.quarter_total is None and m.destinations.height == 0 and m.quarter_destinations.height == 0
+    assert m.children_view["Tren penempatan per bulan"].to_list() == [None]  # no line of zeros
 
 
-def test_village_model_has_no_children(ro):
+def test_change_is_like_for_like_with_its_basis(con, ingest, monkeypatch):
+    monkeypatch.setenv("PANTAU_TODAY", "2024-06-01")
+    two = [{"negara_tujuan": "Taiwan", "sektor": "Domestik", "jenis_kelamin": "P", "jumlah": 2}]
+    five = [{"negara_tujuan": "Taiwan", "sektor": "Domestik", "jenis_kelamin": "P", "jumlah": 5}]
+    report(ingest, TUNGGANGRI, "2023-03", placements=two)
+    report(ingest, BETAK, "2023-03", placements=five)
+    report(ingest, TUNGGANGRI, "2024-03", placements=five)  # Betak silent in March 2024: no decline
+    m = drilldown.drill_model(con, "35.04", MAR, MAR, "id", LABELS, compare="yoy")
+    placements = {c.key: c for c in m.cards}["placements"]
+    assert (placements.text, placements.delta) == ("5", "+3 (+150,0%)")
+    assert placements.basis == "dibandingkan dengan Maret 2023 pada 1 desa-bulan yang melapor di kedua periode"
+    assert placements.help.endswith("Dibandingkan dengan Maret 2023 pada 1 desa-bulan yang melapor di kedua periode.")
+
+
+def test_open_month_is_marked_sementara(ro, monkeypatch):
+    monkeypatch.setenv("PANTAU_TODAY", "2024-04-10")  # March's deadline day: still open
+    m = drilldown.drill_model(ro, "35.04", JAN, MAR, "id", LABELS)
+    assert m.provisional and all(c.provisional for c in m.cards)
+    assert {c.key: c for c in m.cards}["placements"].caption.startswith("73,9% perempuan · Sementara · ")
+    assert "Penempatan (sementara)" in m.children.columns
+    assert m.quarter_label.endswith("(sementara)")
+    # a reporting figure is never compared while a month is open (not-yet-due reports would read as a fall)
+    assert {c.key: c for c in m.cards}["reports_in"].delta is None
+
+
+def test_village_model_has_no_children(ro, closed):
     m = drilldown.drill_model(ro, "35.04.14.2016", JAN, MAR, "id", LABELS)
     assert (m.title, m.child_level, m.children.height) == ("Desa Betak", None, 0)
     assert m.crumbs[-2:] == [("35.04.14", "Kec. Kalidawir"), ("35.04.14.2016", "Desa Betak")]
+
+
+def test_registry_names_are_escaped_in_the_sentence():
+    assert drilldown.md_escape("Desa *Baru* [x](y)") == "Desa \\*Baru\\* \\[x\\]\\(y\\)"
 
 
 # --- the page ------------------------------------------------------------------------------------------------
@@ -104,8 +178,9 @@ def test_query_parameter_link_opens_tulungagung(app):
     assert app.title[0].value == "Wilayah"
     assert app.header[0].value == "Kabupaten Tulungagung"
     metrics = _metrics(app)
-    assert (metrics["Penempatan PMI"], metrics["Anggota koperasi"], metrics["Kelengkapan laporan"]) == (
-        "23", "170", "66,7%")
+    assert (metrics["Penempatan PMI"], metrics["Anggota koperasi"], metrics["Kelengkapan laporan"],
+            metrics["Desa program"]) == ("23", "170", "66,7%", "2")
+    assert "Dari 6 laporan yang diharapkan, 4 masuk (66,7%)" in [c.value for c in app.caption]
     assert "**Kabupaten Tulungagung**: desa Desmigratif menempatkan **23 PMI** pada Triwulan I 2024" in \
         " ".join(md.value for md in app.markdown)
     quarter = app.dataframe[0].value

@@ -15,11 +15,15 @@ from streamlit.testing.v1 import AppTest
 from pipelines.views import geo, maps
 from pipelines.ingest import load, registry
 from pipelines import warehouse
-from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook
+from pipelines.metrics.measure import measure
+from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook, scalar
 
 APP = str(ROOT / "app.py")
 JAN, MAR = date(2024, 1, 1), date(2024, 3, 1)
-LABELS = {"map_metric_placements": "Penempatan PMI (orang)", "map_coords_approx": "koordinat perkiraan",
+LABELS = {"map_cov_short": "{covered}/{expected} laporan masuk", "map_col_covered": "Laporan masuk",
+          "map_col_expected": "Laporan diharapkan",
+          "map_total": "{name}, seluruh wilayah terpilih: {value}; {coverage}",
+          "map_metric_placements": "Penempatan PMI (orang)", "map_coords_approx": "koordinat perkiraan",
           "map_months_reported": "Bulan melapor", "map_villages_n": "{n} desa program",
           "map_not_reported": "tidak melapor", "level_district": "Kabupaten/kota", "level_village": "Desa",
           "level_province": "Provinsi"}
@@ -121,20 +125,41 @@ def test_boundary_file_loads_at_province_level(squares):
 
 def test_village_values_exact_and_missing_stays_missing(ro):
     v = {r["village_code"]: r for r in maps.village_values(ro, "", JAN, MAR).iter_rows(named=True)}
-    t, b, p, n = v["35.04.14.2011"], v["35.04.14.2016"], v["35.02.20.2001"], v["52.03.01.2001"]
+    assert sorted(v) == ["35.02.20.2001", "35.04.14.2011", "35.04.14.2016"]  # Desa Baru joined 2025: no programme village
+    t, b, p = v["35.04.14.2011"], v["35.04.14.2016"], v["35.02.20.2001"]
     assert (t["placements"], t["placements_women"], t["returns"], t["remittances"]) == (18, 12, 9, 37_500_000)
     assert t["members"] == 120  # a stock: the latest month, not 100 + 110 + 120
-    assert (b["placements"], b["members"], b["consultations"]) == (5, 50, 2)  # L01 blank: only L02 counts
-    assert (p["placements"], p["members"], p["completeness"]) == (None, None, 0.0)
-    assert (n["months_joined"], n["completeness"]) == (0, None)  # joined 2025: not expected to report
+    assert (t["months_reported"], t["months_joined"], t["completeness"]) == (3, 3, 1.0)
+    assert (b["placements"], b["members"], b["consultations"]) == (5, 50, None)  # L01 blank: no L01 + L02 there
+    assert (p["placements"], p["members"], p["completeness"], p["months_joined"]) == (None, None, 0.0, 3)
 
 
-def test_district_totals_and_completeness_over_joined_villages(ro):
-    d = {r["code"]: r for r in maps.aggregate(maps.village_values(ro, "", JAN, MAR), "district").iter_rows(named=True)}
-    assert (d["35.04"]["placements"], d["35.04"]["members"], d["35.04"]["consultations"]) == (23, 170, 14)
-    assert d["35.04"]["completeness"] == pytest.approx(4 / 6)
+def test_unit_figures_come_from_the_metric_layer_not_summed_villages(ro):
+    m = measure(ro, "", JAN, MAR, compare=None)
+    d = {r["code"]: r for r in maps.unit_values(m, "district").iter_rows(named=True)}
+    assert sorted(d) == ["35.02", "35.04"]
+    t = d["35.04"]
+    assert (t["placements"], t["members"], t["consultations"], t["villages"]) == (23, 170, 12, 2)
+    assert (t["consultations_covered"], t["consultations_expected"]) == (3, 6)   # Betak's February lacks L01
+    assert (t["completeness"], t["completeness_covered"], t["completeness_expected"]) == (4 / 6, 4, 6)
+    assert (t["members_covered"], t["members_expected"]) == (2, 2)              # a stock: villages
+    # C02 counts children per month: the district's average month (30, 60, 30), never a sum of months
+    # (120) nor a sum of the villages' own averages (30 + 30)
+    assert t["children"] == 40
     assert (d["35.02"]["placements"], d["35.02"]["completeness"]) == (None, 0.0)
-    assert (d["52.03"]["placements"], d["52.03"]["completeness"]) == (None, None)
+
+
+def test_pre_join_report_never_counts_on_the_map(con, ingest):
+    # Desa Baru joined in 2021: its December 2020 report is kept but is no programme figure (the old
+    # map_village_flows.sql counted it: 12,5% where completeness said 0,0%)
+    [r] = ingest({"baru.xlsx": make_workbook(identity=good_identity(
+        kode_desa="52.03.01.2001", nama_desa="Desa Baru", periode="2020-12", tanggal_lapor="2021-01-05"))})
+    assert r.status.startswith("accepted")
+    assert scalar(con, "SELECT sum(count) FROM placements WHERE village_code = '52.03.01.2001'") == 6  # kept
+    v = maps.village_values(con, "52", date(2020, 12, 1), date(2021, 1, 1), today=date(2021, 6, 1))
+    assert v.select("village_code", "placements", "months_reported", "months_joined", "completeness").rows() == [
+        ("52.03.01.2001", None, 0, 1, 0.0)]
+    assert maps.village_values(con, "52", date(2020, 12, 1), date(2020, 12, 1), today=date(2021, 6, 1)).height == 0
 
 
 def test_breaks_legend_and_colours():
@@ -179,12 +204,15 @@ def test_deck_is_offline_with_layers_and_indonesian_tooltip(ro):
     assert t["kind"] == "Desa · Kec. Kalidawir · Kabupaten Tulungagung"
     assert villages["35.02.20.2001"]["value_text"] == "–"
     units = {d["code"]: d for d in spec["layers"][3]["data"]}
-    assert (units["35.04"]["value_text"], units["35.04"]["extra"]) == ("23", "2 desa program")
-    assert model.table.rows() == [("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", 2, 4, 23.0),
-                                  ("35.02", "Kabupaten Ponorogo", "Kabupaten/kota", 1, 0, None),
-                                  ("52.03", "Kabupaten Lombok Timur", "Kabupaten/kota", 1, 0, None)]
+    assert (units["35.04"]["value_text"], units["35.04"]["extra"]) == ("23", "2 desa program · 4/6 laporan masuk")
+    assert model.table.columns[4:] == ["Laporan masuk", "Laporan diharapkan", "Penempatan PMI (orang)"]
+    assert model.table.rows() == [("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", 2, 4, 6, 23.0),
+                                  ("35.02", "Kabupaten Ponorogo", "Kabupaten/kota", 1, 0, 3, None)]
     assert model.table_view.row(0)[-1] == "23" and model.table_view.row(1)[-1] == "–"
-    assert (model.villages, model.villages_located, model.approximate) == (4, 4, 3)
+    assert (model.villages, model.villages_located, model.approximate) == (3, 3, 3)
+    assert model.coverage == "Penempatan PMI (orang), seluruh wilayah terpilih: 23; dari 9 laporan yang diharapkan, " \
+                             "4 masuk (44,4%)"
+    assert not model.provisional
 
 
 def test_online_tiles_only_when_asked(ro):
@@ -197,7 +225,15 @@ def test_district_view_zooms_in_and_drills_to_subdistricts(ro):
     spec = json.loads(model.deck.to_json())
     assert spec["initialViewState"]["zoom"] > 7
     assert model.unit_level == "subdistrict" and model.drill == [("35.04.14", "Kalidawir")]
-    assert model.table.rows() == [("35.04.14", "Kalidawir", "subdistrict", 2, 4, 170.0)]
+    assert model.table.rows() == [("35.04.14", "Kalidawir", "subdistrict", 2, 2, 2, 170.0)]  # 2 of 2 villages
+
+
+def test_open_month_marks_the_map_sementara(ro, monkeypatch):
+    monkeypatch.setenv("PANTAU_TODAY", "2024-04-10")  # March's deadline day: March is still open
+    model = maps.map_model(ro, "35.04", MAR, MAR, "placements", "id", {**LABELS, "sementara": "sementara"})
+    assert model.provisional and model.table.columns[-1] == "Penempatan PMI (orang) (sementara)"
+    assert model.table.rows() == [("35.04.14", "Kalidawir", "subdistrict", 2, 1, 2, 6.0)]
+    assert model.coverage.endswith("Sementara: Maret 2024 belum lewat tenggat (1 laporan belum jatuh tempo)")
 
 
 def test_choropleth_from_test_made_polygons(ro, squares):
@@ -236,12 +272,12 @@ def test_map_page_shows_district_ranking_and_drills_in(app):
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == "Peta"
     assert app.subheader[0].value == "Penempatan PMI (orang) · Nasional · Januari 2024 – Maret 2024"
-    assert _table(app)[0] == ("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", "2", "4", "23")
+    assert _table(app)[0] == ("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", "2", "4", "6", "23")
     assert _table(app)[1][-1] == "–"
     app.selectbox(key="map_drill_id").set_value("35.04").run()
     assert not app.exception
     assert "Kabupaten Tulungagung" in app.subheader[0].value
-    assert _table(app) == [("35.04.14", "Kalidawir", "Kecamatan", "2", "4", "23")]
+    assert _table(app) == [("35.04.14", "Kalidawir", "Kecamatan", "2", "4", "6", "23")]
     assert app.query_params["area"] == ["35.04"] or app.query_params["area"] == "35.04"
 
 
@@ -250,7 +286,9 @@ def test_map_metric_switch_shows_stock_not_summed(app):
     app.switch_page("pages/dashboard/peta.py").run()
     app.selectbox(key="map_metric").set_value("members").run()
     assert not app.exception
-    assert _table(app) == [("35.04.14", "Kalidawir", "Kecamatan", "2", "4", "170")]
+    assert _table(app) == [("35.04.14", "Kalidawir", "Kecamatan", "2", "2", "2", "170")]
+    assert any("Anggota koperasi (orang), seluruh wilayah terpilih: 170; dari 2 desa program, 2 melaporkan" in c.value
+               for c in app.caption)
 
 
 def test_map_page_draws_choropleth_from_boundary_setting(app, squares, monkeypatch):

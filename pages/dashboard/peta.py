@@ -3,16 +3,12 @@ import streamlit as st
 
 from pipelines.views import maps, village_profile
 from pipelines import settings
-from ui import filters, widgets
+from ui import filters, page, widgets
 from ui.cache import data
-from ui.i18n import lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import t
 
-con = connection()
-demo_banner(con)
-sel = filters.sidebar()
-st.title(t("page_map"))
-L = lang()
+p = page.setup("page_map", maps.LABEL_KEYS)
+sel = p.sel
 
 
 def _go(code: str | None) -> None:
@@ -26,8 +22,8 @@ metric = top[0].selectbox(t("map_metric"), list(maps.METRICS), format_func=lambd
                           key="map_metric")
 tiles = top[2].toggle(t("map_tiles"), value=False, help=t("map_tiles_help"), key="map_tiles")
 boundary = settings.boundary_file()
-model = data(maps.map_model, sel.area, sel.start, sel.end, metric, L, {k: t(k) for k in maps.LABEL_KEYS},
-             str(boundary or ""), tiles)
+model = data(maps.map_model, sel.area, sel.start, sel.end, metric, p.lang, p.labels, str(boundary or ""), tiles,
+             **sel.model_args)
 
 if model.drill:
     names = dict(model.drill)
@@ -44,7 +40,8 @@ if villages.height:
                  placeholder=t("map_search_placeholder"), help=t("map_search_help"),
                  on_change=lambda: _go(st.session_state.get(search_key)))
 
-st.subheader(f"{t(f'map_metric_{metric}')} · {sel.area_label} · {sel.period_label}")
+title = f"{t(f'map_metric_{metric}')} · {sel.area_label} · {sel.period_label}"
+st.subheader(f"{title} ({t('sementara')})" if model.provisional else title, anchor=False)
 if model.boundary_error:
     st.warning(t("map_boundary_error").format(error=model.boundary_error))
 deck_key = f"map_deck_{sel.area or 'id'}_{metric}_{int(tiles)}"
@@ -52,6 +49,7 @@ st.pydeck_chart(model.deck, height=560, key=deck_key, selection_mode="single-obj
                 on_select=lambda: _go(maps.selected_code(st.session_state.get(deck_key))),
                 alt=f"{t('page_map')}: {t(f'map_metric_{metric}')}, {sel.area_label}, {sel.period_label}")
 st.markdown(maps.legend_html(model.legend), unsafe_allow_html=True)
+st.caption(model.coverage)
 st.caption(t(f"map_explain_{metric}"))
 notes = [t("map_click_hint"),
          t("map_coords_note").format(located=model.villages_located, total=model.villages, approx=model.approximate)]
@@ -61,6 +59,6 @@ if model.choropleth_level:
 notes.append(t("map_basemap_attr"))
 st.caption(" · ".join(notes))
 
-st.subheader(t("map_table_title").format(level=t(f"level_{model.table_level}"), area=sel.area_label))
+st.subheader(t("map_table_title").format(level=t(f"level_{model.table_level}"), area=sel.area_label), anchor=False)
 st.dataframe(model.table_view, hide_index=True, width="stretch")
 widgets.downloads(model.table, f"peta-{metric}-{sel.area or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}")

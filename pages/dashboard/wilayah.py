@@ -1,21 +1,17 @@
 """Wilayah: drill down province > district > sub-district > village; KPIs, pillars, ranked children, map."""
 import streamlit as st
 
+from pipelines import settings
 from pipelines.views import drilldown, maps
-from pipelines import formatting, settings
-from ui import filters, widgets
+from ui import filters, page, widgets
 from ui.cache import data
-from ui.i18n import lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import t
 
-con = connection()
-demo_banner(con)
-sel = filters.sidebar()
-st.title(t("page_areas"))
-L = lang()
+p = page.setup("page_areas", drilldown.LABEL_KEYS)
+sel = p.sel
 boundary = settings.boundary_file()
-m = data(drilldown.drill_model, sel.area, sel.start, sel.end, L, {k: t(k) for k in drilldown.LABEL_KEYS},
-         str(boundary or ""))
+m = data(drilldown.drill_model, sel.area, sel.start, sel.end, p.lang, p.labels, str(boundary or ""),
+         **sel.model_args)
 
 
 def _go(code: str | None) -> None:
@@ -36,7 +32,7 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         if i:
             st.markdown("›", width="content")
         if code == m.code:
-            st.markdown(f"**{label}**", width="content")
+            st.markdown(f"**{drilldown.md_escape(label)}**", width="content")
         else:
             st.button(label, key=f"dr_crumb_{code or 'id'}", on_click=_go, args=(code,), type="tertiary",
                       icon=":material/public:" if not code else None)
@@ -46,22 +42,20 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         if code != m.code:
             st.button(label, key=f"dr_example_{code}", on_click=_go, args=(code,), icon=":material/bolt:")
 
-st.header(m.title)
+st.header(m.title, anchor=False)
 st.caption(f"{t(f'level_{m.level}') if m.level != 'national' else t('dr_national')} · {sel.period_label}")
 
-for row in range(0, len(m.kpis), 4):
-    chunk = m.kpis[row:row + 4]
-    cols = st.columns(len(chunk))
-    for col, k in zip(cols, chunk):
-        col.metric(t(k.key), k.text, help=k.note or None)
-        if k.note and k.key in ("dr_kpi_placements", "dr_kpi_returns", "dr_kpi_reported"):
-            col.caption(k.note)
+for row in range(0, len(m.cards), 4):
+    chunk = m.cards[row:row + 4]
+    for col, c in zip(st.columns(4), chunk):
+        with col:
+            page.card(c)
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("dr_section_quarter").format(quarter=m.quarter_label))
-    st.markdown(t("dr_quarter_text").format(area=m.title, n=formatting.number(m.quarter_total, L),
-                                            quarter=m.quarter_label))
+    st.subheader(t("dr_section_quarter"))
+    st.markdown(m.quarter_text)
+    st.caption(m.quarter_coverage)
     if m.quarter_destinations.height:
         st.dataframe(m.quarter_destinations_view, hide_index=True, width="stretch")
         widgets.downloads(m.quarter_destinations, f"tujuan-triwulan-{m.code or 'nasional'}", key="dr-dl-quarter")
@@ -69,6 +63,7 @@ with right:
     st.subheader(t("dr_section_destinations").format(period=sel.period_label))
     if m.destinations.height:
         st.dataframe(m.destinations_view, hide_index=True, width="stretch")
+        st.caption(m.destinations_coverage)
         widgets.downloads(m.destinations, f"tujuan-{m.code or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}",
                           key="dr-dl-destinations")
     else:
@@ -79,7 +74,7 @@ cols = st.columns(4)
 for col, (name, rows) in zip(cols, m.pillars):
     with col.container(border=True):
         st.markdown(f"**{name}**")
-        st.markdown("\n".join(f"- {label}: **{value}**" for label, value in rows))
+        st.markdown("\n".join(f"- {label}: **{value}** · {cov}" for label, value, cov in rows))
 with st.expander(t("dr_all_indicators")):
     widgets.table(m.indicators, f"indikator-{m.code or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}",
                   key="dr-dl-indicators")

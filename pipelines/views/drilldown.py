@@ -1,6 +1,7 @@
 """The Wilayah page model: one area's KPIs, pillar summary, ranked child units with trends, and its map."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,39 +10,45 @@ import polars as pl
 import pycountry
 import pydeck as pdk
 
-from pipelines import areas, catalogue, formatting, vocabulary, warehouse
+from pipelines import areas, catalogue, formatting, vocabulary
 from pipelines.ingest import countries
+from pipelines.metrics import breakdown, calendar, figures
+from pipelines.metrics.measure import format_value, measure
 from pipelines.views import geo, maps
-from pipelines.metrics import aggregate as metrics
+from pipelines.views.cards import Card, card
 
 Con = duckdb.DuckDBPyConnection
 
-# The headline indicators of each pillar; a tuple sums catalogue codes (consultations = men + women).
-PILLAR_HEADLINES: dict[int, list[tuple[str, ...]]] = {
-    1: [("L01", "L02"), ("L04",), ("L05",), ("L07",)],
-    2: [("U02", "U03"), ("U04",), ("U05",), ("U06",)],
-    3: [("C02",), ("C01",), ("C03",)],
-    4: [("K01",), ("K02",), ("K04",), ("K05",)],
+# Headline cards (label key -> metric-layer figure), in display order; composites such as
+# consultations (L01 + L02) are defined once, in reference/figures.csv.
+CARDS = {
+    "dr_kpi_villages": "villages_joined", "dr_kpi_reported": "reports_in", "dr_kpi_placements": "placements",
+    "dr_kpi_returns": "returns", "dr_kpi_remittances": "remittances", "dr_kpi_completeness": "completeness",
+    "dr_kpi_consultations": "consultations", "dr_kpi_trainees": "trainees", "dr_kpi_children": "C02",
+    "dr_kpi_members": "K01", "dr_kpi_savings": "K02",
 }
+# The headline figures of each pillar (reference/figures.csv keys).
+PILLAR_HEADLINES: dict[int, list[str]] = {
+    1: ["consultations", "L04", "L05", "L07"],
+    2: ["trainees", "U04", "U05", "U06"],
+    3: ["C02", "C01", "C03"],
+    4: ["K01", "K02", "K04", "K05"],
+}
+# The ranked children's columns (column label suffix -> figure).
+CHILD_COLUMNS = {"villages": "villages_joined", "placements": "placements", "women": "women_share",
+                 "returns": "returns", "remittances": "remittances", "completeness": "completeness",
+                 "consultations": "consultations", "trainees": "trainees"}
 EXAMPLES = ("35.04", "35.02")  # Kabupaten Tulungagung and Kabupaten Ponorogo: the programme's own examples
-LABEL_KEYS = maps.LABEL_KEYS + (
-    "dr_kpi_villages", "dr_kpi_reported", "dr_kpi_placements", "dr_kpi_returns", "dr_kpi_remittances",
-    "dr_kpi_completeness", "dr_kpi_consultations", "dr_kpi_trainees", "dr_kpi_children", "dr_kpi_members",
-    "dr_kpi_savings", "dr_note_women", "dr_note_problem", "dr_note_reported", "dr_note_completeness",
-    "dr_note_members", "dr_pillar_1", "dr_pillar_2", "dr_pillar_3", "dr_pillar_4", "dr_consultations",
-    "dr_quarter", "dr_col_rank", "dr_col_code", "dr_col_name", "dr_col_villages", "dr_col_placements",
-    "dr_col_women", "dr_col_returns", "dr_col_remittances", "dr_col_completeness", "dr_col_consultations",
-    "dr_col_trainees", "dr_col_trend", "dr_col_country", "dr_col_share", "dr_col_pillar", "dr_col_indicator",
-    "dr_col_unit", "dr_col_kind", "dr_col_value", "dr_col_reporting", "dr_flag_villages",
+LABEL_KEYS = maps.LABEL_KEYS + tuple(CARDS) + (
+    "dr_note_women", "dr_note_problem", "dr_note_completeness", "dr_note_children_latest",
+    "dr_pillar_1", "dr_pillar_2", "dr_pillar_3", "dr_pillar_4",
+    "dr_quarter", "dr_quarter_text", "dr_quarter_none", "dr_col_rank", "dr_col_code", "dr_col_name", "dr_col_villages",
+    "dr_col_placements", "dr_col_women", "dr_col_returns", "dr_col_remittances", "dr_col_completeness",
+    "dr_col_consultations", "dr_col_trainees", "dr_col_trend", "dr_col_country", "dr_col_share",
+    "dr_col_pillar", "dr_col_indicator", "dr_col_unit", "dr_col_kind", "dr_col_value", "dr_col_covered",
+    "dr_col_expected", "dr_col_coverage", "dr_flag_villages", "dr_cov_short", "dr_cov_short_villages", "dr_kind_sum",
+    "dr_kind_last", "dr_kind_mean", "dr_kind_flag", "sementara",
 )
-
-
-@dataclass(frozen=True)
-class Kpi:
-    key: str            # label key
-    value: float | None
-    text: str
-    note: str = ""
 
 
 @dataclass
@@ -51,15 +58,19 @@ class DrillModel:
     title: str
     crumbs: list[tuple[str, str]]           # (code, label) from the whole country down to the area
     examples: list[tuple[str, str]]         # (code, label) of the one-click examples present in the registry
-    kpis: list[Kpi]
+    cards: list[Card]                       # headline cards: value, like-for-like change, coverage
+    provisional: bool                       # an open month is in the range
     quarter_label: str
-    quarter_total: float | None
+    quarter_total: float | None             # placements of the last complete quarter (same figure as its table)
+    quarter_text: str                       # the quarter sentence, from that figure
+    quarter_coverage: str                   # what the quarter's figure rests on
     quarter_destinations: pl.DataFrame      # country, placements, share (the last complete quarter)
     destinations: pl.DataFrame              # country, placements, share (the selected period)
     quarter_destinations_view: pl.DataFrame  # the same as formatted text
     destinations_view: pl.DataFrame
-    pillars: list[tuple[str, list[tuple[str, str]]]]  # (pillar name, [(indicator, value text)])
-    indicators: pl.DataFrame                # every catalogue indicator over the period
+    destinations_coverage: str              # what the period's placements rest on
+    pillars: list[tuple[str, list[tuple[str, str, str]]]]  # (pillar name, [(figure, value text, coverage)])
+    indicators: pl.DataFrame                # every catalogue indicator over the period, with coverage
     child_level: str | None
     children: pl.DataFrame                  # ranked child units, raw values (downloads)
     children_view: pl.DataFrame             # the same with formatted text and a trend list column
@@ -72,9 +83,9 @@ class DrillModel:
 
 def last_quarter(end: date) -> tuple[date, date]:
     """The last complete calendar quarter ending in or before the month `end`."""
-    last = metrics.month_start(end)
-    last = metrics.add_months(last, -(last.month % 3))
-    return metrics.add_months(last, -2), last
+    last = calendar.month_start(end)
+    last = calendar.add_months(last, -(last.month % 3))
+    return calendar.add_months(last, -2), last
 
 
 def country_name(iso2: str, lang: str) -> str:
@@ -85,109 +96,86 @@ def country_name(iso2: str, lang: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else iso2)
 
 
-def _sum(frame: pl.DataFrame, column: str) -> float | None:
-    """Sum of a column that stays None when nobody reported."""
-    values = frame[column].drop_nulls()
-    return float(values.sum()) if len(values) else None
+def _label(labels: dict, key: str, **fields) -> str:
+    text = labels.get(key, key)
+    return text.format(**fields) if fields else text
 
 
-def _ratio(a: float | None, b: float | None) -> float | None:
-    return a / b if a is not None and b else None
-
-
-def _value_text(value: float | None, unit: str, lang: str, labels: dict) -> str:
-    if unit == "rupiah":
-        return formatting.rupiah(value, lang)
-    if unit == "ya/tidak":
-        return labels.get("dr_flag_villages", "{n}").format(n=formatting.number(value, lang)) \
+def _value_text(key: str, value: float | None, lang: str, labels: dict) -> str:
+    """A figure's value as text; a yes/no indicator as the number of villages saying yes."""
+    fig = figures.get(key)
+    if fig.over_months == "flag":
+        return _label(labels, "dr_flag_villages", n=formatting.number(value, lang)) \
             if value is not None else formatting.MISSING
-    return formatting.number(value, lang)
+    return format_value(fig, value, lang)
+
+
+def _coverage_short(key: str, covered: int, expected: int, lang: str, labels: dict) -> str:
+    """'4/6 laporan' ('1/2 desa' for stocks and flags)."""
+    name = "dr_cov_short_villages" if figures.get(key).per_village else "dr_cov_short"
+    return _label(labels, name, covered=formatting.number(covered, lang), expected=formatting.number(expected, lang))
 
 
 # --- parts of the model --------------------------------------------------------------------------------
 
-def kpis(villages: pl.DataFrame, totals: dict[str, float | None], latest: pl.DataFrame,
-         over_range: pl.DataFrame, end: date, lang: str, labels: dict) -> list[Kpi]:
-    """The headline figures of the area; None ('–') where nobody reported."""
-    n = lambda v: formatting.number(v, lang)  # noqa: E731
-    placements, women = _sum(villages, "placements"), _sum(villages, "placements_women")
-    returns, problems = _sum(villages, "returns"), _sum(villages, "returns_with_problem")
-    remit = _sum(villages, "remittances")
-    joined_latest = int(latest["villages_joined"].sum()) if latest.height else 0
-    reported_latest = int(latest["villages_reported"].sum()) if latest.height else 0
-    completeness = _ratio(float(over_range["villages_reported"].sum()), float(over_range["villages_joined"].sum()))
-    share_latest = _ratio(float(reported_latest), float(joined_latest))
-
-    def pair(*codes: str) -> float | None:
-        known = [totals.get(c) for c in codes if totals.get(c) is not None]
-        return float(sum(known)) if known else None
-
-    consult, trainees = pair("L01", "L02"), pair("U02", "U03")
-    women_share = _ratio(women, placements)
-    return [
-        Kpi("dr_kpi_villages", float(villages.height), n(villages.height)),
-        Kpi("dr_kpi_reported", float(reported_latest) if joined_latest else None,
-            f"{n(reported_latest)} / {n(joined_latest)}" if joined_latest else formatting.MISSING,
-            labels.get("dr_note_reported", "").format(month=formatting.month(end, lang),
-                                                      share=formatting.percent(share_latest, lang))),
-        Kpi("dr_kpi_placements", placements, n(placements),
-            labels.get("dr_note_women", "").format(share=formatting.percent(women_share, lang))
-            if women_share is not None else ""),
-        Kpi("dr_kpi_returns", returns, n(returns),
-            labels.get("dr_note_problem", "").format(n=n(problems)) if problems is not None else ""),
-        Kpi("dr_kpi_remittances", remit, formatting.rupiah(remit, lang)),
-        Kpi("dr_kpi_completeness", completeness, formatting.percent(completeness, lang),
-            labels.get("dr_note_completeness", "")),
-        Kpi("dr_kpi_consultations", consult, n(consult)),
-        Kpi("dr_kpi_trainees", trainees, n(trainees)),
-        Kpi("dr_kpi_children", totals.get("C02"), n(totals.get("C02"))),
-        Kpi("dr_kpi_members", totals.get("K01"), n(totals.get("K01")), labels.get("dr_note_members", "")),
-        Kpi("dr_kpi_savings", totals.get("K02"), formatting.rupiah(totals.get("K02"), lang),
-            labels.get("dr_note_members", "")),
-    ]
+def kpis(m, end: date, lang: str, labels: dict) -> list[Card]:
+    """The headline cards of the area: metric-layer totals with like-for-like change and coverage."""
+    totals = {key: m.total(fig, with_change=m.comparison is not None) for key, fig in CARDS.items()}
+    women = m.total("women_share", with_change=False)
+    problems = m.total("returns_with_problem", with_change=False)
+    notes = {
+        "dr_kpi_reported": _label(labels, "dr_note_completeness", share=formatting.percent(
+            totals["dr_kpi_completeness"].value, lang)),
+        "dr_kpi_placements": _label(labels, "dr_note_women", share=formatting.percent(women.value, lang))
+        if women.value is not None else None,
+        "dr_kpi_returns": _label(labels, "dr_note_problem", n=formatting.number(problems.value, lang))
+        if problems.value is not None else None,
+    }
+    if totals["dr_kpi_children"].value is not None:
+        # a per-month count of people: shown as the average per month, with the latest month beside it
+        latest = m.series(["C02"]).filter(pl.col("period") == end)["value"]
+        notes["dr_kpi_children"] = _label(labels, "dr_note_children_latest", month=formatting.month(end, lang),
+                                          n=formatting.number(latest[0] if len(latest) else None, lang))
+    return [card(total, lang, title=_label(labels, key), note=notes.get(key)) for key, total in totals.items()]
 
 
-def pillar_summary(totals: dict[str, float | None], lang: str, labels: dict) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Per pillar its headline indicators with their values over the period."""
-    defs = catalogue.indicators()
+def pillar_summary(m, lang: str, labels: dict) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Per pillar its headline figures over the period: (name, value text, coverage)."""
+    keys = [k for ks in PILLAR_HEADLINES.values() for k in ks]
+    rows = {r["figure"]: r for r in figures.table(m.facts, keys).iter_rows(named=True)}
     out = []
-    for pillar, groups in PILLAR_HEADLINES.items():
-        rows = []
-        for codes in groups:
-            known = [totals.get(c) for c in codes if totals.get(c) is not None]
-            value = float(sum(known)) if known else None
-            first = defs[codes[0]]
-            name = labels.get("dr_consultations", "") if codes == ("L01", "L02") else \
-                labels.get("map_metric_trainees", "") if codes == ("U02", "U03") else \
-                (first.name_id if lang == "id" else first.name_en)
-            rows.append((name, _value_text(value, first.unit, lang, labels)))
-        out.append((labels.get(f"dr_pillar_{pillar}", str(pillar)), rows))
+    for pillar, group in PILLAR_HEADLINES.items():
+        out.append((_label(labels, f"dr_pillar_{pillar}"), [
+            (figures.get(k).name(lang), _value_text(k, rows[k]["value"], lang, labels),
+             _coverage_short(k, rows[k]["covered"], rows[k]["expected"], lang, labels)) for k in group]))
     return out
 
 
-def indicator_table(frame: pl.DataFrame, lang: str, labels: dict) -> pl.DataFrame:
-    """Every catalogue indicator over the period: pillar, code, name, unit, kind, value, villages reporting."""
+def indicator_table(m, lang: str, labels: dict) -> pl.DataFrame:
+    """Every catalogue indicator over the period: pillar, code, name, unit, how it adds up, value, coverage."""
     defs = catalogue.indicators()
-    rows = [(labels.get(f"dr_pillar_{defs[c].pillar}", ""), c, defs[c].name_id if lang == "id" else defs[c].name_en,
-             vocabulary.name("satuan", defs[c].unit, lang), vocabulary.name("jenis", k, lang), v, r)
-            for c, k, v, r in frame.select("indicator_code", "kind", "value", "villages_reporting").iter_rows()]
-    names = [labels.get(k, k) for k in ("dr_col_pillar", "dr_col_code", "dr_col_indicator", "dr_col_unit",
-                                        "dr_col_kind", "dr_col_value", "dr_col_reporting")]
-    return pl.DataFrame(rows, schema={names[0]: pl.String, names[1]: pl.String, names[2]: pl.String,
-                                      names[3]: pl.String, names[4]: pl.String, names[5]: pl.Float64,
-                                      names[6]: pl.Int64}, orient="row")
+    frame = figures.table(m.facts, list(defs))
+    rows = []
+    for r in frame.iter_rows(named=True):
+        code = r["figure"]
+        fig = figures.get(code)
+        rows.append((_label(labels, f"dr_pillar_{defs[code].pillar}"), code, fig.name(lang), vocabulary.name("satuan", fig.unit, lang),
+                     vocabulary.name("jenis", defs[code].kind, lang), r["value"], r["covered"], r["expected"]))
+    names = [_label(labels, k) for k in ("dr_col_pillar", "dr_col_code", "dr_col_indicator", "dr_col_unit",
+                                         "dr_col_kind", "dr_col_value", "dr_col_covered", "dr_col_expected")]
+    types = [pl.String] * 5 + [pl.Float64, pl.Int64, pl.Int64]
+    return pl.DataFrame(rows, schema=dict(zip(names, types)), orient="row")
 
 
-def destinations(frame: pl.DataFrame, lang: str, labels: dict) -> pl.DataFrame:
-    """Placements per destination country, largest first, with each country's share."""
-    total = frame["count"].sum() if frame.height else 0
+def destinations(placed: pl.DataFrame, lang: str, labels: dict) -> pl.DataFrame:
+    """Placements per destination country (breakdown of counted village-months), largest first, with shares."""
+    total = placed["count"].sum() if placed.height else 0
+    country, count, share = (_label(labels, k) for k in ("dr_col_country", "dr_col_placements", "dr_col_share"))
     return pl.DataFrame({
-        labels.get("dr_col_country", "country"): [country_name(c, lang) for c in frame["country_iso2"].to_list()],
-        labels.get("dr_col_placements", "placements"): frame["count"].cast(pl.Int64).to_list(),
-        labels.get("dr_col_share", "share"): [c / total if total else None for c in frame["count"].to_list()],
-    }, schema={labels.get("dr_col_country", "country"): pl.String,
-               labels.get("dr_col_placements", "placements"): pl.Int64,
-               labels.get("dr_col_share", "share"): pl.Float64})
+        country: [country_name(c, lang) for c in placed["country_iso2"].to_list()],
+        count: placed["count"].cast(pl.Int64).to_list(),
+        share: [c / total if total else None for c in placed["count"].to_list()],
+    }, schema={country: pl.String, count: pl.Int64, share: pl.Float64})
 
 
 def destinations_view(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -200,23 +188,23 @@ def destinations_view(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     }, schema={country: pl.String, count: pl.String, share: pl.String})
 
 
-def child_tables(villages: pl.DataFrame, trend: pl.DataFrame, level: str, lang: str,
-                 labels: dict) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+def child_tables(m, level: str, lang: str, labels: dict) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """Child units ranked by placements (not reported last): raw table, display table, codes in order."""
-    units = maps.aggregate(villages, level)
-    series = (trend.sort("area_code", "period").group_by("area_code", maintain_order=True)
-              .agg(pl.col("count").alias("trend")).rename({"area_code": "code"}))
+    units = maps.unit_values(m, level, CHILD_COLUMNS)
+    series = (m.series(["placements"], level=level).sort("area_code", "period")
+              .group_by("area_code", maintain_order=True).agg(pl.col("value").alias("trend"))
+              .rename({"area_code": "code"}))
     units = (units.join(series, on="code", how="left")
-             .with_columns(women_share=pl.when(pl.col("placements") > 0)
-                           .then(pl.col("placements_women") / pl.col("placements")).otherwise(None))
              .sort([pl.col("placements").is_null(), pl.col("placements"), pl.col("name")],
                    descending=[False, True, False], nulls_last=True)
              .with_row_index("rank", offset=1))
-    col = lambda k: labels.get(f"dr_col_{k}", k)  # noqa: E731
+    col = lambda k: _label(labels, f"dr_col_{k}")  # noqa: E731
+    sementara = f" ({_label(labels, 'sementara')})" if m.facts.provisional else ""
     raw = units.select(
         pl.col("rank").cast(pl.Int64).alias(col("rank")), pl.col("code").alias(col("code")),
         pl.col("name").alias(col("name")), pl.col("villages").cast(pl.Int64).alias(col("villages")),
-        pl.col("placements").alias(col("placements")), pl.col("women_share").alias(col("women")),
+        pl.col("months_reported").alias(col("covered")), pl.col("months_joined").alias(col("expected")),
+        pl.col("placements").alias(col("placements") + sementara), pl.col("women").alias(col("women")),
         pl.col("returns").alias(col("returns")), pl.col("remittances").alias(col("remittances")),
         pl.col("completeness").alias(col("completeness")), pl.col("consultations").alias(col("consultations")),
         pl.col("trainees").alias(col("trainees")))
@@ -225,10 +213,11 @@ def child_tables(villages: pl.DataFrame, trend: pl.DataFrame, level: str, lang: 
         col("rank"): units["rank"].cast(pl.Int64).to_list(),
         col("name"): units["name"].to_list(),
         col("villages"): [n(v) for v in units["villages"].to_list()],
-        col("placements"): [n(v) for v in units["placements"].to_list()],
+        col("coverage"): [f"{n(a)} / {n(b)}" for a, b in zip(units["months_reported"], units["months_joined"])],
+        col("placements") + sementara: [n(v) for v in units["placements"].to_list()],
         # Sparklines cannot draw gaps: months without a report are skipped (never drawn as 0).
         col("trend"): [[int(x) for x in (t or []) if x is not None] or None for t in units["trend"].to_list()],
-        col("women"): [formatting.percent(v, lang) for v in units["women_share"].to_list()],
+        col("women"): [formatting.percent(v, lang) for v in units["women"].to_list()],
         col("returns"): [n(v) for v in units["returns"].to_list()],
         col("remittances"): [formatting.rupiah(v, lang) for v in units["remittances"].to_list()],
         col("completeness"): [formatting.percent(v, lang) for v in units["completeness"].to_list()],
@@ -238,35 +227,38 @@ def child_tables(villages: pl.DataFrame, trend: pl.DataFrame, level: str, lang: 
     return raw, view, units["code"].to_list()
 
 
+def quarter_label(q_start: date, q_end: date, lang: str, labels: dict) -> str:
+    return _label(labels, "dr_quarter",
+                  q=("I", "II", "III", "IV")[(q_end.month - 1) // 3] if lang == "id" else (q_end.month - 1) // 3 + 1,
+                  year=q_end.year, months=f"{formatting.month(q_start, lang)} – {formatting.month(q_end, lang)}")
+
+
 # --- the page model ------------------------------------------------------------------------------------
 
 def drill_model(con: Con, area: str, start: date, end: date, lang: str, labels: dict,
-                boundary_path: str = "") -> DrillModel:
-    """Everything the Wilayah page shows for one area and period."""
-    params = metrics._range(area, start, end)
-    area, start, end = params["area"], params["start"], params["end"]
+                boundary_path: str = "", *, compare: str = "yoy", approved_only: bool = False) -> DrillModel:
+    """Everything the Wilayah page shows for one area and period, every figure from the metric layer."""
+    area = (area or "").strip()
     unit = areas.lookup(con, area, lang)
     if unit is None:
         raise ValueError(f"unknown area code {area!r}")
-    villages = maps.village_values(con, area, start, end)
-    totals_frame = metrics.indicator_totals(con, area, start, end)
-    totals = dict(totals_frame.select("indicator_code", "value").iter_rows())
-    completeness = metrics.completeness_by_month(con, area, start, end)
-    latest = completeness.filter(pl.col("period") == end)
+    m = measure(con, area, start, end, compare=compare, approved_only=approved_only)
+    start, end = m.facts.start, m.facts.end
+    title = areas.label(con, area, lang)
+    sementara = f" ({_label(labels, 'sementara')})"
 
+    # Last quarter: the sentence and the table come from the same facts (counted village-months).
     q_start, q_end = last_quarter(end)
-    q_reported = metrics.completeness_by_month(con, area, q_start, q_end)["villages_reported"].sum()
-    q_frame = metrics.placements_by(con, area, q_start, q_end, "country_iso2")
-    q_total = float(q_frame["count"].sum()) if q_reported else None
-    quarter = labels.get("dr_quarter", "{q} {year}").format(
-        q=("I", "II", "III", "IV")[(q_end.month - 1) // 3] if lang == "id" else (q_end.month - 1) // 3 + 1,
-        year=q_end.year,
-        months=f"{formatting.month(q_start, lang)} – {formatting.month(q_end, lang)}")
+    qm = measure(con, area, q_start, q_end, compare=None, approved_only=approved_only)
+    q_total = qm.total("placements", with_change=False)
+    q_label = quarter_label(q_start, q_end, lang, labels) + (sementara if qm.facts.provisional else "")
+    q_dest = destinations(breakdown.by(con, qm.facts, "placements", ["country_iso2"]), lang, labels)
+    q_text = _label(labels, "dr_quarter_text" if q_total.value is not None else "dr_quarter_none",
+                    area=md_escape(title), n=q_total.text(lang), quarter=q_label)
 
     child_level = areas.child_level(unit.level)
-    if child_level and not villages.is_empty():
-        trend = warehouse.query(con, "drill_placements_by_unit_month", level=child_level, **params)
-        raw, view, codes = child_tables(villages, trend, child_level, lang, labels)
+    if child_level and m.facts.expected.height:
+        raw, view, codes = child_tables(m, child_level, lang, labels)
     else:
         raw, view, codes = pl.DataFrame(), pl.DataFrame(), []
 
@@ -277,22 +269,32 @@ def drill_model(con: Con, area: str, start: date, end: date, lang: str, labels: 
         except geo.BoundaryError:
             boundaries = None  # the Peta page reports the problem
     the_deck, legend = (None, [])
-    if villages.height:
-        the_deck, legend, _ = maps.area_deck(villages, area, "placements", lang, labels, boundaries)
+    if m.facts.expected.height:
+        the_deck, legend, _ = maps.area_deck(m, maps.places(con, m), area, "placements", lang, labels, boundaries)
 
-    q_dest = destinations(q_frame, lang, labels)
-    dest = destinations(metrics.placements_by(con, area, start, end, "country_iso2"), lang, labels)
+    dest = destinations(breakdown.by(con, m.facts, "placements", ["country_iso2"]), lang, labels)
+    placements = m.total("placements", with_change=False)
     examples = [(c, areas.label(con, c, lang)) for c in EXAMPLES if areas.lookup(con, c, lang) is not None]
     return DrillModel(
-        code=area, level=unit.level, title=areas.label(con, area, lang),
+        code=area, level=unit.level, title=title,
         crumbs=[(a.code, areas.label(con, a.code, lang)) for a in areas.breadcrumbs(con, area, lang)],
-        examples=examples,
-        kpis=kpis(villages, totals, latest, completeness, end, lang, labels),
-        quarter_label=quarter, quarter_total=q_total,
+        examples=examples, cards=kpis(m, end, lang, labels), provisional=m.facts.provisional,
+        quarter_label=q_label, quarter_total=q_total.value, quarter_text=q_text,
+        quarter_coverage=_upper(q_total.coverage.text(lang)),
         quarter_destinations=q_dest, destinations=dest,
         quarter_destinations_view=destinations_view(q_dest, lang), destinations_view=destinations_view(dest, lang),
-        pillars=pillar_summary(totals, lang, labels),
-        indicators=indicator_table(totals_frame, lang, labels),
+        destinations_coverage=_upper(placements.coverage.text(lang)),
+        pillars=pillar_summary(m, lang, labels),
+        indicators=indicator_table(m, lang, labels),
         child_level=child_level, children=raw, children_view=view, child_codes=codes,
         deck=the_deck, legend=legend,
     )
+
+
+def md_escape(text: str) -> str:
+    """Registry names rendered in markdown: every markdown and HTML character taken literally."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]

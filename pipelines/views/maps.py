@@ -11,8 +11,10 @@ import polars as pl
 import pydeck as pdk
 
 from pipelines import areas, formatting, warehouse
+from pipelines.metrics import figures
+from pipelines.metrics.facts import UNIT_COLUMNS
+from pipelines.metrics.measure import Measure, measure
 from pipelines.views import geo, overlap
-from pipelines.metrics import aggregate as metrics
 
 Con = duckdb.DuckDBPyConnection
 
@@ -20,22 +22,30 @@ Con = duckdb.DuckDBPyConnection
 @dataclass(frozen=True)
 class Metric:
     key: str
-    unit: str                 # count | rupiah | share
-    codes: tuple[str, ...] = ()  # catalogue indicators summed per village (empty: from the flow tables)
+    figure: str               # the metric-layer figure it shows (reference/figures.csv)
+
+    @property
+    def unit(self) -> str:
+        """count | rupiah | share, from the figure catalogue."""
+        fig = figures.get(self.figure)
+        return "rupiah" if fig.money else "share" if fig.share else "count"
 
 
+# The map metrics: each one figure of the metric layer (composites are defined there, once).
 METRICS: dict[str, Metric] = {m.key: m for m in (
-    Metric("placements", "count"),
-    Metric("remittances", "rupiah"),
-    Metric("returns", "count"),
-    Metric("completeness", "share"),
-    Metric("consultations", "count", ("L01", "L02")),
-    Metric("trainees", "count", ("U02", "U03")),
-    Metric("children", "count", ("C02",)),
-    Metric("members", "count", ("K01",)),
+    Metric("placements", "placements"),
+    Metric("remittances", "remittances"),
+    Metric("returns", "returns"),
+    Metric("completeness", "completeness"),
+    Metric("consultations", "consultations"),
+    Metric("trainees", "trainees"),
+    Metric("children", "C02"),
+    Metric("members", "K01"),
 )}
-VALUE_COLUMNS = ("placements", "placements_women", "returns", "returns_with_problem", "remittances",
-                 "consultations", "trainees", "children", "members")
+# Every column of the map data (metrics, tooltips, the briefing's static map) -> its figure.
+COLUMNS = {**{m.key: m.figure for m in METRICS.values()},
+           "placements_women": "placements_women", "returns_with_problem": "returns_with_problem",
+           "villages": "villages_joined", "months_reported": "reports_in", "months_joined": "reports_expected"}
 # ColorBrewer YlGnBu, 5 classes: colour-blind safe and readable on a projector; grey = not reported.
 SCALE = [(199, 233, 180), (127, 205, 187), (65, 182, 196), (44, 127, 184), (37, 52, 148)]
 MISSING_COLOUR = (170, 170, 170)
@@ -57,55 +67,68 @@ LABEL_KEYS = (
     "map_metric_consultations", "map_metric_trainees", "map_metric_children", "map_metric_members",
     "map_coords_approx", "map_months_reported", "map_villages_n", "map_not_reported", "map_col_code",
     "map_col_name", "map_col_villages", "map_col_value", "map_col_level", "level_province", "level_district",
-    "level_subdistrict", "level_village", "map_col_reported_months", "map_all_values", "map_legend_villages",
-    "map_legend_units", "map_legend_units_size", "map_legend_choropleth",
+    "level_subdistrict", "level_village", "map_all_values", "map_legend_villages",
+    "map_legend_units", "map_legend_units_size", "map_legend_choropleth", "map_cov_short",
+    "map_cov_short_villages", "map_col_covered", "map_col_expected", "map_col_covered_villages",
+    "map_col_expected_villages", "map_total", "sementara",
 )
 
 
 # --- data ---------------------------------------------------------------------------------
 
-def _nullable_sum(column: str) -> pl.Expr:
-    """Sum that stays NULL when every value is NULL (nobody reported), unlike polars' sum."""
-    return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).otherwise(None).alias(column)
+def _reporting(key: str) -> bool:
+    """A figure about reporting itself: its coverage is the reports in of the reports expected."""
+    fig = figures.get(key)
+    return fig.source == "calendar" or (fig.over_months == "ratio"
+                                        and figures.get(fig.inputs.split("/")[1]).source == "calendar")
 
 
-def village_values(con: Con, area: str, start: date, end: date) -> pl.DataFrame:
-    """Every village of the area with its place and each map metric over the range (NULL = not reported)."""
-    params = metrics._range(area, start, end)
-    frame = warehouse.query(con, "map_village_flows", **params)
-    codes = sorted({c for m in METRICS.values() for c in m.codes})
-    for code in codes:  # the catalogue indicators with metrics' flow/stock semantics
-        per_village = metrics.indicator_by_area(con, code, params["area"], params["start"], params["end"],
-                                                "village")
-        frame = frame.join(per_village.select(pl.col("area_code").alias("village_code"),
-                                              pl.col("value").alias(code)), on="village_code", how="left")
-    extra = []
-    for metric in METRICS.values():
-        if metric.codes:
-            cols = list(metric.codes)
-            extra.append(pl.when(pl.any_horizontal(pl.col(c).is_not_null() for c in cols))
-                         .then(pl.sum_horizontal(cols)).otherwise(None).alias(metric.key))
-    frame = frame.with_columns(extra).drop(codes)
-    return frame.with_columns(_completeness())
+def unit_values(m: Measure, level: str, columns: dict[str, str] | None = None) -> pl.DataFrame:
+    """Per programme unit of `level` (villages joined by the range end): code, name, and for each column
+    its figure's value, <column>_covered and <column>_expected (NULL value = nothing reported)."""
+    columns = dict(columns or COLUMNS)
+    columns.setdefault("months_reported", "reports_in")
+    columns.setdefault("months_joined", "reports_expected")
+    long = m.by_unit(list(dict.fromkeys(columns.values())), level)
+    out = long.select(pl.col("area_code").alias("code"), pl.col("area_name").alias("name")).unique("code")
+    for column, key in columns.items():
+        part = long.filter(pl.col("figure") == key).select(
+            pl.col("area_code").alias("code"), pl.col("value").alias(column),
+            pl.col("covered").alias(f"{column}_covered"), pl.col("expected").alias(f"{column}_expected"))
+        out = out.join(part, on="code", how="left")
+    # reporting figures rest on the reports in, of all expected (as Measure.total)
+    out = out.with_columns(pl.col("months_reported", "months_joined").fill_null(0).cast(pl.Int64))
+    out = out.with_columns([e for c, k in columns.items() if _reporting(k)
+                            for e in (pl.col("months_reported").alias(f"{c}_covered"),
+                                      pl.col("months_joined").alias(f"{c}_expected"))])
+    return out.sort("code")
 
 
-def _completeness() -> pl.Expr:
-    return (pl.when(pl.col("months_joined") > 0)
-            .then(pl.col("months_reported") / pl.col("months_joined")).otherwise(None).alias("completeness"))
+def places(con: Con, m: Measure) -> pl.DataFrame:
+    """The programme villages of the measure with their units and coordinates."""
+    units = (m.facts.expected.select("village_code", "village_name", "subdistrict_code", "subdistrict",
+                                     "district_code", "district", "province_code", "province", "joined_year")
+             .unique("village_code"))
+    where = warehouse.query(con, "village_places", area=m.facts.area)
+    return units.join(where, on="village_code", how="left").sort("village_code")
 
 
-def aggregate(villages: pl.DataFrame, level: str) -> pl.DataFrame:
-    """The village values rolled up to `level`: code, name, lat, lon (mean of villages), villages, metrics."""
+def located(m: Measure, where: pl.DataFrame, level: str, columns: dict[str, str] | None = None) -> pl.DataFrame:
+    """unit_values with the unit's place: villages keep theirs (and their units), others the mean of their villages."""
+    values = unit_values(m, level, columns)
     if level == "village":
-        return (villages.rename({"village_code": "code", "village_name": "name"})
-                .with_columns(villages=pl.lit(1, pl.UInt32)))
-    prefix = {"province": "province", "district": "district", "subdistrict": "subdistrict"}[level]
-    out = (villages.group_by(f"{prefix}_code")
-           .agg(pl.col(prefix).first().alias("name"), pl.col("lat").mean(), pl.col("lon").mean(),
-                pl.len().alias("villages"), pl.col("months_joined").sum(), pl.col("months_reported").sum(),
-                *[_nullable_sum(c) for c in VALUE_COLUMNS])
-           .rename({f"{prefix}_code": "code"}))
-    return out.with_columns(_completeness()).sort("code")
+        return (where.join(values.drop("name"), left_on="village_code", right_on="code", how="inner")
+                .with_columns(pl.col("village_code").alias("code"), pl.col("village_name").alias("name")))
+    code = UNIT_COLUMNS[level][0]
+    centre = where.group_by(code).agg(pl.col("lat").mean(), pl.col("lon").mean()).rename({code: "code"})
+    return values.join(centre, on="code", how="left").sort("code")
+
+
+def village_values(con: Con, area: str, start: date, end: date, *, approved_only: bool = False,
+                   today: date | None = None) -> pl.DataFrame:
+    """Every programme village of the area with its place and each map column over the range (NULL = not reported)."""
+    m = measure(con, area, start, end, compare=None, approved_only=approved_only, today=today)
+    return located(m, places(con, m), "village")
 
 
 def bubble_level(area_level: str) -> str | None:
@@ -229,6 +252,14 @@ def village_records(villages: pl.DataFrame, metric: str, cuts: list[float], lang
     return out
 
 
+def coverage_text(row: dict, metric: str, lang: str, labels: dict) -> str:
+    """'4/6 laporan masuk' ('1/2 desa melapor' for stocks): what the unit's value rests on."""
+    key = "map_cov_short_villages" if figures.get(METRICS[metric].figure).per_village else "map_cov_short"
+    return labels.get(key, "{covered}/{expected}").format(
+        covered=formatting.number(row.get(f"{metric}_covered") or 0, lang),
+        expected=formatting.number(row.get(f"{metric}_expected") or 0, lang))
+
+
 def unit_records(units: pl.DataFrame, level: str, metric: str, lang: str, labels: dict) -> list[dict]:
     """One dict per aggregated unit (a bubble whose area follows the unit's total) with coordinates."""
     unit = METRICS[metric].unit
@@ -239,7 +270,8 @@ def unit_records(units: pl.DataFrame, level: str, metric: str, lang: str, labels
     return [{
         "code": r["code"], "name": prefix + r["name"], "kind": _level_name(level, labels),
         "value_text": format_value(r[metric], unit, lang),
-        "extra": labels.get("map_villages_n", "{n}").format(n=formatting.number(r["villages"], lang)),
+        "extra": labels.get("map_villages_n", "{n}").format(n=formatting.number(r["villages"], lang))
+        + " · " + coverage_text(r, metric, lang, labels),
         "note": "",
         "position": [round(r["lon"], 5), round(r["lat"], 5)],
         "fill": [*BUBBLE_COLOUR, 50 if r[metric] is None else 80],
@@ -260,7 +292,8 @@ def choropleth_geojson(boundaries: geo.Boundaries, area: str, units: pl.DataFram
         features.append({"type": "Feature", "geometry": geometry.__geo_interface__, "properties": {
             "code": code, "name": row["name"] if row else code, "kind": _level_name(boundaries.level, labels),
             "value_text": format_value(value, unit, lang),
-            "extra": labels.get("map_villages_n", "{n}").format(n=row["villages"]) if row else "",
+            "extra": labels.get("map_villages_n", "{n}").format(n=formatting.number(row["villages"], lang))
+            + " · " + coverage_text(row, metric, lang, labels) if row else "",
             "note": "", "fill": _fill(value, cuts, unit, 170) if row else [*MISSING_COLOUR, 60],
         }})
     return {"type": "FeatureCollection", "features": features}
@@ -440,29 +473,36 @@ class MapModel:
     choropleth_level: str | None = None
     boundary_error: str | None = None
     layers: list[str] = field(default_factory=list)
+    provisional: bool = False      # an open month is in the range: the figures are sementara
+    coverage: str = ""             # the area total of the metric and what it rests on (footnote)
 
 
-def _ranked_table(units: pl.DataFrame, level: str, metric: str, labels: dict) -> pl.DataFrame:
-    """Units ranked by the metric (not reported last), with raw values for downloads."""
+def _ranked_table(units: pl.DataFrame, level: str, metric: str, labels: dict, provisional: bool) -> pl.DataFrame:
+    """Units ranked by the metric (not reported last), with raw values and coverage for downloads."""
     value = pl.col(metric)
+    per_village = figures.get(METRICS[metric].figure).per_village
+    suffix = "_villages" if per_village else ""
+    header = labels.get(f"map_metric_{metric}", metric)
+    if provisional:
+        header = f"{header} ({labels.get('sementara', 'sementara')})"
     ranked = units.sort([value.is_null(), value, "code"], descending=[False, True, False], nulls_last=True)
     return ranked.select(
         pl.col("code").alias(labels.get("map_col_code", "code")),
         pl.col("name").alias(labels.get("map_col_name", "name")),
         pl.lit(_level_name(level, labels)).alias(labels.get("map_col_level", "level")),
-        pl.col("villages").alias(labels.get("map_col_villages", "villages")),
-        pl.col("months_reported").alias(labels.get("map_col_reported_months", "months_reported")),
-        value.alias(labels.get(f"map_metric_{metric}", metric)),
+        pl.col("villages").cast(pl.Int64).alias(labels.get("map_col_villages", "villages")),
+        pl.col(f"{metric}_covered").cast(pl.Int64).alias(labels.get(f"map_col_covered{suffix}", "covered")),
+        pl.col(f"{metric}_expected").cast(pl.Int64).alias(labels.get(f"map_col_expected{suffix}", "expected")),
+        value.alias(header),
     )
 
 
 def _table_view(ranked: pl.DataFrame, metric: str, lang: str) -> pl.DataFrame:
     """The ranked table with counts and the metric as text in the chosen language's format."""
     unit = METRICS[metric].unit
-    villages, months, value = ranked.columns[3], ranked.columns[4], ranked.columns[5]
+    counts, value = ranked.columns[3:6], ranked.columns[6]
     return ranked.with_columns(
-        pl.Series(villages, [formatting.number(v, lang) for v in ranked[villages].to_list()], pl.String),
-        pl.Series(months, [formatting.number(v, lang) for v in ranked[months].to_list()], pl.String),
+        *[pl.Series(c, [formatting.number(v, lang) for v in ranked[c].to_list()], pl.String) for c in counts],
         pl.Series(value, [format_value(v, unit, lang) for v in ranked[value].to_list()], pl.String))
 
 
@@ -479,17 +519,19 @@ def legend_html(sections: list[tuple[str, list[tuple[str, str]]]]) -> str:
     return "".join(lines)
 
 
-def area_deck(villages: pl.DataFrame, area: str, metric: str, lang: str, labels: dict,
+def area_deck(m: Measure, where: pl.DataFrame, area: str, metric: str, lang: str, labels: dict,
               boundaries: geo.Boundaries | None = None, tiles: bool = False):
-    """The deck for an area's villages, with the legend sections and what it drew: (deck, legend, info)."""
+    """The deck of an area's programme villages from the measure `m` (places `where`), with the legend
+    sections and what it drew: (deck, legend, info). Every value is a metric-layer figure of its unit."""
     unit = METRICS[metric].unit
     area_level = areas.level_of(area)
     level = bubble_level(area_level)
     metric_label = labels.get(f"map_metric_{metric}", metric)
+    villages = located(m, where, "village")
     sections = []
     choropleth, by_level = None, None
     if boundaries is not None:
-        by_level = aggregate(villages, boundaries.level)
+        by_level = located(m, where, boundaries.level)
         area_cuts = breaks(by_level[metric].to_list(), unit)
         choropleth = choropleth_geojson(boundaries, area, by_level, metric, area_cuts, lang, labels)
         if choropleth["features"]:
@@ -501,7 +543,7 @@ def area_deck(villages: pl.DataFrame, area: str, metric: str, lang: str, labels:
             choropleth = None
     cuts = breaks(villages[metric].to_list(), unit)
     sections.insert(0, (labels.get("map_legend_villages", ""), legend(cuts, unit, lang, labels)))
-    units = aggregate(villages, level) if level else None
+    units = located(m, where, level) if level else None
     points = village_records(villages, metric, cuts, lang, labels,
                              large=area_level in ("district", "subdistrict", "village"))
     bubbles = unit_records(units, level, metric, lang, labels) if units is not None else None
@@ -514,40 +556,49 @@ def area_deck(villages: pl.DataFrame, area: str, metric: str, lang: str, labels:
     for p in points:
         p["label"] = p["plain_name"]
     the_deck = deck(points, bubbles, view, metric_label, choropleth, tiles, labelled)
-    info = dict(level=level, units=units, by_level=by_level if choropleth else None, points=len(points))
+    info = dict(level=level, units=units, by_level=by_level if choropleth else None, points=len(points),
+                villages=villages)
     return the_deck, sections, info
 
 
 def map_model(con: Con, area: str, start: date, end: date, metric: str, lang: str, labels: dict,
-              boundary_path: str = "", tiles: bool = False) -> MapModel:
-    """Everything the Peta page draws for an area, range and metric."""
+              boundary_path: str = "", tiles: bool = False, *, compare: str = "yoy",
+              approved_only: bool = False) -> MapModel:
+    """Everything the Peta page draws for an area, range and metric (the map shows no change: `compare`
+    is accepted like every page model's and not used)."""
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
-    villages = village_values(con, area, start, end)
+    m = measure(con, area, start, end, compare=None, approved_only=approved_only)
+    where = places(con, m)
     boundaries, error = None, None
     if boundary_path:
         try:
             boundaries = geo.load_boundaries(boundary_path)
         except geo.BoundaryError as exc:
             error = str(exc)
-    the_deck, sections, info = area_deck(villages, area, metric, lang, labels, boundaries, tiles)
-    level, units, by_level = info["level"], info["units"], info["by_level"]
+    the_deck, sections, info = area_deck(m, where, area, metric, lang, labels, boundaries, tiles)
+    level, units, by_level, villages = info["level"], info["units"], info["by_level"], info["villages"]
     if units is not None:
         table, table_level = units, level
     elif by_level is not None:
         table, table_level = geo_filter(by_level, area), boundaries.level
     else:
-        table, table_level = aggregate(villages, "village"), "village"
+        table, table_level = villages, "village"
     drill = [] if table_level == "village" and not area else [
         (r["code"], r["name"]) for r in table.sort("name").iter_rows(named=True) if r["code"] != area]
-    ranked = _ranked_table(table, table_level, metric, labels)
+    provisional = m.facts.provisional
+    ranked = _ranked_table(table, table_level, metric, labels, provisional)
+    total = m.total(METRICS[metric].figure, with_change=False)
+    coverage = labels.get("map_total", "{value}: {coverage}").format(
+        name=labels.get(f"map_metric_{metric}", metric),
+        value=format_value(total.value, unit=METRICS[metric].unit, lang=lang), coverage=total.coverage.text(lang))
     return MapModel(
         deck=the_deck, metric=metric, legend=sections,
         table=ranked, table_view=_table_view(ranked, metric, lang), table_level=table_level,
         drill=drill, unit_level=level, villages=villages.height, villages_located=info["points"],
         approximate=villages.filter(~pl.col("coords_exact")).height,
         choropleth_level=boundaries.level if by_level is not None else None, boundary_error=error,
-        layers=[layer.id for layer in the_deck.layers],
+        layers=[layer.id for layer in the_deck.layers], provisional=provisional, coverage=coverage,
     )
 
 
