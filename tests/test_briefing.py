@@ -180,7 +180,8 @@ def test_key_figure_notes_equal_the_data_layer(built, con):
     cover = "Cakupan: dari 18 laporan yang diharapkan, 8 masuk (44,4%)."
     assert lines[0] == "Angka utama Kabupaten Tulungagung, Januari 2024 – Juni 2024."
     assert lines[1].startswith(f"Desa program: {n(kpis['villages'])} desa.")
-    assert lines[2].startswith(f"Laporan masuk: {n(kpis['reported'])} laporan (kelengkapan 44,4% dari 18 laporan")
+    assert lines[2] == (f"Laporan masuk: {n(kpis['reported'])} laporan. Naik 8 laporan dibanding Januari 2023 – "
+                        "Juni 2023, yang tercatat 0. Cakupan: dari 18 laporan yang diharapkan, 8 masuk (44,4%).")
     # nothing was reported a year earlier: no change is claimed, and the coverage is said
     assert lines[3] == (f"Penempatan PMI: {n(kpis['placements'])} orang (73,9% perempuan). Tidak dibandingkan: "
                         "tidak ada laporan yang masuk di kedua periode (ini dan Januari 2023 – Juni 2023). " + cover)

@@ -129,11 +129,11 @@ def test_national_figures_and_changes_like_for_like(con):
     }
     assert model.cards["placements"].help.splitlines()[2] == (
         "Dibandingkan dengan Juli 2023 – Desember 2023 pada 6 desa-bulan yang melapor di kedua periode.  ")
-    labels = {"ov_note_completeness": "{share} dari {n} laporan", "ov_note_women": "{share} perempuan",
-              "ov_note_problem": "{n} bermasalah"}
+    labels = {"ov_note_women": "{share} perempuan", "ov_note_problem": "{n} bermasalah"}
     model = overview.summary(con, "", JAN, JUN, "id", labels, compare="prev")
     assert [model.cards[k].note for k in ("reported", "placements", "returns")] == [
-        "76,7% dari 30 laporan", "66,7% perempuan", "23 bermasalah"]
+        None, "66,7% perempuan", "23 bermasalah"]
+    assert model.cards["reported"].caption == "dari 30 laporan yang diharapkan, 23 masuk (76,7%)"
     assert model.cards["placements"].caption == (
         "66,7% perempuan · dari 30 laporan yang diharapkan, 23 masuk (76,7%)")
 
@@ -245,7 +245,7 @@ def test_page_shows_exact_figures(page):
     assert shown["Anak PMI dibina (rata-rata per bulan)"] == ("85", "0 (0,0%)")
     assert shown["Anggota koperasi"] == ("298", "+20 (+20,0%)")
     notes = [c.value for c in page.caption]
-    assert "kelengkapan 76,7% dari 30 laporan yang diharapkan · dari 30 laporan yang diharapkan, 23 masuk (76,7%)" in notes
+    assert "dari 30 laporan yang diharapkan, 23 masuk (76,7%)" in notes
     assert "66,7% perempuan · dari 30 laporan yang diharapkan, 23 masuk (76,7%)" in notes
     assert not page.warning  # not the demo warehouse, no open month (today 2024-07-15)
     table = page.dataframe[0].value

@@ -23,7 +23,8 @@ from pptx.util import Emu, Inches, Pt
 
 from pipelines import areas, catalogue, charts, exports, formatting, settings, warehouse
 from pipelines.views import maps, overview, pillars, reporting, static_map
-from pipelines.metrics import aggregate as metrics
+from pipelines.metrics import aggregate as metrics, breakdown
+from pipelines.metrics import facts as facts_mod
 
 LABELS_CSV = settings.ROOT / "ui" / "labels.csv"
 Progress = Callable[[int, int, str], None]
@@ -1004,11 +1005,13 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_overview")))
     page = pillars.page(*args, lang, ctx.labels)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_pillars")))
-    placed = warehouse.query(con, "placements_summary", area=ctx.area, start=ctx.start, end=ctx.end)
-    returns_by_month = metrics.returns_by(*args, "period")
-    returns_by_country = metrics.returns_by(*args, "country_iso2")
-    remit_by_country = metrics.remittances_by(*args, "country_iso2")
-    remit_by_channel = metrics.remittances_by(*args, "channel")
+    # the data-sheet breakdowns rest on the same counted village-months as every other figure
+    facts = facts_mod.load(con, ctx.area, ctx.start, ctx.end)
+    placed = breakdown.by(con, facts, "placements", ["period", "country_iso2", "sector", "sex"])
+    returns_by_month = breakdown.by(con, facts, "returns", ["period"])
+    returns_by_country = breakdown.by(con, facts, "returns", ["country_iso2"])
+    remit_by_country = breakdown.by(con, facts, "remittances", ["country_iso2"])
+    remit_by_channel = breakdown.by(con, facts, "remittances", ["channel"])
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_flows")))
     rp = reporting.completeness(*args, lang, ctx.labels)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_reporting")))

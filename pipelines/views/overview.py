@@ -185,9 +185,6 @@ def summary(con, area: str, start: date, end: date, lang: str = "id",
     women = m.total("women_share", with_change=False)
     problems = m.total("returns_with_problem", with_change=False)
     notes = {
-        "reported": label(labels, "ov_note_completeness", share=formatting.percent(
-            m.total("completeness", with_change=False).value, lang),
-            n=formatting.number(totals["reported"].coverage.expected, lang)),
         "placements": label(labels, "ov_note_women", share=formatting.percent(women.value, lang))
         if women.value is not None else None,
         "returns": label(labels, "ov_note_problem", n=formatting.number(problems.value, lang))

@@ -154,14 +154,17 @@ def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], 
     y = _unique_names(units)
     width = len(months)
     rows = grid.sort("unit_code", "period")
-    share = rows["completeness"].to_list()
+    # a cell with villages not yet due is not coloured as a share: its low share would read as silence
+    share = [None if nd else v for v, nd in zip(rows["completeness"].to_list(), rows["not_due"].to_list())]
     z = [[None if v is None else round(v * 100, 1) for v in share[i * width:(i + 1) * width]] for i in range(len(y))]
+    pending = [f"{r}/{j}" if nd else "" for r, j, nd in zip(rows["reported"], rows["joined"], rows["not_due"])]
     counts = rows.select("on_time", "late", "missing", "joined", "not_due").rows()
     custom = [counts[i * width:(i + 1) * width] for i in range(len(y))]
     show_text = len(y) * width <= MAX_CELL_TEXT
     text = None
     if show_text:
-        text = [["" if v is None else formatting.percent(v / 100, lang, 0) for v in row] for row in z]
+        text = [[(formatting.percent(v / 100, lang, 0) if v is not None else pending[i * width + c])
+                 for c, v in enumerate(row)] for i, row in enumerate(z)]
     hover = (f"<b>%{{y}}</b> · %{{x}}<br>{labels['rp_completeness']}: %{{z:.0f}}%<br>"
              f"{labels['rp_on_time']}: %{{customdata[0]}}<br>{labels['rp_late']}: %{{customdata[1]}}<br>"
              f"{labels['rp_missing']}: %{{customdata[2]}}<br>{labels['rp_not_due']}: %{{customdata[4]}}<br>"
@@ -197,7 +200,15 @@ def trend_figure(frame: pl.DataFrame, area_label: str, period: str, lang: str, l
                  source: str | None = None) -> go.Figure:
     """Completeness % and on-time % per month (both over joined villages); gaps where none had joined."""
     x = [month_short(m, lang) for m in frame["period"].to_list()]
+    # months with villages not yet due are left out of the lines (a fall there would be no fall) and noted
+    opened = frame["not_due"].to_list() if "not_due" in frame.columns else [0] * frame.height
+    frame = frame.with_columns(pl.when(pl.Series(opened) > 0).then(None).otherwise(pl.col(c)).alias(c)
+                               for c in ("completeness", "on_time_share"))
     fig = go.Figure()
+    for xi, n in zip(x, opened):
+        if n:
+            fig.add_annotation(x=xi, y=50, text=labels["sementara"], showarrow=False, textangle=-90,
+                               font=dict(color="#7a4b00", size=13))
     lines = (("completeness", labels["rp_completeness"], charts.PALETTE[0], "solid"),
              ("on_time_share", labels["rp_on_time_share"], charts.STATUS_COLOURS["tepat_waktu"], "dash"))
     for column, name, colour, dash in lines:
