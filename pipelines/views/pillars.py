@@ -53,6 +53,7 @@ class PillarView:
     number: int
     codes: list[str]
     kpis: dict[str, Card]        # indicator code -> card (value, like-for-like change, coverage, sementara)
+    covered: dict[str, int]      # indicator code -> expected reports (villages for balances) the total rests on
     pick: str                    # the indicator the charts show
     trend: dict                  # figure (plotly dict; restore with overview.figure)
     trend_table: pl.DataFrame
@@ -416,8 +417,9 @@ def page(con, area: str, start: date, end: date, lang: str = "id", labels: Mappi
             compared = by_area.filter(pl.col("figure") == pick)
             comparison = comparison_figure(compared, pick, child, subtitle, lang, labels, source,
                                            provisional).to_dict()
+        kpis = {c: _kpi(m, c, lang, labels) for c in codes}
         views[p] = PillarView(
-            p, codes, {c: _kpi(m, c, lang, labels) for c in codes}, pick,
+            p, codes, kpis, {c: m.total(c, with_change=False).coverage.covered for c in codes}, pick,
             trend_figure(monthly, pick, subtitle, lang, labels, source).to_dict(), trend_table(monthly, pick, labels),
             comparison, comparison_table(compared, pick, labels, provisional))
 
