@@ -65,27 +65,64 @@ def kpi_texts(model, pillar):
     return {code: (k.text, k.delta) for code, k in model.pillars[pillar].kpis.items()}
 
 
-def test_kpis_by_unit_and_kind(con):
-    model = pillars.page(con, "", JAN, JUN, "id", {"pl_unit_orang": "orang", "pl_flag_villages": "{n} desa"})
+def test_kpis_from_the_metric_layer_like_for_like(con):
+    model = pillars.page(con, "", JAN, JUN, "id")
     koperasi = kpi_texts(model, 4)
-    assert koperasi["K01"] == ("298 orang", "+118 (+65,6%)")   # stock: 120 + 58 + 0 + 120, not a sum of months
-    assert koperasi["K02"] == ("Rp 750,0 juta", "+Rp 250,0 juta (+50,0%)")
-    assert koperasi["K05"] == ("3 desa", "+1 (+50,0%)")        # latest flag ya: A, B (May), Y; before: A, P
-    usaha = kpi_texts(model, 2)
-    assert usaha["U02"] == ("36 orang", "+12 (+50,0%)")       # Betak's zeros add 0
-    assert model.pillars[2].reporting["U02"] == 4
-    assert model.pillars[3].reporting["C02"] == 3              # Desa Baru never filled in parenting
-    assert model.previous_label == "Juli 2023 – Desember 2023"
+    # stock: each village's latest month (120 + 58 + 0 + 120), not a sum of months; compared with
+    # January-June 2023 only where both periods reported: Tunggangri alone (100 -> 120)
+    assert koperasi["K01"] == ("298", "+20 (+20,0%)")
+    k01 = model.pillars[4].kpis["K01"]
+    assert k01.coverage == "dari 5 desa program, 4 melaporkan (80,0%)"
+    assert k01.basis == "dibandingkan dengan Januari 2023 – Juni 2023 pada 1 desa yang melapor di kedua periode"
+    assert koperasi["K02"] == ("Rp 750,0 juta", "Rp 0 (0,0%)") and model.pillars[4].kpis["K02"].still
+    assert koperasi["K05"] == ("3", "0 (0,0%)")       # latest flag ya: Tunggangri, Betak (May), Sukadamai
+    usaha = model.pillars[2].kpis["U02"]
+    assert (usaha.text, usaha.delta) == ("36", "0 (0,0%)")   # Betak's zeros add 0; June 2023 matched: 2 vs 2
+    assert usaha.coverage == "dari 30 laporan yang diharapkan, 23 masuk (76,7%)"
+    assert model.previous_label == "Januari 2023 – Juni 2023" and not model.provisional
+    # C02 counts children served per month: the average per month (90 x 5 + 60 in March) / 6, and June
+    c02 = model.pillars[3].kpis["C02"]
+    assert (c02.title, c02.text) == ("Anak PMI dibina (per bulan)", "85")
+    assert c02.note == "ov_note_children_latest"
+    named = pillars.page(con, "", JAN, JUN, "id", {"ov_note_children_latest": "{month}: {n} anak"})
+    assert named.pillars[3].kpis["C02"].note == "Juni 2024: 90 anak"
+    # the previous period: nothing reported in both, so no change is shown (never a decline)
+    ntb = pillars.page(con, "52", JAN, JUN, "id", compare="prev")
+    assert ntb.previous_label == "Juli 2023 – Desember 2023"
+    assert kpi_texts(ntb, 4)["K01"] == ("120", None)
+    assert ntb.pillars[4].kpis["K01"].basis.endswith("pada 0 desa yang melapor di kedua periode")
     # missing stays missing: Ponorogo reported nothing in 2024
     ponorogo = pillars.page(con, "35.02", JAN, JUN, "id")
     assert kpi_texts(ponorogo, 4)["K01"] == ("–", None)
     assert kpi_texts(ponorogo, 4)["K02"] == ("–", None)
 
 
+def test_an_open_month_is_sementara_and_not_due_is_not_missing(fixture_db, monkeypatch):
+    # on 10 July 2024 (the deadline day) June is still open: Bringinan has not sent June, nor anything else
+    monkeypatch.setenv("PANTAU_TODAY", "2024-07-10")
+    connection = warehouse.connect(fixture_db, read_only=True)
+    try:
+        model = pillars.page(connection, "", JAN, JUN, "id", {"sementara": "sementara"})
+    finally:
+        connection.close()
+    assert model.provisional
+    assert model.pillars[4].kpis["K01"].caption == "Sementara · dari 5 desa program, 4 melaporkan (80,0%)"
+    assert model.pillars[4].trend_table.rows()[-1] == (JUN, 240.0, 3, 5, "sementara")
+    assert model.pillars[4].comparison_table.rows()[0] == ("35", "Jawa Timur", 178.0, 2, 3, "sementara")
+    assert "(sementara)" in overview.figure(model.pillars[4].trend).layout.title.text
+    # Bringinan's June is not yet due: '…', not '–'; the 30 expected reports less that one are due
+    assert model.scorecard.row(0)[:4] == ("35.02.20.2001", "Bringinan", "Jambon", "…")
+    assert model.summary["due"].to_list() == [29] * 4
+
+
 def test_trend_keeps_a_missing_month_empty_and_stocks_per_month(con):
     model = pillars.page(con, "", JAN, JUN, "id")
     # members per month: the villages reporting that month (Betak silent in March, blank in June)
     assert model.pillars[4].trend_table["pl_col_value"].to_list() == [290, 295, 240, 300, 298, 240]
+    assert model.pillars[4].trend_table["pl_col_covered"].to_list() == [4, 4, 3, 4, 4, 3]
+    assert model.pillars[4].trend_table["pl_col_expected"].to_list() == [5] * 6
+    hover = overview.figure(model.pillars[4].trend).data[0].customdata[2]
+    assert hover[2] == "dari 5 desa program, 3 melaporkan (60,0%)"
     betak = pillars.page(con, B, JAN, JUN, "id", picks=("C02",))
     assert betak.pillars[3].trend_table["pl_col_value"].to_list() == [30, 30, None, 30, 30, 30]
     fig = overview.figure(betak.pillars[3].trend)
@@ -98,13 +135,14 @@ def test_comparison_across_child_units(con):
     national = pillars.page(con, "", JAN, JUN, "id")
     assert national.child_level == "province"
     rows = national.pillars[4].comparison_table.rows()
-    assert rows == [("35", "Jawa Timur", 178.0, 2), ("52", "Nusa Tenggara Barat", 120.0, 2)]
+    # value, covered (villages with a balance), expected (programme villages)
+    assert rows == [("35", "Jawa Timur", 178.0, 2, 3, ""), ("52", "Nusa Tenggara Barat", 120.0, 2, 2, "")]
     east_java = pillars.page(con, "35", JAN, JUN, "id", {"pl_fig_compare": "{indicator} menurut {level}",
                                                           "pl_level_district": "kabupaten/kota"})
     assert east_java.child_level == "district"
     # Ponorogo reported nothing: listed last with no value, and no bar drawn for it
     assert east_java.pillars[4].comparison_table.rows() == [
-        ("35.04", "Kabupaten Tulungagung", 178.0, 2), ("35.02", "Kabupaten Ponorogo", None, 0)]
+        ("35.04", "Kabupaten Tulungagung", 178.0, 2, 2, ""), ("35.02", "Kabupaten Ponorogo", None, 0, 1, "")]
     fig = overview.figure(east_java.pillars[4].comparison)
     assert list(fig.data[0].y) == ["Kabupaten Tulungagung"]
     assert "Anggota koperasi menurut kabupaten/kota" in fig.layout.title.text
@@ -140,14 +178,18 @@ def test_weakest_pillar_in_ntb(con):
     model = pillars.page(con, "52", JAN, JUN, "id")
     assert model.weakest == 3
     assert model.summary.rows() == [
-        # pillar, villages, reported, share_reported, active, share_active, outliers, rank
-        (3, 2, 1, 0.5, 1, 0.5, 0, 1),   # Community Parenting: Desa Baru never reports it
-        (4, 2, 2, 1.0, 1, 0.5, 0, 2),   # Koperasi: reported by both, but Desa Baru's are all 0
-        (1, 2, 2, 1.0, 2, 1.0, 0, 3),
-        (2, 2, 2, 1.0, 2, 1.0, 0, 4),
+        # pillar, villages, reporting, due, reported, share_reported, active, share_active, outliers, rank
+        (3, 2, 2, 12, 6, 0.5, 1, 0.5, 0, 1),    # Community Parenting: Desa Baru never reports it
+        (4, 2, 2, 12, 12, 1.0, 1, 0.5, 0, 2),   # Koperasi: reported by both, but Desa Baru's are all 0
+        (1, 2, 2, 12, 12, 1.0, 2, 1.0, 0, 3),
+        (2, 2, 2, 12, 12, 1.0, 2, 1.0, 0, 4),
     ]
     national = pillars.page(con, "", JAN, JUN, "id")
-    assert national.summary["outliers"].to_list() == [0, 0, 0, 1]  # Tunggangri's L01 under Layanan (last)
+    # coverage-aware: shares of the 4 villages that reported (Bringinan sent nothing in 2024), then of
+    # the 30 due reports; Tunggangri's L01 outlier under Layanan (last)
+    assert national.summary.select("pillar", "reporting", "due", "reported", "active").rows() == [
+        (3, 4, 30, 17, 3), (4, 4, 30, 22, 3), (2, 4, 30, 23, 3), (1, 4, 30, 23, 4)]
+    assert national.summary["outliers"].to_list() == [0, 0, 0, 1]
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -178,13 +220,18 @@ def test_page_tabs_metrics_and_scorecard(page):
     assert page.title[0].value == "Pilar"
     assert [tab.label for tab in page.tabs] == ["Layanan Migrasi", "Usaha Produktif", "Community Parenting", "Koperasi"]
     shown = metric_values(page)
-    assert shown["Anggota koperasi"] == ("298 orang", "+118 (+65,6%)")
-    assert shown["Koperasi berbadan hukum"] == ("3 desa", "+1 (+50,0%)")
-    assert shown["Total simpanan anggota"] == ("Rp 750,0 juta", "+Rp 250,0 juta (+50,0%)")
-    assert shown["Anak PMI dibina (per bulan)"] == ("510 orang", "+150 (+41,7%)")
+    assert shown["Anggota koperasi"] == ("298", "+20 (+20,0%)")
+    assert shown["Koperasi berbadan hukum"] == ("3", "0 (0,0%)")
+    assert shown["Total simpanan anggota"] == ("Rp 750,0 juta", "Rp 0 (0,0%)")
+    assert shown["Anak PMI dibina (per bulan)"] == ("85", "0 (0,0%)")
+    assert not any("bulan ini" in label for label in shown)
     assert len(shown) == 25
-    assert page.markdown[0].value.startswith("Pilar terlemah di Nasional, Januari 2024 – Juni 2024: "
-                                             "**Community Parenting**. 3 dari 5 desa aktif (60,0%)")
+    [k01] = [m for m in page.metric if m.label == "Anggota koperasi"]
+    assert "dari 5 desa program, 4 melaporkan (80,0%)" in k01.help
+    assert "pada 1 desa yang melapor di kedua periode" in k01.help
+    assert page.markdown[0].value == (
+        "Pilar terlemah di Nasional, Januari 2024 – Juni 2024: **Community Parenting**. 3 dari 4 desa yang "
+        "melapor aktif (75,0%); pilar ini terisi pada 17 dari 30 laporan yang sudah jatuh tempo (56,7%).")
     summary, *_, card = [d.value for d in page.dataframe]
     assert list(summary["Pilar"]) == ["Community Parenting", "Koperasi", "Usaha Produktif", "Layanan Migrasi"]
     assert list(card["Layanan · pencilan"]) == ["", "⚠", "", "", ""]
@@ -197,8 +244,8 @@ def test_area_filter_and_indicator_pick_change_the_page(page):
     area_picker(page, "province").set_value("52").run()
     assert not page.exception
     assert page.markdown[0].value.startswith("Pilar terlemah di Provinsi Nusa Tenggara Barat")
-    assert "**Community Parenting**. 1 dari 2 desa aktif (50,0%)" in page.markdown[0].value
-    assert metric_values(page)["Anggota koperasi"] == ("120 orang", None)  # no NTB report in 2023
+    assert "**Community Parenting**. 1 dari 2 desa yang melapor aktif (50,0%)" in page.markdown[0].value
+    assert metric_values(page)["Anggota koperasi"] == ("120", None)  # no NTB report in 2023
     assert list(page.dataframe[-1].value["Desa"]) == ["Desa Baru", "Sukadamai"]
     page.selectbox(key="pl_pick_4").set_value("K02").run()
     assert not page.exception
@@ -210,4 +257,6 @@ def test_page_in_english(page):
     page.sidebar.radio(key="lang_choice").set_value("en").run()
     assert [tab.label for tab in page.tabs] == ["Migration services", "Productive enterprise",
                                                 "Community parenting", "Cooperative"]
-    assert metric_values(page)["Cooperative members"] == ("298 people", "+118 (+65.6%)")
+    assert metric_values(page)["Cooperative members"] == ("298", "+20 (+20.0%)")
+    assert page.markdown[0].value.startswith("Weakest pillar in National, January 2024 – June 2024: "
+                                             "**Community parenting**. 3 of 4 reporting villages active (75.0%)")

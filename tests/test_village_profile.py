@@ -10,12 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.views import village_profile
 from pipelines import warehouse
-from tests.conftest import ROOT, area_picker
+from tests.conftest import ROOT, area_picker, good_identity, good_values, make_workbook
 from tests.test_reporting import B, DEC, FEB, J, JAN, NOV, T, build_warehouse
 
 APP = str(ROOT / "app.py")
 LABELS = {k: k for k in village_profile.LABEL_KEYS} | {"source_note": "Sumber, data per {date}"}
-ON, LATE, MISS, NOT_YET = "tepat_waktu", "terlambat", "tidak_lapor", "belum_bergabung"
+ON, LATE, MISS, NOT_YET, NOT_DUE = "tepat_waktu", "terlambat", "tidak_lapor", "belum_bergabung", "belum_jatuh_tempo"
 
 
 @pytest.fixture(scope="module")
@@ -50,23 +50,50 @@ def test_month_grid_has_a_status_for_every_month_of_the_range(wh):
     assert p.grid.rows() == [
         (2023,) + (None,) * 10 + (ON, LATE),   # November on time (day 10), December late (day 11)
         (2024, ON, ON) + (None,) * 10]          # January judged on version 1 (5 Feb), not the 20 Feb correction
-    assert p.summary == {"joined": 4, "on_time": 3, "late": 1, "missing": 0, "not_due": 0, "reported": 4,
-                         "completeness": 1.0, "on_time_share": 0.75}
+    assert summary(p) == {"vp_due": "4", "vp_reported": "4", "rp_completeness": "100,0%", "vp_on_time": "3",
+                          "vp_late": "1", "vp_missing": "0", "vp_not_yet_due": "0"}
+    assert p.summary["vp_reported"].coverage == "dari 4 laporan yang diharapkan, 4 masuk (100,0%)"
+    assert p.summary["vp_reported"].delta is None and not p.provisional
     jonggol = profile(wh, J)  # joined in 2024
     assert jonggol.grid.rows() == [(2023,) + (None,) * 10 + (NOT_YET, NOT_YET), (2024, MISS, ON) + (None,) * 10]
-    assert jonggol.summary["joined"] == 2 and jonggol.summary["completeness"] == 0.5
+    assert summary(jonggol)["vp_due"] == "2" and summary(jonggol)["rp_completeness"] == "50,0%"
     assert jonggol.grid_data.row(1)[:3] == (2024, "vp_status_tidak_lapor", "vp_status_tepat_waktu")
+
+
+def summary(p) -> dict[str, str]:
+    return {key: c.text for key, c in p.summary.items()}
+
+
+@pytest.mark.parametrize("today, state, missing", [("2024-02-10", NOT_DUE, "0"), ("2024-02-11", MISS, "1")])
+def test_month_grid_not_yet_due_until_the_deadline_passes(wh, monkeypatch, today, state, missing):
+    # Jonggol sent nothing for January 2024: on the deadline day (10 February) it is not yet due,
+    # the day after it is missing
+    monkeypatch.setenv("PANTAU_TODAY", today)
+    p = profile(wh, J, NOV, JAN)
+    assert p.grid.rows() == [(2023,) + (None,) * 10 + (NOT_YET, NOT_YET), (2024, state) + (None,) * 11]
+    assert summary(p)["vp_missing"] == missing
+    assert summary(p)["vp_not_yet_due"] == ("1" if state == NOT_DUE else "0")
+    assert p.provisional is (state == NOT_DUE)
+    if state == NOT_DUE:  # sementara on the cards, the table's month, the chart's title and its data
+        assert p.summary["vp_missing"].caption.startswith("Sementara · ")
+        assert p.indicators[0].columns[-1] == "Jan 2024 (sementara)"
+        assert "(sementara)" in p.indicator_fig.layout.title.text
+        assert p.indicator_data.rows()[-1] == (JAN, None, "sementara")
+        assert p.grid_data.row(1)[1] == "vp_status_belum_jatuh_tempo"
+    else:
+        assert p.indicators[0].columns[-1] == "Jan 2024"
 
 
 def test_month_grid_figure_uses_the_status_colours(wh):
     fig = profile(wh, J).grid_fig
     heat = fig.data[0]
     assert list(heat.y) == ["2023", "2024"] and list(heat.x)[:3] == ["Jan", "Feb", "Mar"]
-    assert list(heat.z[0][10:]) == [3, 3] and list(heat.z[1][:2]) == [2, 0] and heat.z[1][2] is None
+    assert list(heat.z[0][10:]) == [4, 4] and list(heat.z[1][:2]) == [3, 0] and heat.z[1][2] is None
     assert heat.customdata[1][0] == "Januari 2024: vp_status_tidak_lapor"
     legend = {t.name: t.marker.color for t in fig.data[1:]}
     assert legend == {"vp_status_tepat_waktu": "#009E73", "vp_status_terlambat": "#E69F00",
-                      "vp_status_tidak_lapor": "#D55E00", "vp_status_belum_bergabung": "#BBBBBB"}
+                      "vp_status_belum_jatuh_tempo": "#56B4E9", "vp_status_tidak_lapor": "#D55E00",
+                      "vp_status_belum_bergabung": "#BBBBBB"}
     assert "Desa Jonggol, November 2023 – Februari 2024" in fig.layout.title.text
 
 
@@ -93,7 +120,7 @@ def test_indicator_chart_leaves_gaps_and_follows_the_chosen_indicator(wh):
     assert list(p.indicator_fig.data[0].text) == ["5", "", "9", "0"]  # a reported zero is labelled 0 ...
     gap = p.indicator_fig.data[1]  # ... and a month not reported is marked '–'
     assert list(gap.x) == ["Des 2023"] and list(gap.text) == ["–"]
-    assert p.indicator_data.rows() == [(NOV, 5.0), (DEC, None), (JAN, 9.0), (FEB, 0.0)]
+    assert p.indicator_data.rows() == [(NOV, 5.0, ""), (DEC, None, ""), (JAN, 9.0, ""), (FEB, 0.0, "")]
     stock = profile(wh, indicator="K01")
     assert stock.indicator_fig.data[0].type == "scatter" and list(stock.indicator_fig.data[0].y) == [120] * 4
     assert stock.indicator_fig.layout.yaxis.title.text == "vp_unit_orang"
@@ -170,7 +197,8 @@ def test_page_shows_the_profile_of_the_selected_village(app):
     assert app.subheader[0].value == "Desa Tunggangri · November 2023 – Februari 2024"
     assert {m.label: m.value for m in app.metric} == {
         "Bulan wajib lapor": "4", "Bulan dilaporkan": "4", "Kelengkapan": "100,0%", "Tepat waktu": "3",
-        "Terlambat": "1", "Tidak lapor": "0"}
+        "Terlambat": "1", "Tidak lapor": "0", "Belum jatuh tempo": "0"}
+    assert "dari 4 laporan yang diharapkan, 4 masuk (100,0%)" in app.metric[1].help
     facts = [m.value for m in app.markdown if m.value.startswith("**")]
     assert "**Koordinat**  \nLintang -8,1500 · Bujur 111,9500 (perkiraan)" in facts
     assert "**Kecamatan**  \nKalidawir" in facts
@@ -194,7 +222,7 @@ def test_picking_a_village_changes_the_profile(app):
     assert app.subheader[0].value == "Desa Jonggol · November 2023 – Februari 2024"
     assert {m.label: m.value for m in app.metric} == {
         "Bulan wajib lapor": "2", "Bulan dilaporkan": "1", "Kelengkapan": "50,0%", "Tepat waktu": "1",
-        "Terlambat": "0", "Tidak lapor": "1"}
+        "Terlambat": "0", "Tidak lapor": "1", "Belum jatuh tempo": "0"}
     # the sidebar's village picker follows the new area
     assert area_picker(app, "village").value == J
 
@@ -206,3 +234,20 @@ def test_choosing_another_indicator_redraws_the_chart(app):
     assert app.selectbox(key="vp_indicator").value == "K01"
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
     assert any(title.startswith("<b>K01 · Anggota koperasi</b>") for title in titles)
+
+
+def test_a_report_before_joining_never_counts(con, ingest):
+    # Desa Baru joined in 2021: its December 2020 report is kept but is not expected and counts nowhere
+    code = "52.03.01.2001"
+    files = {f"{m}.xlsx": make_workbook(good_identity(kode_desa=code, nama_desa="Desa Baru", periode=m,
+                                                       tanggal_lapor=d), good_values())
+             for m, d in (("2020-12", "2021-01-05"), ("2021-01", "2021-02-05"))}
+    assert [r.status for r in ingest(files)] == ["accepted", "accepted"]
+    p = village_profile.profile(con, code, date(2020, 12, 1), date(2021, 1, 1), "L01", "id", LABELS)
+    assert p.grid.rows() == [(2020,) + (None,) * 11 + (NOT_YET,), (2021, ON) + (None,) * 11]
+    assert summary(p) == {"vp_due": "1", "vp_reported": "1", "rp_completeness": "100,0%", "vp_on_time": "1",
+                          "vp_late": "0", "vp_missing": "0", "vp_not_yet_due": "0"}
+    rows = {r[0]: r for r in p.indicators[0].rows()}
+    assert rows["L01"][3:] == ("–", "2")
+    # only January's placements (Taiwan 4, Malaysia 2), not December 2020's as well
+    assert p.breakdowns["placements_country_iso2"][0].rows() == [("Taiwan", "4", "66,7%"), ("Malaysia", "2", "33,3%")]

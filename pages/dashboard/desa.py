@@ -4,16 +4,12 @@ import streamlit as st
 from pipelines import areas, catalogue, formatting
 from pipelines.accounts import roles
 from pipelines.views import village_profile
-from ui import auth, filters, widgets
+from ui import auth, filters, page, widgets
 from ui.cache import data
-from ui.i18n import lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import t
 
-con = connection()
-demo_banner(con)
-sel = filters.sidebar()
-st.title(t("page_village"))
-L = lang()
+pg = page.setup("page_village", village_profile.LABEL_KEYS)
+sel, L = pg.sel, pg.lang
 
 
 def _picked() -> None:
@@ -44,9 +40,8 @@ def picker() -> None:
 
 
 def profile() -> None:
-    labels = {k: t(k) for k in village_profile.LABEL_KEYS}
     indicator = st.session_state.get("vp_indicator", next(iter(catalogue.indicators())))
-    p = data(village_profile.profile, sel.area, sel.start, sel.end, indicator, L, labels)
+    p = data(village_profile.profile, sel.area, sel.start, sel.end, indicator, L, pg.labels, **sel.model_args)
     if p is None:
         st.error(t("vp_unknown"))
         return
@@ -62,14 +57,11 @@ def profile() -> None:
 
     # months reported
     st.markdown(f"#### {t('vp_months')}")
-    s = p.summary
-    cols = st.columns(6)
-    cols[0].metric(t("vp_due"), formatting.number(s["joined"], L))
-    cols[1].metric(t("vp_reported"), formatting.number(s["reported"], L))
-    cols[2].metric(t("rp_completeness"), formatting.percent(s["completeness"], L))
-    cols[3].metric(t("vp_on_time"), formatting.number(s["on_time"], L))
-    cols[4].metric(t("vp_late"), formatting.number(s["late"], L))
-    cols[5].metric(t("vp_missing"), formatting.number(s["missing"], L))
+    cards = list(p.summary.values())
+    for row in (cards[:4], cards[4:]):
+        for col, c in zip(st.columns(4), row):
+            with col:
+                page.card(c)
     widgets.chart(p.grid_fig, p.grid_data, f"status-bulanan-{p.code}", key="vp-grid")
     st.caption(t("vp_deadline_note").format(day=p.deadline_day))
 

@@ -447,6 +447,11 @@ def _kpi_slide(ctx: _Context, ov: overview.Overview) -> tuple[_Slide, pl.DataFra
     return slide, table
 
 
+def _matched(k) -> tuple[float | None, float | None]:
+    """A pillar card's like-for-like pair (now, before over matched reports); (None, None) without one."""
+    return (k.change.now, k.change.before) if k.change is not None else (None, None)
+
+
 def _pillar_slides(ctx: _Context, page: pillars.PillarPage) -> tuple[list[_Slide], dict[str, pl.DataFrame]]:
     slides, sheets = [], {}
     month = formatting.month(ctx.end, ctx.lang)
@@ -464,13 +469,14 @@ def _pillar_slides(ctx: _Context, page: pillars.PillarPage) -> tuple[list[_Slide
             rows.append((label, k.text, row_change(k)))
             if ind.unit == "ya/tidak":  # a flag counts villages
                 text = said(pillars.indicator_text(k.value, ind.unit, ctx.lang, ctx.labels), k.value, ctx)
-                sentence = f"{label}: {text}. " + change_sentence(k.value, k.previous, "bp_unit_desa", ctx.previous, ctx)
+                # like for like: the change over the villages that reported in both periods
+                sentence = f"{label}: {text}. " + change_sentence(*_matched(k), "bp_unit_desa", ctx.previous, ctx)
             else:
                 sentence = (figure_sentence(label, k.value, unit, ctx) + " "
-                            + change_sentence(k.value, k.previous, unit, ctx.previous, ctx))
+                            + change_sentence(*_matched(k), unit, ctx.previous, ctx))
             sentences.append(sentence.strip())
             table.append((code, label, vocabulary.name("satuan", ind.unit, ctx.lang),
-                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, k.previous, view.reporting[code]))
+                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, _matched(k)[1], view.covered[code]))
         row = summary.get(p)
         if row and row["villages"]:
             sentences.append(ctx.t("bp_n_pillar_active", active=formatting.number(row["active"], ctx.lang),

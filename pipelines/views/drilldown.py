@@ -160,7 +160,7 @@ def indicator_table(m, lang: str, labels: dict) -> pl.DataFrame:
         code = r["figure"]
         fig = figures.get(code)
         rows.append((_label(labels, f"dr_pillar_{defs[code].pillar}"), code, fig.name(lang), vocabulary.name("satuan", fig.unit, lang),
-                     vocabulary.name("jenis", defs[code].kind, lang), r["value"], r["covered"], r["expected"]))
+                     _label(labels, f"dr_kind_{fig.over_months}"), r["value"], r["covered"], r["expected"]))
     names = [_label(labels, k) for k in ("dr_col_pillar", "dr_col_code", "dr_col_indicator", "dr_col_unit",
                                          "dr_col_kind", "dr_col_value", "dr_col_covered", "dr_col_expected")]
     types = [pl.String] * 5 + [pl.Float64, pl.Int64, pl.Int64]

@@ -8,10 +8,13 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from pipelines import areas, catalogue, charts, formatting, warehouse
-from pipelines.metrics import aggregate as metrics
-from pipelines.views.overview import (Kpi, delta_text, label, mark_missing, money_scale, month_axis,
-                                period_label, previous_range, source_note)
+from pipelines import areas, catalogue, charts, formatting
+from pipelines.labels import text as labels_text
+from pipelines.metrics import calendar
+from pipelines.metrics.measure import Measure, measure
+from pipelines.views.cards import Card, card
+from pipelines.views.overview import (label, mark_missing, mark_provisional, money_scale, month_axis,
+                                      period_label, source_note)
 
 PILLARS = (1, 2, 3, 4)
 HEADLINE = {1: "L01", 2: "U02", 3: "C02", 4: "K01"}  # the indicator a tab's charts open with
@@ -29,7 +32,7 @@ THRESHOLD = 3.5
 MEAN_AD_SCALE = 1.253314
 ZERO_MAD_ABSOLUTE = 3.0     # units of the indicator (3 people, 3 sessions, ...)
 ZERO_MAD_RELATIVE = 0.5
-YES, NO, WARN = "✓", "–", "⚠"
+YES, NO, WARN, DUE = "✓", "–", "⚠", "…"  # DUE: latest month not yet due, no report yet
 
 LABELS = (
     "pl_pillar_1", "pl_pillar_2", "pl_pillar_3", "pl_pillar_4", "pl_short_1", "pl_short_2", "pl_short_3",
@@ -40,7 +43,8 @@ LABELS = (
     "pl_col_reported", "pl_col_share_reported", "pl_col_active", "pl_col_share_active", "pl_col_outliers",
     "pl_col_rank", "pl_col_code", "pl_col_village", "pl_col_subdistrict", "pl_col_outlier_codes",
     "pl_sc_reported", "pl_sc_active", "pl_sc_outlier", "pl_col_month", "pl_hover_villages", "ov_no_report",
-    "source_note",
+    "source_note", "sementara", "ov_note_children_latest", "pl_col_covered", "pl_col_expected", "pl_col_status",
+    "pl_col_reporting", "pl_col_due", "pl_col_pillar_reports", "pl_col_share_pillar_reports", "pl_weakest_cov",
 )
 
 
@@ -48,8 +52,8 @@ LABELS = (
 class PillarView:
     number: int
     codes: list[str]
-    kpis: dict[str, Kpi]         # indicator code -> formatted total and change
-    reporting: dict[str, int]    # indicator code -> villages that reported it in the range
+    kpis: dict[str, Card]        # indicator code -> card (value, like-for-like change, coverage, sementara)
+    covered: dict[str, int]      # indicator code -> expected reports (villages for balances) the total rests on
     pick: str                    # the indicator the charts show
     trend: dict                  # figure (plotly dict; restore with overview.figure)
     trend_table: pl.DataFrame
@@ -62,13 +66,15 @@ class PillarPage:
     area: str
     area_label: str
     period_label: str
-    previous_label: str
+    previous_label: str          # the comparison period ('' without one)
     latest_month: str
+    provisional: bool            # the range includes a month not past its deadline
     child_level: str | None      # the level compared (None for a single village)
     pillars: dict[int, PillarView]
-    summary: pl.DataFrame        # pillar, villages, reported, share_reported, active, share_active, outliers, rank
+    summary: pl.DataFrame        # pillar, villages, reporting, due, reported, share_reported, active, share_active, outliers, rank
     summary_table: pl.DataFrame  # the same for display
     weakest: int | None
+    weakest_text: str            # the sentence naming the weakest pillar ('' when no village)
     scorecard: pl.DataFrame      # display table: village x pillar markers
 
 
@@ -112,8 +118,8 @@ def robust_outliers(values: pl.DataFrame, latest: date) -> pl.DataFrame:
     modified z-score (None when MAD = 0).
     """
     keys = ["village_code", "indicator_code"]
-    first = metrics.add_months(latest, -HISTORY_MONTHS)
-    past = values.filter(pl.col("period").is_between(first, metrics.add_months(latest, -1)),
+    first = calendar.add_months(latest, -HISTORY_MONTHS)
+    past = values.filter(pl.col("period").is_between(first, calendar.add_months(latest, -1)),
                          pl.col("value").is_not_null())
     centre = past.group_by(keys).agg(history=pl.len(), median=pl.col("value").median())
     deviation = (pl.col("value") - pl.col("median")).abs()
@@ -139,7 +145,7 @@ def is_outlier(x: float, history: list[float | None]) -> bool | None:
     n = len(history)
     frame = pl.DataFrame({
         "village_code": "v", "indicator_code": "i",
-        "period": [metrics.add_months(latest, i - n) for i in range(n)] + [latest],
+        "period": [calendar.add_months(latest, i - n) for i in range(n)] + [latest],
         "value": [None if h is None else float(h) for h in history] + [float(x)],
     }, schema={"village_code": pl.String, "indicator_code": pl.String, "period": pl.Date, "value": pl.Float64})
     return robust_outliers(frame, latest)["outlier"][0]
@@ -147,9 +153,25 @@ def is_outlier(x: float, history: list[float | None]) -> bool | None:
 
 # --- scorecard and pillar summary -------------------------------------------------------------------
 
+def village_values(m: Measure, codes: list[str]) -> pl.DataFrame:
+    """Reported indicator values per village-month from the metric layer (expected village-months only:
+    a report for a month before the village joined never counts): village_code, indicator_code, period, value."""
+    series = m.series(codes, level="village")
+    return (series.filter(pl.col("value").is_not_null())
+            .select(pl.col("area_code").alias("village_code"), pl.col("figure").alias("indicator_code"),
+                    "period", "value"))
+
+
+def programme_villages(m: Measure) -> pl.DataFrame:
+    """Desa program: villages joined by the last month of the range, with that month's calendar state."""
+    return (m.facts.expected.filter(pl.col("period") == m.facts.end)
+            .select("village_code", "village_name", "subdistrict", "state").sort("village_code"))
+
+
 def scorecard(villages: pl.DataFrame, values: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
-    """Per village x pillar: reported (any value in the latest month), active (any value > 0 in the
-    range), outlier (True/False; None when no indicator could be judged) and outlier_codes."""
+    """Per village x pillar: reported (any value in the latest month), due (the latest month's deadline has
+    passed or it was reported), active (any value > 0 in the range), outlier (True/False; None when no
+    indicator could be judged) and outlier_codes. villages: village_code, village_name, subdistrict, state."""
     pillar_of = pl.DataFrame({"indicator_code": list(catalogue.indicators()),
                               "pillar": [i.pillar for i in catalogue.indicators().values()]})
     values = values.join(pillar_of, on="indicator_code")
@@ -161,28 +183,53 @@ def scorecard(villages: pl.DataFrame, values: pl.DataFrame, start: date, end: da
               .filter(pl.col("outlier").is_not_null())
               .group_by(keys).agg(outlier=pl.col("outlier").any(),
                                   outlier_codes=pl.col("indicator_code").filter(pl.col("outlier")).sort()))
-    grid = villages.select("village_code", "village_name", "subdistrict").join(
+    grid = villages.select("village_code", "village_name", "subdistrict",
+                           due=pl.col("state") != calendar.NOT_DUE).join(
         pl.DataFrame({"pillar": list(PILLARS)}), how="cross")
     return (grid.join(reported, on=keys, how="left").join(active, on=keys, how="left")
             .join(judged, on=keys, how="left")
             .with_columns(pl.col("reported", "active").fill_null(False))
+            .with_columns(due=pl.col("due") | pl.col("reported"))
             .sort(keys))
 
 
-def pillar_summary(card: pl.DataFrame) -> pl.DataFrame:
-    """Per pillar over the scorecard's villages, weakest first (rank 1): shares active, then reporting."""
+def pillar_reports(m: Measure, values: pl.DataFrame) -> pl.DataFrame:
+    """Per pillar, over the range: due (expected village-months whose deadline has passed or that were
+    reported) and reported (those with an entry for any of the pillar's indicators)."""
+    due = m.facts.expected.filter((pl.col("state") != calendar.NOT_DUE) | pl.col("counts")).height
+    pillar_of = pl.DataFrame({"indicator_code": list(catalogue.indicators()),
+                              "pillar": [i.pillar for i in catalogue.indicators().values()]})
+    inside = values.filter(pl.col("period").is_between(m.facts.start, m.facts.end)).join(pillar_of, on="indicator_code")
+    per = inside.select("pillar", "village_code", "period").unique().group_by("pillar").agg(reported=pl.len())
+    return (pl.DataFrame({"pillar": list(PILLARS)}).join(per, on="pillar", how="left")
+            .with_columns(pl.col("reported").fill_null(0).cast(pl.Int64), due=pl.lit(due, pl.Int64)))
+
+
+def pillar_summary(card: pl.DataFrame, reports: pl.DataFrame | None = None, reporting: int | None = None) -> pl.DataFrame:
+    """Per pillar, weakest first (rank 1): the share of reporting villages active in the pillar, then the
+    share of due reports that filled the pillar in. Coverage-aware: villages that sent nothing and months
+    not yet due weigh on no pillar.
+
+    card: the scorecard; reports: pillar_reports (due, reported village-months); reporting: villages with
+    at least one counted report in the range (default: the scorecard's villages)."""
     n = card["village_code"].n_unique()
+    reporting = n if reporting is None else int(reporting)
+    if reports is None:  # the latest month only, from the scorecard
+        reports = card.group_by("pillar").agg(reported=pl.col("reported").sum().cast(pl.Int64),
+                                              due=pl.col("due").sum().cast(pl.Int64))
     out = (pl.DataFrame({"pillar": list(PILLARS)})
-           .join(card.group_by("pillar").agg(reported=pl.col("reported").sum(), active=pl.col("active").sum(),
+           .join(card.group_by("pillar").agg(active=pl.col("active").sum(),
                                              outliers=pl.col("outlier").fill_null(False).sum()),
                  on="pillar", how="left")
-           .with_columns(pl.col("reported", "active", "outliers").fill_null(0).cast(pl.Int64),
-                         villages=pl.lit(n, pl.Int64))
-           .with_columns(share_reported=pl.col("reported") / pl.col("villages") if n else pl.lit(None, pl.Float64),
-                         share_active=pl.col("active") / pl.col("villages") if n else pl.lit(None, pl.Float64))
-           .sort(["share_active", "share_reported", "pillar"]))
+           .join(reports.select("pillar", "due", "reported"), on="pillar", how="left")
+           .with_columns(pl.col("reported", "active", "outliers", "due").fill_null(0).cast(pl.Int64),
+                         villages=pl.lit(n, pl.Int64), reporting=pl.lit(reporting, pl.Int64))
+           .with_columns(share_reported=pl.when(pl.col("due") > 0).then(pl.col("reported") / pl.col("due")),
+                         share_active=pl.when(pl.col("reporting") > 0).then(pl.col("active") / pl.col("reporting")))
+           .sort(["share_active", "share_reported", "pillar"], nulls_last=True))
     return out.with_columns(rank=pl.int_range(1, out.height + 1, dtype=pl.Int64)).select(
-        "pillar", "villages", "reported", "share_reported", "active", "share_active", "outliers", "rank")
+        "pillar", "villages", "reporting", "due", "reported", "share_reported", "active", "share_active",
+        "outliers", "rank")
 
 
 def summary_table(summary: pl.DataFrame, lang: str, labels: Mapping[str, str] | None) -> pl.DataFrame:
@@ -191,16 +238,19 @@ def summary_table(summary: pl.DataFrame, lang: str, labels: Mapping[str, str] | 
         label(labels, "pl_col_rank"): summary["rank"],
         label(labels, "pl_col_pillar"): [label(labels, f"pl_pillar_{p}") for p in summary["pillar"]],
         label(labels, "pl_col_villages"): summary["villages"],
+        label(labels, "pl_col_reporting"): summary["reporting"],
         label(labels, "pl_col_active"): summary["active"],
         label(labels, "pl_col_share_active"): [formatting.percent(s, lang) for s in summary["share_active"]],
-        label(labels, "pl_col_reported"): summary["reported"],
-        label(labels, "pl_col_share_reported"): [formatting.percent(s, lang) for s in summary["share_reported"]],
+        label(labels, "pl_col_due"): summary["due"],
+        label(labels, "pl_col_pillar_reports"): summary["reported"],
+        label(labels, "pl_col_share_pillar_reports"): [formatting.percent(s, lang) for s in summary["share_reported"]],
         label(labels, "pl_col_outliers"): summary["outliers"],
     })
 
 
 def scorecard_table(card: pl.DataFrame, labels: Mapping[str, str] | None) -> pl.DataFrame:
-    """One row per village; per pillar three marker columns (✓ yes, – no, ⚠ outlier, '' not judged)."""
+    """One row per village; per pillar three marker columns (✓ yes, – no, … not yet due, ⚠ outlier,
+    '' not judged)."""
     def mark(flag: pl.Expr) -> pl.Expr:
         return pl.when(flag).then(pl.lit(YES)).otherwise(pl.lit(NO))
 
@@ -211,7 +261,8 @@ def scorecard_table(card: pl.DataFrame, labels: Mapping[str, str] | None) -> pl.
     for p in PILLARS:
         one = card.filter(pl.col("pillar") == p).select(
             "village_code",
-            mark(pl.col("reported")).alias(f"r{p}"), mark(pl.col("active")).alias(f"a{p}"),
+            pl.when(pl.col("due").not_()).then(pl.lit(DUE)).otherwise(mark(pl.col("reported"))).alias(f"r{p}"),
+            mark(pl.col("active")).alias(f"a{p}"),
             pl.when(pl.col("outlier")).then(pl.lit(WARN)).when(pl.col("outlier").not_()).then(pl.lit(NO))
             .otherwise(pl.lit("")).alias(f"o{p}"),
             pl.col("outlier_codes").fill_null([]).alias(f"c{p}"))
@@ -226,19 +277,32 @@ def scorecard_table(card: pl.DataFrame, labels: Mapping[str, str] | None) -> pl.
 
 # --- figures ----------------------------------------------------------------------------------------
 
+def coverage_text(covered: int, expected: int, stock: bool, lang: str) -> str:
+    """'dari 12 laporan yang diharapkan, 10 masuk (83,3%)' (villages for balances and flags)."""
+    return labels_text("cov_villages" if stock else "cov_reports", lang, expected=formatting.number(expected, lang),
+                       covered=formatting.number(covered, lang),
+                       share=formatting.percent(covered / expected if expected else None, lang))
+
+
+def _provisional_title(title: str, provisional: bool, labels: Mapping[str, str] | None) -> str:
+    return f"{title} ({label(labels, 'sementara')})" if provisional else title
+
+
 def trend_figure(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, labels: Mapping[str, str] | None,
                  source: str | None = None) -> go.Figure:
-    """One indicator per month: flows and flags as bars, stocks (month-end balances) as a line."""
+    """One figure per month (Measure.series: period, value, covered, expected, provisional): flows and flags
+    as bars, stocks (month-end balances) as a line; the hover says what each month rests on."""
     ind = catalogue.indicators()[code]
-    rows = monthly.filter(pl.col("indicator_code") == code).sort("period")
+    rows = monthly.filter(pl.col("figure") == code).sort("period")
     periods = rows["period"].to_list()
     values = rows["value"].to_list()
     size, word = money_scale(max((v for v in values if v is not None), default=None), lang) \
         if ind.unit == "rupiah" else (1.0, "")
     shown = [v / size if v is not None else None for v in values]
+    per_village = ind.kind != "flow"
     hover = [[formatting.month(p, lang), indicator_text(v, ind.unit, lang, labels),
-              label(labels, "pl_hover_villages", n=n)]
-             for p, v, n in zip(periods, values, rows["villages_reporting"])]
+              coverage_text(c, e, per_village, lang) + (f" ({label(labels, 'sementara')})" if o else "")]
+             for p, v, c, e, o in zip(periods, values, rows["covered"], rows["expected"], rows["provisional"])]
     colour = charts.PALETTE[ind.pillar - 1]
     if ind.kind == "stock":
         trace = go.Scatter(x=periods, y=shown, mode="lines+markers", line=dict(color=colour, width=3),
@@ -246,11 +310,13 @@ def trend_figure(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, lab
     else:
         trace = go.Bar(x=periods, y=shown, marker_color=colour)
     trace.update(name=indicator_name(code, lang), customdata=hover,
-                 hovertemplate="%{customdata[0]}: %{customdata[1]} (%{customdata[2]})<extra></extra>")
+                 hovertemplate="%{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}<extra></extra>")
     fig = go.Figure(trace)
     month_axis(fig, periods, lang)
     mark_missing(fig, periods, [v is None for v in values], labels)
-    title = label(labels, "pl_fig_trend", indicator=indicator_name(code, lang))
+    mark_provisional(fig, rows, labels)
+    title = _provisional_title(label(labels, "pl_fig_trend", indicator=indicator_name(code, lang)),
+                               any(rows["provisional"]), labels)
     fig = charts.style(fig, title, subtitle, label(labels, "pl_axis_month"),
                        axis_title(ind.unit, lang, labels, word), lang, source)
     charts.full_number_ticks(fig)
@@ -258,96 +324,128 @@ def trend_figure(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, lab
 
 
 def comparison_figure(by_area: pl.DataFrame, code: str, level: str, subtitle: str, lang: str,
-                      labels: Mapping[str, str] | None, source: str | None = None) -> go.Figure:
-    """One indicator per child unit as ranked horizontal bars, largest on top; units without reports left out."""
+                      labels: Mapping[str, str] | None, source: str | None = None,
+                      provisional: bool = False) -> go.Figure:
+    """One figure per child unit (Measure.by_unit) as ranked horizontal bars, largest on top; units without
+    reports left out; the hover says what each bar rests on."""
     ind = catalogue.indicators()[code]
-    rows = (by_area.filter(pl.col("indicator_code") == code, pl.col("value").is_not_null())
+    rows = (by_area.filter(pl.col("figure") == code, pl.col("value").is_not_null())
             .sort(["value", "area_name"], descending=[False, True]))  # plotly draws the first bar at the bottom
     values = rows["value"].to_list()
     size, word = money_scale(max(values, default=None), lang) if ind.unit == "rupiah" else (1.0, "")
+    per_village = ind.kind != "flow"
     fig = go.Figure(go.Bar(
         y=rows["area_name"].to_list(), x=[v / size for v in values], orientation="h",
         marker_color=charts.PALETTE[ind.pillar - 1],
-        customdata=[[indicator_text(v, ind.unit, lang, labels), label(labels, "pl_hover_villages", n=n)]
-                    for v, n in zip(values, rows["villages_reporting"])],
-        hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]})<extra></extra>"))
+        customdata=[[indicator_text(v, ind.unit, lang, labels), coverage_text(c, e, per_village, lang)]
+                    for v, c, e in zip(values, rows["covered"], rows["expected"])],
+        hovertemplate="%{y}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
     fig.update_layout(height=max(400, 200 + 30 * rows.height), showlegend=False)
     fig.update_yaxes(type="category")
-    title = label(labels, "pl_fig_compare", indicator=indicator_name(code, lang),
-                  level=label(labels, f"pl_level_{level}"))
+    title = _provisional_title(label(labels, "pl_fig_compare", indicator=indicator_name(code, lang),
+                                     level=label(labels, f"pl_level_{level}")), provisional, labels)
     fig = charts.style(fig, title, subtitle, axis_title(ind.unit, lang, labels, word), None, lang, source)
     fig.update_xaxes(rangemode="tozero")
     charts.full_number_ticks(fig, "x")
     return fig
 
 
-def comparison_table(by_area: pl.DataFrame, code: str, labels: Mapping[str, str] | None) -> pl.DataFrame:
-    """The ranked units for one indicator (missing values last, shown empty, never 0)."""
-    return (by_area.filter(pl.col("indicator_code") == code)
+def comparison_table(by_area: pl.DataFrame, code: str, labels: Mapping[str, str] | None,
+                     provisional: bool = False) -> pl.DataFrame:
+    """The ranked units for one figure with covered / expected (missing values last, empty, never 0)."""
+    return (by_area.filter(pl.col("figure") == code)
             .sort(["value", "area_name"], descending=[True, False], nulls_last=True)
             .select(pl.col("area_code").alias(label(labels, "pl_col_code")),
                     pl.col("area_name").alias(label(labels, "pl_col_area")),
                     pl.col("value").alias(label(labels, "pl_col_value")),
-                    pl.col("villages_reporting").alias(label(labels, "pl_col_villages_reporting"))))
+                    pl.col("covered").alias(label(labels, "pl_col_covered")),
+                    pl.col("expected").alias(label(labels, "pl_col_expected")),
+                    pl.lit(label(labels, "sementara") if provisional else "").alias(label(labels, "pl_col_status"))))
 
 
 def trend_table(monthly: pl.DataFrame, code: str, labels: Mapping[str, str] | None) -> pl.DataFrame:
-    """One indicator's monthly series for download."""
-    return (monthly.filter(pl.col("indicator_code") == code).sort("period")
+    """One figure's monthly series with covered / expected and the sementara mark, for download."""
+    return (monthly.filter(pl.col("figure") == code).sort("period")
             .select(pl.col("period").alias(label(labels, "pl_col_month")),
                     pl.col("value").alias(label(labels, "pl_col_value")),
-                    pl.col("villages_reporting").alias(label(labels, "pl_col_villages_reporting"))))
+                    pl.col("covered").alias(label(labels, "pl_col_covered")),
+                    pl.col("expected").alias(label(labels, "pl_col_expected")),
+                    pl.when(pl.col("provisional")).then(pl.lit(label(labels, "sementara"))).otherwise(pl.lit(""))
+                    .alias(label(labels, "pl_col_status"))))
 
 
 # --- the page model -------------------------------------------------------------------------------
 
+def _kpi(m: Measure, code: str, lang: str, labels: Mapping[str, str] | None) -> Card:
+    """An indicator's card; a per-month count of people (C02) also says its latest month."""
+    total = m.total(code, with_change=m.comparison is not None)
+    note = None
+    if total.figure.over_months == "mean" and total.value is not None:
+        latest = m.series([code]).filter(pl.col("period") == m.facts.end)["value"]
+        note = label(labels, "ov_note_children_latest", month=formatting.month(m.facts.end, lang),
+                     n=formatting.number(latest[0] if len(latest) else None, lang))
+    return card(total, lang, note=note)
+
+
 def page(con, area: str, start: date, end: date, lang: str = "id", labels: Mapping[str, str] | None = None,
-         picks: tuple[str, ...] | None = None) -> PillarPage:
-    """Everything the Pilar page shows for an area and month range; picks = the charted indicator per pillar."""
+         picks: tuple[str, ...] | None = None, compare: str = "yoy", approved_only: bool = False) -> PillarPage:
+    """Everything the Pilar page shows for an area and month range; picks = the charted indicator per pillar.
+    Every figure comes from the metric layer (measure): coverage beside totals, like-for-like change."""
     area = (area or "").strip()
-    start, end = metrics.month_start(start), metrics.month_start(end)
-    prev_start, prev_end = previous_range(start, end)
+    m = measure(con, area, start, end, compare=compare, approved_only=approved_only)
+    start, end = m.facts.start, m.facts.end
+    provisional = m.facts.provisional
     child = areas.child_level(areas.level_of(area))
-    now = metrics.indicator_totals(con, area, start, end)
-    before = metrics.indicator_totals(con, area, prev_start, prev_end)
-    values_now = dict(zip(now["indicator_code"], now["value"]))
-    villages_now = dict(zip(now["indicator_code"], now["villages_reporting"]))
-    values_before = dict(zip(before["indicator_code"], before["value"]))
     area_label = areas.label(con, area, lang)
     subtitle = f"{area_label}, {period_label(start, end, lang)}"
     source = source_note(con, labels, lang)
+    codes_all = list(catalogue.indicators())
+    chosen = {p: next((c for c in picks or () if c in codes_all and catalogue.indicators()[c].pillar == p),
+                      HEADLINE[p]) for p in PILLARS}
+    monthly = m.series(list(chosen.values()))
+    by_area = m.by_unit(list(chosen.values()), child) if child else None
 
     views: dict[int, PillarView] = {}
     for p in PILLARS:
-        inds = [i for i in catalogue.indicators().values() if i.pillar == p]
-        codes = [i.code for i in inds]
-        kpis = {}
-        for ind in inds:
-            value, previous = values_now[ind.code], values_before[ind.code]
-            kpis[ind.code] = Kpi(ind.code, value, previous, indicator_text(value, ind.unit, lang, labels),
-                                 delta_text(value, previous, ind.unit == "rupiah", lang))
-        pick = next((c for c in picks or () if c in codes), HEADLINE[p])
-        monthly = metrics.indicator_by_month(con, pick, area, start, end).with_columns(indicator_code=pl.lit(pick))
-        if child is None:
-            comparison, by_area = None, pl.DataFrame(schema={"indicator_code": pl.String, "area_code": pl.String,
-                                                             "area_name": pl.String, "value": pl.Float64,
-                                                             "villages_reporting": pl.Int64})
+        codes = [i.code for i in catalogue.indicators().values() if i.pillar == p]
+        pick = chosen[p]
+        if by_area is None:
+            comparison = None
+            compared = pl.DataFrame(schema={"area_code": pl.String, "area_name": pl.String, "figure": pl.String,
+                                            "value": pl.Float64, "covered": pl.Int64, "expected": pl.Int64})
         else:
-            by_area = (metrics.indicator_by_area(con, pick, area, start, end, child)
-                       .with_columns(indicator_code=pl.lit(pick)))
-            comparison = comparison_figure(by_area, pick, child, subtitle, lang, labels, source).to_dict()
+            compared = by_area.filter(pl.col("figure") == pick)
+            comparison = comparison_figure(compared, pick, child, subtitle, lang, labels, source,
+                                           provisional).to_dict()
+        kpis = {c: _kpi(m, c, lang, labels) for c in codes}
         views[p] = PillarView(
-            p, codes, kpis, {c: villages_now[c] for c in codes}, pick,
+            p, codes, kpis, {c: m.total(c, with_change=False).coverage.covered for c in codes}, pick,
             trend_figure(monthly, pick, subtitle, lang, labels, source).to_dict(), trend_table(monthly, pick, labels),
-            comparison, comparison_table(by_area, pick, labels))
+            comparison, comparison_table(compared, pick, labels, provisional))
 
-    villages = warehouse.query(con, "pillar_villages", area=area, end=end)
-    first = min(start, metrics.add_months(end, -HISTORY_MONTHS))
-    values = warehouse.query(con, "pillar_village_values", area=area, start=first, end=end)
-    card = scorecard(villages, values, start, end)
-    summary = pillar_summary(card)
+    # the scorecard judges the latest month against the village's own previous 12 months
+    first = min(start, calendar.add_months(end, -HISTORY_MONTHS))
+    history = m if first == start else measure(con, area, first, end, compare=None, approved_only=approved_only)
+    values = village_values(history, codes_all)
+    villages = programme_villages(m)
+    sc = scorecard(villages, values, start, end)
+    reporting = int(m.total("villages_reporting", with_change=False).value or 0)
+    summary = pillar_summary(sc, pillar_reports(m, values), reporting)
+    weakest, weakest_text = None, ""
+    if villages.height:
+        w = summary.row(0, named=True)
+        weakest = w["pillar"]
+        weakest_text = label(labels, "pl_weakest_cov", area=area_label, period=period_label(start, end, lang),
+                             pillar=label(labels, f"pl_pillar_{weakest}"),
+                             active=formatting.number(w["active"], lang),
+                             reporting=formatting.number(w["reporting"], lang),
+                             share=formatting.percent(w["share_active"], lang),
+                             reported=formatting.number(w["reported"], lang),
+                             due=formatting.number(w["due"], lang),
+                             coverage=formatting.percent(w["share_reported"], lang))
+    previous = period_label(m.comparison.start, m.comparison.end, lang) if m.comparison else ""
     return PillarPage(
         area=area, area_label=area_label, period_label=period_label(start, end, lang),
-        previous_label=period_label(prev_start, prev_end, lang), latest_month=formatting.month(end, lang),
+        previous_label=previous, latest_month=formatting.month(end, lang), provisional=provisional,
         child_level=child, pillars=views, summary=summary, summary_table=summary_table(summary, lang, labels),
-        weakest=summary["pillar"][0] if villages.height else None, scorecard=scorecard_table(card, labels))
+        weakest=weakest, weakest_text=weakest_text, scorecard=scorecard_table(sc, labels))

@@ -11,8 +11,10 @@ import pycountry
 
 from pipelines import areas, catalogue, charts, formatting, settings, vocabulary, warehouse
 from pipelines.ingest import countries
-from pipelines.metrics import aggregate as metrics
-from pipelines.views.reporting import count_statuses, month_short, period_label, source_note
+from pipelines.metrics import breakdown, calendar
+from pipelines.metrics.measure import Measure, measure
+from pipelines.views.cards import Card, card
+from pipelines.views.reporting import month_short, period_label, source_note
 
 Con = duckdb.DuckDBPyConnection
 
@@ -21,17 +23,26 @@ LABEL_KEYS = (
     "vp_code", "vp_name", "level_subdistrict", "level_district", "level_province", "joined_year", "vp_coords",
     "vp_lat", "vp_lon", "vp_approx", "vp_exact",
     "vp_grid_title", "vp_year", "vp_month", "vp_status_tepat_waktu", "vp_status_terlambat",
-    "vp_status_tidak_lapor", "vp_status_belum_bergabung", "vp_status_outside",
+    "vp_status_tidak_lapor", "vp_status_belum_bergabung", "vp_status_outside", "vp_status_belum_jatuh_tempo",
+    "sementara",
     "vp_indicator_code", "vp_indicator", "vp_unit", "vp_value", "vp_yes", "vp_no",
     "vp_unit_orang", "vp_unit_kegiatan", "vp_unit_kasus", "vp_unit_unit", "vp_unit_rupiah", "vp_unit_ya_tidak",
     "vp_country", "vp_sector", "vp_sex", "vp_channel", "vp_people", "vp_share", "vp_with_problem",
     "vp_transactions", "vp_amount", "vp_sex_L", "vp_sex_P", "vp_placements_title", "vp_remittances_title",
     "vp_period", "vp_version", "vp_file", "vp_uploaded_by", "vp_uploaded_at", "vp_reported_on", "vp_officer",
     "vp_status", "vp_warnings", "vp_current", "vp_accepted", "vp_accepted_with_warnings",
-    "source_note",
+    "source_note", "vp_due", "vp_reported", "rp_completeness", "vp_on_time", "vp_late", "vp_missing",
+    "vp_not_yet_due",
 )
-GRID_STATUSES = ("tepat_waktu", "terlambat", "tidak_lapor", "belum_bergabung")
-GRID_COLOURS = {**charts.STATUS_COLOURS, "belum_bergabung": "#BBBBBB"}
+GRID_STATUSES = ("tepat_waktu", "terlambat", "belum_jatuh_tempo", "tidak_lapor", "belum_bergabung")
+GRID_COLOURS = {**charts.STATUS_COLOURS, "belum_jatuh_tempo": "#56B4E9", "belum_bergabung": "#BBBBBB"}
+# the reporting calendar's state of a village-month -> the grid's status key
+GRID_OF_STATE = {calendar.ON_TIME: "tepat_waktu", calendar.LATE: "terlambat", calendar.NOT_DUE: "belum_jatuh_tempo",
+                 calendar.MISSING: "tidak_lapor", calendar.NOT_EXPECTED: "belum_bergabung"}
+# the month's reports in cards (label key -> metric-layer figure), in display order
+REPORT_CARDS = {"vp_due": "reports_expected", "vp_reported": "reports_in", "rp_completeness": "completeness",
+                "vp_on_time": "on_time", "vp_late": "late", "vp_missing": "not_reported",
+                "vp_not_yet_due": "not_yet_due"}
 MONTH_COLUMNS = tuple(f"m{i:02d}" for i in range(1, 13))
 CURRENT_MARK = "✓"
 Table = tuple[pl.DataFrame, pl.DataFrame]  # (shown: formatted text, data: raw values for downloads)
@@ -45,7 +56,7 @@ class Profile:
     label: str                   # 'Desa Tunggangri'
     period_label: str
     facts: list[tuple[str, str]]  # (label, value) pairs from the registry
-    summary: dict                # joined, on_time, late, missing, reported, completeness, on_time_share
+    summary: dict[str, Card]     # REPORT_CARDS key -> card from the metric layer (coverage, sementara)
     grid: pl.DataFrame           # year, m01..m12: status key, None outside the range
     grid_fig: go.Figure
     grid_data: pl.DataFrame      # the grid with labelled columns and statuses in words
@@ -54,6 +65,7 @@ class Profile:
     indicator_fig: go.Figure
     indicator_data: pl.DataFrame
     deadline_day: int
+    provisional: bool = False    # the range includes a month not past its deadline
     breakdowns: dict[str, Table] = field(default_factory=dict)
     placements_fig: go.Figure | None = None
     remittances_fig: go.Figure | None = None
@@ -92,9 +104,10 @@ def facts(row: dict, lang: str, labels: dict) -> list[tuple[str, str]]:
 # --- the month grid -------------------------------------------------------------------------------
 
 def month_grid(status: pl.DataFrame, months: list[date]) -> pl.DataFrame:
-    """Years x calendar months: the status of each month of the range (metrics.reporting_status of one
-    village); 'belum_bergabung' where the village had not joined yet, None outside the range."""
-    by_month = dict(zip(status["period"].to_list(), status["status"].to_list()))
+    """Years x calendar months: the calendar state of each month of the range (period, state of one
+    village, from the metric layer's facts); 'belum_bergabung' where the village had not joined yet
+    (a report for such a month does not count), None outside the range."""
+    by_month = {p: GRID_OF_STATE.get(s, s) for p, s in zip(status["period"].to_list(), status["state"].to_list())}
     wanted = set(months)
     rows = []
     for year in sorted({m.year for m in months}):
@@ -169,10 +182,17 @@ def unit_word(unit: str, labels: dict) -> str:
     return labels["vp_unit_" + unit.replace("/", "_")]
 
 
-def indicator_table(values: pl.DataFrame, months: list[date], lang: str, labels: dict) -> Table:
+def month_head(month: date, lang: str, labels: dict, open_months: list[date] | tuple = ()) -> str:
+    """'Nov 26', or 'Nov 26 (sementara)' for a month not past its deadline."""
+    head = month_short(month, lang)
+    return f"{head} ({labels['sementara']})" if month in open_months else head
+
+
+def indicator_table(values: pl.DataFrame, months: list[date], lang: str, labels: dict,
+                    open_months: list[date] | tuple = ()) -> Table:
     """Every catalogue indicator x month of the range; not reported (blank cell or no report) is '–'."""
     cells = {(c, p): v for c, p, v in values.select("indicator_code", "period", "value").iter_rows()}
-    heads = [month_short(m, lang) for m in months]
+    heads = [month_head(m, lang, labels, open_months) for m in months]
     shown, data = [], []
     for ind in catalogue.indicators().values():
         name = ind.name_id if lang == "id" else ind.name_en
@@ -188,13 +208,14 @@ def indicator_table(values: pl.DataFrame, months: list[date], lang: str, labels:
 
 
 def indicator_figure(values: pl.DataFrame, code: str, months: list[date], village_label: str, period: str,
-                     lang: str, labels: dict, source: str | None = None) -> tuple[go.Figure, pl.DataFrame]:
+                     lang: str, labels: dict, source: str | None = None,
+                     open_months: list[date] | tuple = ()) -> tuple[go.Figure, pl.DataFrame]:
     """One indicator over the months: bars for flows, a line for stocks and flags; gaps, never 0, where
     not reported. Returns the figure and its data."""
     ind = catalogue.indicators()[code]
     cells = {p: v for c, p, v in values.select("indicator_code", "period", "value").iter_rows() if c == code}
     y = [cells.get(m) for m in months]
-    x = [month_short(m, lang) for m in months]
+    x = [month_head(m, lang, labels, open_months) for m in months]
     shown = [_value_text(v, ind.unit, lang, labels) for v in y]
     name = ind.name_id if lang == "id" else ind.name_en
     labels_on = [s if v is not None else "" for s, v in zip(shown, y)]
@@ -213,15 +234,18 @@ def indicator_figure(values: pl.DataFrame, code: str, months: list[date], villag
         fig.add_trace(go.Scatter(x=gaps, y=[0] * len(gaps), mode="text", text=[formatting.MISSING] * len(gaps),
                                  textposition="top center", textfont=dict(size=22, color="#555555"),
                                  showlegend=False, hovertemplate="%{x}: –<extra></extra>"))
-    charts.style(fig, f"{code} · {name}", f"{village_label}, {period}", x_title=labels["vp_month"],
+    title = f"{code} · {name}" + (f" ({labels['sementara']})" if open_months else "")
+    charts.style(fig, title, f"{village_label}, {period}", x_title=labels["vp_month"],
                  y_title=unit_word(ind.unit, labels), lang=lang, source=source)
     fig.update_layout(showlegend=False)
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=",d" if ind.unit != "ya/tidak" else None)
     if ind.unit == "ya/tidak":
         fig.update_yaxes(range=[-0.1, 1.1], tickvals=[0, 1], ticktext=[labels["vp_no"], labels["vp_yes"]])
-    data = pl.DataFrame({labels["vp_month"]: months, labels["vp_value"]: y},
-                        schema={labels["vp_month"]: pl.Date, labels["vp_value"]: pl.Float64})
+    data = pl.DataFrame({labels["vp_month"]: months, labels["vp_value"]: y,
+                         labels["vp_status"]: [labels["sementara"] if m in open_months else "" for m in months]},
+                        schema={labels["vp_month"]: pl.Date, labels["vp_value"]: pl.Float64,
+                                labels["vp_status"]: pl.String})
     return fig, data
 
 
@@ -260,20 +284,21 @@ def _breakdown(frame: pl.DataFrame, key: str, heads: dict, money: set[str], lang
     return shown, data
 
 
-def breakdowns(con: Con, code: str, start: date, end: date, lang: str, labels: dict) -> dict[str, Table]:
-    """Placements by country/sector/sex, returns by country/sex, remittances by country/channel."""
+def breakdowns(con: Con, m: Measure, lang: str, labels: dict) -> dict[str, Table]:
+    """Placements by country/sector/sex, returns by country/sex, remittances by country/channel, over the
+    village-months that count (metric layer: reports before joining never count)."""
     people = {"count": labels["vp_people"]}
     returned = {"count": labels["vp_people"], "with_problem": labels["vp_with_problem"]}
     money = {"transactions": labels["vp_transactions"], "amount_idr": labels["vp_amount"]}
     out: dict[str, Table] = {}
     for key, head in (("country_iso2", "vp_country"), ("sector", "vp_sector"), ("sex", "vp_sex")):
-        out[f"placements_{key}"] = _breakdown(metrics.placements_by(con, code, start, end, key),
+        out[f"placements_{key}"] = _breakdown(breakdown.by(con, m.facts, "placements", [key]),
                                               key, {key: labels[head], **people}, set(), lang, "count", labels)
     for key, head in (("country_iso2", "vp_country"), ("sex", "vp_sex")):
-        out[f"returns_{key}"] = _breakdown(metrics.returns_by(con, code, start, end, key),
+        out[f"returns_{key}"] = _breakdown(breakdown.by(con, m.facts, "returns", [key]),
                                            key, {key: labels[head], **returned}, set(), lang, None, labels)
     for key, head in (("country_iso2", "vp_country"), ("channel", "vp_channel")):
-        out[f"remittances_{key}"] = _breakdown(metrics.remittances_by(con, code, start, end, key),
+        out[f"remittances_{key}"] = _breakdown(breakdown.by(con, m.facts, "remittances", [key]),
                                                key, {key: labels[head], **money}, {"amount_idr"}, lang, None, labels)
     return out
 
@@ -321,35 +346,39 @@ def history(con: Con, code: str, start: date, end: date, lang: str, labels: dict
 
 # --- the page model ----------------------------------------------------------------------------------
 
+def indicator_values(m: Measure) -> pl.DataFrame:
+    """The village's indicator series from the metric layer: indicator_code, period, value (NULL = not reported)."""
+    return m.series(list(catalogue.indicators())).select(pl.col("figure").alias("indicator_code"), "period", "value")
+
+
 def profile(con: Con, code: str, start: date, end: date, indicator: str, lang: str, labels: dict,
-            deadline_day: int | None = None) -> Profile | None:
+            deadline_day: int | None = None, compare: str = "yoy", approved_only: bool = False) -> Profile | None:
     """Everything the Desa page shows for one village and month range; None for an unknown village."""
     row = warehouse.query(con, "village_facts", village=code)
     if row.is_empty():
         return None
     row = row.to_dicts()[0]
-    start, end = metrics.month_start(start), metrics.month_start(end)
-    months = metrics.months_between(start, end)
+    # the village's own months: no comparison period (before the village's first upload a year-earlier
+    # period holds no reports, and its "tidak melapor" would read as a change); `compare` is accepted so
+    # that every page model takes the same arguments
+    m = measure(con, code, start, end, compare=None, approved_only=approved_only, deadline_day=deadline_day)
+    start, end, months = m.facts.start, m.facts.end, m.facts.months
+    open_months = m.facts.open_months
     if indicator not in catalogue.indicators():
         indicator = next(iter(catalogue.indicators()))
-    day = settings.report_deadline_day() if deadline_day is None else int(deadline_day)
     label = areas.label(con, code, lang)
     period = period_label(start, end, lang)
     source = source_note(con, lang, labels)
 
-    status = metrics.reporting_status(con, code, start, end, day)
-    summary = {"joined": 0, "on_time": 0, "late": 0, "missing": 0, "reported": 0}
-    if not status.is_empty():
-        summary = count_statuses(status, ["village_code"]).drop("village_code").to_dicts()[0]
-    due = summary["joined"]
-    summary["completeness"] = summary["reported"] / due if due else None
-    summary["on_time_share"] = summary["on_time"] / due if due else None
-    grid = month_grid(status, months)
+    summary = {key: card(m.total(fig, with_change=False), lang, title=labels.get(key))
+               for key, fig in REPORT_CARDS.items()}
+    grid = month_grid(m.facts.frame.filter(pl.col("village_code") == code), months)
+    subtitle = f"{label}, {period}" + (f" ({labels['sementara']})" if open_months else "")
 
-    values = warehouse.query(con, "village_indicator_values", village=code, start=start, end=end)
-    indicator_fig, indicator_data = indicator_figure(values, indicator, months, label, period, lang, labels, source)
-    parts = breakdowns(con, code, start, end, lang, labels)
-    subtitle = f"{label}, {period}"
+    values = indicator_values(m)
+    indicator_fig, indicator_data = indicator_figure(values, indicator, months, label, period, lang, labels, source,
+                                                     open_months)
+    parts = breakdowns(con, m, lang, labels)
     placements = parts["placements_country_iso2"][1]
     remittances = parts["remittances_country_iso2"][1]
     return Profile(
@@ -357,8 +386,9 @@ def profile(con: Con, code: str, start: date, end: date, indicator: str, lang: s
         facts=facts(row, lang, labels), summary=summary,
         grid=grid, grid_fig=grid_figure(grid, labels["vp_grid_title"], subtitle, lang, labels, source),
         grid_data=grid_table(grid, lang, labels),
-        indicators=indicator_table(values, months, lang, labels),
-        indicator=indicator, indicator_fig=indicator_fig, indicator_data=indicator_data, deadline_day=day,
+        indicators=indicator_table(values, months, lang, labels, open_months),
+        indicator=indicator, indicator_fig=indicator_fig, indicator_data=indicator_data,
+        deadline_day=m.facts.deadline_day, provisional=bool(open_months),
         breakdowns=parts,
         placements_fig=bar_figure(placements, labels["vp_people"], labels["vp_placements_title"], subtitle,
                                   labels["vp_people"], lang, source) if placements.height else None,
