@@ -80,3 +80,14 @@ def test_indicator_catalogue_is_the_contract():
 def test_no_period_total_label_says_this_month():
     for fig in figures.catalogue().values():
         assert "bulan ini" not in fig.name_id and "this month" not in fig.name_en, fig.key
+
+
+def test_figures_come_only_from_the_metric_layer():
+    """No page, page model or the briefing pack reaches past the metric layer to the older aggregation."""
+    offenders = [str(p.relative_to(ROOT)) for p in CODE
+                 if "aggregate" in p.read_text(encoding="utf-8") and p.name != "aggregate.py"
+                 and ("metrics import aggregate" in p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    pages_sql = [str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py")
+                 if "import duckdb" in p.read_text(encoding="utf-8") or "warehouse.query" in p.read_text(encoding="utf-8")]
+    assert pages_sql == []

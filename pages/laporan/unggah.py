@@ -3,7 +3,7 @@ import streamlit as st
 
 from pipelines import formatting, settings
 from pipelines.views import history, review, upload
-from pipelines.metrics import aggregate as metrics
+from pipelines.metrics import calendar
 from pipelines.accounts import roles
 from ui.cache import data
 from ui.i18n import lang, t
@@ -43,8 +43,8 @@ for line in data(review.returned_notices, user, L, t("rv_returned_notice")):
 
 # ---------------------------------------------------------------- template
 st.subheader(t("up_template"))
-last = metrics.latest_complete_month(settings.today())
-months = [metrics.add_months(last, -i) for i in range(24)]
+last = calendar.latest_reportable_month(settings.today())
+months = [calendar.add_months(last, -i) for i in range(24)]
 labels_village = {"": t("up_template_blank")} | {c: f"{n} · {s} · {d}" for c, n, s, d in villages.select(
     "village_code", "village_name", "subdistrict", "district").iter_rows()}
 cols = st.columns([3, 2, 2], vertical_alignment="bottom")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pipelines.briefing import pack as briefing
 from pipelines import formatting
-from pipelines.metrics import aggregate as metrics
+from pipelines.metrics import calendar
 from ui import filters
 from ui.cache import data, data_version
 from ui.i18n import LANGS, lang, t
@@ -18,7 +18,7 @@ QUICK_MONTHS = (3, 6, 12)
 def _quick_period(months: int) -> None:
     """The last `months` months up to the newest complete month; the sidebar pickers show it on this rerun."""
     end = filters.default_range()[1]
-    st.session_state.update(f_start=metrics.add_months(end, 1 - months), f_end=end)
+    st.session_state.update(f_start=calendar.add_months(end, 1 - months), f_end=end)
 
 
 con = connection()

@@ -23,7 +23,7 @@ from pptx.util import Emu, Inches, Pt
 
 from pipelines import areas, catalogue, charts, exports, formatting, settings, vocabulary, warehouse
 from pipelines.views import maps, overview, pillars, reporting, static_map
-from pipelines.metrics import aggregate as metrics, breakdown
+from pipelines.metrics import breakdown, calendar
 from pipelines.metrics import facts as facts_mod
 
 LABELS_CSV = settings.ROOT / "ui" / "labels.csv"
@@ -294,7 +294,7 @@ def _context(con, area: str, start, end, lang: str, labels: Mapping[str, str] | 
     labels = labels if labels is not None else read_labels(lang)
     area = (area or "").strip()
     try:
-        start, end = metrics.month_start(start), metrics.month_start(end)
+        start, end = calendar.month_start(start), calendar.month_start(end)
     except (ValueError, AttributeError) as exc:
         raise BriefingError("period", str(exc)) from exc
     if start > end:

@@ -1,4 +1,4 @@
-"""Aggregation semantics of the data layer: indicator totals, completeness, timeliness, flows.
+"""The first aggregation module, kept only as an independent cross-check in tests: no page, export or slide uses it.
 
 Every function takes an open warehouse connection first. Areas are '' (national) or a
 Kemendagri code prefix ('35', '35.04', '35.04.14', '35.04.14.2011'); periods are months,

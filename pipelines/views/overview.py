@@ -12,7 +12,7 @@ import pycountry
 from pipelines import areas, charts, formatting, warehouse
 from pipelines.labels import text as labels_text
 from pipelines.ingest import countries
-from pipelines.metrics import aggregate as metrics, breakdown
+from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import measure
 from pipelines.views.cards import Card, card
 
@@ -58,14 +58,14 @@ class Overview:
 
 def previous_range(start: date, end: date) -> tuple[date, date]:
     """The period of the same length just before: Jan-Jun 2024 -> Jul-Dec 2023."""
-    first, last = metrics.month_start(start), metrics.month_start(end)
-    n = len(metrics.months_between(first, last))
-    return metrics.add_months(first, -n), metrics.add_months(first, -1)
+    first, last = calendar.month_start(start), calendar.month_start(end)
+    n = len(calendar.months_between(first, last))
+    return calendar.add_months(first, -n), calendar.add_months(first, -1)
 
 
 def period_label(start: date, end: date, lang: str) -> str:
     """'Januari 2024 – Juni 2024' (one month: 'Juni 2024')."""
-    if metrics.month_start(start) == metrics.month_start(end):
+    if calendar.month_start(start) == calendar.month_start(end):
         return formatting.month(start, lang)
     return f"{formatting.month(start, lang)} – {formatting.month(end, lang)}"
 

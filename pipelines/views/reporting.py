@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import areas, charts, formatting, settings, warehouse
-from pipelines.metrics import aggregate as metrics, calendar
+from pipelines.metrics import calendar
 from pipelines.metrics import facts as facts_mod
 
 Con = duckdb.DuckDBPyConnection
@@ -229,7 +229,7 @@ def trend_figure(frame: pl.DataFrame, area_label: str, period: str, lang: str, l
 # --- village lists -------------------------------------------------------------------------------
 
 def missing_villages(con: Con, area: str, as_of: date | None) -> pl.DataFrame:
-    """Joined villages with no report for `as_of` (metrics.silent_villages, one month or more):
+    """Joined villages with no report for `as_of` (silent_villages.sql, one month or more):
     village_code, village_name, subdistrict, district, last_period, months_silent."""
     if as_of is None:  # no month of the range has passed its deadline: nobody is missing yet
         as_of = date(1900, 1, 1)
