@@ -43,7 +43,7 @@ def sign_in(browser, url: str, username: str):
 
 def open_page(page, link: str, heading: str):
     # A new page load would start a new session: go through the navigation.
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name=link, exact=True).click()
     page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=30_000)
 
 
