@@ -483,7 +483,9 @@ def _pillar_slides(ctx: _Context, page: pillars.PillarPage) -> tuple[list[_Slide
                                    villages=formatting.number(row["villages"], ctx.lang),
                                    share=formatting.percent(row["share_active"], ctx.lang),
                                    reported=formatting.number(row["reported"], ctx.lang), month=month))
-            if page.weakest == p and row["share_active"] < max(r["share_active"] for r in summary.values()):
+            shares = [r["share_active"] for r in summary.values() if r["share_active"] is not None]
+            if (page.weakest == p and row["share_active"] is not None and shares
+                    and row["share_active"] < max(shares)):
                 sentences.append(ctx.t("bp_n_pillar_weakest"))
         fig = overview.figure(view.trend)
         if view.kpis[view.pick].value is None:
