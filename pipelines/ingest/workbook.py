@@ -103,20 +103,21 @@ class _Scan:
     """NIK hits found in the package's parts, by part, plus the small parts that say which sheet is which."""
     hits: dict[str, str] = field(default_factory=dict)               # part -> kind
     comments: list[tuple[str, str, int]] = field(default_factory=list)  # (part, column, row)
-    texts: dict[str, str] = field(default_factory=dict)              # workbook.xml and *.rels, for sheet names
+    texts: dict[str, bytes] = field(default_factory=dict)            # workbook.xml and *.rels, for sheet names
 
     def sheet_names(self) -> dict[str, str]:
         """Part name -> sheet name, for worksheets and the comment parts they point to."""
-        rels = _rels(self.texts.get("xl/_rels/workbook.xml.rels", ""), "xl/")
+        texts = {name: _decode(raw) for name, raw in self.texts.items()}  # decoded only when a NIK was found
+        rels = _rels(texts.get("xl/_rels/workbook.xml.rels", ""), "xl/")
         out = {}
-        for name, rid in _SHEET_ENTRY.findall(self.texts.get("xl/workbook.xml", "")):
+        for name, rid in _SHEET_ENTRY.findall(texts.get("xl/workbook.xml", "")):
             part = rels.get(rid)
             if not part:
                 continue
             shown = nik.hide(html.unescape(name).strip())
             out[part] = shown
             folder, base = posixpath.split(part)
-            for target in _rels(self.texts.get(f"{folder}/_rels/{base}.rels", ""), folder + "/").values():
+            for target in _rels(texts.get(f"{folder}/_rels/{base}.rels", ""), folder + "/").values():
                 out.setdefault(target, shown)
         return out
 
@@ -131,37 +132,108 @@ def _rels(text: str, base: str) -> dict[str, str]:
     return out
 
 
-def _scan_parts(package) -> _Scan:
-    """Inflate every part once (bounded by the guard) and note which ones hold a NIK-like number."""
+# A cheap first pass over a batch's parts (Rust regex, linear time) that can only say "maybe": a
+# part it clears cannot hold a NIK-like number after flatten(), so only the parts it flags get the
+# exact scan. It runs on ASCII parts only (any other part always gets the exact scan) and flags
+# rich-text formatting and entities other than the five of XML; otherwise it is a superset of
+# flatten()'s joins: digits apart by at most one separator and any run tags (here: any tag
+# starting with r or t after an optional prefix), nine digits at least (fewer cannot carry a
+# region and a birth date, even written as 3.5E+15).
+_DIGIT = "[0-9]"
+_JOINER = r"(?:</?(?:[^<>\s]*:)?[rt][^>]*>)*"
+_MAYBE = rf"{_DIGIT}(?:{_JOINER}[ .,\-]?{_JOINER}{_DIGIT}){{8}}"
+_PLAIN_ENTITY = "&(?:amp|lt|gt|quot|apos);"  # of the others, html.unescape makes &period; &comma; separators
+
+
+def _maybe_nik(texts: list[str]) -> list[bool]:
+    """For ASCII XML texts: False where flatten(text) cannot hold a NIK-like number, True where it may."""
+    if not texts:
+        return []
+    import polars as pl
+
+    s = pl.Series(texts, dtype=pl.String)
+    return (s.str.contains(_MAYBE) | s.str.contains("rPr", literal=True)
+            | (s.str.count_matches("&", literal=True) != s.str.count_matches(_PLAIN_ENTITY))).to_list()
+
+
+def _scan_parts(package, cleared: set[bytes] = frozenset(), seen: dict | None = None) -> _Scan:
+    """Which of the package's parts hold a NIK-like number. Parts whose bytes are in `cleared` were
+    ruled out by _maybe_nik; `seen` keeps the verdict of a part's bytes across the files of a batch
+    (a theme or a style sheet is the same in every file of one writer)."""
     scan = _Scan()
+    seen = {} if seen is None else seen
     for part, raw in package.contents():
         name = part.filename
         if nik.found(name):
             scan.hits[name] = "other"
         if not name.lower().endswith((".xml", ".rels", ".vml")):
             continue
-        text = _decode(raw)
         if name == "xl/workbook.xml" or name.endswith(".rels"):
-            scan.texts[name] = text
+            scan.texts[name] = raw
+        if raw in cleared:
+            continue
         kind = _kind(name)
         if kind == "comment" or name.lower().endswith(".vml"):
+            text = _decode(raw)
             for column, row, body in _COMMENT.findall(text):
                 if nik.found(flatten(body)):
                     scan.comments.append((name, column, int(row)))
             if nik.found(flatten(_COMMENT.sub("", text))):
                 scan.hits[name] = "other"
-        elif nik.found(flatten(text)):
+            continue
+        if raw not in seen:
+            seen[raw] = nik.found(flatten(_decode(raw)))
+        if seen[raw]:
             scan.hits[name] = kind
     return scan
 
 
 def read(data: bytes) -> RawWorkbook:
     """Check the package, scan every part for a NIK, then read every sheet as text."""
-    try:
-        package = open_package(data)
-        scan = _scan_parts(package)
-    except Rejected as exc:
-        return _file_error(exc.message, exc.reason)
+    return read_batch([data])[0]
+
+
+def read_batch(datas: list[bytes]) -> list[RawWorkbook]:
+    """read() of every file: each package is checked and inflated once (the guard's bytes are what
+    the scan reads), the quick NIK pass runs over all the batch's parts at once, calamine reads the sheets."""
+    packages: list[_Inflated | None] = []
+    out: list[RawWorkbook | None] = []
+    for data in datas:
+        try:
+            packages.append(_inflated(open_package(data)))
+            out.append(None)
+        except Rejected as exc:
+            packages.append(None)
+            out.append(_file_error(exc.message, exc.reason))
+    # The quick pass takes the distinct ASCII XML parts that are not comments (those are located
+    # cell by cell); a part's verdict depends on its bytes only.
+    quick = list({raw: None for pk in packages if pk is not None for name, raw in pk.raw.items()
+                  if name.lower().endswith((".xml", ".rels")) and _kind(name) != "comment" and raw.isascii()})
+    cleared = {raw for raw, maybe in zip(quick, _maybe_nik([raw.decode("ascii") for raw in quick])) if not maybe}
+    seen: dict[bytes, bool] = {}
+    for i, (data, pk) in enumerate(zip(datas, packages)):
+        if pk is not None:
+            out[i] = _read_checked(data, pk, cleared, seen)
+    return out
+
+
+@dataclass
+class _Inflated:
+    """A checked package with every part inflated (and size- and CRC-checked) by the guard."""
+    parts: list
+    raw: dict[str, bytes]
+
+    def contents(self):
+        return ((part, self.raw[part.filename]) for part in self.parts)
+
+
+def _inflated(package) -> _Inflated:
+    """Every part's bytes through the guard's bounded inflate (the declared total was checked); raises Rejected."""
+    return _Inflated(package.parts, {part.filename: raw for part, raw in package.contents()})
+
+
+def _read_checked(data: bytes, package: _Inflated, cleared: set[bytes], seen: dict) -> RawWorkbook:
+    scan = _scan_parts(package, cleared, seen)
     try:
         book = _read_sheets(data)
     except (KeyboardInterrupt, SystemExit):
