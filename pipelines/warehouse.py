@@ -132,6 +132,31 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
         cur.close()
 
 
+def rows(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[tuple]:
+    """Run sql/<name>.sql like query() and return plain tuples (no Arrow: the ingest CLI never imports pyarrow)."""
+    cur = con.cursor()
+    try:
+        return cur.sql(sql_text(name), params=params or None).fetchall()
+    finally:
+        cur.close()
+
+
+class _Stream:
+    """A polars frame seen only through the Arrow C stream interface: DuckDB scans it without pyarrow
+    (registering the frame itself goes through pyarrow, half a second of imports for a CLI run)."""
+
+    def __init__(self, frame: pl.DataFrame):
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.frame.__arrow_c_stream__(requested_schema)
+
+
+def stage(cur: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Register a polars frame as view `name` on the cursor, for one bulk INSERT ... SELECT."""
+    cur.register(name, _Stream(frame))
+
+
 def info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The warehouse_info key/value facts (demo flag, data version, ...)."""
     cur = con.cursor()

@@ -110,7 +110,7 @@ def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, toda
     with warehouse.WRITE_LOCK:
         # Versions are decided under the lock so two uploaders never both claim version n+1.
         current = {(code, period): (version, sha) for code, period, version, sha
-                   in warehouse.query(con, "current_versions").iter_rows()}
+                   in warehouse.rows(con, "current_versions")}
         # A locked district-month (approved, or past its lock day) takes no new version, page or CLI.
         locked = lock.refusals(con, [(r.village_code, r.period) for r in results if r.status != "rejected"
                                      and current.get((r.village_code, r.period), (0, None))[1] != r.sha256],
@@ -208,16 +208,15 @@ def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], ba
             "returns": batch.returns.join(ids_by_wb, on="wb").drop("wb"),
             "remittances": batch.remittances.join(ids_by_wb, on="wb").drop("wb"),
         }
-        cur.register("staged_submissions", staged_submissions)
+        warehouse.stage(cur, "staged_submissions", staged_submissions)
         cur.execute(warehouse.sql_text("retire_versions"))
         cur.execute("INSERT INTO submissions BY NAME SELECT * FROM staged_submissions")
         for name, frame in staged.items():
-            cur.register(f"staged_{name}", frame)
+            warehouse.stage(cur, f"staged_{name}", frame)
             cur.execute(f"INSERT INTO submission_{name} BY NAME SELECT * FROM staged_{name}")
         cur.execute(warehouse.sql_text("refresh_current"))
         if pack:
-            cur.register("staged_originals", pl.DataFrame({"file_sha256": sorted({results[i].sha256 for i in fresh
-                                                                            if chunk[i].sheets is None}),
-                                                           "pack": pack}))
+            kept = sorted({results[i].sha256 for i in fresh if chunk[i].sheets is None})
+            warehouse.stage(cur, "staged_originals", pl.DataFrame({"file_sha256": kept, "pack": [pack] * len(kept)}))
             cur.execute("INSERT OR IGNORE INTO originals SELECT file_sha256, pack FROM staged_originals")
         cur.execute(warehouse.sql_text("bump_data_version"))
