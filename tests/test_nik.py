@@ -96,4 +96,17 @@ def test_quick_pass_flags_every_random_text_holding_a_nik():
     found = [nik.found(workbook.flatten(t)) for t in texts]
     assert all(flag for flag, hit in zip(flags, found) if hit)
     assert sum(found) > 20  # the random texts do hold NIKs
-    assert flags[-3:] == [False, True, False]  # a village code has 10 digits: flagged, then cleared exactly
+    in_cells = [nik.found(t) for t in texts]  # the same texts as cell values: tags are plain text there
+    assert all(flag for flag, hit in zip(workbook._maybe_nik_cells(texts), in_cells) if hit)
+    assert flags[-3:] == [False, False, False]  # cell references, a village code, a large amount
+
+
+@pytest.mark.parametrize("cells, maybe", [
+    ("3504145607890001", True), ("NIK\n3504 1456 0789 0001", True), ("3.50414560789E+15", True),
+    ("3.5041456e15", False), ("35.04.14.2011\n2024-03\n10000000", False), ("\u0663504145607890001", True),
+])
+def test_quick_pass_over_cells(cells, maybe):
+    """Sheets whose cells the quick pass clears are not scanned again; Unicode digits always are."""
+    from pipelines.ingest import workbook
+
+    assert workbook._maybe_nik_cells([cells]) == [maybe]

@@ -136,12 +136,14 @@ def _rels(text: str, base: str) -> dict[str, str]:
 # part it clears cannot hold a NIK-like number after flatten(), so only the parts it flags get the
 # exact scan. It runs on ASCII parts only (any other part always gets the exact scan) and flags
 # rich-text formatting and entities other than the five of XML; otherwise it is a superset of
-# flatten()'s joins: digits apart by at most one separator and any run tags (here: any tag
-# starting with r or t after an optional prefix), nine digits at least (fewer cannot carry a
-# region and a birth date, even written as 3.5E+15).
-_DIGIT = "[0-9]"
+# flatten()'s joins (digits apart by at most one separator and any run tags, here any tag starting
+# with r or t after an optional prefix) and of nik's tokens: 16 digits, or at least nine before an
+# exponent (fewer cannot carry a region and a birth date, even written as 3.5E+15).
+_DIGIT, _SEP = "[0-9]", r"[ .,\-]?"
 _JOINER = r"(?:</?(?:[^<>\s]*:)?[rt][^>]*>)*"
-_MAYBE = rf"{_DIGIT}(?:{_JOINER}[ .,\-]?{_JOINER}{_DIGIT}){{8}}"
+_STEP = f"{_JOINER}{_SEP}{_JOINER}{_DIGIT}"
+_MAYBE = f"{_DIGIT}(?:{_STEP}){{15}}|{_DIGIT}(?:{_STEP}){{8,}}{_JOINER}[eE]"
+_MAYBE_CELLS = f"{_DIGIT}(?:{_SEP}{_DIGIT}){{15}}|{_DIGIT}(?:{_SEP}{_DIGIT}){{8,}}[eE]"  # text, no tags
 _PLAIN_ENTITY = "&(?:amp|lt|gt|quot|apos);"  # of the others, html.unescape makes &period; &comma; separators
 
 
@@ -154,6 +156,16 @@ def _maybe_nik(texts: list[str]) -> list[bool]:
     s = pl.Series(texts, dtype=pl.String)
     return (s.str.contains(_MAYBE) | s.str.contains("rPr", literal=True)
             | (s.str.count_matches("&", literal=True) != s.str.count_matches(_PLAIN_ENTITY))).to_list()
+
+
+def _maybe_nik_cells(texts: list[str]) -> list[bool]:
+    """For cell texts (joined by newlines): False where nik.found cannot be true (ASCII texts only)."""
+    if not texts:
+        return []
+    import polars as pl
+
+    maybe = pl.Series(texts, dtype=pl.String).str.contains(_MAYBE_CELLS).to_list()
+    return [m or not t.isascii() for m, t in zip(maybe, texts)]  # Unicode digits: always the exact scan
 
 
 def _scan_parts(package, cleared: set[bytes] = frozenset(), seen: dict | None = None) -> _Scan:
@@ -195,25 +207,43 @@ def read(data: bytes) -> RawWorkbook:
 
 def read_batch(datas: list[bytes]) -> list[RawWorkbook]:
     """read() of every file: each package is checked and inflated once (the guard's bytes are what
-    the scan reads), the quick NIK pass runs over all the batch's parts at once, calamine reads the sheets."""
-    packages: list[_Inflated | None] = []
-    out: list[RawWorkbook | None] = []
+    the NIK scan reads), the quick NIK passes run over all the batch's parts and sheets at once, and
+    calamine reads the sheets from the same bytes."""
+    packages: list[_Inflated | Rejected] = []
     for data in datas:
         try:
             packages.append(_inflated(open_package(data)))
-            out.append(None)
         except Rejected as exc:
-            packages.append(None)
-            out.append(_file_error(exc.message, exc.reason))
+            packages.append(exc)
     # The quick pass takes the distinct ASCII XML parts that are not comments (those are located
     # cell by cell); a part's verdict depends on its bytes only.
-    quick = list({raw: None for pk in packages if pk is not None for name, raw in pk.raw.items()
+    quick = list({raw: None for pk in packages if isinstance(pk, _Inflated) for name, raw in pk.raw.items()
                   if name.lower().endswith((".xml", ".rels")) and _kind(name) != "comment" and raw.isascii()})
     cleared = {raw for raw, maybe in zip(quick, _maybe_nik([raw.decode("ascii") for raw in quick])) if not maybe}
     seen: dict[bytes, bool] = {}
-    for i, (data, pk) in enumerate(zip(datas, packages)):
-        if pk is not None:
-            out[i] = _read_checked(data, pk, cleared, seen)
+    scans: list[_Scan | None] = []
+    cells: list[dict[str, list[tuple]] | None] = []
+    for data, pk in zip(datas, packages):
+        scans.append(_scan_parts(pk, cleared, seen) if isinstance(pk, _Inflated) else None)
+        cells.append(_load_sheets(data) if isinstance(pk, _Inflated) else None)
+    # The cells of every sheet of the batch get a quick pass too; only the sheets it flags are scanned exactly.
+    sheets = [(i, name, "\n".join(c for row in rows for c in row if c is not None))
+              for i, found in enumerate(cells) if found for name, rows in found.items()]
+    suspects: dict[int, set[str]] = {}
+    for (i, name, _), maybe in zip(sheets, _maybe_nik_cells([text for _, _, text in sheets])):
+        if maybe:
+            suspects.setdefault(i, set()).add(name)
+    out = []
+    for i, (pk, scan, found) in enumerate(zip(packages, scans, cells)):
+        if isinstance(pk, Rejected):
+            out.append(_file_error(pk.message, pk.reason))
+            continue
+        book = _file_error(UNREADABLE, "unreadable") if found is None else from_rows(found, suspects.get(i, set()))
+        if scan.hits or scan.comments:
+            book.errors += _elsewhere(scan, book)
+        if any(f.message.startswith("Ada angka yang tampak seperti NIK") for f in book.errors):
+            book.reason = "nik"
+        out.append(book)
     return out
 
 
@@ -230,21 +260,6 @@ class _Inflated:
 def _inflated(package) -> _Inflated:
     """Every part's bytes through the guard's bounded inflate (the declared total was checked); raises Rejected."""
     return _Inflated(package.parts, {part.filename: raw for part, raw in package.contents()})
-
-
-def _read_checked(data: bytes, package: _Inflated, cleared: set[bytes], seen: dict) -> RawWorkbook:
-    scan = _scan_parts(package, cleared, seen)
-    try:
-        book = _read_sheets(data)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 - a Rust panic in the reader arrives as BaseException
-        book = _file_error(UNREADABLE, "unreadable")
-    if scan.hits or scan.comments:
-        book.errors += _elsewhere(scan, book)
-    if any(f.message.startswith("Ada angka yang tampak seperti NIK") for f in book.errors):
-        book.reason = "nik"
-    return book
 
 
 def _elsewhere(scan: _Scan, book: RawWorkbook) -> list[Finding]:
@@ -277,19 +292,29 @@ def _nik_findings(sheet: str, rows: list[tuple]) -> list[Finding]:
     ]
 
 
-def _read_sheets(data: bytes) -> RawWorkbook:
-    reader = fastexcel.read_excel(data)
-    # skip_rows=0 keeps leading empty rows so that row numbers match Excel's.
-    return from_rows({name: reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
-                      for name in reader.sheet_names})
+def _load_sheets(data: bytes) -> dict[str, list[tuple]] | None:
+    """Every sheet's cells as text rows, by sheet name as written; None when calamine cannot read the file."""
+    try:
+        reader = fastexcel.read_excel(data)
+        # skip_rows=0 keeps leading empty rows so that row numbers match Excel's.
+        return {name: reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
+                for name in reader.sheet_names}
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a Rust panic in the reader arrives as BaseException
+        return None
 
 
-def from_rows(sheets: dict[str, list[tuple]]) -> RawWorkbook:
-    """The sheets' text cells (by sheet name as written) checked for a NIK and matched to the required sheets."""
+def from_rows(sheets: dict[str, list[tuple]], suspects: set[str] | None = None) -> RawWorkbook:
+    """The sheets' text cells (by sheet name as written) checked for a NIK and matched to the required sheets.
+
+    `suspects`: the only sheets whose cells can hold a NIK-like number (the quick pass cleared the
+    others); None checks every sheet."""
     book = RawWorkbook()
     for name, rows in sheets.items():
         shown = nik.hide(name.strip())
-        if nik.found("\n".join(c for row in rows for c in row if c is not None)):
+        if (suspects is None or name in suspects) and nik.found(
+                "\n".join(c for row in rows for c in row if c is not None)):
             book.errors += _nik_findings(shown, rows)
         canonical = _SHEET_BY_KEY.get(norm(name))
         if canonical is None:
