@@ -84,17 +84,22 @@ def load_files(con: duckdb.DuckDBPyConnection, sources: Iterable[Source | str | 
     lookup = registry.lookup(con)
     today = today or now_wib().date()
     results: list[Result] = []
-    for start in range(0, len(items), batch_size):
-        chunk = [s if isinstance(s, Source) else Source.from_path(s) for s in items[start:start + batch_size]]
-        results += _load_batch(con, chunk, user, dry_run, lookup, today, allowed_districts)
+    batches = [items[start:start + batch_size] for start in range(0, len(items), batch_size)]
+    reading = _Reading(batches[0]) if batches else None
+    for k in range(len(batches)):
+        chunk, books = reading.sources, reading.result()
+        if k + 1 < len(batches):
+            # The pool reads the next batch while this one is validated and written.
+            reading = _Reading(batches[k + 1])
+        results += _load_batch(con, chunk, books, user, dry_run, lookup, today, allowed_districts)
         if progress:
             progress(len(results), len(items), chunk[-1].name)
     return results
 
 
-def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, today, allowed) -> list[Result]:
+def _load_batch(con, chunk: list[Source], books: list[workbook.RawWorkbook], user: str, dry_run: bool, lookup,
+                today, allowed) -> list[Result]:
     hashes = [s.sha256() for s in chunk]
-    books = _read_all(chunk)
     named = [nik.found(s.name) for s in chunk]
     for book, bad_name in zip(books, named):
         if bad_name:  # the name is never kept, shown or logged: the file is refused under a stand-in
@@ -139,14 +144,21 @@ def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, toda
     return results
 
 
-def _read_all(chunk: list[Source]) -> list[workbook.RawWorkbook]:
-    """Every source's sheets; files of a large batch are read by a process pool over both cores."""
-    files = [i for i, s in enumerate(chunk) if s.sheets is None]
-    books: list[workbook.RawWorkbook | None] = [
-        None if s.sheets is None else workbook.from_rows(s.sheets) for s in chunk]
-    for i, book in zip(files, readers.read_many([chunk[i].data for i in files])):
-        books[i] = book
-    return books
+class _Reading:
+    """A batch's sources and their sheets being read: files (on the reader pool for a large batch), and
+    generated reports, which come as text cells already."""
+
+    def __init__(self, sources: list[Source | str | Path]):
+        self.sources = [s if isinstance(s, Source) else Source.from_path(s) for s in sources]
+        self.files = [i for i, s in enumerate(self.sources) if s.sheets is None]
+        self.reading = readers.Reading([self.sources[i].data for i in self.files])
+
+    def result(self) -> list[workbook.RawWorkbook]:
+        books: list[workbook.RawWorkbook | None] = [
+            None if s.sheets is None else workbook.from_rows(s.sheets) for s in self.sources]
+        for i, book in zip(self.files, self.reading.result()):
+            books[i] = book
+        return books
 
 
 def _reason(book: workbook.RawWorkbook, checked) -> str:

@@ -1,4 +1,4 @@
-"""Reading many workbooks at once: in this process for small batches, on a process pool for large ones."""
+"""Reading many workbooks at once: in this process for small batches, with a process pool for large ones."""
 from __future__ import annotations
 
 import multiprocessing
@@ -12,43 +12,64 @@ from pipelines import settings
 from pipelines.ingest import workbook
 
 # Below this many files a pool costs more than it saves: a spawned worker starts Python and
-# imports polars and fastexcel (about 0.3 s of a core) before it reads anything, and a quiet
-# core reads about 1,000 files in 1.5 s.
+# imports polars and fastexcel (about 0.3 s of a core) before it reads anything, and one core
+# reads about 1,000 workbooks a second.
 POOL_MIN_FILES = 150
-# Files per task: large enough that the quick NIK pass and the pickling of results are batched,
-# small enough that both workers get a fair share.
+# Files per task: large enough that the quick NIK passes are batched and the results pickled in
+# bulk, small enough that this process and the workers share a batch evenly.
 CHUNK_FILES = 50
 _pool: ProcessPoolExecutor | None = None
-_ready: Future | None = None
+_started: list[Future] = []
 
 
 def workers_for(files: int) -> int:
-    """How many processes read `files` workbooks: 1 (this one) below POOL_MIN_FILES or when one core is set."""
+    """How many processes read `files` workbooks (this one included): 1 below POOL_MIN_FILES or when set so."""
     n = settings.read_workers()
     return 1 if n <= 1 or files < POOL_MIN_FILES else n
 
 
+class Reading:
+    """Workbooks being read: the pool takes chunks from the front while result() reads from the back here."""
+
+    def __init__(self, datas: list[bytes]):
+        self.n = workers_for(len(datas))
+        self.datas = datas
+        if self.n == 1:
+            self.chunks, self.futures = [datas], []
+            return
+        size = min(CHUNK_FILES, max(1, len(datas) // (2 * self.n)))
+        self.chunks = [datas[i:i + size] for i in range(0, len(datas), size)]
+        pool = _executor(self.n - 1)
+        self.futures = [pool.submit(workbook.read_batch, c) for c in self.chunks]
+
+    def result(self) -> list[workbook.RawWorkbook]:
+        """workbook.read of every file, in order; the same results whichever process read them."""
+        if not self.futures:
+            return workbook.read_batch(self.datas)
+        done: list[list[workbook.RawWorkbook] | None] = [None] * len(self.chunks)
+        # A chunk no worker has taken yet can still be cancelled: this process reads it instead.
+        for j in reversed(range(len(self.chunks))):
+            if self.futures[j].cancel():
+                done[j] = workbook.read_batch(self.chunks[j])
+        # Workers return findings and text rows, never raise: read_batch() turns every problem into errors.
+        return [book for j, books in enumerate(done) for book in (books or self.futures[j].result())]
+
+
 def read_many(datas: list[bytes]) -> list[workbook.RawWorkbook]:
     """workbook.read of every file, in order; the same results whichever way they are read."""
-    n = workers_for(len(datas))
-    if n == 1:
-        return workbook.read_batch(datas)
-    size = min(CHUNK_FILES, max(1, len(datas) // (2 * n)))
-    chunks = [datas[i:i + size] for i in range(0, len(datas), size)]
-    # Workers return findings and text rows, never raise: read_batch() turns every problem into errors.
-    return [book for books in _executor(n).map(workbook.read_batch, chunks) for book in books]
+    return Reading(datas).result()
 
 
 def warm_up(files: int) -> None:
     """Start the pool's workers now (they import while this process opens the warehouse), when `files` will use it."""
     n = workers_for(files)
     if n > 1:
-        _executor(n, wait=False)
+        _executor(n - 1)
 
 
-def _executor(n: int, wait: bool = True) -> ProcessPoolExecutor:
+def _executor(n: int) -> ProcessPoolExecutor:
     """One pool per process, started on first use and kept for later batches."""
-    global _pool, _ready
+    global _pool
     if _pool is None:
         # spawn, not fork: the app runs threads (Streamlit, DuckDB), and forking a threaded
         # process can deadlock the child.
@@ -56,11 +77,7 @@ def _executor(n: int, wait: bool = True) -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_import_reader)
             # Every worker is started here, while __main__ is hidden: one task per worker.
-            _ready = [_pool.submit(int) for _ in range(n)]
-    if wait and _ready is not None:
-        for f in _ready:
-            f.result()
-        _ready = None
+            _started.extend(_pool.submit(int) for _ in range(n))
     return _pool
 
 
