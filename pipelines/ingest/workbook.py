@@ -170,13 +170,15 @@ def _maybe_nik_cells(texts: list[str]) -> list[bool]:
 
 def _scan_parts(package, cleared: set[bytes] = frozenset(), seen: dict | None = None) -> _Scan:
     """Which of the package's parts hold a NIK-like number. Parts whose bytes are in `cleared` were
-    ruled out by _maybe_nik; `seen` keeps the verdict of a part's bytes across the files of a batch
-    (a theme or a style sheet is the same in every file of one writer)."""
+    ruled out by _maybe_nik; `seen` keeps the verdict on a part's bytes (and on a part name) across
+    the files of a batch (a theme or a style sheet is the same in every file of one writer)."""
     scan = _Scan()
     seen = {} if seen is None else seen
     for part, raw in package.contents():
         name = part.filename
-        if nik.found(name):
+        if name not in seen:  # part names repeat across a batch as well
+            seen[name] = nik.found(name)
+        if seen[name]:
             scan.hits[name] = "other"
         if not name.lower().endswith((".xml", ".rels", ".vml")):
             continue
@@ -220,7 +222,7 @@ def read_batch(datas: list[bytes]) -> list[RawWorkbook]:
     quick = list({raw: None for pk in packages if isinstance(pk, _Inflated) for name, raw in pk.raw.items()
                   if name.lower().endswith((".xml", ".rels")) and _kind(name) != "comment" and raw.isascii()})
     cleared = {raw for raw, maybe in zip(quick, _maybe_nik([raw.decode("ascii") for raw in quick])) if not maybe}
-    seen: dict[bytes, bool] = {}
+    seen: dict[bytes | str, bool] = {}
     scans: list[_Scan | None] = []
     cells: list[dict[str, list[tuple]] | None] = []
     for data, pk in zip(datas, packages):
