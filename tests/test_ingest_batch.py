@@ -55,12 +55,15 @@ def test_a_nik_in_one_file_of_a_batch_rejects_only_that_file(ingest, con):
     assert scalar(con, "SELECT count(*) FROM audit_log WHERE event = 'upload_rejected'") == 2
 
 
-@pytest.mark.parametrize("order", [1, -1])
-def test_read_batch_is_read_of_every_file(order):
-    """Hostile, broken and good files together: the batch gives what each file gives alone, in order."""
+@pytest.mark.parametrize("order, group_bytes", [(1, workbook.GROUP_BYTES), (-1, workbook.GROUP_BYTES), (1, 1)])
+def test_read_batch_is_read_of_every_file(order, group_bytes, monkeypatch):
+    """Hostile, broken and good files together: the batch gives what each file gives alone, in order,
+    also when the inflated parts are held for one file at a time (group_bytes 1)."""
     datas = [month(1), b"bukan excel", month(2)[:500], month(3, values=values(L01=NIK))]
     datas += [build() for build, _, _ in ELSEWHERE.values()] + [month(4)]
     datas = datas[::order]
-    assert workbook.read_batch(datas) == [workbook.read(d) for d in datas]
+    alone = [workbook.read(d) for d in datas]
+    monkeypatch.setattr(workbook, "GROUP_BYTES", group_bytes)
+    assert workbook.read_batch(datas) == alone
     assert [b.reason for b in workbook.read_batch(datas)][::order] == (
         [None, "not_xlsx", "corrupt", "nik"] + ["nik"] * len(ELSEWHERE) + [None])

@@ -168,17 +168,16 @@ def _maybe_nik_cells(texts: list[str]) -> list[bool]:
     return [m or not t.isascii() for m, t in zip(maybe, texts)]  # Unicode digits: always the exact scan
 
 
-def _scan_parts(package, cleared: set[bytes] = frozenset(), seen: dict | None = None) -> _Scan:
+def _scan_parts(package, cleared: set[bytes], seen: dict[bytes, bool], names: dict[str, bool]) -> _Scan:
     """Which of the package's parts hold a NIK-like number. Parts whose bytes are in `cleared` were
-    ruled out by _maybe_nik; `seen` keeps the verdict on a part's bytes (and on a part name) across
-    the files of a batch (a theme or a style sheet is the same in every file of one writer)."""
+    ruled out by _maybe_nik; `seen` and `names` keep the verdicts on a part's bytes and on a part
+    name across files (a theme or a style sheet is the same in every file of one writer)."""
     scan = _Scan()
-    seen = {} if seen is None else seen
     for part, raw in package.contents():
         name = part.filename
-        if name not in seen:  # part names repeat across a batch as well
-            seen[name] = nik.found(name)
-        if seen[name]:
+        if name not in names:
+            names[name] = nik.found(name)
+        if names[name]:
             scan.hits[name] = "other"
         if not name.lower().endswith((".xml", ".rels", ".vml")):
             continue
@@ -207,46 +206,62 @@ def read(data: bytes) -> RawWorkbook:
     return read_batch([data])[0]
 
 
+# The inflated parts of a group of files are held together for the quick pass and dropped after
+# the group's scan, so a batch of large workbooks never holds more than this (plus one file).
+GROUP_BYTES = 32 * 1024 * 1024
+
+
 def read_batch(datas: list[bytes]) -> list[RawWorkbook]:
     """read() of every file: each package is checked and inflated once (the guard's bytes are what
-    the NIK scan reads), the quick NIK passes run over all the batch's parts and sheets at once, and
-    calamine reads the sheets from the same bytes."""
-    packages: list[_Inflated | Rejected] = []
-    for data in datas:
+    the NIK scan reads), the quick NIK passes run over a group of files at once, and calamine reads
+    the sheets from the same bytes."""
+    out: list[RawWorkbook | None] = [None] * len(datas)
+    names: dict[str, bool] = {}  # NIK verdicts on part names, which repeat across files
+    group: list[tuple[int, _Inflated]] = []
+    size = 0
+    for i, data in enumerate(datas):
         try:
-            packages.append(_inflated(open_package(data)))
+            package = _inflated(open_package(data))
         except Rejected as exc:
-            packages.append(exc)
+            out[i] = _file_error(exc.message, exc.reason)
+            continue
+        if group and size + package.size > GROUP_BYTES:
+            _read_group(datas, group, names, out)
+            group, size = [], 0
+        group.append((i, package))
+        size += package.size
+    _read_group(datas, group, names, out)
+    return out
+
+
+def _read_group(datas: list[bytes], group: list[tuple[int, _Inflated]], names: dict, out: list) -> None:
+    """Scan and read the group's files into out[i]; the quick passes run once over the whole group."""
     # The quick pass takes the distinct ASCII XML parts that are not comments (those are located
     # cell by cell); a part's verdict depends on its bytes only.
-    quick = list({raw: None for pk in packages if isinstance(pk, _Inflated) for name, raw in pk.raw.items()
+    quick = list({raw: None for _, pk in group for name, raw in pk.raw.items()
                   if name.lower().endswith((".xml", ".rels")) and _kind(name) != "comment" and raw.isascii()})
     cleared = {raw for raw, maybe in zip(quick, _maybe_nik([raw.decode("ascii") for raw in quick])) if not maybe}
-    seen: dict[bytes | str, bool] = {}
-    scans: list[_Scan | None] = []
-    cells: list[dict[str, list[tuple]] | None] = []
-    for data, pk in zip(datas, packages):
-        scans.append(_scan_parts(pk, cleared, seen) if isinstance(pk, _Inflated) else None)
-        cells.append(_load_sheets(data) if isinstance(pk, _Inflated) else None)
-    # The cells of every sheet of the batch get a quick pass too; only the sheets it flags are scanned exactly.
-    sheets = [(i, name, "\n".join(c for row in rows for c in row if c is not None))
-              for i, found in enumerate(cells) if found for name, rows in found.items()]
+    del quick
+    seen: dict[bytes, bool] = {}
+    scans = [_scan_parts(pk, cleared, seen, names) for _, pk in group]
+    del cleared, seen
+    group[:] = [(i, None) for i, _ in group]  # the inflated parts are no longer needed
+    cells = [_load_sheets(datas[i]) for i, _ in group]
+    # The cells of every sheet get a quick pass too; only the sheets it flags are scanned exactly.
+    sheets = [(j, name, "\n".join(c for row in rows for c in row if c is not None))
+              for j, found in enumerate(cells) if found for name, rows in found.items()]
     suspects: dict[int, set[str]] = {}
-    for (i, name, _), maybe in zip(sheets, _maybe_nik_cells([text for _, _, text in sheets])):
+    for (j, name, _), maybe in zip(sheets, _maybe_nik_cells([text for _, _, text in sheets])):
         if maybe:
-            suspects.setdefault(i, set()).add(name)
-    out = []
-    for i, (pk, scan, found) in enumerate(zip(packages, scans, cells)):
-        if isinstance(pk, Rejected):
-            out.append(_file_error(pk.message, pk.reason))
-            continue
-        book = _file_error(UNREADABLE, "unreadable") if found is None else from_rows(found, suspects.get(i, set()))
+            suspects.setdefault(j, set()).add(name)
+    del sheets
+    for j, ((i, _), scan, found) in enumerate(zip(group, scans, cells)):
+        book = _file_error(UNREADABLE, "unreadable") if found is None else from_rows(found, suspects.get(j, set()))
         if scan.hits or scan.comments:
             book.errors += _elsewhere(scan, book)
         if any(f.message.startswith("Ada angka yang tampak seperti NIK") for f in book.errors):
             book.reason = "nik"
-        out.append(book)
-    return out
+        out[i] = book
 
 
 @dataclass
@@ -254,6 +269,10 @@ class _Inflated:
     """A checked package with every part inflated (and size- and CRC-checked) by the guard."""
     parts: list
     raw: dict[str, bytes]
+
+    @property
+    def size(self) -> int:
+        return sum(len(r) for r in self.raw.values())
 
     def contents(self):
         return ((part, self.raw[part.filename]) for part in self.parts)
