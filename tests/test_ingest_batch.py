@@ -67,3 +67,22 @@ def test_read_batch_is_read_of_every_file(order, group_bytes, monkeypatch):
     assert workbook.read_batch(datas) == alone
     assert [b.reason for b in workbook.read_batch(datas)][::order] == (
         [None, "not_xlsx", "corrupt", "nik"] + ["nik"] * len(ELSEWHERE) + [None])
+
+
+def test_a_comment_part_is_scanned_even_when_its_bytes_equal_a_cleared_part():
+    """A NIK that only appears once comments are cut out (digits on both sides) is still found in a
+    comment part, though a non-comment part with the same bytes passes the quick pass."""
+    import io
+    import zipfile
+
+    xml = (b'<comments><x>35041456<comment ref="B2"><t>catatan</t></comment>07890001</x></comments>')
+    src = zipfile.ZipFile(io.BytesIO(month(1)))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in src.namelist():
+            out.writestr(name, src.read(name))
+        out.writestr("xl/other.xml", xml)
+        out.writestr("xl/comments9.xml", xml)
+    [book] = workbook.read_batch([buf.getvalue()])
+    assert book.reason == "nik"
+    assert [(f.sheet, f.row, f.column, f.value) for f in book.errors] == [(None, None, None, HIDDEN)]

@@ -183,16 +183,16 @@ def _scan_parts(package, cleared: set[bytes], seen: dict[bytes, bool], names: di
             continue
         if name == "xl/workbook.xml" or name.endswith(".rels"):
             scan.texts[name] = raw
-        if raw in cleared:
-            continue
         kind = _kind(name)
-        if kind == "comment" or name.lower().endswith(".vml"):
+        if kind == "comment" or name.lower().endswith(".vml"):  # never cleared: located comment by comment
             text = _decode(raw)
             for column, row, body in _COMMENT.findall(text):
                 if nik.found(flatten(body)):
                     scan.comments.append((name, column, int(row)))
             if nik.found(flatten(_COMMENT.sub("", text))):
                 scan.hits[name] = "other"
+            continue
+        if raw in cleared:
             continue
         if raw not in seen:
             seen[raw] = nik.found(flatten(_decode(raw)))
