@@ -1,8 +1,8 @@
 """Data-layer calls cached per warehouse file and data version, so warm page runs skip the queries."""
 from __future__ import annotations
 
-import copy
 import importlib
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -11,16 +11,31 @@ import streamlit as st
 from pipelines import settings, warehouse
 from ui.state import connection
 
+_VERSION: dict[str, tuple[int, str]] = {}  # db -> (write generation it was read at, data version)
+_VERSION_LOCK = threading.Lock()
+
 
 def data_version() -> str:
-    """Bumped by every load through the write path; part of every cache key."""
-    return warehouse.info(connection()).get("data_version", "0")
+    """Bumped by every load through the write path; part of every cache key.
+
+    Read from the warehouse only after a write transaction of this process committed (the app is
+    the warehouse's one writer process), so a warm page run runs no SQL for it.
+    """
+    db, gen = str(settings.db_path()), warehouse.generation()
+    with _VERSION_LOCK:
+        seen = _VERSION.get(db)
+        if seen is not None and seen[0] == gen:
+            return seen[1]
+    version = warehouse.info(connection()).get("data_version", "0")
+    with _VERSION_LOCK:
+        _VERSION[db] = (gen, version)
+    return version
 
 
 # One shared result per key for every session (cache_resource), not a pickled copy per hit
-# (cache_data): under a crowd the copies cost more CPU and memory than the queries. Callers get
-# a deep copy, which for polars frames is a cheap clone of shared, immutable buffers.
-@st.cache_resource(show_spinner=False, max_entries=4000)
+# (cache_data): under a crowd the copies cost more CPU and memory than the queries. Entries of an
+# older data version are never hit again, so the bound (and the TTL) let them go.
+@st.cache_resource(show_spinner=False, max_entries=1000, ttl=6 * 3600)
 def _call(func_path: str, db: str, version: str, today: str, args: tuple, kwargs: tuple) -> Any:
     # today is part of the key: a month closes when its deadline passes, whatever the data
     module, name = func_path.rsplit(".", 1)
@@ -28,6 +43,10 @@ def _call(func_path: str, db: str, version: str, today: str, args: tuple, kwargs
 
 
 def data(func: Callable, *args, **kwargs) -> Any:
-    """func(con, *args, **kwargs) from the data layer, cached until the data changes."""
-    return copy.deepcopy(_call(f"{func.__module__}.{func.__qualname__}", str(settings.db_path()), data_version(),
-                               settings.today().isoformat(), args, tuple(sorted(kwargs.items()))))
+    """func(con, *args, **kwargs) from the data layer, cached until the data changes.
+
+    The result is shared by every session and rerun, not copied: page models are read-only (frozen
+    dataclasses, polars frames, built figures), and a deep copy per rerun cost more than the page.
+    """
+    return _call(f"{func.__module__}.{func.__qualname__}", str(settings.db_path()), data_version(),
+                 settings.today().isoformat(), args, tuple(sorted(kwargs.items())))
