@@ -50,8 +50,8 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     if not read_only:
         _migrate_views(con)
         con.execute(sql_text("schema"))
-    from pipelines.metrics import rollup  # the metric layer's table; it needs this module first
-    rollup.ensure(con)  # warehouses made before it existed get it filled here (a temporary copy when read-only)
+        from pipelines.metrics import rollup  # the metric layer's table; it needs this module first
+        rollup.ensure(con)  # warehouses made before it existed get it filled here
     return con
 
 
@@ -68,7 +68,12 @@ def reading(path: str | Path | None = None, attempts: int = 3) -> Iterator[duckd
         con = connect(db, read_only=True)
     except WarehouseBusy:
         con = None
-    if con is not None:
+    from pipelines.metrics import rollup
+    if con is not None and not rollup.present(con):
+        # made before the metric layer's table: read a private copy that gets it
+        con.close()
+        con = None
+    elif con is not None:
         try:
             yield con
         finally:
@@ -83,6 +88,7 @@ def reading(path: str | Path | None = None, attempts: int = 3) -> Iterator[duckd
                 shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
             try:
                 con = duckdb.connect(str(copy))  # writable copy: replays the copied WAL
+                rollup.ensure(con)
                 break
             except duckdb.Error:
                 if attempt == attempts - 1:

@@ -32,10 +32,10 @@ def _sql(name: str, keys: str) -> str:
     return warehouse.sql_text(name).replace("{keys}", keys).replace("{indicators}", indicators)
 
 
-def _create(cur, temp: bool = False) -> None:
+def _create(cur) -> None:
     types = {"village_code": "VARCHAR", "period": "DATE", "reported": "BOOLEAN", "report_date": "DATE"}
     cols = ", ".join(f'"{c}" {types.get(c, "DOUBLE")}' for c in columns())
-    cur.execute(f"CREATE {'TEMP ' if temp else ''}TABLE {TABLE} ({cols})")
+    cur.execute(f"CREATE TABLE {TABLE} ({cols})")
 
 
 def refresh(cur, keys: str = "staged_submissions") -> None:
@@ -66,24 +66,10 @@ def _present(con) -> list[str] | None:
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or, when the catalogue's indicators changed, recreate) and fill the table when needed.
-
-    A read-only connection to a warehouse made before the table existed gets a temporary copy.
-    """
+    """Create (or, when the catalogue's indicators changed, recreate) and fill the table when needed."""
     if _present(con) == columns():
         return
-    try:
-        with warehouse.transaction(con) as cur:
-            cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
-            _create(cur)
-            rebuild(cur)
-    except duckdb.InvalidInputException as exc:  # read-only file: keep the facts in memory for this connection
-        if "read-only" not in str(exc).lower() and "read only" not in str(exc).lower():
-            raise
-        cur = con.cursor()
-        try:
-            cur.execute(f"DROP TABLE IF EXISTS temp.{TABLE}")
-            _create(cur, temp=True)
-            rebuild(cur)
-        finally:
-            cur.close()
+    with warehouse.transaction(con) as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        _create(cur)
+        rebuild(cur)
