@@ -82,13 +82,13 @@ def workbooks(folder: Path, count: int = 30) -> list[Path]:
 
 
 async def ready(page, heading: str, timeout_ms: int) -> None:
-    """The page's heading is shown and the script run has finished (no running indicator)."""
+    """The page's heading is shown and the script run has finished: Streamlit's running indicator
+    (stStatusWidget) is gone, not a fixed sleep."""
     await page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=timeout_ms)
     await page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=timeout_ms)
-    await page.wait_for_load_state("networkidle", timeout=timeout_ms)
+        timeout=timeout_ms, polling=200)
 
 
 async def sign_in(page, url: str, user: str, timeout_ms: int) -> None:
@@ -111,7 +111,7 @@ async def viewer(browser, url: str, rounds: int, times: list, errors: list, stop
                 if time.time() > stop:
                     return
                 start = time.perf_counter()
-                await page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click(
+                await page.get_by_test_id("stSidebar").get_by_role("link", name=link, exact=True).click(
                     timeout=120_000)
                 await ready(page, link, 120_000)
                 times.append((link, time.perf_counter() - start))
@@ -128,7 +128,8 @@ async def uploader(browser, url: str, files: list[Path], report: dict, errors: l
     page = await context.new_page()
     try:
         await sign_in(page, url, "koord.tulungagung", 120_000)
-        await page.get_by_role("link", name="Unggah Laporan").click(timeout=120_000)
+        await page.get_by_test_id("stSidebar").get_by_role("link", name="Unggah Laporan", exact=True).click(
+            timeout=120_000)
         await page.get_by_role("heading", name="Unggah Laporan").first.wait_for(timeout=120_000)
         start = time.perf_counter()
         await page.locator("input[type='file']").set_input_files([str(f) for f in files])
@@ -184,7 +185,7 @@ def main() -> None:
         server = subprocess.Popen(
             [sys.executable, "-m", "ui.serve", "run", str(ROOT / "app.py"), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env={**os.environ, "PANTAU_DB": str(db), "PANTAU_TODAY": today, "PYTHONPATH": str(ROOT)},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"

@@ -1,11 +1,14 @@
 """Data-layer calls cached per warehouse file and data version, so warm page runs skip the queries."""
 from __future__ import annotations
 
+import copy
+import dataclasses
 import importlib
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import polars as pl
 import streamlit as st
 
 from pipelines import settings, warehouse
@@ -45,8 +48,31 @@ def _call(func_path: str, db: str, version: str, today: str, args: tuple, kwargs
 def data(func: Callable, *args, **kwargs) -> Any:
     """func(con, *args, **kwargs) from the data layer, cached until the data changes.
 
-    The result is shared by every session and rerun, not copied: page models are read-only (frozen
-    dataclasses, polars frames, built figures), and a deep copy per rerun cost more than the page.
+    Every session and rerun gets its own containers and frames around the shared data (see _fresh).
     """
-    return _call(f"{func.__module__}.{func.__qualname__}", str(settings.db_path()), data_version(),
-                 settings.today().isoformat(), args, tuple(sorted(kwargs.items())))
+    return _fresh(_call(f"{func.__module__}.{func.__qualname__}", str(settings.db_path()), data_version(),
+                 settings.today().isoformat(), args, tuple(sorted(kwargs.items()))))
+
+
+def _fresh(value: Any) -> Any:
+    """A copy a page may change without touching the cached result, sharing the data itself.
+
+    Frames are cloned (polars shares the column buffers; in-place methods such as insert_column
+    then change only the clone), dataclasses, dicts, lists and tuples rebuilt around fresh members.
+    Built charts (plotly figures, pydeck decks) are shared: pages only draw them. A deep copy per
+    rerun (re-validating every plotly figure) used to cost more than the page itself.
+    """
+    if isinstance(value, pl.DataFrame):
+        return value.clone()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = copy.copy(value)
+        for f in dataclasses.fields(value):
+            object.__setattr__(out, f.name, _fresh(getattr(value, f.name)))
+        return out
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    if isinstance(value, tuple) and type(value) is tuple:
+        return tuple(_fresh(v) for v in value)
+    return value
