@@ -58,9 +58,10 @@ def _fresh(value: Any) -> Any:
     """A copy a page may change without touching the cached result, sharing the data itself.
 
     Frames are cloned (polars shares the column buffers; in-place methods such as insert_column
-    then change only the clone), dataclasses, dicts, lists and tuples rebuilt around fresh members.
-    Built charts (plotly figures, pydeck decks) are shared: pages only draw them. A deep copy per
-    rerun (re-validating every plotly figure) used to cost more than the page itself.
+    then change only the clone); dataclasses, and dicts, lists and tuples holding frames or
+    dataclasses, are rebuilt around fresh members. Plain containers (chart specs, records, labels)
+    and built charts are shared: pages only read and draw them. A deep copy per rerun (re-validating
+    every plotly figure) used to cost more than the page itself.
     """
     if isinstance(value, pl.DataFrame):
         return value.clone()
@@ -70,9 +71,21 @@ def _fresh(value: Any) -> Any:
             object.__setattr__(out, f.name, _fresh(getattr(value, f.name)))
         return out
     if isinstance(value, dict):
-        return {k: _fresh(v) for k, v in value.items()}
+        return {k: _fresh(v) for k, v in value.items()} if any(map(_holds, value.values())) else value
     if isinstance(value, list):
-        return [_fresh(v) for v in value]
-    if isinstance(value, tuple) and type(value) is tuple:
-        return tuple(_fresh(v) for v in value)
+        return [_fresh(v) for v in value] if any(map(_holds, value)) else value
+    if type(value) is tuple:
+        return tuple(_fresh(v) for v in value) if any(map(_holds, value)) else value
     return value
+
+
+def _holds(value: Any) -> bool:
+    """A member _fresh must copy: a frame, a dataclass, or a container one level up holding one."""
+    if isinstance(value, pl.DataFrame) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+        return True
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, (list, tuple)):
+        return False
+    return any(isinstance(v, pl.DataFrame) or (dataclasses.is_dataclass(v) and not isinstance(v, type))
+               for v in value)
