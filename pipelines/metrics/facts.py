@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 import polars as pl
@@ -39,7 +40,7 @@ class Facts:
     def provisional(self) -> bool:
         return bool(self.open_months)
 
-    @property
+    @cached_property  # read by every figure of a page: filtered once (written to __dict__, frozen or not)
     def expected(self) -> pl.DataFrame:
         """Only the expected village-months: a report for a month before joining never counts."""
         return self.frame.filter(pl.col("expected"))
