@@ -31,7 +31,12 @@ def data_version() -> str:
             return seen[1]
     version = warehouse.info(connection()).get("data_version", "0")
     with _VERSION_LOCK:
+        before = _VERSION.get(db)
         _VERSION[db] = (gen, version)
+    if before is not None and before[1] != version:
+        # every entry of the older version is dead (the version is in every key): free it now
+        # rather than keep a second copy of every page model until max_entries pushes it out
+        _call.clear()
     return version
 
 
