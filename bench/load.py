@@ -103,6 +103,7 @@ async def sign_in(page, url: str, user: str, timeout_ms: int) -> None:
 async def viewer(browser, url: str, rounds: int, times: list, errors: list, stop: float) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+    page.set_default_timeout(120_000)  # no 30 s Playwright default anywhere: the deadline bounds the run
     try:
         start = time.perf_counter()
         await sign_in(page, url, "kemnaker", 120_000)
@@ -127,13 +128,14 @@ async def viewer(browser, url: str, rounds: int, times: list, errors: list, stop
 async def uploader(browser, url: str, files: list[Path], report: dict, errors: list) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1100})
     page = await context.new_page()
+    page.set_default_timeout(120_000)  # no 30 s Playwright default anywhere: the deadline bounds the run
     try:
         await sign_in(page, url, "koord.tulungagung", 120_000)
         await page.get_by_test_id("stSidebar").get_by_role("link", name="Unggah Laporan", exact=True).click(
             timeout=120_000)
         await page.get_by_role("heading", name="Unggah Laporan").first.wait_for(timeout=120_000)
         start = time.perf_counter()
-        await page.locator("input[type='file']").set_input_files([str(f) for f in files])
+        await page.locator("input[type='file']").set_input_files([str(f) for f in files], timeout=300_000)
         # every file is checked first; a month already approved (locked) is refused, so count what is offered
         button = page.get_by_role("button", name=re.compile(r"^Muat \d+ berkas yang diterima$"))
         await button.wait_for(timeout=300_000)
