@@ -15,6 +15,7 @@ from pipelines.ingest import nik, originals, readers, registry, workbook
 from pipelines import settings, warehouse
 from pipelines.settings import WIB
 from pipelines.accounts import audit
+from pipelines.metrics import rollup
 from pipelines.catalogue import indicators
 from pipelines.ingest.findings import Finding
 from pipelines.ingest.validate import Batch, validate
@@ -226,6 +227,7 @@ def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], ba
             warehouse.stage(cur, f"staged_{name}", frame)
             cur.execute(f"INSERT INTO submission_{name} BY NAME SELECT * FROM staged_{name}")
         cur.execute(warehouse.sql_text("refresh_current"))
+        rollup.refresh(cur)  # the metric layer's village-month facts, in the same transaction
         if pack:
             kept = sorted({results[i].sha256 for i in fresh if chunk[i].sheets is None})
             warehouse.stage(cur, "staged_originals", pl.DataFrame({"file_sha256": kept, "pack": [pack] * len(kept)}))
