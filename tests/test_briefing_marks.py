@@ -71,6 +71,14 @@ def test_every_slide_of_a_range_with_an_open_month_is_marked_sementara(loaded):
     title = _slide_texts(deck.slides[0])
     assert any("Sementara: periode ini memuat bulan yang belum lewat tenggat pelaporan" in t for t in title)
     assert deck.slides[6].notes_slide.notes_text_frame.text.splitlines()[0].startswith("Sementara: periode ini")
+    # completeness headlines the last month past its deadline; the open month's not-yet-due reports are not missing
+    assert deck.slides[12].notes_slide.notes_text_frame.text.splitlines()[1:4] == [
+        "Untuk Maret 2024, 1 dari 2 desa yang sudah bergabung melapor (50,0%): 1 tepat waktu, 0 terlambat, dan 1 "
+        "tidak melapor.",
+        "April 2024 belum lewat tenggat: 1 dari 2 desa sudah melapor, 1 laporan belum jatuh tempo (bukan tidak "
+        "melapor).",
+        "Rata-rata kelengkapan bulanan selama Maret 2024 – April 2024 (bulan yang sudah lewat tenggat): 50,0%. "
+        "Laporan dihitung tepat waktu bila dibuat paling lambat tanggal 10 bulan berikutnya."]
 
     closed = pack.build(loaded, "35.04", "2024-03", "2024-03")
     deck = Presentation(io.BytesIO(closed.pptx))

@@ -40,6 +40,7 @@ class Context:
     demo: bool
     provisional: bool = False   # the range includes a month whose deadline has not passed
     approved_only: bool = False  # only district-months a reviewer approved are counted
+    nothing_approved: bool = False  # approved only, and no report of the range is in an approved month
 
     def t(self, key: str, **fields) -> str:
         """The label in the pack's language; one the caller did not pass comes from ui/labels.csv."""

@@ -176,7 +176,8 @@ def _write_rows(slide, rows: list[tuple[str, str, str]]) -> None:
     table.columns[1].width = width - Inches(1.75)
     for r, (name, value, change) in enumerate(rows):
         table.rows[r].height = row_h
-        for c, lines in enumerate(([(name, 11, INK, False)],
+        # a long English indicator name takes three lines at 11 pt: 10 pt keeps the row its height
+        for c, lines in enumerate(([(name, 11 if len(name) <= 36 else 10, INK, False)],
                                    [(value, 13, ACCENT, True)] + ([(change, 10, MUTED, False)] if change else []))):
             cell = table.cell(r, c)
             cell.fill.solid()

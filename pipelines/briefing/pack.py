@@ -36,13 +36,13 @@ OWN_LABELS = (
     "bp_meeting", "bp_pack_period", "bp_prepared", "bp_demo_short", "bp_footer_demo", "bp_vs", "bp_no_comparison",
     "bp_unit_desa", "bp_unit_laporan", "bp_up", "bp_down", "bp_up_from_zero", "bp_same", "bp_no_previous",
     "bp_not_reported", "bp_unchanged", "bp_no_match", "bp_coverage", "bp_vs_like", "bp_data_all",
-    "bp_data_approved",
+    "bp_data_approved", "bp_no_approved", "bp_basis_months", "bp_basis_villages",
     "bp_n_kpis_intro", "bp_n_pillar_intro", "bp_n_pillar_compare", "bp_n_pillar_active", "bp_n_pillar_weakest",
     "bp_n_chart",
     "bp_n_placements", "bp_n_placements_missing", "bp_n_peak", "bp_n_months_missing", "bp_n_destinations",
     "bp_n_destinations_count", "bp_n_sectors", "bp_n_no_placements", "bp_item_people", "bp_item_money",
     "bp_n_returns", "bp_n_returns_missing", "bp_n_return_countries", "bp_n_remit", "bp_n_remit_missing",
-    "bp_n_remit_countries", "bp_n_channels", "bp_n_reporting", "bp_n_reporting_none", "bp_n_reporting_avg",
+    "bp_n_remit_countries", "bp_n_channels", "bp_n_reporting", "bp_n_reporting_none", "bp_n_reporting_avg", "bp_n_reporting_open",
     "bp_n_map", "bp_n_map_top", "bp_n_map_approx", "bp_n_map_silent", "bp_cap_placements", "bp_cap_women",
     "bp_cap_men", "bp_cap_peak", "bp_cap_countries", "bp_cap_people_share", "bp_cap_money_share", "bp_cap_returns",
     "bp_cap_problem", "bp_cap_top_origin", "bp_cap_remittances", "bp_cap_transactions", "bp_cap_average",
@@ -129,6 +129,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     only = dict(approved_only=ctx.approved_only)
     ov = overview.summary(*ctx.args, lang, ctx.labels, **only)
     ctx.provisional = bool(ov.provisional)
+    ctx.nothing_approved = ctx.approved_only and not ov.kpis["reported"].value  # every figure would be '–'
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_overview")))
     page = pillars.page(*ctx.args, lang, ctx.labels, **only)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_pillars")))

@@ -2,6 +2,7 @@
 and the tables behind it from the page models; nothing here sums a figure itself."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -68,20 +69,26 @@ def kpi_slide(ctx: Context, ov: overview.Summary) -> tuple[Slide, pl.DataFrame]:
         k = ov.kpis[key]
         name = k.title
         unit = KPI_UNITS.get(key, "pl_unit_orang")
-        cards.append((name, k.text, k.note or "", card_delta(k, ctx)))
-        sentence = figure_sentence(name, k.value, unit, ctx, k.note)
         change = k.change
         now, before = (change.now, change.before) if change is not None else (None, None)
+        # no report then (or none approved): '+18' on a card would read as growth; the notes say it in words
+        shown = dataclasses.replace(k, delta=None) if key == "reported" and before == 0 else k
+        note = k.note if k.note and formatting.MISSING not in k.note else None  # 'Oktober 2026: – anak' says nothing
+        cards.append((name, k.text, note or "", card_delta(shown, ctx)))
+        sentence = figure_sentence(name, k.value, unit, ctx, note)
         words = card_change(k, unit, ctx) if k.value is not None else ""
         sentences.append(" ".join(p for p in (sentence, words, coverage(k, ctx)) if p))
         delta = None if now is None or before is None else now - before
-        rows.append((name, k.value, now, before, delta, k.coverage, k.note))  # numbers stay numbers
+        rows.append((name, k.value, now, before, delta, k.coverage, note))  # numbers stay numbers
     table = tables.figures(rows, {ctx.t("bp_col_figure"): pl.String, ctx.t("bp_col_value"): pl.Float64,
                                   ctx.t("bp_col_matched_now"): pl.Float64, ctx.t("bp_col_previous"): pl.Float64,
                                   ctx.t("bp_col_change"): pl.Float64, ctx.t("bp_col_coverage"): pl.String,
                                   ctx.t("bp_col_note"): pl.String})
-    slide = Slide("kpis", ctx.t("bp_title_kpis"), lines(sentences), cards=cards,
-                  footnote=ctx.t("bp_vs_like", period=ov.previous_label), provisional=ov.provisional)
+    footnote = ctx.t("bp_no_approved") if ctx.nothing_approved else ctx.t("bp_vs_like", period=ov.previous_label)
+    if ctx.approved_only:
+        sentences.insert(1, data_choice(ctx))
+    slide = Slide("kpis", ctx.t("bp_title_kpis"), lines(sentences), cards=cards, footnote=footnote,
+                  provisional=ov.provisional)
     return slide, table
 
 
@@ -337,10 +344,15 @@ def remittance_slides(ctx: Context, ov: overview.Summary, by_country: pl.DataFra
 
 
 def reporting_slide(ctx: Context, rp: reporting.Completeness) -> tuple[Slide, dict]:
-    lang, c = ctx.lang, rp.latest_counts
+    """Completeness of the last month whose deadline has passed (an open month is said apart: its
+    not-yet-due reports are not missing), and the average over the closed months."""
+    lang = ctx.lang
     n = lambda v: formatting.number(v, lang)  # noqa: E731
-    month = formatting.month(rp.latest, lang)
-    due = rp.trend.filter(pl.col("joined") > 0)
+    trend = rp.trend if "not_due" in rp.trend.columns else rp.trend.with_columns(not_due=pl.lit(0))
+    closed = trend.filter(pl.col("not_due") == 0)
+    c = closed.tail(1).to_dicts()[0] if closed.height else rp.latest_counts
+    month = formatting.month(c.get("period", rp.latest), lang)
+    due = closed.filter(pl.col("joined") > 0)
     average = due["completeness"].mean() if due.height else None
     if c["joined"]:
         sentences = [ctx.t("bp_n_reporting", month=month, reported=n(c["reported"]), joined=n(c["joined"]),
@@ -348,6 +360,9 @@ def reporting_slide(ctx: Context, rp: reporting.Completeness) -> tuple[Slide, di
                            late=n(c["late"]), missing=n(c["missing"]))]
     else:
         sentences = [ctx.t("bp_n_reporting_none", month=month)]
+    for r in trend.filter(pl.col("not_due") > 0).iter_rows(named=True):
+        sentences.append(ctx.t("bp_n_reporting_open", month=formatting.month(r["period"], lang),
+                               reported=n(r["reported"]), joined=n(r["joined"]), not_due=n(r["not_due"])))
     sentences.append(ctx.t("bp_n_reporting_avg", period=ctx.period, share=formatting.percent(average, lang),
                            day=rp.deadline_day))
     callouts = [(formatting.percent(c["completeness"], lang),
@@ -401,7 +416,10 @@ def map_slide(ctx: Context, villages: pl.DataFrame, placements, canvas: tuple[in
 
 
 def data_choice(ctx: Context) -> str:
-    """'Data: semua laporan yang diterima.' or 'Data: hanya bulan kabupaten yang sudah disetujui peninjau.'"""
+    """'Data: semua laporan yang diterima ...' or 'Data: hanya bulan kabupaten yang sudah disetujui peninjau.'
+    (with why every figure is missing when no month of the range is approved)."""
+    if ctx.nothing_approved:
+        return f"{ctx.t('bp_data_approved')} {ctx.t('bp_no_approved')}"
     return ctx.t("bp_data_approved" if ctx.approved_only else "bp_data_all")
 
 

@@ -71,12 +71,19 @@ def card_change(k, unit: str, ctx: Context) -> str:
     if change.now is None or change.before is None:
         return ctx.t("bp_no_match", period=period)
     words = change_sentence(change.now, change.before, unit, period, ctx)
-    return f"{words} ({k.basis})" if change.like_for_like else words
+    if not change.like_for_like or not words.endswith("."):
+        return words
+    # the period is already in the sentence: only how many reports the comparison rests on
+    basis = ctx.t("bp_basis_villages" if change.per_village else "bp_basis_months",
+                  n=formatting.number(change.matched, ctx.lang))
+    return f"{words[:-1]}, {basis}."
 
 
 def coverage(k, ctx: Context) -> str:
     """'Cakupan: dari 84 laporan yang diharapkan, 80 masuk (95,2%).' for a card; '' without one."""
-    text = getattr(k, "coverage", "")
+    # Card.coverage is 'dari N ..., M masuk (x%)' then, in a range with an open month, '. Sementara: ...';
+    # the slide says 'sementara' once, so each figure keeps only its counts
+    text = getattr(k, "coverage", "").split(". ")[0]
     return ctx.t("bp_coverage", coverage=text) if text else ""
 
 
