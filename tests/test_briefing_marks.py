@@ -146,3 +146,16 @@ def test_english_pack_has_no_indonesian_vocabulary(loaded, monkeypatch):
         assert foreign_words(cells, "en") == [], sheet
     indonesian = pack.build(loaded, "", "2024-03", "2024-04", "id")
     assert foreign_words(_all_text(indonesian), "id") == []
+
+
+def test_every_label_the_pack_names_is_in_both_languages():
+    import re
+    from pathlib import Path
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(pack.__file__).parent.glob("*.py"))
+    keys = set(re.findall(r"""(?:ctx\.t|\bt)\(\s*["']([a-z0-9_]+)["']""", source))
+    keys |= set(re.findall(r"""\bt\[["']([a-z0-9_]+)["']\]""", source))
+    keys |= set(re.findall(r"""["'](bp_[a-z0-9_]+)["']""", source))  # also keys chosen in an expression
+    labels = {lang: pack.read_labels(lang) for lang in ("id", "en")}
+    assert len(keys) > 150
+    assert sorted(k for k in keys if not (labels["id"].get(k) and labels["en"].get(k))) == []
+    assert {"bp_data_all", "bp_data_approved", "bp_no_approved", "bp_n_reporting_open", "bp_unchanged"} <= keys

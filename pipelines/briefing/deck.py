@@ -165,8 +165,9 @@ def _write_callouts(slide, items: list[tuple[str, str]]) -> None:
         _paragraph(frame, caption, 13, MUTED, space_after=14)
 
 
-def _write_rows(slide, rows: list[tuple[str, str, str]]) -> None:
-    """The pillar table beside the chart: indicator | value over its short change, one row each."""
+def _write_rows(slide, rows: list[tuple[str, str, str]], footnote: str = "") -> None:
+    """The pillar table beside the chart: indicator | value over its short change, one row each; under it
+    what the changes compare with."""
     left, top, width, height = PANEL
     row_h = min(Inches(0.56), int(height / max(len(rows), 1)))
     shape = slide.shapes.add_table(len(rows), 2, left, top, width, row_h * len(rows))
@@ -189,6 +190,8 @@ def _write_rows(slide, rows: list[tuple[str, str, str]]) -> None:
             frame.word_wrap = True
             for i, (text, size, colour, bold) in enumerate(lines):
                 _paragraph(frame, text, size, colour, bold, first=i == 0)
+    if footnote:  # under the panel, level with the chart's bottom edge, above the footer
+        _textbox(slide, (left, top + height + Inches(0.02), width, Inches(0.55)), [(footnote, 9, MUTED, False)])
 
 
 def _write_bullets(slide, bullets: list[str]) -> None:
@@ -221,7 +224,7 @@ def write(slides: list[Slide], ctx: Context) -> bytes:
         if s.cards:
             _write_cards(slide, s)
         if s.rows:
-            _write_rows(slide, s.rows)
+            _write_rows(slide, s.rows, s.footnote)
         if s.callouts:
             _write_callouts(slide, s.callouts)
         if s.bullets:

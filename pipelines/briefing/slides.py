@@ -12,7 +12,7 @@ from pipelines import catalogue, formatting, vocabulary
 from pipelines.briefing import tables
 from pipelines.briefing.context import Context
 from pipelines.briefing.figures import mark_empty, money_bars, returns_figure, sectors_figure, empty_text
-from pipelines.briefing.text import (TOP_N, arrow, card_change, change_sentence, channel_name, coverage,
+from pipelines.briefing.text import (TOP_N, arrow, card_change, channel_name, coverage,
                                      figure_sentence, lines, names_list, row_change, said, sector_name, share_text)
 from pipelines.views import overview, pillars, reporting, static_map
 
@@ -104,7 +104,7 @@ def pillar_slides(ctx: Context, page: pillars.PillarPage) -> tuple[list[Slide], 
         view = page.pillars[p]
         name = ctx.t(f"pl_pillar_{p}")
         sentences = [ctx.t("bp_n_pillar_intro", n=p, name=name, area=ctx.area_label, period=ctx.period)]
-        if page.previous_label:
+        if page.previous_label:  # also under the slide's table: what the arrows compare with
             sentences.append(ctx.t("bp_n_pillar_compare", period=page.previous_label))
         rows, table = [], []
         for code in view.codes:
@@ -141,8 +141,9 @@ def pillar_slides(ctx: Context, page: pillars.PillarPage) -> tuple[list[Slide], 
             mark_empty(fig, ctx.t("bp_not_reported"))
         sentences.append(ctx.t("bp_n_chart", title=ctx.t("pl_fig_trend", indicator=pillars.indicator_name(
             view.pick, ctx.lang))))
+        compared = ctx.t("bp_n_pillar_compare", period=page.previous_label) if page.previous_label else ""
         slides.append(Slide("pillar", ctx.t("bp_title_pillar", n=p, name=name), lines(sentences), fig,
-                            rows=rows, provisional=page.provisional))
+                            rows=rows, provisional=page.provisional, footnote=compared))
         sheets[ctx.t("bp_sheet_pillar", n=p)] = tables.figures(table, {
             ctx.t("bp_col_code"): pl.String, ctx.t("bp_col_indicator"): pl.String, ctx.t("bp_col_unit"): pl.String,
             ctx.t("bp_col_kind"): pl.String, ctx.t("bp_col_value"): pl.Float64, ctx.t("bp_col_previous"): pl.Float64,
