@@ -31,13 +31,13 @@ def _pick(page, label: str, option: str) -> None:
 
 
 def _untick(page, numbers: list[int]) -> None:
-    """Untick slides in the outline editor: a canvas grid with rows of 35 px under a 35 px header and the
-    checkbox column first; each click reruns the page."""
+    """Untick slides in the outline editor: a canvas grid with rows of 35 px under a 35 px header; the
+    checkbox sits in the middle of the first column (164 px wide at 1400 px); each click reruns the page."""
     grid = page.get_by_test_id("stDataFrame").first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     for n in numbers:
-        page.mouse.click(box["x"] + 30, box["y"] + 35 * n + 17)
+        page.mouse.click(box["x"] + 82, box["y"] + 35 * n + 17)
         page.wait_for_timeout(1_000)  # the edit's rerun
 
 

@@ -46,9 +46,11 @@ outline = data(briefing.outline, sel.area, sel.start, sel.end, L, labels)
 
 st.subheader(t("bp_slides"))
 include_col = t("bp_col_include")
+# only the outline's own columns are read-only (insert_column works in place: on a clone, and after the list)
+read_only = list(outline.columns)
 chosen = st.data_editor(
-    outline.insert_column(0, pl.Series(include_col, [True] * outline.height)), hide_index=True, width="stretch",
-    height=(outline.height + 1) * 35 + 3, key="bp_outline", disabled=list(outline.columns),
+    outline.clone().insert_column(0, pl.Series(include_col, [True] * outline.height)), hide_index=True,
+    width="stretch", height=(outline.height + 1) * 35 + 3, key="bp_outline", disabled=read_only,
     column_config={include_col: st.column_config.CheckboxColumn(width="small"),
                    t("bp_col_no"): st.column_config.NumberColumn(width="small")})
 st.caption(t("bp_include_hint"))
