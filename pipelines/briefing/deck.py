@@ -120,11 +120,13 @@ def _write_title_slide(prs, ctx: Context) -> None:
     _paragraph(frame, ctx.t("bp_prepared", date=reporting.long_date(settings.today(), ctx.lang), as_of=ctx.as_of),
                18, MUTED)
     # which data the figures count, and whether they can still grow: said before any figure is shown
-    _paragraph(frame, data_choice(ctx), 18, INK if ctx.approved_only else MUTED, bold=ctx.approved_only)
+    choice = data_choice(ctx)
+    _paragraph(frame, choice, 18 if len(choice) <= 100 else 16, INK if ctx.approved_only else MUTED,
+               bold=ctx.approved_only)
     if ctx.provisional:
         _paragraph(frame, ctx.t("bp_provisional"), 16, BADGE_INK, bold=True)
     if ctx.demo:
-        box = _rectangle(slide, (Inches(0.9), Inches(5.35), Inches(11.5), Inches(0.8)), "FBE9E1", rounded=True)
+        box = _rectangle(slide, (Inches(0.9), Inches(5.6), Inches(11.5), Inches(0.7)), "FBE9E1", rounded=True)
         frame = box.text_frame
         frame.word_wrap = True
         frame.vertical_anchor = MSO_ANCHOR.MIDDLE

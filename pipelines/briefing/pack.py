@@ -158,7 +158,8 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
               + remit_slides + [reporting_slide, map_slide, notes_slide])
     slides = [s for i, s in enumerate(slides, start=1) if i in kept]
     extra_slides, extra_sheets = survey_slides.slides(ctx, Slide)  # optional survey and cohort slides
-    slides[-1:-1] = extra_slides
+    at = len(slides) - 1 if slides[-1].kind == "notes" else len(slides)  # before the notes, else last
+    slides[at:at] = extra_slides
 
     for s in slides:
         if s.figure is not None:
