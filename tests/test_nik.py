@@ -71,6 +71,7 @@ def test_province_codes_are_the_38_provinces():
     "<t>&#51;504145607890001</t>",                                                # a character reference
     "<t>3504&period;1456&period;0789&period;0001</t>",                            # an HTML entity
     "<si><r><rPr><b/></rPr><t>35041456</t></r><r><t>07890001</t></r></si>",
+    "<si><t><![CDATA[NIK <3504145607890001>]]></t></si>",                         # CDATA: text, not tags
 ])
 def test_quick_pass_never_clears_a_nik(xml):
     from pipelines.ingest import workbook

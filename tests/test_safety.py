@@ -268,6 +268,12 @@ def unused_string(data: bytes) -> bytes:
         b"</sst>", b"<si><r><t>NIK 3504</t></r><r><rPr><b/><sz val=\"11\"/></rPr><t>145607890001</t></r></si></sst>"))
 
 
+def cdata_string(data: bytes) -> bytes:
+    # A CDATA section is text to an XML reader even though it looks like markup.
+    return with_part(data, "xl/sharedStrings.xml", lambda x: x.replace(
+        b"</sst>", b"<si><t><![CDATA[NIK 3504145607890001]]></t></si></sst>"))
+
+
 def entity_property(data: bytes) -> bytes:
     # Digits written as XML character references are still digits to every reader.
     return with_part(data, "docProps/core.xml", lambda x: x.replace(
@@ -282,6 +288,7 @@ ELSEWHERE = {
     "doc_property": (lambda: edit(make_workbook(), add_title), (None, None, None), "di properti dokumen"),
     "doc_property_entities": (lambda: entity_property(make_workbook()), (None, None, None), "di properti dokumen"),
     "unused_shared_string": (lambda: unused_string(make_workbook()), (None, None, None), "di teks yang tersimpan"),
+    "cdata_shared_string": (lambda: cdata_string(make_workbook()), (None, None, None), "di teks yang tersimpan"),
     "hidden_sheet": (lambda: edit(make_workbook(), hidden_sheet), ("Rahasia", 2, None), "(16 digit). Laporan"),
 }
 

@@ -38,6 +38,7 @@ UNREADABLE = ("Berkas xlsx tidak dapat dibaca (rusak atau dibuat tidak standar);
 _RUN_FORMAT = re.compile(r"<(\w+:)?rPr\b[^>]*/>|<(\w+:)?rPr\b.*?</(\w+:)?rPr>", re.S)
 _RUN_TAG = re.compile(r"</?(?:\w+:)?(?:r|t)(?:\s[^>]*)?>")
 _TAG = re.compile(r"<[^>]*>")
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)  # text a tag-stripper would drop whole
 # Attributes that carry text a person typed: sheet and defined names, tooltips, link targets, alt text.
 _TEXT_ATTR = re.compile(r"\b(?:name|tooltip|display|location|descr|title|author|userName)=\"([^\"]*)\"")
 _TEXT_ATTR_NAMES = tuple(f'{a}="' for a in ("name", "tooltip", "display", "location", "descr", "title",
@@ -70,11 +71,15 @@ def flatten(xml: str) -> str:
     """The text a person typed into an XML part: element text (runs joined) and text-bearing attributes."""
     # The literal-text checks skip a regex pass only when its pattern cannot match (both need
     # "rPr" or an attribute name followed by ="): same result, a third of the scan's time.
+    cdata = ""
+    if "<![CDATA[" in xml:  # a CDATA section is typed text too: kept apart, unescaped as it stands
+        cdata = "\n".join(_CDATA.findall(xml))
+        xml = _CDATA.sub("\n", xml)
     formatted = _RUN_FORMAT.sub("", xml) if "rPr" in xml else xml
     text = _TAG.sub("\n", _RUN_TAG.sub("", formatted))
     attrs = "\n".join(_TEXT_ATTR.findall(xml)) if any(a in xml for a in _TEXT_ATTR_NAMES) else ""
     out = text + "\n" + attrs
-    return html.unescape(out) if "&" in out else out
+    return (html.unescape(out) if "&" in out else out) + ("\n" + cdata if cdata else "")
 
 
 def _decode(raw: bytes) -> str:
