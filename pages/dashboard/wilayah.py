@@ -106,4 +106,5 @@ if m.deck is not None:
                     on_select=lambda: _go(maps.selected_code(st.session_state.get(map_key))),
                     alt=f"{t('dr_section_map').format(area=m.title)}")
     st.markdown(maps.legend_html(m.legend), unsafe_allow_html=True)
-    st.caption(t("map_click_hint") + " · " + t("map_basemap_attr"))
+    # a village has nothing below it to click into
+    st.caption(t("map_basemap_attr") if m.level == "village" else t("map_click_hint") + " · " + t("map_basemap_attr"))

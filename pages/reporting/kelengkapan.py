@@ -24,7 +24,7 @@ def _drill() -> None:
 
 
 def _list(shown, raw, name: str) -> None:
-    st.dataframe(shown, hide_index=True, width="stretch")
+    widgets.dataframe(shown)
     widgets.downloads(raw, name)
 
 
