@@ -28,6 +28,7 @@ VIEWS = {
     "kelengkapan": "/kelengkapan", "unggah": "/unggah", "riwayat": "/riwayat", "tinjau": "/tinjau",
     "mutu": "/mutu", "survei": "/survei", "kohort": "/kohort", "paparan": "/paparan", "gudang": "/gudang",
     "pengguna": "/pengguna",
+    "pilar-koperasi": "/pilar#tab=3", "desa-remitansi": "/desa?area=35.02.20.2001#tab=2",
 }
 
 
@@ -61,6 +62,7 @@ def main() -> None:
                 page.set_viewport_size({"width": width, "height": 1000})
                 for lang in args.langs.split(","):
                     for name, path in views.items():
+                        path, _, tab = path.partition("#tab=")  # '#tab=N': open the page's N-th tab (0 first)
                         sep = "&" if "?" in path else "?"
                         target = url + path + (f"{sep}lang=en" if lang == "en" else "")
                         page.goto(target)
@@ -71,6 +73,8 @@ def main() -> None:
                                 "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
                         except Exception as exc:  # a slow page still gets its picture
                             print(f"{user} {name} {width} {lang}: {exc.__class__.__name__}", flush=True)
+                        if tab:
+                            page.get_by_role("tab").nth(int(tab)).click()
                         page.wait_for_timeout(2500)
                         errors = page.locator("[data-testid='stException']").count()
                         shot = out / f"{user}-{name}-{width}-{lang}.png"

@@ -45,11 +45,7 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
 st.header(m.title, anchor=False)
 st.caption(f"{t(f'level_{m.level}') if m.level != 'national' else t('dr_national')} · {sel.period_label}")
 
-for row in range(0, len(m.cards), 4):
-    chunk = m.cards[row:row + 4]
-    for col, c in zip(st.columns(4), chunk):
-        with col:
-            page.card(c)
+page.cards(m.cards)
 
 left, right = st.columns(2)
 with left:
