@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import charts, labels
-from pipelines.views import reporting, table_text, village_profile
+from pipelines.views import overview, reporting, table_text, village_profile
 
 MONTHS = [date(2025, 11, 1), date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 11)]
 VP_LABELS = {k: labels.text(k, "id") for k in village_profile.LABEL_KEYS}
@@ -24,6 +24,12 @@ def test_table_numbers_in_each_language():
     english = frame.rename({"Porsi": "Share"})
     assert table_text.shown(english, "en").rows()[0] == ("Taiwan", "6,102", "30.2%", "1.2", 2025, 3502)
     assert table_text.numeric_columns(frame) == ["Penempatan", "Porsi", "Rata-rata"]
+
+
+def test_number_columns_are_right_aligned():
+    frame = pl.DataFrame({"Nama": ["Ponorogo", "Blitar"], "Penempatan": ["2.881", "–"], "Remitansi": ["Rp 48,5 juta", "Rp 0"],
+                          "Laporan": ["12 / 14", "3 / 3"], "Kode": ["35.02", "35.05"], "n": [1, 2], "Catatan": ["–", "–"]})
+    assert table_text.right_aligned(frame) == ["n", "Penempatan", "Remitansi", "Laporan"]
 
 
 def test_whole_floats_are_counts_in_tables():
@@ -54,6 +60,17 @@ def test_heatmap_month_ticks_do_not_overlap():
     values, texts = reporting.month_ticks(long, [reporting.month_short(m, "en") for m in long], "en")
     assert texts == ["Jan<br>2025", "Mar", "May", "Jul", "Sep", "Nov", "Jan<br>2026", "Mar", "May", "Jul", "Sep", "Nov"]
     assert values[:2] == ["Jan 2025", "Mar 2025"]
+
+
+def test_years_on_neighbouring_ticks_do_not_run_together():
+    months = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
+    fig = go.Figure()
+    overview.month_axis(fig, months, "id")
+    assert fig.layout.xaxis.ticktext[:3] == ("Des", "Jan<br>2026", "Feb")   # not '2025' beside '2026'
+    overview.month_axis(fig, MONTHS, "en")
+    assert fig.layout.xaxis.ticktext[:3] == ("Nov<br>2025", "Dec", "Jan<br>2026")
+    names = [reporting.month_short(m, "id") for m in months]
+    assert reporting.month_ticks(months, names, "id")[1][:2] == ["Des", "Jan<br>2026"]
 
 
 def test_heatmap_layout_ticks_and_colour_legend():

@@ -47,8 +47,7 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, key: str | None = None
 
 def dataframe(frame: pl.DataFrame, **kwargs) -> None:
     """st.dataframe with every number written in the page's language ('2.881', '69,7%'), right-aligned."""
-    numbers = table_text.numeric_columns(frame)
-    config = {c: st.column_config.TextColumn(c, alignment="right") for c in numbers}
+    config = {c: st.column_config.TextColumn(c, alignment="right") for c in table_text.right_aligned(frame)}
     config.update(kwargs.pop("column_config", None) or {})
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")

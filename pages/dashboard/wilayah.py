@@ -53,12 +53,12 @@ with left:
     st.markdown(m.quarter_text)
     st.caption(m.quarter_coverage)
     if m.quarter_destinations.height:
-        st.dataframe(m.quarter_destinations_view, hide_index=True, width="stretch")
+        widgets.dataframe(m.quarter_destinations_view)
         widgets.downloads(m.quarter_destinations, f"tujuan-triwulan-{m.code or 'nasional'}", key="dr-dl-quarter")
 with right:
     st.subheader(t("dr_section_destinations").format(period=sel.period_label))
     if m.destinations.height:
-        st.dataframe(m.destinations_view, hide_index=True, width="stretch")
+        widgets.dataframe(m.destinations_view)
         st.caption(m.destinations_coverage)
         widgets.downloads(m.destinations, f"tujuan-{m.code or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}",
                           key="dr-dl-destinations")
@@ -80,7 +80,7 @@ if m.child_level and m.children_view.height:
     st.subheader(t("dr_section_children").format(level=level_name, area=m.title if m.code else t("dr_national")))
     trend = t("dr_col_trend")
     table_key = f"dr_children_{m.code or 'id'}"
-    st.dataframe(m.children_view, hide_index=True, width="stretch", key=table_key, on_select=lambda: _picked_row(
+    widgets.dataframe(m.children_view, key=table_key, on_select=lambda: _picked_row(
         table_key, m.child_codes), selection_mode="single-row", column_config={
         trend: st.column_config.LineChartColumn(trend, y_min=0, width="medium", help=t("dr_col_trend_help")),
         t("dr_col_code"): st.column_config.TextColumn(t("dr_col_code"), width="small")})

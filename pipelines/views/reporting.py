@@ -80,6 +80,8 @@ def month_ticks(months: list[date], names: list[str], lang: str = "id") -> tuple
             year = m.year
         values.append(name)
         texts.append(text)
+    if len(texts) > 1 and "<br>" in texts[1]:  # 'Des 2025' beside 'Jan 2026' would read '20252026'
+        texts[0] = texts[0].split("<br>")[0]
     return values, texts
 
 
@@ -211,6 +213,7 @@ def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], 
     # the colour legend's title above its bar (beside it, '% melapor' ran into '100%' and off the edge)
     fig.update_traces(selector=dict(type="heatmap"),
                       colorbar=dict(lenmode="pixels", len=260, y=1, yanchor="top", xpad=12,
+                                    ticklabelposition="outside bottom",
                                     title=dict(side="top", font=dict(size=14))))
     fig.update_layout(height=max(360, 200 + (24 if len(y) > 15 else 34) * len(y)), margin=dict(l=10))
     return fig

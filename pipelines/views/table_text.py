@@ -1,6 +1,8 @@
 """Tables as shown on a page: every number written in the page's language (2.881 / 2,881), shares as %."""
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from pipelines import exports, formatting
@@ -12,6 +14,21 @@ _PLAIN_WORDS = ("tahun", "year", "kode", "code", "versi", "version", "id")
 def _plain(header: str) -> bool:
     words = header.lower().replace("(", " ").replace(")", " ").split()
     return any(w in _PLAIN_WORDS for w in words)
+
+
+# Text that is a number already written out: '2.881', '-4,5%', 'Rp 48,5 juta', '12 / 14', '–'.
+_NUMBER_TEXT = re.compile(r"^(–|[-+]?(Rp )?[\d.,]+( (juta|miliar|triliun|million|billion|trillion))?%?( / [\d.,]+)?)$")
+
+
+def right_aligned(frame: pl.DataFrame) -> list[str]:
+    """Columns to right-align on screen: numbers, and text columns holding only written-out numbers."""
+    out = numeric_columns(frame)
+    for c, t in frame.schema.items():
+        if t == pl.String and not _plain(c):
+            values = frame[c].drop_nulls()
+            if values.len() and values.str.contains(_NUMBER_TEXT.pattern).all() and (values != "–").any():
+                out.append(c)
+    return out
 
 
 def numeric_columns(frame: pl.DataFrame) -> list[str]:
