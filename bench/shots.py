@@ -21,6 +21,9 @@ sys.path.insert(0, str(ROOT))
 from tests.test_browser import CHROMIUM, FLAGS, streamlit_server  # noqa: E402
 
 PASSWORD = "desmigratif-demo"
+HEIGHT = """Math.max(...[...document.querySelectorAll(
+    '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]')]
+    .map(e => e.scrollHeight), 1000)"""
 # name -> address (query string included); pages a role may not open say so, which is also worth a look.
 VIEWS = {
     "ringkasan": "/", "pilar": "/pilar", "peta": "/peta", "wilayah": "/wilayah",
@@ -79,11 +82,14 @@ def main() -> None:
                         errors = page.locator("[data-testid='stException']").count()
                         shot = out / f"{user}-{name}-{width}-{lang}.png"
                         # Streamlit scrolls inside its main block: grow the window to the content, then shoot.
-                        height = page.evaluate("""Math.max(...[...document.querySelectorAll(
-                            '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]')]
-                            .map(e => e.scrollHeight), 1000)""")
-                        page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12000)})
-                        page.wait_for_timeout(1500)
+                        shown = 0
+                        for _ in range(4):  # until the height settles (maps and charts still growing)
+                            height = min(int(page.evaluate(HEIGHT)) + 40, 14000)
+                            if height <= shown:
+                                break
+                            shown = height
+                            page.set_viewport_size({"width": width, "height": height})
+                            page.wait_for_timeout(1500)
                         page.screenshot(path=str(shot), full_page=True)
                         page.set_viewport_size({"width": width, "height": 1000})
                         print(shot.name, "ERROR" if errors else "", flush=True)
