@@ -115,3 +115,11 @@ def test_village_remittance_bars_in_juta():
     people = pl.DataFrame({"Negara": ["Taiwan", "Korea Selatan"], "Jumlah (orang)": [2, 1]})
     counts = village_profile.bar_figure(people, "Jumlah (orang)", "Penempatan", "Desa", "Jumlah (orang)", "id", None)
     assert (counts.layout.xaxis.tickformat, counts.layout.xaxis.dtick) == (",d", 1)
+
+
+def test_warehouse_chart_names_months():
+    from pipelines.views import status
+    by_month = pl.DataFrame({"period": MONTHS[:3], "villages_reported": [3, 4, 2]})
+    fig = status.reports_figure(by_month, "Laporan desa per bulan", "Periode", "Desa melapor", "id")
+    assert fig.layout.xaxis.ticktext == ("Nov<br>2025", "Des", "Jan<br>2026")   # not '11/2025'
+    assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", 1)
