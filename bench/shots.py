@@ -21,6 +21,10 @@ sys.path.insert(0, str(ROOT))
 from tests.test_browser import CHROMIUM, FLAGS, streamlit_server  # noqa: E402
 
 PASSWORD = "desmigratif-demo"
+# The script run has finished (Streamlit marks its state on the page) and nothing is still loading.
+DONE = """(() => { const e = document.querySelector('[data-test-script-state]');
+    return e && !['initial', 'running'].includes(e.getAttribute('data-test-script-state'))
+        && !document.querySelector('[data-testid="stSkeleton"]'); })()"""
 HEIGHT = """Math.max(...[...document.querySelectorAll(
     '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]')]
     .map(e => e.scrollHeight), 1000)"""
@@ -72,13 +76,14 @@ def main() -> None:
                         try:
                             page.get_by_test_id("stSidebar").get_by_role("link").first.wait_for(timeout=60_000)
                             page.locator("h1").first.wait_for(timeout=60_000)
-                            page.wait_for_function(
-                                "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+                            page.wait_for_timeout(500)
+                            page.wait_for_function(DONE, timeout=180_000)
                         except Exception as exc:  # a slow page still gets its picture
                             print(f"{user} {name} {width} {lang}: {exc.__class__.__name__}", flush=True)
                         if tab:
                             page.get_by_role("tab").nth(int(tab)).click()
-                        page.wait_for_timeout(2500)
+                            page.wait_for_function(DONE, timeout=180_000)
+                        page.wait_for_timeout(1500)
                         errors = page.locator("[data-testid='stException']").count()
                         shot = out / f"{user}-{name}-{width}-{lang}.png"
                         # Streamlit scrolls inside its main block: grow the window to the content, then shoot.
@@ -89,7 +94,7 @@ def main() -> None:
                                 break
                             shown = height
                             page.set_viewport_size({"width": width, "height": height})
-                            page.wait_for_timeout(1500)
+                            page.wait_for_timeout(1000)
                         page.screenshot(path=str(shot), full_page=True)
                         page.set_viewport_size({"width": width, "height": 1000})
                         print(shot.name, "ERROR" if errors else "", flush=True)

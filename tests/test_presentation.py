@@ -123,3 +123,10 @@ def test_warehouse_chart_names_months():
     fig = status.reports_figure(by_month, "Laporan desa per bulan", "Periode", "Desa melapor", "id")
     assert fig.layout.xaxis.ticktext == ("Nov<br>2025", "Des", "Jan<br>2026")   # not '11/2025'
     assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", 1)
+
+
+def test_first_year_stays_when_ticks_are_months_apart():
+    months = [date(2023, 12, 1)] + [date(2024 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(1, 36)]
+    fig = go.Figure()
+    overview.month_axis(fig, months, "id")                 # 36 months: every 3rd month
+    assert fig.layout.xaxis.ticktext[:2] == ("Des<br>2023", "Mar<br>2024")

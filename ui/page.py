@@ -6,6 +6,7 @@ from typing import Iterable
 
 import streamlit as st
 
+from pipelines.metrics import figures
 from pipelines.views.cards import Card
 from ui import filters
 from ui.i18n import lang, t
@@ -54,8 +55,6 @@ def card(c: Card) -> None:
 
 def cards(items: list[Card], per_row: int = 4) -> None:
     """Cards in rows of per_row; a money card gets a wider column so 'Rp 4,6 miliar' stays on one line."""
-    from pipelines.metrics import figures  # the catalogue says which figures are money
-
     for start in range(0, len(items), per_row):
         row = items[start:start + per_row]
         widths = [1.5 if c.key in figures.catalogue() and figures.catalogue()[c.key].money else 1 for c in row]

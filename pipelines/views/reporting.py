@@ -80,7 +80,7 @@ def month_ticks(months: list[date], names: list[str], lang: str = "id") -> tuple
             year = m.year
         values.append(name)
         texts.append(text)
-    if len(texts) > 1 and "<br>" in texts[1]:  # 'Des 2025' beside 'Jan 2026' would read '20252026'
+    if step == 1 and len(texts) > 1 and "<br>" in texts[1]:  # 'Des 2025' beside 'Jan 2026' would read '20252026'
         texts[0] = texts[0].split("<br>")[0]
     return values, texts
 
