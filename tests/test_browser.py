@@ -112,3 +112,17 @@ def test_language_switch_in_browser(signed_in):
     page.get_by_role("heading", name="Data Warehouse").wait_for(timeout=15_000)
     page.get_by_text("Bahasa Indonesia").click()
     page.get_by_role("heading", name="Gudang Data").wait_for(timeout=15_000)
+
+
+TRUNCATED = """[...document.querySelectorAll('[data-testid=stMetricLabel] [data-testid=stMarkdownContainer],'
+    + '[data-testid=stMetricValue] [data-testid=stMarkdownContainer]')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+
+
+def test_card_titles_and_values_are_never_cut(signed_in):
+    """'Anak PMI dibina (rata-rata per bulan)' wraps instead of ending in '…' at 1400 px (issue 10)."""
+    page = signed_in
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Ringkasan", exact=True).click()
+    page.get_by_text("Anak PMI dibina (rata-rata per bulan)").first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid=stMetric]").count() == 10
+    assert page.evaluate(TRUNCATED) == []

@@ -148,6 +148,25 @@ def test_village_model_has_no_children(ro, closed):
     assert m.crumbs[-2:] == [("35.04.14", "Kec. Kalidawir"), ("35.04.14.2016", "Desa Betak")]
 
 
+def test_village_model_says_yes_or_no_and_has_no_programme_villages_card(ro, closed):
+    m = drilldown.drill_model(ro, "35.04.14.2016", JAN, MAR, "id", LABELS)
+    assert "villages_joined" not in {c.key for c in m.cards}   # never "Desa program 1"
+    coop = dict((name, value) for name, value, _ in dict(m.pillars)["Pilar 4 · Koperasi"])
+    assert coop["Koperasi berbadan hukum"] == "ya"
+    district = drilldown.drill_model(ro, "35.04", JAN, MAR, "id", LABELS)
+    assert {c.key for c in district.cards} >= {"villages_joined"}
+    assert dict((n, v) for n, v, _ in dict(district.pillars)["Pilar 4 · Koperasi"])[
+        "Koperasi berbadan hukum"] == "2 desa"
+
+
+def test_a_flag_nobody_reported_is_a_dash_not_zero_villages():
+    assert drilldown._value_text("K05", 0.0, "id", LABELS, covered=0) == "–"
+    assert drilldown._value_text("K05", None, "id", LABELS, covered=0) == "–"
+    assert drilldown._value_text("K05", 0.0, "id", LABELS, covered=2) == "0 desa"
+    assert drilldown._value_text("K05", 1.0, "id", LABELS, covered=1, level="village") == "ya"
+    assert drilldown._value_text("K05", 0.0, "en", {**LABELS, "vp_no": "no"}, covered=1, level="village") == "no"
+
+
 def test_registry_names_are_escaped_in_the_sentence():
     assert drilldown.md_escape("Desa *Baru* [x](y)") == "Desa \\*Baru\\* \\[x\\]\\(y\\)"
 

@@ -168,7 +168,15 @@ def test_breaks_legend_and_colours():
     assert cuts == [3, 5, 7, 9]
     assert [maps.colour_index(v, cuts, "count") for v in (1, 3, 4, 10, None)] == [0, 0, 1, 4, None]
     rows = maps.legend(cuts, "count", "id", {"map_not_reported": "tidak melapor"})
-    assert [r[1] for r in rows] == ["≤ 3", "3 – 5", "5 – 7", "7 – 9", "> 9", "tidak melapor"]
+    assert [r[1] for r in rows] == ["≤ 3", "4 – 5", "6 – 7", "8 – 9", "≥ 10", "tidak melapor"]
+    assert [maps.colour_index(v, cuts, "count") for v in (3.4, 3.6)] == [0, 1]  # the class of the shown '3', '4'
+
+
+def test_count_legend_classes_are_distinct_indonesian_numbers():
+    rows = maps.legend([45, 46, 1200, 2500], "count", "id", {"map_not_reported": "tidak melapor"})
+    assert [r[1] for r in rows] == ["≤ 45", "46", "47 – 1.200", "1.201 – 2.500", "≥ 2.501", "tidak melapor"]
+    assert [r[1] for r in maps.legend([45, 46, 1200, 2500], "count", "en", {})][:5] == [
+        "≤ 45", "46", "47 – 1,200", "1,201 – 2,500", "≥ 2,501"]
     assert maps.legend([0.5, 0.7, 0.85, 0.95], "share", "id", {})[0][1] == "< 50,0%"
     assert maps.format_value(48_500_000, "rupiah", "id") == "Rp 48,5 juta"
 

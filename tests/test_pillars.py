@@ -231,7 +231,7 @@ def test_page_tabs_metrics_and_scorecard(page):
     assert "pada 1 desa yang melapor di kedua periode" in k01.help
     assert page.markdown[0].value == (
         "Pilar terlemah di Nasional, Januari 2024 – Juni 2024: **Community Parenting**. 3 dari 4 desa yang "
-        "melapor aktif (75,0%); pilar ini terisi pada 17 dari 30 laporan yang sudah jatuh tempo (56,7%).")
+        "melapor tergolong aktif (75,0%); pilar ini terisi pada 17 dari 30 laporan yang sudah jatuh tempo (56,7%).")
     summary, *_, card = [d.value for d in page.dataframe]
     assert list(summary["Pilar"]) == ["Community Parenting", "Koperasi", "Usaha Produktif", "Layanan Migrasi"]
     assert list(card["Layanan · pencilan"]) == ["", "⚠", "", "", ""]
@@ -244,7 +244,7 @@ def test_area_filter_and_indicator_pick_change_the_page(page):
     area_picker(page, "province").set_value("52").run()
     assert not page.exception
     assert page.markdown[0].value.startswith("Pilar terlemah di Provinsi Nusa Tenggara Barat")
-    assert "**Community Parenting**. 1 dari 2 desa yang melapor aktif (50,0%)" in page.markdown[0].value
+    assert "**Community Parenting**. 1 dari 2 desa yang melapor tergolong aktif (50,0%)" in page.markdown[0].value
     assert metric_values(page)["Anggota koperasi"] == ("120", None)  # no NTB report in 2023
     assert list(page.dataframe[-1].value["Desa"]) == ["Desa Baru", "Sukadamai"]
     page.selectbox(key="pl_pick_4").set_value("K02").run()
@@ -259,4 +259,4 @@ def test_page_in_english(page):
                                                 "Community parenting", "Cooperative"]
     assert metric_values(page)["Cooperative members"] == ("298", "+20 (+20.0%)")
     assert page.markdown[0].value.startswith("Weakest pillar in National, January 2024 – June 2024: "
-                                             "**Community parenting**. 3 of 4 reporting villages active (75.0%)")
+                                             "**Community parenting**. 3 of 4 reporting villages were active (75.0%)")

@@ -214,10 +214,10 @@ def test_page_shows_the_last_month_and_the_lists(app):
         "Status tinjauan per kabupaten/kota dan bulan"]
     missing, silent, review = (d.value for d in app.dataframe)
     assert review["Kabupaten/kota"].tolist() == ["Kabupaten Ponorogo", "Kabupaten Tulungagung"]
-    assert review["2024-02"].tolist() == ["Diterima (belum diajukan)"] * 2
+    assert review["Feb 2024"].tolist() == ["Diterima (belum diajukan)"] * 2  # month names, not "2024-02"
     assert missing["Desa"].tolist() == ["Sendang", "Betak", "Bringinan"]
     assert missing["Laporan terakhir"].tolist() == ["–", "November 2023", "Januari 2024"]
-    assert silent["Desa"].tolist() == ["Sendang", "Betak"] and silent["Bulan tanpa laporan"].tolist() == [14, 3]
+    assert silent["Desa"].tolist() == ["Sendang", "Betak"] and silent["Bulan tanpa laporan"].tolist() == ["14", "3"]
 
 
 def test_page_answers_which_villages_of_jambon_did_not_report(app):

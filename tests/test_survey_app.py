@@ -48,11 +48,11 @@ def test_survey_page_shows_the_study_layout_marked_as_demo(db):
     assert income.columns.tolist() == ["Desa", "Kode desa", "n", "Rerata sebelum", "Rerata sesudah", "Kenaikan (%)",
                                        "Catatan"]
     assert income["Desa"].tolist() == ["Jonggol", "Sendang", "Bulu Lor", "Srandil", "Sidoharjo", "Semua desa"]
-    assert income.iloc[-1].tolist() == ["Semua desa", "", 140, "2.110.714", "3.561.429", "68,7", ""]
+    assert income.iloc[-1].tolist() == ["Semua desa", "", "140", "2.110.714", "3.561.429", "68,7", ""]
     harmony = at.dataframe[1].value
     assert harmony.iloc[-1][["Rerata sebelum", "Rerata sesudah"]].tolist() == ["3,14", "4,54"]
     tests = at.dataframe[3].value
-    assert tests["df"].tolist() == [139, 139, 139]
+    assert tests["df"].tolist() == ["139", "139", "139"]
     assert "scipy.stats.ttest_rel" in at.markdown[0].value
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Sulit mendapat modal"] == "50%" and metrics["Keterampilan usaha meningkat"] == "80%"
@@ -98,7 +98,7 @@ def test_ministry_sees_no_upload(db, monkeypatch):
 def test_cohort_page_without_and_with_an_external_series(db):
     at = AppTest.from_file(COHORT, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.dataframe[0].value.values.tolist() == [[2017, 3], [2018, 2]]
+    assert at.dataframe[0].value.values.tolist() == [[2017, "3"], [2018, "2"]]
     assert any(i.value.startswith("Perbandingan ini hanya tampil") for i in at.info)
     from ui.state import connection
     frame = planted()

@@ -8,7 +8,8 @@ import polars as pl
 import streamlit as st
 
 from pipelines import exports
-from ui.i18n import t
+from pipelines.views import table_text
+from ui.i18n import lang, t
 
 
 def _slug(name: str) -> str:
@@ -44,7 +45,16 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, key: str | None = None
     downloads(frame, name, fig, key)
 
 
+def dataframe(frame: pl.DataFrame, **kwargs) -> None:
+    """st.dataframe with every number written in the page's language ('2.881', '69,7%'), right-aligned."""
+    config = {c: st.column_config.TextColumn(c, alignment="right") for c in table_text.right_aligned(frame)}
+    config.update(kwargs.pop("column_config", None) or {})
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    st.dataframe(table_text.shown(frame, lang()), column_config=config, **kwargs)
+
+
 def table(frame: pl.DataFrame, name: str, key: str | None = None, **kwargs) -> None:
-    """A table with its CSV/XLSX downloads underneath."""
-    st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+    """A table (numbers formatted for the page's language) with its CSV/XLSX downloads of the raw values."""
+    dataframe(frame, **kwargs)
     downloads(frame, name, None, key)

@@ -23,7 +23,7 @@ def _picked() -> None:
 def _table(pair, name: str, **kwargs) -> None:
     """The formatted table on screen; its raw values (blank, never 0, where missing) in the downloads."""
     shown, raw = pair
-    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    widgets.dataframe(shown, **kwargs)
     widgets.downloads(raw, name)
 
 

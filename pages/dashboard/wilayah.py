@@ -45,11 +45,7 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):
 st.header(m.title, anchor=False)
 st.caption(f"{t(f'level_{m.level}') if m.level != 'national' else t('dr_national')} · {sel.period_label}")
 
-for row in range(0, len(m.cards), 4):
-    chunk = m.cards[row:row + 4]
-    for col, c in zip(st.columns(4), chunk):
-        with col:
-            page.card(c)
+page.cards(m.cards)
 
 left, right = st.columns(2)
 with left:
@@ -57,12 +53,12 @@ with left:
     st.markdown(m.quarter_text)
     st.caption(m.quarter_coverage)
     if m.quarter_destinations.height:
-        st.dataframe(m.quarter_destinations_view, hide_index=True, width="stretch")
+        widgets.dataframe(m.quarter_destinations_view)
         widgets.downloads(m.quarter_destinations, f"tujuan-triwulan-{m.code or 'nasional'}", key="dr-dl-quarter")
 with right:
     st.subheader(t("dr_section_destinations").format(period=sel.period_label))
     if m.destinations.height:
-        st.dataframe(m.destinations_view, hide_index=True, width="stretch")
+        widgets.dataframe(m.destinations_view)
         st.caption(m.destinations_coverage)
         widgets.downloads(m.destinations, f"tujuan-{m.code or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}",
                           key="dr-dl-destinations")
@@ -84,7 +80,7 @@ if m.child_level and m.children_view.height:
     st.subheader(t("dr_section_children").format(level=level_name, area=m.title if m.code else t("dr_national")))
     trend = t("dr_col_trend")
     table_key = f"dr_children_{m.code or 'id'}"
-    st.dataframe(m.children_view, hide_index=True, width="stretch", key=table_key, on_select=lambda: _picked_row(
+    widgets.dataframe(m.children_view, key=table_key, on_select=lambda: _picked_row(
         table_key, m.child_codes), selection_mode="single-row", column_config={
         trend: st.column_config.LineChartColumn(trend, y_min=0, width="medium", help=t("dr_col_trend_help")),
         t("dr_col_code"): st.column_config.TextColumn(t("dr_col_code"), width="small")})
@@ -106,4 +102,5 @@ if m.deck is not None:
                     on_select=lambda: _go(maps.selected_code(st.session_state.get(map_key))),
                     alt=f"{t('dr_section_map').format(area=m.title)}")
     st.markdown(maps.legend_html(m.legend), unsafe_allow_html=True)
-    st.caption(t("map_click_hint") + " · " + t("map_basemap_attr"))
+    # a village has nothing below it to click into
+    st.caption(t("map_basemap_attr") if m.level == "village" else t("map_click_hint") + " · " + t("map_basemap_attr"))

@@ -3,16 +3,13 @@ import streamlit as st
 
 from pipelines import formatting, settings
 from pipelines.views.status import reports_figure, status
+from ui import page
 from ui.cache import data
-from ui.i18n import lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import t
 from ui.widgets import chart, table
 
-con = connection()
-demo_banner(con)
-st.title(t("page_warehouse"))
+L = page.setup("page_warehouse", with_filters=False).lang
 s = data(status)
-L = lang()
 
 cols = st.columns(4)
 cols[0].metric(t("villages"), formatting.number(s.summary["villages"], L))
@@ -25,8 +22,8 @@ cols[1].metric(t("resubmissions"), formatting.number(s.summary["resubmissions"],
 cols[2].metric(t("months_covered"), formatting.number(s.by_month.height, L),
                help=f"{formatting.month(s.summary['first_period'], L)} – {formatting.month(s.summary['last_period'], L)}")
 last = s.summary["last_upload"]
-cols[3].metric(t("last_upload"), last.strftime("%d-%m-%Y") if last else formatting.MISSING,
-               help=last.strftime("%d-%m-%Y %H:%M WIB") if last else None)
+cols[3].metric(t("last_upload"), formatting.day(last, L) if last else formatting.MISSING,
+               help=f"{formatting.day(last, L)} {last:%H:%M} WIB" if last else None)
 
 if s.by_month.is_empty():
     st.info(t("empty_warehouse"))
@@ -34,7 +31,7 @@ else:
     fig = reports_figure(s.by_month, t("reports_per_month"), t("period"), t("villages_reported"), L)
     chart(fig, s.by_month, t("reports_per_month"))
 st.subheader(t("villages_per_province"))
-table(s.by_province.rename({"province_code": "kode", "province": t("province"), "joined_year": t("joined_year"),
+table(s.by_province.rename({"province_code": t("map_col_code"), "province": t("province"), "joined_year": t("joined_year"),
                             "villages": t("villages")}), t("villages_per_province"))
 st.caption(f"{t('months_covered')}: {formatting.month(s.summary['first_period'], L)} – "
            f"{formatting.month(s.summary['last_period'], L)} · {t('warehouse_file')}: {settings.db_path()} · {t('data_version')} {s.data_version}")

@@ -5,7 +5,7 @@ import streamlit as st
 from pipelines import formatting
 from pipelines.review import transitions
 from pipelines.views import review
-from ui import auth
+from ui import auth, widgets
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection, demo_banner
@@ -66,7 +66,7 @@ shown = m.villages.select(
     .fill_null(formatting.MISSING),
     pl.col("version").cast(pl.String).fill_null(formatting.MISSING),
     pl.col("village_code").replace_strict(m.missing_reasons, default="").alias("missing_reason"))
-st.dataframe(shown.rename(lambda c: t(f"rv_col_{c}")), hide_index=True, width="stretch", key="rv_villages")
+widgets.dataframe(shown.rename(lambda c: t(f"rv_col_{c}")), key="rv_villages")
 
 
 def _act(action: str, reason: str = "", missing: dict | None = None) -> None:

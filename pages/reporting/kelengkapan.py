@@ -24,7 +24,7 @@ def _drill() -> None:
 
 
 def _list(shown, raw, name: str) -> None:
-    st.dataframe(shown, hide_index=True, width="stretch")
+    widgets.dataframe(shown)
     widgets.downloads(raw, name)
 
 
@@ -74,6 +74,7 @@ else:
 
 # review state per district and month (issue 12)
 st.subheader(t("rv_grid_title"))
-grid = data(review_view.state_grid, sel.area, sel.start, sel.end, {s: t(f"rv_state_{s}") for s in review_view.STATE_ICONS})
+grid = data(review_view.state_grid, sel.area, sel.start, sel.end, {s: t(f"rv_state_{s}") for s in review_view.STATE_ICONS},
+            p.lang)
 _list(grid.rename({"district": t("rv_col_district")}), grid, "status-tinjauan")
 st.caption(t("rv_grid_note"))

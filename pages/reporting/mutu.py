@@ -82,9 +82,8 @@ else:
         pl.col("last_period").map_elements(lambda m: formatting.month(m, L), return_dtype=pl.String),
         pl.col("reported_on").map_elements(lambda m: formatting.day(m, L), return_dtype=pl.String),
         pl.col("officer").fill_null(formatting.MISSING))
-    st.dataframe(shown.with_columns(pl.col("last_period", "reported_on").fill_null(formatting.MISSING))
-                 .rename(lambda c: t(f"mq_col_{c}")), hide_index=True,
-                 width="stretch", key="mq_followup_table")
+    widgets.dataframe(shown.with_columns(pl.col("last_period", "reported_on").fill_null(formatting.MISSING))
+                      .rename(lambda c: t(f"mq_col_{c}")), key="mq_followup_table")
     st.download_button(t("mq_followup_xlsx"), data=lambda: followup.workbook(d.followup),
                        file_name=f"tindak-lanjut-{as_of:%Y-%m}.xlsx", icon=":material/table:", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="mq_followup_xlsx")

@@ -47,7 +47,7 @@ LABEL_KEYS = maps.LABEL_KEYS + tuple(CARDS) + (
     "dr_col_consultations", "dr_col_trainees", "dr_col_trend", "dr_col_country", "dr_col_share",
     "dr_col_pillar", "dr_col_indicator", "dr_col_unit", "dr_col_kind", "dr_col_value", "dr_col_covered",
     "dr_col_expected", "dr_col_coverage", "dr_flag_villages", "dr_cov_short", "dr_cov_short_villages", "dr_kind_sum",
-    "dr_kind_last", "dr_kind_mean", "dr_kind_flag", "sementara",
+    "dr_kind_last", "dr_kind_mean", "dr_kind_flag", "sementara", "vp_yes", "vp_no",
 )
 
 
@@ -101,12 +101,17 @@ def _label(labels: dict, key: str, **fields) -> str:
     return text.format(**fields) if fields else text
 
 
-def _value_text(key: str, value: float | None, lang: str, labels: dict) -> str:
-    """A figure's value as text; a yes/no indicator as the number of villages saying yes."""
+def _value_text(key: str, value: float | None, lang: str, labels: dict, covered: int | None = None,
+                level: str = "") -> str:
+    """A figure's value as text; a yes/no indicator as the number of villages saying yes ('ya'/'tidak' for
+    one village); '–' when no village reported it (never '0 desa')."""
     fig = figures.get(key)
     if fig.over_months == "flag":
-        return _label(labels, "dr_flag_villages", n=formatting.number(value, lang)) \
-            if value is not None else formatting.MISSING
+        if value is None or covered == 0:
+            return formatting.MISSING
+        if level == "village":
+            return _label(labels, "vp_yes" if value else "vp_no")
+        return _label(labels, "dr_flag_villages", n=formatting.number(value, lang))
     return format_value(fig, value, lang)
 
 
@@ -118,9 +123,11 @@ def _coverage_short(key: str, covered: int, expected: int, lang: str, labels: di
 
 # --- parts of the model --------------------------------------------------------------------------------
 
-def kpis(m, end: date, lang: str, labels: dict) -> list[Card]:
-    """The headline cards of the area: metric-layer totals with like-for-like change and coverage."""
-    totals = {key: m.total(fig, with_change=m.comparison is not None) for key, fig in CARDS.items()}
+def kpis(m, end: date, lang: str, labels: dict, level: str = "") -> list[Card]:
+    """The headline cards of the area: metric-layer totals with like-for-like change and coverage
+    (no 'Desa program 1' card for a single village)."""
+    totals = {key: m.total(fig, with_change=m.comparison is not None) for key, fig in CARDS.items()
+              if not (level == "village" and key == "dr_kpi_villages")}
     women = m.total("women_share", with_change=False)
     problems = m.total("returns_with_problem", with_change=False)
     notes = {
@@ -139,14 +146,14 @@ def kpis(m, end: date, lang: str, labels: dict) -> list[Card]:
     return [card(total, lang, title=_label(labels, key), note=notes.get(key)) for key, total in totals.items()]
 
 
-def pillar_summary(m, lang: str, labels: dict) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def pillar_summary(m, lang: str, labels: dict, level: str = "") -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Per pillar its headline figures over the period: (name, value text, coverage)."""
     keys = [k for ks in PILLAR_HEADLINES.values() for k in ks]
     rows = {r["figure"]: r for r in figures.table(m.facts, keys).iter_rows(named=True)}
     out = []
     for pillar, group in PILLAR_HEADLINES.items():
         out.append((_label(labels, f"dr_pillar_{pillar}"), [
-            (figures.get(k).name(lang), _value_text(k, rows[k]["value"], lang, labels),
+            (figures.get(k).name(lang), _value_text(k, rows[k]["value"], lang, labels, rows[k]["covered"], level),
              _coverage_short(k, rows[k]["covered"], rows[k]["expected"], lang, labels)) for k in group]))
     return out
 
@@ -278,13 +285,13 @@ def drill_model(con: Con, area: str, start: date, end: date, lang: str, labels: 
     return DrillModel(
         code=area, level=unit.level, title=title,
         crumbs=[(a.code, areas.label(con, a.code, lang)) for a in areas.breadcrumbs(con, area, lang)],
-        examples=examples, cards=kpis(m, end, lang, labels), provisional=m.facts.provisional,
+        examples=examples, cards=kpis(m, end, lang, labels, unit.level), provisional=m.facts.provisional,
         quarter_label=q_label, quarter_total=q_total.value, quarter_text=q_text,
         quarter_coverage=_upper(q_total.coverage.text(lang)),
         quarter_destinations=q_dest, destinations=dest,
         quarter_destinations_view=destinations_view(q_dest, lang), destinations_view=destinations_view(dest, lang),
         destinations_coverage=_upper(placements.coverage.text(lang)),
-        pillars=pillar_summary(m, lang, labels),
+        pillars=pillar_summary(m, lang, labels, unit.level),
         indicators=indicator_table(m, lang, labels),
         child_level=child_level, children=raw, children_view=view, child_codes=codes,
         deck=the_deck, legend=legend,

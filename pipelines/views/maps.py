@@ -178,6 +178,8 @@ def colour_index(value: float | None, cuts: list[float], unit: str) -> int | Non
     """Class of a value (0 = lowest); None when not reported."""
     if value is None:
         return None
+    if unit == "count":  # the class of the whole number the tooltip shows (45,4 is '45', so '≤ 45')
+        value = round(value)
     for i, cut in enumerate(cuts):
         if (value < cut) if unit == "share" else (value <= cut):
             return i
@@ -200,6 +202,16 @@ def legend(cuts: list[float], unit: str, lang: str, labels: dict) -> list[tuple[
             label = labels.get("map_all_values", "")
         elif i == 0:
             label = ("< " if unit == "share" else "≤ ") + format_value(cuts[0], unit, lang)
+        elif unit == "count":
+            # whole-number classes written without a shared end ('≤ 45', '46', '47 – 60', '≥ 61'):
+            # '45 – 46' beside '≤ 45' read as overlapping
+            low = format_value(cuts[i - 1] + 1, unit, lang)
+            if i == len(cuts):
+                label = f"≥ {low}"
+            elif cuts[i - 1] + 1 == cuts[i]:
+                label = low
+            else:
+                label = f"{low} – {format_value(cuts[i], unit, lang)}"
         elif i == len(cuts):
             label = ("≥ " if unit == "share" else "> ") + format_value(cuts[-1], unit, lang)
         else:

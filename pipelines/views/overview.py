@@ -309,6 +309,9 @@ def month_axis(fig: go.Figure, periods: list[date], lang: str) -> None:
             year = period.year
         values.append(period)
         texts.append(text)
+    if step == 1 and len(texts) > 1 and "<br>" in texts[1]:
+        # 'Des 2025' beside 'Jan 2026': two years on neighbouring ticks run together ('20252026')
+        texts[0] = texts[0].split("<br>")[0]
     fig.update_xaxes(type="date", tickvals=values, ticktext=texts, tickangle=0)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from pipelines import warehouse
+from pipelines import formatting, warehouse
 from pipelines.accounts import roles
 from pipelines.review import followup, quality
 
@@ -42,7 +42,9 @@ def desk(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date, as_o
              .join(dnames, on="district_code", how="left")
              # over-time findings are about a whole district: named by the district
              .with_columns(pl.col("village_name").fill_null(pl.col("district")).fill_null(pl.col("village_code")),
-                           pl.col("period").dt.strftime("%Y-%m"))
+                           # 'Okt 2025' like every other month on the pages, not '2025-10'
+                           pl.col("period").map_elements(lambda m: formatting.short_month(m, lang, year=True),
+                                                         return_dtype=pl.String))
              .select("finding_id", "rule", "help", "district_code", "village_code", "village_name", "period",
                      "indicator", "value", "expected", "checked", "checked_by", "note"))
     summary = quality.district_summary(con, area, start, end).join(dnames, on="district_code", how="left")

@@ -66,6 +66,25 @@ def month_short(value: date, lang: str = "id") -> str:
     return formatting.short_month(value, lang, year=True)
 
 
+def month_ticks(months: list[date], names: list[str], lang: str = "id") -> tuple[list[str], list[str]]:
+    """Category ticks for a month axis: (the categories shown, their text) with at most 12 ticks,
+    'Nov<br>2025' on the first shown month and each January, 'Des' otherwise."""
+    step = max(1, -(-len(months) // 12))
+    values, texts, year = [], [], None
+    for i, (m, name) in enumerate(zip(months, names)):
+        if i % step:
+            continue
+        text = formatting.short_month(m, lang) + ("*" if name.endswith("*") else "")
+        if m.year != year:
+            text += f"<br>{m.year}"
+            year = m.year
+        values.append(name)
+        texts.append(text)
+    if step == 1 and len(texts) > 1 and "<br>" in texts[1]:  # 'Des 2025' beside 'Jan 2026' would read '20252026'
+        texts[0] = texts[0].split("<br>")[0]
+    return values, texts
+
+
 def long_date(value: date | datetime | None, lang: str = "id") -> str:
     """date(2024, 3, 5) -> '5 Maret 2024'; None -> '–'."""
     return formatting.day(value, lang)
@@ -180,17 +199,22 @@ def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], 
     # first unit on top; a fixed range, since the helper trace below would otherwise pad it
     fig.update_yaxes(autorange=False, range=[len(y) - 0.5, -0.5], rangemode="normal", type="category",
                      showgrid=False)
-    fig.update_xaxes(type="category", showgrid=False)
+    # 'Nov' with its year under the first month and each January, every 2nd/3rd month on long ranges:
+    # twelve 'Nov 2025' labels side by side overlap at 1400 px
+    tickvals, ticktext = month_ticks(months, x, lang)
+    fig.update_xaxes(type="category", showgrid=False, tickvals=tickvals, ticktext=ticktext, tickangle=0)
     if len(y) > 15:  # a tall chart: repeat the months above the rows
-        many = len(x) > 18
         fig.update_layout(xaxis2=dict(overlaying="x", side="top", type="category", matches="x",
-                                      showgrid=False, tickangle=-60 if many else 0,
+                                      showgrid=False, tickangle=0, tickvals=tickvals, ticktext=ticktext,
                                       tickfont=dict(size=12, color="#555555")),
-                          margin=dict(t=175 if many else 125))
+                          margin=dict(t=165))
         fig.add_trace(go.Scatter(x=x, y=[y[0]] * len(x), xaxis="x2", mode="markers", opacity=0,
                                  hoverinfo="skip", showlegend=False))
+    # the colour legend's title above its bar (beside it, '% melapor' ran into '100%' and off the edge)
     fig.update_traces(selector=dict(type="heatmap"),
-                      colorbar=dict(lenmode="pixels", len=260, y=1, yanchor="top"))
+                      colorbar=dict(lenmode="pixels", len=260, y=1, yanchor="top", xpad=12,
+                                    ticklabelposition="outside bottom",
+                                    title=dict(side="top", font=dict(size=14))))
     fig.update_layout(height=max(360, 200 + (24 if len(y) > 15 else 34) * len(y)), margin=dict(l=10))
     return fig
 

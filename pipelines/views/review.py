@@ -84,8 +84,9 @@ def returned_notices(con: Con, user: roles.User | None, lang: str, template: str
             for r in transitions.returned(con, user)]
 
 
-def state_grid(con: Con, area: str, start: date, end: date, labels: dict[str, str]) -> pl.DataFrame:
-    """Districts of the area x months of the range, each cell the state's label (diterima when no row)."""
+def state_grid(con: Con, area: str, start: date, end: date, labels: dict[str, str], lang: str = "id") -> pl.DataFrame:
+    """Districts of the area x months of the range ('Nov 2025' headers), each cell the state's label
+    (diterima when no row)."""
     start, end = calendar.month_start(start), calendar.month_start(end)
     all_districts = warehouse.query(con, "review_districts")
     if area:
@@ -95,7 +96,7 @@ def state_grid(con: Con, area: str, start: date, end: date, labels: dict[str, st
     cells = dict(((d, p), s) for d, p, s in rows.select("district_code", "period", "state").iter_rows())
     out = {"district": all_districts["district"].to_list()}
     for m in calendar.months_between(start, end):
-        out[m.strftime("%Y-%m")] = [
+        out[formatting.short_month(m, lang, year=True)] = [
             labels[s] for s in
             (cells.get((d, m), states.RECEIVED) for d in all_districts["district_code"].to_list())]
     return pl.DataFrame(out, schema={k: pl.String for k in out})

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import charts, warehouse
+from pipelines.views.overview import month_axis
 
 
 @dataclass
@@ -38,10 +39,11 @@ def period_span(con: duckdb.DuckDBPyConnection) -> tuple:
 
 
 def reports_figure(by_month: pl.DataFrame, title: str, x_title: str, y_title: str, lang: str) -> go.Figure:
-    """Village reports per month as bars, month ticks as MM/YYYY and whole-number counts."""
+    """Village reports per month as bars, month ticks in words ('Jan' with the year under January) and
+    whole-number counts."""
     fig = px.bar(by_month.to_pandas(), x="period", y="villages_reported")
     charts.style(fig, title, x_title=x_title, y_title=y_title, lang=lang)
-    fig.update_xaxes(tickformat="%m/%Y", dtick="M1" if by_month.height <= 12 else "M3")
+    month_axis(fig, by_month["period"].to_list(), lang)
     # Whole villages only: no 0,2 ticks when few villages report.
     small = by_month.height and by_month["villages_reported"].max() < 5
     fig.update_yaxes(tickformat=",d", dtick=1 if small else None)

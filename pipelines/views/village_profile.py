@@ -13,7 +13,9 @@ from pipelines import areas, catalogue, charts, formatting, settings, vocabulary
 from pipelines.ingest import countries
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import Measure, measure
+from pipelines.labels import text as label_text
 from pipelines.views.cards import Card, card
+from pipelines.views.overview import money_scale
 from pipelines.views.reporting import month_short, period_label, source_note
 
 Con = duckdb.DuckDBPyConnection
@@ -214,9 +216,13 @@ def indicator_figure(values: pl.DataFrame, code: str, months: list[date], villag
     not reported. Returns the figure and its data."""
     ind = catalogue.indicators()[code]
     cells = {p: v for c, p, v in values.select("indicator_code", "period", "value").iter_rows() if c == code}
-    y = [cells.get(m) for m in months]
+    raw = [cells.get(m) for m in months]
     x = [month_head(m, lang, labels, open_months) for m in months]
-    shown = [_value_text(v, ind.unit, lang, labels) for v in y]
+    shown = [_value_text(v, ind.unit, lang, labels) for v in raw]
+    # money drawn in juta/miliar with the scale in the axis title ('Rupiah (juta)': ticks 200, not 200.000.000)
+    size, word = money_scale(max((v for v in raw if v is not None), default=None), lang) \
+        if ind.unit == "rupiah" else (1.0, "")
+    y = [v / size if v is not None else None for v in raw]
     name = ind.name_id if lang == "id" else ind.name_en
     labels_on = [s if v is not None else "" for s, v in zip(shown, y)]
     if ind.kind == "flow":
@@ -235,14 +241,18 @@ def indicator_figure(values: pl.DataFrame, code: str, months: list[date], villag
                                  textposition="top center", textfont=dict(size=22, color="#555555"),
                                  showlegend=False, hovertemplate="%{x}: –<extra></extra>"))
     title = f"{code} · {name}" + (f" ({labels['sementara']})" if open_months else "")
+    y_title = label_text("pl_axis_rupiah", lang, scale=word) if ind.unit == "rupiah" else unit_word(ind.unit, labels)
     charts.style(fig, title, f"{village_label}, {period}", x_title=labels["vp_month"],
-                 y_title=unit_word(ind.unit, labels), lang=lang, source=source)
+                 y_title=y_title, lang=lang, source=source)
     fig.update_layout(showlegend=False)
     fig.update_xaxes(type="category")
-    fig.update_yaxes(tickformat=",d" if ind.unit != "ya/tidak" else None)
+    if ind.unit == "rupiah":
+        charts.full_number_ticks(fig)
+    elif ind.unit != "ya/tidak":
+        charts.count_ticks(fig, max((v for v in y if v is not None), default=None))
     if ind.unit == "ya/tidak":
         fig.update_yaxes(range=[-0.1, 1.1], tickvals=[0, 1], ticktext=[labels["vp_no"], labels["vp_yes"]])
-    data = pl.DataFrame({labels["vp_month"]: months, labels["vp_value"]: y,
+    data = pl.DataFrame({labels["vp_month"]: months, labels["vp_value"]: raw,
                          labels["vp_status"]: [labels["sementara"] if m in open_months else "" for m in months]},
                         schema={labels["vp_month"]: pl.Date, labels["vp_value"]: pl.Float64,
                                 labels["vp_status"]: pl.String})
@@ -307,15 +317,19 @@ def bar_figure(data: pl.DataFrame, value: str, title: str, subtitle: str, x_titl
                source: str | None, money: bool = False) -> go.Figure:
     """Horizontal bars, largest on top, from the first (name) column and a value column of a breakdown."""
     names = data[data.columns[0]].to_list()
-    values = data[value].to_list()
-    shown = [formatting.rupiah(v, lang) if money else formatting.number(v, lang) for v in values]
+    raw = data[value].to_list()
+    shown = [formatting.rupiah(v, lang) if money else formatting.number(v, lang) for v in raw]
+    size, word = money_scale(max((v for v in raw if v is not None), default=None), lang) if money else (1.0, "")
+    values = [v / size if v is not None else None for v in raw]
+    if money:
+        x_title = label_text("pl_axis_rupiah", lang, scale=word)
     fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=charts.PALETTE[0], text=shown,
                            textposition="auto", customdata=shown, hovertemplate="%{y}: %{customdata}<extra></extra>"))
     charts.style(fig, title, subtitle, x_title=x_title, lang=lang, source=source)
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(rangemode="tozero")
     if money:
-        fig.update_xaxes(tickformat=",d")
+        charts.full_number_ticks(fig, "x")
     else:
         charts.count_ticks(fig, max((v for v in values if v is not None), default=None), "x")
     fig.update_layout(height=max(320, 200 + 36 * len(names)), showlegend=False)

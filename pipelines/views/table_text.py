@@ -1,0 +1,55 @@
+"""Tables as shown on a page: every number written in the page's language (2.881 / 2,881), shares as %."""
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from pipelines import exports, formatting
+
+# Headers holding a year or a code-like number, which are never grouped ('2025', not '2.025').
+_PLAIN_WORDS = ("tahun", "year", "kode", "code", "versi", "version", "id")
+
+
+def _plain(header: str) -> bool:
+    words = header.lower().replace("(", " ").replace(")", " ").split()
+    return any(w in _PLAIN_WORDS for w in words)
+
+
+# Text that is a number already written out: '2.881', '-4,5%', 'Rp 48,5 juta', '12 / 14', '–'.
+_NUMBER_TEXT = re.compile(r"^(–|[-+]?(Rp )?[\d.,]+( (juta|miliar|triliun|million|billion|trillion))?%?( / [\d.,]+)?)$")
+
+
+def right_aligned(frame: pl.DataFrame) -> list[str]:
+    """Columns to right-align on screen: numbers, and text columns holding only written-out numbers."""
+    out = numeric_columns(frame)
+    for c, t in frame.schema.items():
+        if t == pl.String and not _plain(c):
+            values = frame[c].drop_nulls()
+            if values.len() and values.str.contains(_NUMBER_TEXT.pattern).all() and (values != "–").any():
+                out.append(c)
+    return out
+
+
+def numeric_columns(frame: pl.DataFrame) -> list[str]:
+    """The columns shown() writes as formatted numbers (right-aligned on the page)."""
+    return [c for c, t in frame.schema.items() if t.is_numeric() and not _plain(c)]
+
+
+def shown(frame: pl.DataFrame, lang: str = "id") -> pl.DataFrame:
+    """The frame with its numeric columns as text: counts '6.102', fractions '1,5', shares (by header,
+    reference/share_columns.csv) '69,7%'; missing values '–', never 0. Years and codes stay as they are."""
+    frame = exports.tidy_numbers(frame)
+    shares = set(exports.share_columns(frame))
+    out = []
+    for c in numeric_columns(frame):
+        t = frame.schema[c]
+        if c in shares:
+            fn = (lambda v: formatting.percent(v, lang))
+        elif t.is_integer():
+            fn = (lambda v: formatting.number(v, lang))
+        else:
+            fn = (lambda v: formatting.number(v, lang, 1))
+        out.append(pl.col(c).map_elements(fn, return_dtype=pl.String, skip_nulls=True)
+                   .fill_null(formatting.MISSING))
+    return frame.with_columns(out) if out else frame

@@ -1,0 +1,132 @@
+"""What presenters see: chart axes and ticks, colour legends, table numbers in each language (issue 10)."""
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+import polars as pl
+
+from pipelines import charts, labels
+from pipelines.views import overview, reporting, table_text, village_profile
+
+MONTHS = [date(2025, 11, 1), date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 11)]
+VP_LABELS = {k: labels.text(k, "id") for k in village_profile.LABEL_KEYS}
+VP_LABELS_EN = {k: labels.text(k, "en") for k in village_profile.LABEL_KEYS}
+
+
+# --- tables ------------------------------------------------------------------------------------------
+
+def test_table_numbers_in_each_language():
+    frame = pl.DataFrame({"Negara": ["Taiwan", "Brunei"], "Penempatan": [6102, 66], "Porsi": [0.302, None],
+                          "Rata-rata": [1.25, None], "Tahun bergabung": [2025, 2026], "Kode": [3502, 3504]})
+    assert table_text.shown(frame, "id").rows() == [
+        ("Taiwan", "6.102", "30,2%", "1,2", 2025, 3502), ("Brunei", "66", "–", "–", 2026, 3504)]
+    english = frame.rename({"Porsi": "Share"})
+    assert table_text.shown(english, "en").rows()[0] == ("Taiwan", "6,102", "30.2%", "1.2", 2025, 3502)
+    assert table_text.numeric_columns(frame) == ["Penempatan", "Porsi", "Rata-rata"]
+
+
+def test_number_columns_are_right_aligned():
+    frame = pl.DataFrame({"Nama": ["Ponorogo", "Blitar"], "Penempatan": ["2.881", "–"], "Remitansi": ["Rp 48,5 juta", "Rp 0"],
+                          "Laporan": ["12 / 14", "3 / 3"], "Kode": ["35.02", "35.05"], "n": [1, 2], "Catatan": ["–", "–"]})
+    assert table_text.right_aligned(frame) == ["n", "Penempatan", "Remitansi", "Laporan"]
+
+
+def test_whole_floats_are_counts_in_tables():
+    frame = pl.DataFrame({"Bulan tanpa laporan": [8.0, 12.0]})
+    assert table_text.shown(frame, "id")["Bulan tanpa laporan"].to_list() == ["8", "12"]
+
+
+# --- chart axes ----------------------------------------------------------------------------------------
+
+def test_separators_follow_the_language():
+    assert charts.style(go.Figure(), "x", lang="id").layout.separators == ",."
+    assert charts.style(go.Figure(), "x", lang="en").layout.separators == ".,"
+
+
+def test_small_counts_tick_every_unit_without_repeats():
+    fig = charts.count_ticks(go.Figure(), 2)
+    assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick, fig.layout.yaxis.tick0) == (",d", 1, 0)
+    big = charts.count_ticks(go.Figure(), 1200, "x")
+    assert (big.layout.xaxis.tickformat, big.layout.xaxis.dtick) == (",d", None)
+
+
+def test_heatmap_month_ticks_do_not_overlap():
+    names = [reporting.month_short(m, "id") for m in MONTHS]
+    values, texts = reporting.month_ticks(MONTHS, names, "id")
+    assert values == names
+    assert texts[:4] == ["Nov<br>2025", "Des", "Jan<br>2026", "Feb"] and texts[-1] == "Okt"
+    long = [date(2025 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(1, 25)]   # Jan 2025 .. Des 2026
+    values, texts = reporting.month_ticks(long, [reporting.month_short(m, "en") for m in long], "en")
+    assert texts == ["Jan<br>2025", "Mar", "May", "Jul", "Sep", "Nov", "Jan<br>2026", "Mar", "May", "Jul", "Sep", "Nov"]
+    assert values[:2] == ["Jan 2025", "Mar 2025"]
+
+
+def test_years_on_neighbouring_ticks_do_not_run_together():
+    months = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
+    fig = go.Figure()
+    overview.month_axis(fig, months, "id")
+    assert fig.layout.xaxis.ticktext[:3] == ("Des", "Jan<br>2026", "Feb")   # not '2025' beside '2026'
+    overview.month_axis(fig, MONTHS, "en")
+    assert fig.layout.xaxis.ticktext[:3] == ("Nov<br>2025", "Dec", "Jan<br>2026")
+    names = [reporting.month_short(m, "id") for m in months]
+    assert reporting.month_ticks(months, names, "id")[1][:2] == ["Des", "Jan<br>2026"]
+
+
+def test_heatmap_layout_ticks_and_colour_legend():
+    units = pl.DataFrame({"unit_code": ["35.02", "35.04"], "unit_name": ["Kabupaten Ponorogo", "Kabupaten Tulungagung"]})
+    grid = pl.DataFrame([(u, m, 0.5, 0, 1, 2, 1, 0, 1) for u in units["unit_code"] for m in MONTHS],
+                        schema=["unit_code", "period", "completeness", "not_due", "reported", "joined", "on_time",
+                                "late", "missing"], orient="row")
+    keys = {k: labels.text(k, "id") for k in reporting.LABEL_KEYS}
+    fig = reporting.heatmap_figure(grid, units, MONTHS, "district", "Provinsi Jawa Timur", "periode", "id", keys)
+    assert fig.layout.xaxis.tickangle == 0
+    assert fig.layout.xaxis.ticktext[:3] == ("Nov<br>2025", "Des", "Jan<br>2026")
+    assert fig.layout.xaxis.tickvals[0] == "Nov 2025"
+    bar = fig.data[0].colorbar
+    assert (bar.title.side, bar.title.text, bar.ticksuffix) == ("top", "% melapor", "%")
+
+
+def test_village_money_chart_in_juta_with_indonesian_ticks():
+    values = pl.DataFrame({"indicator_code": ["U06", "U06"], "period": [MONTHS[0], MONTHS[1]],
+                           "value": [238_500_000.0, 200_000_000.0]})
+    fig, data = village_profile.indicator_figure(values, "U06", MONTHS[:2], "Desa Jonggol", "periode", "id",
+                                                 VP_LABELS)
+    assert list(fig.data[0].y) == [238.5, 200.0]
+    assert (fig.layout.yaxis.title.text, fig.layout.yaxis.tickformat, fig.layout.separators) == (
+        "Rupiah (juta)", ",~f", ",.")
+    assert data[VP_LABELS["vp_value"]].to_list() == [238_500_000.0, 200_000_000.0]   # downloads keep rupiah
+    en, _ = village_profile.indicator_figure(values, "U06", MONTHS[:2], "Desa Jonggol", "period", "en", VP_LABELS_EN)
+    assert (en.layout.yaxis.title.text, en.layout.separators) == ("Rupiah (million)", ".,")
+
+
+def test_village_count_chart_ticks_whole_numbers():
+    values = pl.DataFrame({"indicator_code": ["L01"] * 3, "period": MONTHS[:3], "value": [1.0, 2.0, None]})
+    fig, _ = village_profile.indicator_figure(values, "L01", MONTHS[:3], "Desa Jonggol", "periode", "id", VP_LABELS)
+    assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", 1)
+
+
+def test_village_remittance_bars_in_juta():
+    data = pl.DataFrame({"Negara": ["Taiwan", "Malaysia"], "Nilai (Rp)": [450_000_000.0, 90_000_000.0]})
+    fig = village_profile.bar_figure(data, "Nilai (Rp)", "Remitansi", "Desa", "Nilai (Rp)", "id", None, money=True)
+    assert list(fig.data[0].x) == [450.0, 90.0]
+    assert list(fig.data[0].text) == ["Rp 450,0 juta", "Rp 90,0 juta"]
+    assert (fig.layout.xaxis.title.text, fig.layout.xaxis.tickformat) == ("Rupiah (juta)", ",~f")
+    people = pl.DataFrame({"Negara": ["Taiwan", "Korea Selatan"], "Jumlah (orang)": [2, 1]})
+    counts = village_profile.bar_figure(people, "Jumlah (orang)", "Penempatan", "Desa", "Jumlah (orang)", "id", None)
+    assert (counts.layout.xaxis.tickformat, counts.layout.xaxis.dtick) == (",d", 1)
+
+
+def test_warehouse_chart_names_months():
+    from pipelines.views import status
+    by_month = pl.DataFrame({"period": MONTHS[:3], "villages_reported": [3, 4, 2]})
+    fig = status.reports_figure(by_month, "Laporan desa per bulan", "Periode", "Desa melapor", "id")
+    assert fig.layout.xaxis.ticktext == ("Nov<br>2025", "Des", "Jan<br>2026")   # not '11/2025'
+    assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", 1)
+
+
+def test_first_year_stays_when_ticks_are_months_apart():
+    months = [date(2023, 12, 1)] + [date(2024 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(1, 36)]
+    fig = go.Figure()
+    overview.month_axis(fig, months, "id")                 # 36 months: every 3rd month
+    assert fig.layout.xaxis.ticktext[:2] == ("Des<br>2023", "Mar<br>2024")
