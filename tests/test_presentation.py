@@ -130,3 +130,20 @@ def test_first_year_stays_when_ticks_are_months_apart():
     fig = go.Figure()
     overview.month_axis(fig, months, "id")                 # 36 months: every 3rd month
     assert fig.layout.xaxis.ticktext[:2] == ("Des<br>2023", "Mar<br>2024")
+
+
+def test_the_house_template_is_the_registered_plotly_white_as_validated_plotly_would_set_it():
+    import plotly.graph_objects as go
+
+    from pipelines import charts
+
+    fast = charts.style(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), "Judul", "Sub", lang="id", source="Sumber")
+    slow = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    slow.update_layout(template="plotly_white")  # the validated way
+    charts.style(slow, "Judul", "Sub", lang="id", source="Sumber")
+    assert fast.to_dict() == slow.to_dict()
+    assert fast.layout.template.layout.plot_bgcolor == "white"
+    # validation is back on for everything else
+    import pytest
+    with pytest.raises(ValueError):
+        fast.update_layout(margin=dict(l="wide"))
