@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from pipelines.demo import build as demo
 from pipelines import settings, warehouse
 from pipelines.accounts import users
+from ui import warmup
 from ui.i18n import t
 
 if TYPE_CHECKING:  # the connection type only; the UI layer runs no SQL itself
@@ -27,6 +27,8 @@ def ensure_warehouse() -> None:
         if db.exists():
             return
         bar = st.progress(0.0, text=t("building_demo"))
+        warmup.wait()  # the build's imports never run beside the warm-up thread's
+        from pipelines.demo import build as demo  # only a first start needs the generator
         # Built under a temporary name and renamed: an interrupted build never looks finished.
         building = db.with_name(db.name + ".building")
         for leftover in (building, building.with_name(building.name + ".wal")):
