@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from pipelines import settings, warehouse
+from pipelines import formatting, labels, settings, warehouse
 from pipelines.accounts import users
 from ui import warmup
-from ui.i18n import t
+from ui.i18n import lang, t
 
 if TYPE_CHECKING:  # the connection type only; the UI layer runs no SQL itself
     import duckdb
@@ -19,26 +20,60 @@ _BUILD_LOCK = threading.Lock()
 
 
 def ensure_warehouse() -> None:
-    """On a fresh machine build the demo warehouse first, with a progress bar; later a no-op."""
+    """On a fresh machine build the demo warehouse first, showing its progress; later a no-op."""
     db = settings.db_path()
     if db.exists():
         return
-    with _BUILD_LOCK:  # two first visitors must not both build
-        if db.exists():
-            return
-        bar = st.progress(0.0, text=t("building_demo"))
-        warmup.wait()  # the build's imports never run beside the warm-up thread's
-        from pipelines.demo import build as demo  # only a first start needs the generator
-        # Built under a temporary name and renamed: an interrupted build never looks finished.
-        building = db.with_name(db.name + ".building")
-        for leftover in (building, building.with_name(building.name + ".wal")):
-            if leftover.exists():
-                leftover.unlink()
-        demo.build(building, today=settings.today(), progress=lambda done, total, msg: bar.progress(
-            min(done / max(total, 1), 1.0), text=f"{t('building_demo')} {done}/{total}"))
-        os.replace(building, db)
-        bar.empty()
-        st.toast(t("built_demo"))
+    if not _BUILD_LOCK.acquire(blocking=False):
+        # Another visitor's first page is building it: say so and wait, then carry on to sign-in.
+        with st.spinner(t("building_demo_elsewhere")):
+            _BUILD_LOCK.acquire()
+    try:
+        if not db.exists():
+            _build_demo(db)
+    finally:
+        _BUILD_LOCK.release()
+
+
+def _build_demo(db) -> None:
+    """The first-start build with what it is doing: preparing, report n of N, finishing; then the sign-in form."""
+    intro = st.empty()
+    intro.info(t("building_demo_intro"), icon=":material/construction:")
+    bar = st.progress(0.0, text=t("building_demo_prepare"))
+    warmup.wait()  # the build's imports never run beside the warm-up thread's
+    from pipelines.demo import build as demo  # only a first start needs the generator
+    started = time.monotonic()
+
+    def show(done: int, total: int, _message: str) -> None:
+        fraction, text = progress_step(done, total, time.monotonic() - started, lang())
+        bar.progress(fraction, text=text)
+
+    # Built under a temporary name and renamed: an interrupted build never looks finished.
+    building = db.with_name(db.name + ".building")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        if leftover.exists():
+            leftover.unlink()
+    demo.build(building, today=settings.today(), progress=show)
+    os.replace(building, db)
+    bar.empty()
+    intro.empty()
+    st.toast(t("built_demo"))
+
+
+def progress_step(done: int, total: int, seconds: float, language: str) -> tuple[float, str]:
+    """The first-start progress bar's fill and text for the build's report (done, total) after `seconds`."""
+    # The build reports (0, n) while it prepares, (k, n) after each batch of reports it loaded,
+    # and (n, n) from the last batch on, while it adds the reviews and the survey and saves.
+    if done == 0:
+        fraction, text = 0.02, labels.text("building_demo_prepare", language)
+    elif done < total:
+        fraction = 0.05 + 0.85 * done / total
+        text = labels.text("building_demo_loading", language).format(
+            done=formatting.number(done, language), total=formatting.number(total, language))
+    else:
+        fraction, text = 0.95, labels.text("building_demo_finishing", language)
+    elapsed = labels.text("building_demo_elapsed", language).format(seconds=formatting.number(seconds, language))
+    return round(fraction, 4), f"{text} ({elapsed})"
 
 
 def connection() -> duckdb.DuckDBPyConnection:
