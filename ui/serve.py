@@ -7,7 +7,9 @@ The script named after `run` is served through ui/asgi.py (an st.App with the /p
 Streamlit decides once per process, from the mere presence of a pages/ folder, to route the
 first request by the old file-based scheme; a deep link (/wilayah?...) opened first would then
 show "Page not found". Setting the flag before the server starts avoids that. The upload limit
-(server.maxUploadSize) is set from PANTAU_MAX_UPLOAD_MB, so the two always agree.
+(server.maxUploadSize) is set from PANTAU_MAX_UPLOAD_MB, so the two always agree. The heavy
+libraries load in ui/warmup.py's background thread while the server starts, so the first page
+is not kept waiting for imports it does not need.
 """
 import os
 import sys
