@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import csv
 import os
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")  # the programme's clock: every warehouse timestamp is Western Indonesia Time, naive
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = Path(__file__).resolve().parent / "reference" / "settings.csv"
@@ -73,9 +76,10 @@ def read_workers() -> int:
 
 
 def today() -> date:
-    """Today's date, or PANTAU_TODAY (YYYY-MM-DD) so tests and demos see a fixed calendar."""
+    """Today's date in Western Indonesia Time, or PANTAU_TODAY (YYYY-MM-DD) so tests and demos see a fixed calendar."""
     fixed = value("PANTAU_TODAY")
-    return date.fromisoformat(fixed) if fixed else date.today()
+    # WIB, not the server clock: a server in UTC would otherwise open the next day 7 hours late.
+    return date.fromisoformat(fixed) if fixed else datetime.now(WIB).date()
 
 
 def boundary_file() -> Path | None:

@@ -17,7 +17,7 @@ from pipelines.briefing import pack as briefing
 from pipelines import exports, formatting, warehouse
 from pipelines.views import geo, maps, overview, static_map
 from pipelines.ingest import load, registry
-from pipelines.metrics import aggregate as metrics
+from tests.crosscheck import aggregate as metrics
 from tests.conftest import good_identity, good_values, make_workbook
 
 CHROMIUM = Path("/usr/bin/chromium")

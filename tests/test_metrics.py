@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from pipelines.metrics import aggregate as metrics
+from tests.crosscheck import aggregate as metrics
 from pipelines import warehouse
 
 DEC, JAN, FEB, MAR = date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)

@@ -187,3 +187,70 @@ def test_briefing_pack_tables_show_the_same(db, monkeypatch):
     assert values["Anggota koperasi"] == want["coop_members"]
     assert values["Laporan masuk"] == want["reported"]
     assert values["Anak PMI dibina (rata-rata per bulan)"] == pytest.approx(want["children"])
+
+
+# --- the other pages: Pilar, Wilayah, Peta, Desa ---------------------------------------------------------
+
+def _model(db, monkeypatch, build):
+    monkeypatch.setenv("PANTAU_TODAY", TODAY)
+    con = warehouse.connect(db)
+    try:
+        return build(con)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("area", ["", "35.04"])
+def test_pilar_model_equals_the_workbooks(db, area, monkeypatch):
+    from pipelines.views import pillars
+    model = _model(db, monkeypatch, lambda con: pillars.page(con, area, START, END, "id", pack.read_labels("id")))
+    want = by_hand(area)
+    assert model.pillars[4].kpis["K01"].value == want["coop_members"]
+    assert model.pillars[3].kpis["C02"].value == pytest.approx(want["children"])
+    assert model.pillars[1].kpis["L01"].value == sum(r["l01"] for r in in_range(area))
+    assert model.pillars[1].kpis["L02"].value == sum(r["l02"] for r in in_range(area))
+
+
+@pytest.mark.parametrize("area", ["35", "35.04"])
+def test_wilayah_model_equals_the_workbooks(db, area, monkeypatch):
+    from pipelines.views import drilldown
+    model = _model(db, monkeypatch, lambda con: drilldown.drill_model(con, area, START, END, "id",
+                                                                        pack.read_labels("id")))
+    want = by_hand(area)
+    cards = {c.key: c for c in model.cards}
+    assert cards["placements"].value == want["placements"]
+    assert cards["remittances"].value == want["remittances"]
+    assert cards["consultations"].value == want["consultations"]
+    assert cards["reports_in"].value == want["reported"]
+    assert cards["K01"].value == want["coop_members"]
+    assert cards["C02"].value == pytest.approx(want["children"])
+    # the destinations table shares out the same placements: Taiwan holds the women, Malaysia the men
+    country, placed, _ = model.destinations.columns
+    dest = dict(zip(model.destinations[country], model.destinations[placed]))
+    assert dest == {"Taiwan": want["women"], "Malaysia": want["placements"] - want["women"]}
+    # the child units add up to the area
+    assert model.children["Penempatan"].sum() == want["placements"]
+    assert model.children["Laporan masuk"].sum() == want["reported"]
+
+
+def test_peta_village_values_equal_the_workbooks(db, monkeypatch):
+    from pipelines.views import maps
+    frame = _model(db, monkeypatch, lambda con: maps.village_values(con, "", START, END))
+    got = dict(zip(frame["village_code"], frame["placements"]))
+    for code in VILLAGES:
+        rows = [r for r in in_range(code)]
+        assert got[code] == (sum(r["women"] + r["men"] for r in rows) if rows else None), code
+
+
+def test_desa_profile_equals_the_workbooks(db, monkeypatch):
+    from pipelines.views import village_profile
+    code = "35.04.14.2016"
+    labels = pack.read_labels("id")
+    prof = _model(db, monkeypatch, lambda con: village_profile.profile(con, code, START, END, "K01", "id", labels))
+    rows = in_range(code)
+    assert prof.summary["vp_reported"].value == len(rows)
+    assert prof.summary["vp_due"].value == expected_reports(code)
+    country, placed, _ = prof.breakdowns["placements_country_iso2"][1].columns
+    shown = prof.breakdowns["placements_country_iso2"][1]
+    assert dict(zip(shown[country], shown[placed])) == {
+        "Taiwan": sum(r["women"] for r in rows), "Malaysia": sum(r["men"] for r in rows)}

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.ingest import load, registry
-from pipelines.metrics import aggregate as metrics
+from tests.crosscheck import aggregate as metrics
 from pipelines.views import reporting
 from pipelines import warehouse
 from tests.conftest import ROOT, good_identity, good_values, make_workbook

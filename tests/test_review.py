@@ -268,3 +268,15 @@ def test_a_month_nobody_reported_cannot_be_submitted(loaded):
     with pytest.raises(transitions.Refused, match="Belum ada desa yang melapor bulan Februari 2024; tidak ada yang "
                                                    "dapat diajukan."):
         act(loaded, KOORD, "submit", period=date(2024, 2, 1), missing={})
+
+
+def test_the_automatic_lock_follows_pantau_today_when_no_day_is_given(loaded, ingest, monkeypatch):
+    # The lock and the figures share one calendar: a demo or test fixed at PANTAU_TODAY locks by that day too.
+    monkeypatch.setenv("PANTAU_LOCK_DAYS", "30")
+    monkeypatch.setenv("PANTAU_TODAY", "2024-05-09")
+    [r] = ingest({"b.xlsx": fixed(L01=5)})
+    assert (r.status, r.version) == ("accepted", 2)
+    monkeypatch.setenv("PANTAU_TODAY", "2024-05-10")
+    [r] = ingest({"c.xlsx": fixed(L01=6)})
+    assert (r.status, r.errors[0].message[:52]) == (
+        "rejected", "Bulan Maret 2024 Kabupaten Tulungagung terkunci otom")

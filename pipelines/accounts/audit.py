@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 
 from pipelines import warehouse
-
-WIB = ZoneInfo("Asia/Jakarta")  # like every warehouse timestamp: Western Indonesia Time, naive
+from pipelines.settings import WIB  # like every warehouse timestamp: Western Indonesia Time, naive
 
 # Events written by this project (others may add more; the admin page lists whatever the log holds).
 EVENTS = ("login", "login_failed", "locked", "logout", "upload", "upload_rejected", "user_added", "role_changed",

@@ -7,20 +7,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
 
 from pipelines.ingest import nik, originals, readers, registry, workbook
-from pipelines import warehouse
+from pipelines import settings, warehouse
+from pipelines.settings import WIB
 from pipelines.accounts import audit
 from pipelines.catalogue import indicators
 from pipelines.ingest.findings import Finding
 from pipelines.ingest.validate import Batch, validate
 from pipelines.review import lock
 
-WIB = ZoneInfo("Asia/Jakarta")  # timestamps are stored as Western Indonesia Time, naive
 Progress = Callable[[int, int, str], None]
 HIDDEN_NAME = "(nama berkas disembunyikan)"  # stands in for a file name that held a NIK
 NIK_IN_NAME = ("Nama berkas memuat angka yang tampak seperti NIK (16 digit). Nama berkas tidak boleh berisi "
@@ -82,7 +81,7 @@ def load_files(con: duckdb.DuckDBPyConnection, sources: Iterable[Source | str | 
     """Validate and (unless dry_run) store workbooks, one transaction per batch of up to batch_size."""
     items = list(sources)
     lookup = registry.lookup(con)
-    today = today or now_wib().date()
+    today = today or settings.today()
     results: list[Result] = []
     for start in range(0, len(items), batch_size):
         chunk = [s if isinstance(s, Source) else Source.from_path(s) for s in items[start:start + batch_size]]

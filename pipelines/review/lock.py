@@ -7,16 +7,14 @@ from datetime import date, timedelta
 import duckdb
 
 from pipelines import formatting, settings, warehouse
+from pipelines.metrics import calendar
 
 UNDER_REVIEW = ("diajukan", "dikembalikan")
 
 
-def deadline(period: date, deadline_day: int | None = None) -> date:
-    """Day PANTAU_DEADLINE_DAY of the month after the period (capped at that month's last day)."""
-    day = settings.report_deadline_day() if deadline_day is None else deadline_day
-    nxt = date(period.year + period.month // 12, period.month % 12 + 1, 1)
-    following = date(nxt.year + nxt.month // 12, nxt.month % 12 + 1, 1)
-    return min(nxt + timedelta(days=day - 1), following - timedelta(days=1))
+def deadline(period: date) -> date:
+    """The report deadline of the period: the reporting calendar's, so the lock and the figures agree."""
+    return calendar.deadline(period)
 
 
 def auto_lock_day(period: date, lock_days: int | None = None) -> date | None:

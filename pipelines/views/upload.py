@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from pipelines import exports, warehouse
+from pipelines import exports, settings, warehouse
 from pipelines.views import history
 from pipelines.ingest import load, registry, template, workbook
 from pipelines.accounts import roles
@@ -100,7 +100,7 @@ def check(con: Con, files: Files, user: roles.User | None, today: date | None = 
 
 def _snapshots(con: Con, datas: list[bytes], scope: set[str] | None, today: date | None) -> list[history.Snapshot]:
     """What each (already accepted) workbook would store, read again for the diff only; nothing is written."""
-    batch = validate([workbook.read(d) for d in datas], registry.lookup(con), today or load.now_wib().date(), scope)
+    batch = validate([workbook.read(d) for d in datas], registry.lookup(con), today or settings.today(), scope)
     out = []
     for wb in range(len(datas)):
         mine = {name: frame.filter(pl.col("wb") == wb)

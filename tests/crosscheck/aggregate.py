@@ -1,4 +1,6 @@
-"""The first aggregation module, kept only as an independent cross-check in tests: no page, export or slide uses it.
+"""The first aggregation module, kept only as an independent cross-check of the metric layer in tests.
+
+Its queries live beside it in tests/crosscheck/sql/: no page, export or slide can reach them.
 
 Every function takes an open warehouse connection first. Areas are '' (national) or a
 Kemendagri code prefix ('35', '35.04', '35.04.14', '35.04.14.2011'); periods are months,
@@ -7,11 +9,14 @@ given as dates (any day) or 'YYYY-MM' text, and ranges include both ends.
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from pipelines import catalogue, settings, warehouse
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 LEVELS = ("province", "district", "subdistrict", "village")
 PLACEMENT_KEYS = ("country_iso2", "sector", "sex", "period")
@@ -21,6 +26,15 @@ STATUSES = ("tepat_waktu", "terlambat", "tidak_lapor")
 
 Con = duckdb.DuckDBPyConnection
 Month = date | datetime | str
+
+
+def _query(con: Con, name: str, **params) -> pl.DataFrame:
+    """Run sql/<name>.sql (beside this module) on a fresh cursor, like warehouse.query."""
+    cur = con.cursor()
+    try:
+        return cur.sql((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8"), params=params or None).pl()
+    finally:
+        cur.close()
 
 
 # --- months -------------------------------------------------------------------------------
@@ -70,7 +84,7 @@ def _range(area: str | None, start: Month, end: Month) -> dict:
 def indicator_total(con: Con, code: str, area: str, start: Month, end: Month) -> float | None:
     """One indicator over an area and range by its kind's rule; None when nothing was reported."""
     kind = _kind(code)
-    frame = warehouse.query(con, "indicator_totals", codes=[code], kinds=[kind],
+    frame = _query(con, "indicator_totals", codes=[code], kinds=[kind],
                             **_range(area, start, end))
     return frame["value"][0]
 
@@ -78,14 +92,14 @@ def indicator_total(con: Con, code: str, area: str, start: Month, end: Month) ->
 def indicator_totals(con: Con, area: str, start: Month, end: Month) -> pl.DataFrame:
     """Every catalogue indicator in one query: indicator_code, kind, value, villages_reporting."""
     defs = list(catalogue.indicators().values())
-    return warehouse.query(con, "indicator_totals", codes=[i.code for i in defs],
+    return _query(con, "indicator_totals", codes=[i.code for i in defs],
                            kinds=[i.kind for i in defs], **_range(area, start, end))
 
 
 def indicator_by_month(con: Con, code: str, area: str, start: Month, end: Month) -> pl.DataFrame:
     """Per month of the range: period, value (sum; flags: count of 1s), villages_reporting."""
     kind = _kind(code)
-    return warehouse.query(con, "indicator_by_month", code=code, kind=kind,
+    return _query(con, "indicator_by_month", code=code, kind=kind,
                            **_range(area, start, end))
 
 
@@ -94,7 +108,7 @@ def indicator_by_area(con: Con, code: str, area: str, start: Month, end: Month,
     """Per unit of `level` inside the area: area_code, area_name, value, villages_reporting."""
     kind = _kind(code)
     level = _choice(level, LEVELS, "level")
-    return warehouse.query(con, "indicator_by_area", code=code, kind=kind, level=level,
+    return _query(con, "indicator_by_area", code=code, kind=kind, level=level,
                            **_range(area, start, end))
 
 
@@ -102,7 +116,7 @@ def indicator_by_area(con: Con, code: str, area: str, start: Month, end: Month,
 
 def completeness_by_month(con: Con, area: str, start: Month, end: Month) -> pl.DataFrame:
     """Per month: period, villages_joined, villages_reported, completeness (NULL when none joined)."""
-    return warehouse.query(con, "completeness_by_month", **_range(area, start, end))
+    return _query(con, "completeness_by_month", **_range(area, start, end))
 
 
 def _deadline_day(deadline_day: int | None) -> int:
@@ -116,7 +130,7 @@ def _deadline_day(deadline_day: int | None) -> int:
 def reporting_status(con: Con, area: str, start: Month, end: Month,
                      deadline_day: int | None = None) -> pl.DataFrame:
     """Every joined village x month: village_code, period, status (tepat_waktu|terlambat|tidak_lapor)."""
-    return warehouse.query(con, "reporting_status", deadline_day=_deadline_day(deadline_day),
+    return _query(con, "reporting_status", deadline_day=_deadline_day(deadline_day),
                            **_range(area, start, end))
 
 
@@ -157,19 +171,19 @@ def _roll_up(frame: pl.DataFrame, by: str, measures: list[str], largest: str) ->
 def placements_by(con: Con, area: str, start: Month, end: Month, by: str) -> pl.DataFrame:
     """Placements per `by` (country_iso2|sector|sex|period): <by>, count."""
     by = _choice(by, PLACEMENT_KEYS, "by")
-    frame = warehouse.query(con, "placements_summary", **_range(area, start, end))
+    frame = _query(con, "placements_summary", **_range(area, start, end))
     return _roll_up(frame, by, ["count"], "count")
 
 
 def returns_by(con: Con, area: str, start: Month, end: Month, by: str) -> pl.DataFrame:
     """Returns per `by` (country_iso2|sex|period): <by>, count, with_problem."""
     by = _choice(by, RETURN_KEYS, "by")
-    frame = warehouse.query(con, "returns_summary", **_range(area, start, end))
+    frame = _query(con, "returns_summary", **_range(area, start, end))
     return _roll_up(frame, by, ["count", "with_problem"], "count")
 
 
 def remittances_by(con: Con, area: str, start: Month, end: Month, by: str) -> pl.DataFrame:
     """Remittances per `by` (country_iso2|channel|period): <by>, transactions, amount_idr."""
     by = _choice(by, REMITTANCE_KEYS, "by")
-    frame = warehouse.query(con, "remittances_summary", **_range(area, start, end))
+    frame = _query(con, "remittances_summary", **_range(area, start, end))
     return _roll_up(frame, by, ["transactions", "amount_idr"], "amount_idr")

@@ -1,0 +1,1 @@
+"""An independent, older SQL aggregation kept only to cross-check the metric layer in tests."""
