@@ -785,7 +785,7 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
           workers: int = WORKERS, replace: bool = False,
           registry_csv: str | Path = REGISTRY_CSV) -> dict:
     """Create the demo warehouse at db_path; returns a summary with counts and timings."""
-    from pipelines.ingest import load, registry
+    from pipelines.ingest import load, readers, registry
     from pipelines import warehouse
 
     t0 = time.perf_counter()
@@ -829,6 +829,12 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
             done += len(books)
             report(done, total, f"{done} dari {total} laporan demo dimuat")
 
+        def load_files_batch(books: list[Workbook]) -> None:
+            # The reading pool may start a worker during this load: under Streamlit __main__ is
+            # app.py, which a spawned worker would re-run (and start a build of its own).
+            with readers.plain_main():
+                load_books(books)
+
         while True:
             t = time.perf_counter()
             item = next(stream, None)
@@ -842,10 +848,10 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
             # go in batches large enough for the ingest's reading pool (both cores), the cells at once.
             load_books([b for b in books if b.sheets is not None])
             if len(files) >= FILE_BATCH:
-                load_books(files)
+                load_files_batch(files)
                 files = []
         if files:
-            load_books(files)
+            load_files_batch(files)
         demo_reviews(con, window, today)
         from pipelines.demo.survey import load_demo  # the generated Jambon survey (issue 13)
         load_demo(con)
