@@ -17,6 +17,38 @@ if TYPE_CHECKING:  # the connection type only; the UI layer runs no SQL itself
     import duckdb
 
 _BUILD_LOCK = threading.Lock()
+_builds: dict[str, _Build] = {}
+
+
+class _Build:
+    """A first-start demo build running in its own thread, so that it goes on when the tab that
+    started it is closed, and every visitor meanwhile watches the same progress."""
+
+    def __init__(self, db) -> None:
+        self.db, self.done, self.total, self.error = db, 0, 1, None
+        self.started = time.monotonic()
+        self.finished = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="pantau-demo-build", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            warmup.wait()  # the build's imports never run beside the warm-up thread's
+            from pipelines.demo import build as demo  # only a first start needs the generator
+
+            # Built under a temporary name and renamed: an interrupted build never looks finished.
+            building = self.db.with_name(self.db.name + ".building")
+            for leftover in (building, building.with_name(building.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            demo.build(building, today=settings.today(), progress=self._progress)
+            os.replace(building, self.db)
+        except BaseException as exc:  # noqa: BLE001 - shown by the page that waits
+            self.error = exc
+        finally:
+            self.finished.set()
+
+    def _progress(self, done: int, total: int, _message: str) -> None:
+        self.done, self.total = done, total
 
 
 def ensure_warehouse() -> None:
@@ -24,37 +56,17 @@ def ensure_warehouse() -> None:
     db = settings.db_path()
     if db.exists():
         return
-    if not _BUILD_LOCK.acquire(blocking=False):
-        # Another visitor's first page is building it: say so and wait, then carry on to sign-in.
-        with st.spinner(t("building_demo_elsewhere")):
-            _BUILD_LOCK.acquire()
-    try:
-        if not db.exists():
-            _build_demo(db)
-    finally:
-        _BUILD_LOCK.release()
-
-
-def _build_demo(db) -> None:
-    """The first-start build with what it is doing: preparing, report n of N, finishing; then the sign-in form."""
+    with _BUILD_LOCK:  # one build per file, whoever comes first
+        job = _builds.get(str(db))
+        if job is None or (job.finished.is_set() and not db.exists()):
+            job = _builds[str(db)] = _Build(db)
     intro = st.empty()
     intro.info(t("building_demo_intro"), icon=":material/construction:")
     bar = st.progress(0.0, text=t("building_demo_prepare"))
-    warmup.wait()  # the build's imports never run beside the warm-up thread's
-    from pipelines.demo import build as demo  # only a first start needs the generator
-    started = time.monotonic()
-
-    def show(done: int, total: int, _message: str) -> None:
-        fraction, text = progress_step(done, total, time.monotonic() - started, lang())
-        bar.progress(fraction, text=text)
-
-    # Built under a temporary name and renamed: an interrupted build never looks finished.
-    building = db.with_name(db.name + ".building")
-    for leftover in (building, building.with_name(building.name + ".wal")):
-        if leftover.exists():
-            leftover.unlink()
-    demo.build(building, today=settings.today(), progress=show)
-    os.replace(building, db)
+    while not job.finished.wait(0.5):
+        bar.progress(*progress_step(job.done, job.total, time.monotonic() - job.started, lang()))
+    if job.error is not None:
+        raise job.error
     bar.empty()
     intro.empty()
     st.toast(t("built_demo"))
