@@ -103,7 +103,9 @@ def main() -> None:
             if with_venv:
                 (folder / ".venv").symlink_to(args.venv.resolve())
             first = start(folder, browser, args.deadline, **extra)
+            print(f"{label}: first start {first}", flush=True)
             later = start(folder, browser, args.deadline)
+            print(f"{label}: later start {later}", flush=True)
             rows.append((label, cloned, first, later))
         browser.close()
     print(f"{'clone':<16} {'git clone':>9} {'first page':>11} {'sign-in':>9} {'later: first page':>18} {'sign-in':>9}")
