@@ -11,11 +11,14 @@ tools write):
           table into DuckDB (what an analyst would write).
 Prints the best of --runs for each and the ratios project/raw (target <= 3x) and peer/project
 (target >= 15x). The peer may run on a subset (--peer-files); its time is then scaled per file.
+Also shown: the project with PANTAU_READ_WORKERS=1 (one process, no pool), and the machine's load
+average around each writer's runs (the machine may be shared: ratios within one run are what count).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -112,9 +115,9 @@ def generate(folder: Path, files: int) -> tuple[Path, dict[str, Path]]:
     return reg, dirs
 
 
-def timed(cmd: list[str], check=None) -> float:
+def timed(cmd: list[str], check=None, env: dict | None = None) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
     elapsed = time.perf_counter() - start
     if done.returncode != 0 and check is None:
         raise SystemExit(f"{cmd[:4]} failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -145,23 +148,31 @@ def main() -> None:
                 first = next(f for f in doc["files"] if f["status"] == "rejected")
                 raise SystemExit(f"{doc['rejected']} workbooks rejected, first: {first}")
 
+        def project(writer: str, d: Path, run: int, env: dict | None = None) -> float:
+            db = folder / f"project-{writer}-{run}-{len(env or {})}.duckdb"
+            shutil.copy(empty, db)
+            return timed([py, "-m", "pipelines.ingest", "--db", str(db), "--json", str(d)], check=all_accepted, env=env)
+
         rows = []
         for writer, d in dirs.items():
-            raw = min(timed([py, "-c", RAW, str(d)]) for _ in range(args.runs))
-            project = []
-            for run in range(args.runs):
-                db = folder / f"project-{writer}-{run}.duckdb"
-                shutil.copy(empty, db)
-                project.append(timed([py, "-m", "pipelines.ingest", "--db", str(db), "--json", str(d)],
-                                     check=all_accepted))
+            load_before = os.getloadavg()[0]
+            times = {"raw": [], "project": [], "single": []}
+            for run in range(args.runs):  # interleaved, so a burst of load hits every contender alike
+                times["raw"].append(timed([py, "-c", RAW, str(d)]))
+                times["project"].append(project(writer, d, run))
+                times["single"].append(project(writer, d, run, {"PANTAU_READ_WORKERS": "1"}))
+            raw, project_s, single = (min(times[k]) for k in ("raw", "project", "single"))
             peer = timed([py, "-c", PEER, str(d), str(folder / f"peer-{writer}.duckdb"), str(peer_n)])
             peer *= args.files / peer_n
-            rows.append((writer, raw, min(project), peer))
-    print(f"{'workbooks by':<12} {'raw read':>9} {'project':>9} {'peer':>9} {'project/raw':>12} {'peer/project':>13}")
-    for writer, raw, project, peer in rows:
-        print(f"{writer:<12} {raw:8.2f}s {project:8.2f}s {peer:8.2f}s {project / raw:11.2f}x {peer / project:12.1f}x")
+            rows.append((writer, raw, project_s, single, peer, f"{load_before:.1f}-{os.getloadavg()[0]:.1f}"))
+    print(f"{'workbooks by':<12} {'raw read':>9} {'project':>9} {'1 process':>10} {'peer':>9} {'project/raw':>12} "
+          f"{'peer/project':>13} {'load avg':>9}")
+    for writer, raw, project, single, peer, load in rows:
+        print(f"{writer:<12} {raw:8.2f}s {project:8.2f}s {single:9.2f}s {peer:8.2f}s {project / raw:11.2f}x "
+              f"{peer / project:12.1f}x {load:>9}")
     print(f"({args.files} files, whole processes, best of {args.runs}; peer on {peer_n} files"
-          f"{' scaled' if peer_n < args.files else ''}; targets: project/raw <= 3x, peer/project >= 15x)")
+          f"{' scaled' if peer_n < args.files else ''}; {os.cpu_count()} cores; "
+          "targets: project/raw <= 3x, peer/project >= 15x)")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,13 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 # Writes from one process go through this lock: DuckDB allows one writer process, and
 # inside it concurrent write transactions on the same rows would conflict.
 WRITE_LOCK = threading.RLock()
+# Committed write transactions of this process. The running app is the warehouse's one writer
+# process, so readers (ui/cache) re-read the data version only after this changes.
+_generation = [0]
+
+
+def generation() -> int:
+    return _generation[0]
 
 
 class WarehouseBusy(RuntimeError):
@@ -43,6 +50,8 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     if not read_only:
         _migrate_views(con)
         con.execute(sql_text("schema"))
+        from pipelines.metrics import rollup  # the metric layer's table; it needs this module first
+        rollup.ensure(con)  # warehouses made before it existed get it filled here
     return con
 
 
@@ -59,7 +68,12 @@ def reading(path: str | Path | None = None, attempts: int = 3) -> Iterator[duckd
         con = connect(db, read_only=True)
     except WarehouseBusy:
         con = None
-    if con is not None:
+    from pipelines.metrics import rollup
+    if con is not None and not rollup.present(con):
+        # made before the metric layer's table: read a private copy that gets it
+        con.close()
+        con = None
+    elif con is not None:
         try:
             yield con
         finally:
@@ -74,6 +88,7 @@ def reading(path: str | Path | None = None, attempts: int = 3) -> Iterator[duckd
                 shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
             try:
                 con = duckdb.connect(str(copy))  # writable copy: replays the copied WAL
+                rollup.ensure(con)
                 break
             except duckdb.Error:
                 if attempt == attempts - 1:
@@ -98,8 +113,11 @@ def _migrate_views(con: duckdb.DuckDBPyConnection) -> None:
 
 def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:
     """Refill the current-version tables from the versioned rows, in one transaction."""
+    from pipelines.metrics import rollup
     with transaction(con) as cur:
         cur.execute(sql_text("rebuild_current"))
+        if rollup.present(cur):  # a warehouse being migrated gets the table from connect() just after
+            rollup.rebuild(cur)
 
 
 @contextmanager
@@ -111,6 +129,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             cur.execute("BEGIN TRANSACTION")
             yield cur
             cur.execute("COMMIT")
+            _generation[0] += 1
         except BaseException:
             cur.execute("ROLLBACK")
             raise
@@ -130,6 +149,31 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
         return cur.sql(sql_text(name), params=params or None).pl()
     finally:
         cur.close()
+
+
+def rows(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[tuple]:
+    """Run sql/<name>.sql like query() and return plain tuples (no Arrow: the ingest CLI never imports pyarrow)."""
+    cur = con.cursor()
+    try:
+        return cur.sql(sql_text(name), params=params or None).fetchall()
+    finally:
+        cur.close()
+
+
+class _Stream:
+    """A polars frame seen only through the Arrow C stream interface: DuckDB scans it without pyarrow
+    (registering the frame itself goes through pyarrow, half a second of imports for a CLI run)."""
+
+    def __init__(self, frame: pl.DataFrame):
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.frame.__arrow_c_stream__(requested_schema)
+
+
+def stage(cur: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Register a polars frame as view `name` on the cursor, for one bulk INSERT ... SELECT."""
+    cur.register(name, _Stream(frame))
 
 
 def info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

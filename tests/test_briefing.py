@@ -201,7 +201,8 @@ def test_pillar_notes_equal_indicator_totals(built, con):
     pillar1, pillar2, pillar4 = _notes(built, 3), _notes(built, 4), _notes(built, 6)
     assert any(line.startswith(f"Konsultasi calon PMI laki-laki: {formatting.number(value['L01'])} orang.")
                for line in pillar1.splitlines())
-    assert "Omzet usaha binaan: tidak dilaporkan." in pillar2.splitlines()
+    assert ("Omzet usaha binaan: tidak dilaporkan. Cakupan: dari 18 laporan yang diharapkan, 0 masuk (0,0%)."
+            in pillar2.splitlines())  # missing is said, never 0; its coverage beside it
     assert f"Anggota koperasi: {formatting.number(value['K01'])} orang." in pillar4
     assert f"Total simpanan anggota: {formatting.rupiah(value['K02'])}." in pillar4
     assert f"Koperasi berbadan hukum: {formatting.number(value['K05'])} desa." in pillar4
@@ -220,7 +221,8 @@ def test_placement_return_and_remittance_notes_equal_the_flows(built, con):
     sectors = dict(metrics.placements_by(con, AREA, START, END, "sector").iter_rows())
     assert _notes(built, 9) == (f"Sektor pekerjaan terbanyak: Domestik {sectors['Domestik']} orang (52,2%), "
                                 f"Perkebunan/Pertanian {sectors['Perkebunan/Pertanian']} orang (26,1%), "
-                                f"Perawat/Caregiver {sectors['Perawat/Caregiver']} orang (21,7%).")
+                                f"Perawat/Caregiver {sectors['Perawat/Caregiver']} orang (21,7%).\n"
+                                "Cakupan: dari 18 laporan yang diharapkan, 8 masuk (44,4%).")
     returns = metrics.returns_by(con, AREA, START, END, "sex")
     assert (returns["count"].sum(), returns["with_problem"].sum()) == (24, 8)
     assert _notes(built, 10).splitlines()[0] == (
@@ -233,7 +235,8 @@ def test_placement_return_and_remittance_notes_equal_the_flows(built, con):
         f"Selama Januari 2024 – Juni 2024, remitansi ke desa program di Kabupaten Tulungagung tercatat "
         f"{formatting.rupiah(amount)} dalam {formatting.number(tx)} transaksi, rata-rata "
         f"{formatting.rupiah(amount / tx)} per transaksi.")
-    assert _notes(built, 12) == "Remitansi menurut saluran: Bank Rp 75,0 juta (92,6%), Kantor Pos Rp 6,0 juta (7,4%)."
+    assert _notes(built, 12) == ("Remitansi menurut saluran: Bank Rp 75,0 juta (92,6%), Kantor Pos Rp 6,0 juta (7,4%).\n"
+                                 "Cakupan: dari 18 laporan yang diharapkan, 8 masuk (44,4%).")
 
 
 def test_reporting_map_and_data_notes(built, con):
@@ -283,8 +286,8 @@ def test_outline_lists_the_slides_of_the_pack(con):
 # --- pieces -------------------------------------------------------------------------------------------------
 
 def test_change_sentences_never_turn_missing_into_zero():
-    ctx = briefing._Context(None, "", START, END, "id", briefing.read_labels("id"), "Nasional", "p", "q", "r",
-                            "s", "t", False)
+    ctx = briefing.Context(None, "", START, END, "id", briefing.read_labels("id"), "Nasional", "p", "q", "r",
+                           "s", "t", False)
     assert briefing.change_sentence(10, 5, "pl_unit_orang", "X", ctx) == "Naik 5 orang (100,0%) dibanding X."
     assert briefing.change_sentence(5, 10, "rupiah", "X", ctx) == "Turun Rp 5 (50,0%) dibanding X."
     assert briefing.change_sentence(5, None, "pl_unit_orang", "X", ctx) == "Tidak dapat dibandingkan: X tidak dilaporkan."

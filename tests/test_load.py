@@ -171,6 +171,7 @@ def test_a_large_batch_is_read_by_the_pool_with_the_same_results(monkeypatch):
     alone = readers.read_many(datas)
     monkeypatch.setenv("PANTAU_READ_WORKERS", "2")
     monkeypatch.setattr(readers, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(readers, "CHUNK_FILES", 3)  # several tasks per worker
     pooled = readers.read_many(datas)
     assert pooled == alone
     assert readers._pool is not None

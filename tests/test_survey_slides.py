@@ -41,6 +41,9 @@ def test_survey_and_cohort_slides_before_the_notes(con, ingest, tiny_pictures):
     built = pack.build(con, "35.04", "2024-01", "2024-03")
     kinds = [s.kind for s in built.slides]
     assert kinds[-3:] == ["survey", "cohort", "notes"]
+    # the notes unticked: the optional slides come last, never before the title
+    assert [s.kind for s in pack.build(con, "35.04", "2024-01", "2024-03", include={1, 2}).slides] == [
+        "title", "kpis", "survey", "cohort"]
     assert built.slides[-3].title == "Survei PMI purna: Evaluasi Uji"
     deck = Presentation(io.BytesIO(built.pptx))
     texts = "\n".join(_texts(deck.slides[len(kinds) - 3]))

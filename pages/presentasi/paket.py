@@ -36,6 +36,8 @@ for col, months in zip(st.columns([1] * len(QUICK_MONTHS) + [3]), QUICK_MONTHS):
                args=(months,), width="stretch")
 
 st.markdown(t("bp_selected").format(area=sel.area_label, period=sel.period_label))
+# The pack counts the data the sidebar counts (&data=disetujui: approved district-months only); its title slide says which.
+st.caption(t("bp_data_approved" if sel.approved_only else "bp_data_all"))
 # The pack may be in the other language (partners at a Rakor): its labels then come from ui/labels.csv.
 pack_lang = st.radio(t("bp_pack_lang"), list(LANGS), format_func=LANGS.get, horizontal=True, key="bp_lang",
                      index=list(LANGS).index(L))
@@ -44,15 +46,17 @@ outline = data(briefing.outline, sel.area, sel.start, sel.end, L, labels)
 
 st.subheader(t("bp_slides"))
 include_col = t("bp_col_include")
+# only the outline's own columns are read-only (insert_column works in place: on a clone, and after the list)
+read_only = list(outline.columns)
 chosen = st.data_editor(
-    outline.insert_column(0, pl.Series(include_col, [True] * outline.height)), hide_index=True, width="stretch",
-    height=(outline.height + 1) * 35 + 3, key="bp_outline", disabled=list(outline.columns),
+    outline.clone().insert_column(0, pl.Series(include_col, [True] * outline.height)), hide_index=True,
+    width="stretch", height=(outline.height + 1) * 35 + 3, key="bp_outline", disabled=read_only,
     column_config={include_col: st.column_config.CheckboxColumn(width="small"),
                    t("bp_col_no"): st.column_config.NumberColumn(width="small")})
 st.caption(t("bp_include_hint"))
 include = {n for n, keep in zip(chosen[t("bp_col_no")], chosen[include_col]) if keep}
 # A built pack belongs to its area, period, language, slides and data version; any change asks for a new build.
-wanted = (sel.area, sel.start, sel.end, pack_lang, tuple(sorted(include)), data_version())
+wanted = (sel.area, sel.start, sel.end, pack_lang, tuple(sorted(include)), sel.approved_only, data_version())
 if not include:
     st.warning(t("bp_cli_bad_slides_page"), icon=":material/warning:")
 elif st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="bp_build"):
@@ -64,7 +68,8 @@ elif st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="
     # Built on the click, not cached: the progress bar follows each step.
     try:
         st.session_state["bp_pack"] = (wanted, briefing.build(con, sel.area, sel.start, sel.end, pack_lang,
-                                                              pack_labels, _progress, include))
+                                                              pack_labels, _progress, include,
+                                                              approved_only=sel.approved_only))
     except Exception as exc:  # e.g. no Chromium for the charts: say so instead of a traceback
         st.error(t("bp_failed").format(error=exc), icon=":material/error:")
     bar.empty()

@@ -19,6 +19,7 @@ import argparse
 import getpass
 import re
 import sys
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -33,6 +34,10 @@ from pipelines.accounts import audit, sessions
 from pipelines.accounts.roles import ROLES, User
 
 HASHER = PasswordHasher()  # argon2id with argon2-cffi's current recommended parameters
+# Each argon2 run holds its memory cost (64 MiB) while it works: a crowd signing in at once (a Rakor)
+# would add that per sign-in to the server's memory. Two at a time keeps both cores busy and the
+# peak bounded; the others wait their turn (no CPU is lost).
+_HASHING = threading.BoundedSemaphore(2)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1000
 MAX_FAILURES = 5
@@ -69,26 +74,28 @@ class UserError(ValueError):
 
 def hash_password(password: str) -> str:
     """The argon2id hash stored instead of the password."""
-    return HASHER.hash(password)
+    with _HASHING:
+        return HASHER.hash(password)
 
 
 def verify(password_hash: str, password: str) -> bool:
     """Whether password matches the stored hash."""
     try:
-        return HASHER.verify(password_hash, password)
+        with _HASHING:
+            return HASHER.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def check_rehash(password_hash: str, password: str) -> str | None:
     """A fresh hash of a just-verified password when the stored one used older parameters, else None."""
-    return HASHER.hash(password) if HASHER.check_needs_rehash(password_hash) else None
+    return hash_password(password) if HASHER.check_needs_rehash(password_hash) else None
 
 
 @cache
 def _dummy_hash() -> str:
     # Verified against when the name is unknown, so that costs as much time as a wrong password.
-    return HASHER.hash("tidak-ada-akun-dengan-nama-ini")
+    return hash_password("tidak-ada-akun-dengan-nama-ini")
 
 
 def password_problem(password: str, username: str = "", demo: bool = False) -> str | None:

@@ -1,6 +1,6 @@
 """`python -m pipelines.briefing`: the briefing pack of an area and period."""
 import sys
 
-from pipelines.briefing.pack import main
+from pipelines.briefing.cli import main
 
 sys.exit(main())

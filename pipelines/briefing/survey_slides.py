@@ -14,7 +14,7 @@ from pipelines.survey import analysis, store
 
 
 def _labels(ctx) -> dict[str, str]:
-    from pipelines.briefing.pack import read_labels
+    from pipelines.briefing.context import read_labels
     return {**read_labels(ctx.lang), **dict(ctx.labels)}
 
 
@@ -26,13 +26,13 @@ def _survey_slide(ctx, make, t) -> tuple[list, dict]:
             continue
         o = analysis.analyse(frame, name, demo)["overall"]
         inc, har, par, a = o["income"], o["harmony"], o["participation"], o["cronbach_alpha"]
-        p = "< 0,001" if (inc["p"] or 1) < 0.001 else formatting.number(inc["p"], L, 3)
+        p = f"< {formatting.number(0.001, L, 3)}" if (inc["p"] or 1) < 0.001 else f"= {formatting.number(inc['p'], L, 3)}"
         cards = [
             (t["sv_col_income_before"], formatting.rupiah(inc["mean_before"], L), f"n = {o['n']}", ""),
             (t["sv_col_income_after"], formatting.rupiah(inc["mean_after"], L),
              f"{t['sv_col_increase']}: {formatting.number(inc['change_pct'], L, 1)}", ""),
-            ("t (ttest_rel)", formatting.number(inc["t"], L, 2), f"df = {inc['df']}, p {p}", ""),
-            (t["sv_alpha"], formatting.number(a["alpha"], L, 2), f"IK/CI 95%: {formatting.number(a['ci_low'], L, 2)}"
+            (t["bp_sv_paired_t"], formatting.number(inc["t"], L, 2), f"df = {inc['df']}, p {p}", ""),
+            (t["sv_alpha"], formatting.number(a["alpha"], L, 2), f"{t['co_ci']}: {formatting.number(a['ci_low'], L, 2)}"
                                                                  f" – {formatting.number(a['ci_high'], L, 2)}", ""),
             (t["sv_measure_harmony"], f"{formatting.number(har['mean_before'], L, 2)} → "
                                       f"{formatting.number(har['mean_after'], L, 2)}", "", ""),

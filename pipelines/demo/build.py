@@ -22,8 +22,6 @@ import multiprocessing
 import random
 import sys
 import time
-import types
-from contextlib import contextmanager
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -739,8 +737,10 @@ def start_pool(workers: int):
         return None
     # spawn, not fork: the app calling this runs threads (Streamlit, DuckDB), and forking a
     # threaded process can deadlock the child.
+    from pipelines.ingest.readers import plain_main
+
     ctx = multiprocessing.get_context("spawn")
-    with _plain_main():
+    with plain_main():
         pool = ctx.Pool(workers)
         pool.apply_async(int)  # the workers start (and import) while __main__ is hidden
     return pool
@@ -754,19 +754,6 @@ def generated(work: list[tuple], pool):
         return
     with pool:
         yield from pool.imap(generate_task, work)
-
-
-@contextmanager
-def _plain_main():
-    """Hide __main__ while workers start: spawn re-runs the parent's main script in every worker,
-    and under Streamlit (or AppTest) that script is app.py, which would start a build of its own."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
 
 
 def mark_demo(con, built: bool) -> None:

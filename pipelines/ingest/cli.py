@@ -86,9 +86,6 @@ def _summary(results: list[load.Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from pipelines import warehouse
-    from pipelines.ingest import load, registry
-
     if not args.paths and not args.registry:
         parser().error("sebutkan berkas/folder laporan atau --registry")
     files = expand(args.paths)
@@ -96,6 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     if unreadable:
         print("Berkas tidak ditemukan: " + ", ".join(unreadable), file=sys.stderr)
         return 2
+    from pipelines.ingest import readers
+
+    # A large run's reader processes start first: they import while this one opens the warehouse.
+    readers.warm_up(len(files))
+    from pipelines import warehouse
+    from pipelines.ingest import load, registry
+
     try:
         con = warehouse.connect(args.db)
     except warehouse.WarehouseBusy as exc:

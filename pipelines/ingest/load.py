@@ -15,6 +15,7 @@ from pipelines.ingest import nik, originals, readers, registry, workbook
 from pipelines import settings, warehouse
 from pipelines.settings import WIB
 from pipelines.accounts import audit
+from pipelines.metrics import rollup
 from pipelines.catalogue import indicators
 from pipelines.ingest.findings import Finding
 from pipelines.ingest.validate import Batch, validate
@@ -83,17 +84,22 @@ def load_files(con: duckdb.DuckDBPyConnection, sources: Iterable[Source | str | 
     lookup = registry.lookup(con)
     today = today or settings.today()
     results: list[Result] = []
-    for start in range(0, len(items), batch_size):
-        chunk = [s if isinstance(s, Source) else Source.from_path(s) for s in items[start:start + batch_size]]
-        results += _load_batch(con, chunk, user, dry_run, lookup, today, allowed_districts)
+    batches = [items[start:start + batch_size] for start in range(0, len(items), batch_size)]
+    reading = _Reading(batches[0]) if batches else None
+    for k in range(len(batches)):
+        chunk, books = reading.sources, reading.result()
+        if k + 1 < len(batches):
+            # The pool reads the next batch while this one is validated and written.
+            reading = _Reading(batches[k + 1])
+        results += _load_batch(con, chunk, books, user, dry_run, lookup, today, allowed_districts)
         if progress:
             progress(len(results), len(items), chunk[-1].name)
     return results
 
 
-def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, today, allowed) -> list[Result]:
+def _load_batch(con, chunk: list[Source], books: list[workbook.RawWorkbook], user: str, dry_run: bool, lookup,
+                today, allowed) -> list[Result]:
     hashes = [s.sha256() for s in chunk]
-    books = _read_all(chunk)
     named = [nik.found(s.name) for s in chunk]
     for book, bad_name in zip(books, named):
         if bad_name:  # the name is never kept, shown or logged: the file is refused under a stand-in
@@ -109,7 +115,7 @@ def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, toda
     with warehouse.WRITE_LOCK:
         # Versions are decided under the lock so two uploaders never both claim version n+1.
         current = {(code, period): (version, sha) for code, period, version, sha
-                   in warehouse.query(con, "current_versions").iter_rows()}
+                   in warehouse.rows(con, "current_versions")}
         # A locked district-month (approved, or past its lock day) takes no new version, page or CLI.
         locked = lock.refusals(con, [(r.village_code, r.period) for r in results if r.status != "rejected"
                                      and current.get((r.village_code, r.period), (0, None))[1] != r.sha256],
@@ -138,14 +144,21 @@ def _load_batch(con, chunk: list[Source], user: str, dry_run: bool, lookup, toda
     return results
 
 
-def _read_all(chunk: list[Source]) -> list[workbook.RawWorkbook]:
-    """Every source's sheets; files of a large batch are read by a process pool over both cores."""
-    files = [i for i, s in enumerate(chunk) if s.sheets is None]
-    books: list[workbook.RawWorkbook | None] = [
-        None if s.sheets is None else workbook.from_rows(s.sheets) for s in chunk]
-    for i, book in zip(files, readers.read_many([chunk[i].data for i in files])):
-        books[i] = book
-    return books
+class _Reading:
+    """A batch's sources and their sheets being read: files (on the reader pool for a large batch), and
+    generated reports, which come as text cells already."""
+
+    def __init__(self, sources: list[Source | str | Path]):
+        self.sources = [s if isinstance(s, Source) else Source.from_path(s) for s in sources]
+        self.files = [i for i, s in enumerate(self.sources) if s.sheets is None]
+        self.reading = readers.Reading([self.sources[i].data for i in self.files])
+
+    def result(self) -> list[workbook.RawWorkbook]:
+        books: list[workbook.RawWorkbook | None] = [
+            None if s.sheets is None else workbook.from_rows(s.sheets) for s in self.sources]
+        for i, book in zip(self.files, self.reading.result()):
+            books[i] = book
+        return books
 
 
 def _reason(book: workbook.RawWorkbook, checked) -> str:
@@ -207,16 +220,16 @@ def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], ba
             "returns": batch.returns.join(ids_by_wb, on="wb").drop("wb"),
             "remittances": batch.remittances.join(ids_by_wb, on="wb").drop("wb"),
         }
-        cur.register("staged_submissions", staged_submissions)
+        warehouse.stage(cur, "staged_submissions", staged_submissions)
         cur.execute(warehouse.sql_text("retire_versions"))
         cur.execute("INSERT INTO submissions BY NAME SELECT * FROM staged_submissions")
         for name, frame in staged.items():
-            cur.register(f"staged_{name}", frame)
+            warehouse.stage(cur, f"staged_{name}", frame)
             cur.execute(f"INSERT INTO submission_{name} BY NAME SELECT * FROM staged_{name}")
         cur.execute(warehouse.sql_text("refresh_current"))
+        rollup.refresh(cur)  # the metric layer's village-month facts, in the same transaction
         if pack:
-            cur.register("staged_originals", pl.DataFrame({"file_sha256": sorted({results[i].sha256 for i in fresh
-                                                                            if chunk[i].sheets is None}),
-                                                           "pack": pack}))
+            kept = sorted({results[i].sha256 for i in fresh if chunk[i].sheets is None})
+            warehouse.stage(cur, "staged_originals", pl.DataFrame({"file_sha256": kept, "pack": [pack] * len(kept)}))
             cur.execute("INSERT OR IGNORE INTO originals SELECT file_sha256, pack FROM staged_originals")
         cur.execute(warehouse.sql_text("bump_data_version"))

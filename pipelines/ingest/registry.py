@@ -98,12 +98,11 @@ def load_registry(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
     """Insert or update every village of the CSV in one transaction; returns how many rows."""
     staged_villages = read_registry(path)
     with warehouse.transaction(con) as cur:
-        cur.register("staged_villages", staged_villages)
+        warehouse.stage(cur, "staged_villages", staged_villages)
         cur.execute(warehouse.sql_text("registry_upsert"))
     return staged_villages.height
 
 
 def lookup(con: duckdb.DuckDBPyConnection) -> dict[str, Village]:
     """Village code -> facts validation needs."""
-    frame = warehouse.query(con, "village_lookup")
-    return {code: Village(name, year, district) for code, name, year, district in frame.iter_rows()}
+    return {code: Village(name, year, district) for code, name, year, district in warehouse.rows(con, "village_lookup")}

@@ -56,10 +56,15 @@ def _clean(value) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=None)
+def _header_columns(sheet: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The sheet's expected and required header columns, in template order (asked for by every workbook)."""
+    return tuple(c for c, _, _ in layout()[sheet]), tuple(c for c, _, req in layout()[sheet] if req)
+
+
 def locate_header(rows: list[tuple], sheet: str) -> tuple[int, dict[str, int]] | Finding:
     """The header row (first match within ten rows) and column positions, or why not found."""
-    expected = [c for c, _, _ in layout()[sheet]]
-    required = [c for c, _, req in layout()[sheet] if req]
+    expected, required = _header_columns(sheet)
     best: tuple[int, dict[str, int]] | None = None
     for i, row in enumerate(rows[:10]):
         seen = {header_key(c): j for j, c in enumerate(row) if c is not None}

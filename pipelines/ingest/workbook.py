@@ -103,20 +103,21 @@ class _Scan:
     """NIK hits found in the package's parts, by part, plus the small parts that say which sheet is which."""
     hits: dict[str, str] = field(default_factory=dict)               # part -> kind
     comments: list[tuple[str, str, int]] = field(default_factory=list)  # (part, column, row)
-    texts: dict[str, str] = field(default_factory=dict)              # workbook.xml and *.rels, for sheet names
+    texts: dict[str, bytes] = field(default_factory=dict)            # workbook.xml and *.rels, for sheet names
 
     def sheet_names(self) -> dict[str, str]:
         """Part name -> sheet name, for worksheets and the comment parts they point to."""
-        rels = _rels(self.texts.get("xl/_rels/workbook.xml.rels", ""), "xl/")
+        texts = {name: _decode(raw) for name, raw in self.texts.items()}  # decoded only when a NIK was found
+        rels = _rels(texts.get("xl/_rels/workbook.xml.rels", ""), "xl/")
         out = {}
-        for name, rid in _SHEET_ENTRY.findall(self.texts.get("xl/workbook.xml", "")):
+        for name, rid in _SHEET_ENTRY.findall(texts.get("xl/workbook.xml", "")):
             part = rels.get(rid)
             if not part:
                 continue
             shown = nik.hide(html.unescape(name).strip())
             out[part] = shown
             folder, base = posixpath.split(part)
-            for target in _rels(self.texts.get(f"{folder}/_rels/{base}.rels", ""), folder + "/").values():
+            for target in _rels(texts.get(f"{folder}/_rels/{base}.rels", ""), folder + "/").values():
                 out.setdefault(target, shown)
         return out
 
@@ -131,48 +132,155 @@ def _rels(text: str, base: str) -> dict[str, str]:
     return out
 
 
-def _scan_parts(package) -> _Scan:
-    """Inflate every part once (bounded by the guard) and note which ones hold a NIK-like number."""
+# A cheap first pass over a batch's parts (Rust regex, linear time) that can only say "maybe": a
+# part it clears cannot hold a NIK-like number after flatten(), so only the parts it flags get the
+# exact scan. It runs on ASCII parts only (any other part always gets the exact scan) and flags
+# rich-text formatting and entities other than the five of XML; otherwise it is a superset of
+# flatten()'s joins (digits apart by at most one separator and any run tags, here any tag starting
+# with r or t after an optional prefix) and of nik's tokens: 16 digits, or at least nine before an
+# exponent (fewer cannot carry a region and a birth date, even written as 3.5E+15).
+_DIGIT, _SEP = "[0-9]", r"[ .,\-]?"
+_JOINER = r"(?:</?(?:[^<>\s]*:)?[rt][^>]*>)*"
+_STEP = f"{_JOINER}{_SEP}{_JOINER}{_DIGIT}"
+_MAYBE = f"{_DIGIT}(?:{_STEP}){{15}}|{_DIGIT}(?:{_STEP}){{8,}}{_JOINER}[eE]"
+_MAYBE_CELLS = f"{_DIGIT}(?:{_SEP}{_DIGIT}){{15}}|{_DIGIT}(?:{_SEP}{_DIGIT}){{8,}}[eE]"  # text, no tags
+_PLAIN_ENTITY = "&(?:amp|lt|gt|quot|apos);"  # of the others, html.unescape makes &period; &comma; separators
+
+
+def _maybe_nik(texts: list[str]) -> list[bool]:
+    """For ASCII XML texts: False where flatten(text) cannot hold a NIK-like number, True where it may."""
+    if not texts:
+        return []
+    import polars as pl
+
+    s = pl.Series(texts, dtype=pl.String)
+    return (s.str.contains(_MAYBE) | s.str.contains("rPr", literal=True)
+            | (s.str.count_matches("&", literal=True) != s.str.count_matches(_PLAIN_ENTITY))).to_list()
+
+
+def _maybe_nik_cells(texts: list[str]) -> list[bool]:
+    """For cell texts (joined by newlines): False where nik.found cannot be true (ASCII texts only)."""
+    if not texts:
+        return []
+    import polars as pl
+
+    maybe = pl.Series(texts, dtype=pl.String).str.contains(_MAYBE_CELLS).to_list()
+    return [m or not t.isascii() for m, t in zip(maybe, texts)]  # Unicode digits: always the exact scan
+
+
+def _scan_parts(package, cleared: set[bytes], seen: dict[bytes, bool], names: dict[str, bool]) -> _Scan:
+    """Which of the package's parts hold a NIK-like number. Parts whose bytes are in `cleared` were
+    ruled out by _maybe_nik; `seen` and `names` keep the verdicts on a part's bytes and on a part
+    name across files (a theme or a style sheet is the same in every file of one writer)."""
     scan = _Scan()
     for part, raw in package.contents():
         name = part.filename
-        if nik.found(name):
+        if name not in names:
+            names[name] = nik.found(name)
+        if names[name]:
             scan.hits[name] = "other"
         if not name.lower().endswith((".xml", ".rels", ".vml")):
             continue
-        text = _decode(raw)
         if name == "xl/workbook.xml" or name.endswith(".rels"):
-            scan.texts[name] = text
+            scan.texts[name] = raw
         kind = _kind(name)
-        if kind == "comment" or name.lower().endswith(".vml"):
+        if kind == "comment" or name.lower().endswith(".vml"):  # never cleared: located comment by comment
+            text = _decode(raw)
             for column, row, body in _COMMENT.findall(text):
                 if nik.found(flatten(body)):
                     scan.comments.append((name, column, int(row)))
             if nik.found(flatten(_COMMENT.sub("", text))):
                 scan.hits[name] = "other"
-        elif nik.found(flatten(text)):
+            continue
+        if raw in cleared:
+            continue
+        if raw not in seen:
+            seen[raw] = nik.found(flatten(_decode(raw)))
+        if seen[raw]:
             scan.hits[name] = kind
     return scan
 
 
 def read(data: bytes) -> RawWorkbook:
     """Check the package, scan every part for a NIK, then read every sheet as text."""
-    try:
-        package = open_package(data)
-        scan = _scan_parts(package)
-    except Rejected as exc:
-        return _file_error(exc.message, exc.reason)
-    try:
-        book = _read_sheets(data)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 - a Rust panic in the reader arrives as BaseException
-        book = _file_error(UNREADABLE, "unreadable")
-    if scan.hits or scan.comments:
-        book.errors += _elsewhere(scan, book)
-    if any(f.message.startswith("Ada angka yang tampak seperti NIK") for f in book.errors):
-        book.reason = "nik"
-    return book
+    return read_batch([data])[0]
+
+
+# The inflated parts of a group of files are held together for the quick pass and dropped after
+# the group's scan, so a batch of large workbooks never holds more than this (plus one file).
+GROUP_BYTES = 32 * 1024 * 1024
+
+
+def read_batch(datas: list[bytes]) -> list[RawWorkbook]:
+    """read() of every file: each package is checked and inflated once (the guard's bytes are what
+    the NIK scan reads), the quick NIK passes run over a group of files at once, and calamine reads
+    the sheets from the same bytes."""
+    out: list[RawWorkbook | None] = [None] * len(datas)
+    names: dict[str, bool] = {}  # NIK verdicts on part names, which repeat across files
+    group: list[tuple[int, _Inflated]] = []
+    size = 0
+    for i, data in enumerate(datas):
+        try:
+            package = _inflated(open_package(data))
+        except Rejected as exc:
+            out[i] = _file_error(exc.message, exc.reason)
+            continue
+        if group and size + package.size > GROUP_BYTES:
+            _read_group(datas, group, names, out)
+            group, size = [], 0
+        group.append((i, package))
+        size += package.size
+    _read_group(datas, group, names, out)
+    return out
+
+
+def _read_group(datas: list[bytes], group: list[tuple[int, _Inflated]], names: dict, out: list) -> None:
+    """Scan and read the group's files into out[i]; the quick passes run once over the whole group."""
+    # The quick pass takes the distinct ASCII XML parts that are not comments (those are located
+    # cell by cell); a part's verdict depends on its bytes only.
+    quick = list({raw: None for _, pk in group for name, raw in pk.raw.items()
+                  if name.lower().endswith((".xml", ".rels")) and _kind(name) != "comment" and raw.isascii()})
+    cleared = {raw for raw, maybe in zip(quick, _maybe_nik([raw.decode("ascii") for raw in quick])) if not maybe}
+    del quick
+    seen: dict[bytes, bool] = {}
+    scans = [_scan_parts(pk, cleared, seen, names) for _, pk in group]
+    del cleared, seen
+    group[:] = [(i, None) for i, _ in group]  # the inflated parts are no longer needed
+    cells = [_load_sheets(datas[i]) for i, _ in group]
+    # The cells of every sheet get a quick pass too; only the sheets it flags are scanned exactly.
+    sheets = [(j, name, "\n".join(c for row in rows for c in row if c is not None))
+              for j, found in enumerate(cells) if found for name, rows in found.items()]
+    suspects: dict[int, set[str]] = {}
+    for (j, name, _), maybe in zip(sheets, _maybe_nik_cells([text for _, _, text in sheets])):
+        if maybe:
+            suspects.setdefault(j, set()).add(name)
+    del sheets
+    for j, ((i, _), scan, found) in enumerate(zip(group, scans, cells)):
+        book = _file_error(UNREADABLE, "unreadable") if found is None else from_rows(found, suspects.get(j, set()))
+        if scan.hits or scan.comments:
+            book.errors += _elsewhere(scan, book)
+        if any(f.message.startswith("Ada angka yang tampak seperti NIK") for f in book.errors):
+            book.reason = "nik"
+        out[i] = book
+
+
+@dataclass
+class _Inflated:
+    """A checked package with every part inflated (and size- and CRC-checked) by the guard."""
+    parts: list
+    raw: dict[str, bytes]
+
+    @property
+    def size(self) -> int:
+        return sum(len(r) for r in self.raw.values())
+
+    def contents(self):
+        return ((part, self.raw[part.filename]) for part in self.parts)
+
+
+def _inflated(package) -> _Inflated:
+    """Every part's bytes through the guard's bounded inflate (the declared total was checked); raises Rejected."""
+    return _Inflated(package.parts, {part.filename: raw for part, raw in package.contents()})
 
 
 def _elsewhere(scan: _Scan, book: RawWorkbook) -> list[Finding]:
@@ -205,19 +313,29 @@ def _nik_findings(sheet: str, rows: list[tuple]) -> list[Finding]:
     ]
 
 
-def _read_sheets(data: bytes) -> RawWorkbook:
-    reader = fastexcel.read_excel(data)
-    # skip_rows=0 keeps leading empty rows so that row numbers match Excel's.
-    return from_rows({name: reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
-                      for name in reader.sheet_names})
+def _load_sheets(data: bytes) -> dict[str, list[tuple]] | None:
+    """Every sheet's cells as text rows, by sheet name as written; None when calamine cannot read the file."""
+    try:
+        reader = fastexcel.read_excel(data)
+        # skip_rows=0 keeps leading empty rows so that row numbers match Excel's.
+        return {name: reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
+                for name in reader.sheet_names}
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a Rust panic in the reader arrives as BaseException
+        return None
 
 
-def from_rows(sheets: dict[str, list[tuple]]) -> RawWorkbook:
-    """The sheets' text cells (by sheet name as written) checked for a NIK and matched to the required sheets."""
+def from_rows(sheets: dict[str, list[tuple]], suspects: set[str] | None = None) -> RawWorkbook:
+    """The sheets' text cells (by sheet name as written) checked for a NIK and matched to the required sheets.
+
+    `suspects`: the only sheets whose cells can hold a NIK-like number (the quick pass cleared the
+    others); None checks every sheet."""
     book = RawWorkbook()
     for name, rows in sheets.items():
         shown = nik.hide(name.strip())
-        if nik.found("\n".join(c for row in rows for c in row if c is not None)):
+        if (suspects is None or name in suspects) and nik.found(
+                "\n".join(c for row in rows for c in row if c is not None)):
             book.errors += _nik_findings(shown, rows)
         canonical = _SHEET_BY_KEY.get(norm(name))
         if canonical is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 import polars as pl
@@ -39,7 +40,7 @@ class Facts:
     def provisional(self) -> bool:
         return bool(self.open_months)
 
-    @property
+    @cached_property  # read by every figure of a page: filtered once (written to __dict__, frozen or not)
     def expected(self) -> pl.DataFrame:
         """Only the expected village-months: a report for a month before joining never counts."""
         return self.frame.filter(pl.col("expected"))
@@ -54,18 +55,11 @@ def load(con, area: str, start: date | str, end: date | str, *, today: date | No
     today = today or settings.today()
     day = calendar.deadline_day(deadline_day)
     params = dict(area=(area or "").strip(), start=first, end=last)
-    grid = warehouse.query(con, "village_months", deadline_day=day, today=today,
+    # one pre-computed row per village-month (pipelines/metrics/rollup.py): no pivot per request
+    wide = warehouse.query(con, "village_months", deadline_day=day, today=today,
                            approved_only=bool(approved_only), **params)
-    values = warehouse.query(con, "village_month_values", **params)
     codes = list(catalogue.indicators())
-    if values.is_empty():
-        wide = grid.with_columns(pl.lit(None, pl.Float64).alias(c) for c in codes)
-    else:
-        pivot = values.pivot(on="indicator_code", index=["village_code", "period"], values="value",
-                             aggregate_function="first")
-        pivot = pivot.with_columns(pl.lit(None, pl.Float64).alias(c) for c in codes if c not in pivot.columns)
-        wide = grid.join(pivot.select("village_code", "period", *codes), on=["village_code", "period"], how="left")
-        # values of a village-month that does not count (approved-only mode) are not inputs
-        wide = wide.with_columns(pl.when(pl.col("counts")).then(pl.col(c)).alias(c) for c in codes)
-    return Facts(params["area"], first, last, today, day, bool(approved_only),
-                 wide.with_columns(pl.col(c).cast(pl.Float64) for c in codes))
+    # flows and values of a village-month that does not count (not reported; approved-only mode) are not inputs
+    wide = wide.with_columns(pl.when(pl.col("counts")).then(pl.col(c)).cast(pl.Float64).alias(c)
+                             for c in (*FLOWS, *codes))
+    return Facts(params["area"], first, last, today, day, bool(approved_only), wide)

@@ -30,10 +30,10 @@ def refusals(con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, date]],
     if not keys:
         return {}
     districts = {(v[:5], p) for v, p in keys}
-    frame = warehouse.query(con, "review_locks", districts=[d for d, _ in districts],
-                            periods=[p for _, p in districts])
+    found = warehouse.rows(con, "review_locks", districts=[d for d, _ in districts],
+                           periods=[p for _, p in districts])
     messages: dict[tuple[str, date], str] = {}
-    for district, name, period, state, by, at, unlocked in frame.iter_rows():
+    for district, name, period, state, by, at, unlocked in found:
         text = message(name, period, state, by, at, unlocked, today)
         if text:
             messages[(district, period)] = text

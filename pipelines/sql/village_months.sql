@@ -1,4 +1,5 @@
--- Every village-month of an area and month range that was expected (the village had joined) or reported: the village's units, its state in the reporting calendar, whether it counts, and the data-sheet flows (NULL when it does not count; 0 when it reported no rows).
+-- Every village-month of an area and month range that was expected (the village had joined) or reported: the village's units, its state in the reporting calendar, whether it counts, the data-sheet flows and every indicator (flows and indicators NULL when it does not count; flows 0 when it reported no rows; indicators NULL when not reported).
+-- Reads the pre-computed village_month_facts (kept by the write path, pipelines/metrics/rollup.py).
 -- state: tepat_waktu | terlambat | belum_jatuh_tempo | tidak_melapor, or tidak_diharapkan for a
 -- month before the village joined. Timeliness is judged on the FIRST version's date (tanggal_lapor,
 -- else the upload date): a later correction never turns a late report into an on-time one.
@@ -21,62 +22,33 @@ grid AS (
     FROM area_villages a
     CROSS JOIN months m
 ),
-reports AS (
-    SELECT village_code, period,
-           bool_or(is_current) AS reported,
-           arg_min(coalesce(reported_on, CAST(uploaded_at AS DATE)), version) AS report_date
-    FROM submissions
-    WHERE period BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
-    GROUP BY village_code, period
+facts AS (
+    SELECT f.*
+    FROM village_month_facts f
+    WHERE f.period BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
+      AND ($area = '' OR f.village_code = $area OR starts_with(f.village_code, $area || '.'))
 ),
-placed AS (
-    SELECT village_code, period, sum(count) AS n, sum(CASE WHEN sex = 'P' THEN count ELSE 0 END) AS women
-    FROM placements
-    WHERE period BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
-    GROUP BY village_code, period
-),
-returned AS (
-    SELECT village_code, period, sum(count) AS n, sum(with_problem) AS with_problem
-    FROM returns
-    WHERE period BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
-    GROUP BY village_code, period
-),
-remitted AS (
-    SELECT village_code, period, sum(amount_idr) AS amount, sum(transactions) AS transactions
-    FROM remittances
-    WHERE period BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
-    GROUP BY village_code, period
+approved AS (
+    SELECT district_code, period FROM review_states WHERE state = 'disetujui'
 ),
 states AS (
     SELECT g.*,
-           coalesce(r.reported, false) AS reported,
-           r.report_date,
+           coalesce(f.reported, false) AS reported,
+           f.report_date,
            CASE
                WHEN NOT g.expected THEN 'tidak_diharapkan'
-               WHEN coalesce(r.reported, false) AND r.report_date <= g.deadline THEN 'tepat_waktu'
-               WHEN coalesce(r.reported, false) THEN 'terlambat'
+               WHEN coalesce(f.reported, false) AND f.report_date <= g.deadline THEN 'tepat_waktu'
+               WHEN coalesce(f.reported, false) THEN 'terlambat'
                WHEN CAST($today AS DATE) <= g.deadline THEN 'belum_jatuh_tempo'
                ELSE 'tidak_melapor'
            END AS state,
-           coalesce(r.reported, false) AND (NOT $approved_only OR EXISTS (
-               SELECT 1 FROM review_states rs
-               WHERE rs.district_code = g.district_code AND rs.period = g.period AND rs.state = 'disetujui'
-           )) AS counts
+           coalesce(f.reported, false) AND (NOT $approved_only OR a.district_code IS NOT NULL) AS counts,
+           f.* EXCLUDE (village_code, period, reported, report_date)
     FROM grid g
-    LEFT JOIN reports r USING (village_code, period)
+    LEFT JOIN facts f ON f.village_code = g.village_code AND f.period = g.period
+    LEFT JOIN approved a ON a.district_code = g.district_code AND a.period = g.period
 )
-SELECT s.village_code, s.village_name, s.subdistrict_code, s.subdistrict, s.district_code, s.district,
-       s.province_code, s.province, s.joined_year, s.period, s.expected, s.deadline, s.reported,
-       s.report_date, s.state, s.counts,
-       CAST(CASE WHEN s.counts THEN coalesce(p.n, 0) END AS DOUBLE) AS placements,
-       CAST(CASE WHEN s.counts THEN coalesce(p.women, 0) END AS DOUBLE) AS placements_women,
-       CAST(CASE WHEN s.counts THEN coalesce(t.n, 0) END AS DOUBLE) AS returns,
-       CAST(CASE WHEN s.counts THEN coalesce(t.with_problem, 0) END AS DOUBLE) AS returns_with_problem,
-       CAST(CASE WHEN s.counts THEN coalesce(m.amount, 0) END AS DOUBLE) AS remittances_idr,
-       CAST(CASE WHEN s.counts THEN coalesce(m.transactions, 0) END AS DOUBLE) AS remittance_transactions
-FROM states s
-LEFT JOIN placed p USING (village_code, period)
-LEFT JOIN returned t USING (village_code, period)
-LEFT JOIN remitted m USING (village_code, period)
-WHERE s.expected OR s.reported
-ORDER BY s.village_code, s.period
+SELECT *
+FROM states
+WHERE expected OR reported
+ORDER BY village_code, period

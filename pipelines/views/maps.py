@@ -553,8 +553,11 @@ def area_deck(m: Measure, where: pl.DataFrame, area: str, metric: str, lang: str
     view = view_for(villages, area, choropleth)  # the shaded areas lie inside the chosen one
     points = spread_points(points, view)
     labelled = area_level in LABEL_LEVELS or (bool(area) and len(points) <= LABEL_MAX)
+    # only what the layers draw goes to the browser: the name label only where names are shown
     for p in points:
-        p["label"] = p["plain_name"]
+        name = p.pop("plain_name")
+        if labelled:
+            p["label"] = name
     the_deck = deck(points, bubbles, view, metric_label, choropleth, tiles, labelled)
     info = dict(level=level, units=units, by_level=by_level if choropleth else None, points=len(points),
                 villages=villages)

@@ -1,6 +1,8 @@
 """The Ringkasan (overview) page model: headline figures with their change, monthly trends, destinations."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -129,9 +131,27 @@ def figure(spec: dict) -> go.Figure:
     """A figure again from its cached dict, without re-validating (already validated when built).
 
     Page models keep figures as plain dicts: a cached go.Figure is re-validated on every unpickle,
-    which costs tens of milliseconds per chart on each warm page run.
+    which costs tens of milliseconds per chart on each warm page run. The cached model's dict is
+    the same object on every rerun and session, so the figure is built once per dict and shared
+    (drawing only reads it); the entry holds the dict, so its id is never reused while kept.
     """
-    return go.Figure(spec, _validate=False)
+    key = id(spec)
+    with _FIGURES_LOCK:
+        hit = _FIGURES.get(key)
+        if hit is not None and hit[0] is spec:
+            _FIGURES.move_to_end(key)
+            return hit[1]
+    fig = go.Figure(spec, _validate=False)
+    with _FIGURES_LOCK:
+        _FIGURES[key] = (spec, fig)
+        while len(_FIGURES) > _FIGURES_KEPT:
+            _FIGURES.popitem(last=False)
+    return fig
+
+
+_FIGURES: OrderedDict[int, tuple[dict, go.Figure]] = OrderedDict()
+_FIGURES_KEPT = 512  # a few pages' worth of charts for every area in use; older ones are built again
+_FIGURES_LOCK = threading.Lock()
 
 
 def _sum_or_none(values: list[float | None]) -> float | None:

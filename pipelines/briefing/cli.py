@@ -1,0 +1,69 @@
+"""`python -m pipelines.briefing`: the briefing pack of an area and period from the command line."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from pipelines import formatting, settings, warehouse
+from pipelines.briefing.context import BriefingError, read_labels
+from pipelines.briefing.slides import KINDS
+from pipelines.views import overview
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m pipelines.briefing --area 35.04 --from 2024-01 --to 2024-06 --out FILE.pptx`; exit 0, or 2."""
+    from pipelines.briefing.pack import build  # the pack imports this module's siblings, not the reverse
+    parser = argparse.ArgumentParser(prog="python -m pipelines.briefing",
+                                     description="Paket paparan (PPTX + XLSX) satu wilayah dan periode.")
+    parser.add_argument("--area", required=True, help="kode Kemendagri (35, 35.04, ...) atau 'nasional'")
+    parser.add_argument("--from", dest="start", required=True, help="bulan pertama, YYYY-MM")
+    parser.add_argument("--to", dest="end", required=True, help="bulan terakhir, YYYY-MM")
+    parser.add_argument("--out", required=True, help="berkas PPTX yang ditulis")
+    parser.add_argument("--xlsx", help="berkas XLSX tabel (bawaan: di samping PPTX, akhiran .xlsx)")
+    parser.add_argument("--db", help="gudang data (bawaan: PANTAU_DB atau data/pantau.duckdb)")
+    parser.add_argument("--lang", choices=("id", "en"), default="id")
+    parser.add_argument("--skip", default="", help="nomor slide yang dilewati, mis. 4,5 (lihat urutan di halaman)")
+    parser.add_argument("--approved-only", action="store_true",
+                        help="hanya bulan kabupaten yang sudah disetujui peninjau (seperti &data=disetujui)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    labels = read_labels(args.lang)
+    say = lambda key, **f: overview.label(labels, key, **f)  # noqa: E731
+    area = "" if args.area.strip().lower() in ("", "nasional", "national") else args.area.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}", args.start.strip()) or not re.fullmatch(r"\d{4}-\d{2}", args.end.strip()):
+        print(say("bp_cli_bad_period", error=f"{args.start} .. {args.end}"), file=sys.stderr)
+        return 2
+    try:
+        skip = {int(n) for n in args.skip.replace(" ", "").split(",") if n}
+    except ValueError:
+        skip = None
+    if skip is None or not skip <= set(range(1, len(KINDS) + 1)) or len(skip) == len(KINDS):
+        print(say("bp_cli_bad_slides", error=args.skip, n=len(KINDS)), file=sys.stderr)
+        return 2
+    db = Path(args.db) if args.db else settings.db_path()
+    if not db.exists():
+        print(say("bp_cli_no_db", path=db), file=sys.stderr)
+        return 2
+    # warehouse.reading works while the app holds the file (it reads a private snapshot then).
+    with warehouse.reading(db) as con:
+        def report(done: int, total: int, message: str) -> None:
+            print(f"[{done:>2}/{total}] {message}", file=sys.stderr, flush=True)
+        try:
+            pack = build(con, area, args.start, args.end, args.lang, labels, report,
+                         set(range(1, len(KINDS) + 1)) - skip, approved_only=args.approved_only)
+        except BriefingError as exc:
+            print(say(f"bp_cli_bad_{exc.what}", area=args.area, error=exc), file=sys.stderr)
+            return 2
+    out = Path(args.out)
+    xlsx = Path(args.xlsx) if args.xlsx else out.with_suffix(".xlsx")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    xlsx.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pack.pptx)
+    xlsx.write_bytes(pack.xlsx)
+    print(say("bp_cli_done", seconds=formatting.number(pack.seconds, args.lang, 1), pptx=out, n=len(pack.slides),
+              xlsx=xlsx))
+    return 0
