@@ -1,14 +1,17 @@
 """Pantau Desmigratif: sets up the page, makes sure a warehouse exists, signs people in, and routes."""
 from pathlib import Path
 
-import pandas  # noqa: F401 - imported before any page: concurrent first imports can see a half-made module
 import streamlit as st
 
-from ui import auth
-from ui.i18n import KEY, LANGS, lang, t
-from pipelines import settings
-from pipelines.warehouse import WarehouseBusy
-from ui.state import connection, ensure_warehouse, startup_problem
+from ui import warmup
+
+warmup.wait_core()  # polars, duckdb, pyarrow: imported once by ui/serve.py's warm-up thread
+
+from ui import auth  # noqa: E402
+from ui.i18n import KEY, LANGS, lang, t  # noqa: E402
+from pipelines import settings  # noqa: E402
+from pipelines.warehouse import WarehouseBusy  # noqa: E402
+from ui.state import connection, ensure_warehouse, startup_problem  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Pages live in sub-folders of pages/ (one per navigation section): Streamlit's old automatic
@@ -68,7 +71,9 @@ if user is None:
     st.navigation([page(login, default=True)] + [
         st.Page(auth.login_page, title=t(title), url_path=url)
         for path, (title, _, url) in PAGES.items() if path != login], position="hidden").run()
+    warmup.later()  # the sign-in form is drawn: pandas and plotly may load now (ui/warmup.py)
 else:
+    warmup.wait()  # pages use pandas and plotly: never imported by two threads at once
     auth.review_notice(user)
     allowed = auth.pages_for(user)
     first = next(iter(allowed.values()))[0]

@@ -9,8 +9,8 @@ loopback port (127.0.0.1), timing from the command to what headless Debian Chrom
 then stops the app and starts it again (a later start: the warehouse is there).
 With a venv: the clone's .venv is a symlink to --venv (default: the venv running this script),
 used only when its requirements stamp equals the clone's requirements.txt, so `./pantau` never
-installs into it. --fresh also times a clone without any venv (creates one and installs every
-pinned package from the package index: slow and heavy on the network).
+installs into it. --fresh also times a clone without any venv and with empty download caches
+(creates one and installs every pinned package from the package index: heavy on the network).
 Targets (issue 11): first page <= 10 s with a venv, <= 90 s fresh; a later start <= 5 s.
 """
 from __future__ import annotations
@@ -42,10 +42,10 @@ def clone(target: Path) -> None:
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(target)], check=True)
 
 
-def start(folder: Path, browser, deadline: float) -> dict[str, float]:
+def start(folder: Path, browser, deadline: float, **extra: str) -> dict[str, float]:
     """Seconds from `./pantau start` to the first page drawn and to the sign-in form; the app is stopped after."""
     port = free_port()
-    env = {**os.environ, "PANTAU_TODAY": os.environ.get("PANTAU_TODAY", "2026-12-01")}
+    env = {**os.environ, "PANTAU_TODAY": os.environ.get("PANTAU_TODAY", "2026-12-01"), **extra}
     env.pop("PANTAU_DB", None)  # the clone's own data/pantau.duckdb
     t0 = time.perf_counter()
     proc = subprocess.Popen(["./pantau", "start", "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -98,10 +98,14 @@ def main() -> None:
             t0 = time.perf_counter()
             clone(folder)
             cloned = time.perf_counter() - t0
+            # A fresh machine has no download caches either: uv and pip get an empty one / none.
+            extra = {} if with_venv else {"UV_CACHE_DIR": str(Path(tmp) / "uv-cache"), "PIP_NO_CACHE_DIR": "1"}
             if with_venv:
                 (folder / ".venv").symlink_to(args.venv.resolve())
-            first = start(folder, browser, args.deadline)
+            first = start(folder, browser, args.deadline, **extra)
+            print(f"{label}: first start {first}", flush=True)
             later = start(folder, browser, args.deadline)
+            print(f"{label}: later start {later}", flush=True)
             rows.append((label, cloned, first, later))
         browser.close()
     print(f"{'clone':<16} {'git clone':>9} {'first page':>11} {'sign-in':>9} {'later: first page':>18} {'sign-in':>9}")

@@ -271,7 +271,7 @@ def login_form() -> None:
                 pl.col("username").alias(t("au_col_username")),
                 pl.col("role").replace_strict(role_labels(), default=pl.col("role")).alias(t("au_col_role")),
                 pl.col("districts").list.join(", ").alias(t("au_col_districts")),
-                pl.col("full_name").alias(t("au_col_name"))),
+                pl.col("full_name").alias(t("au_col_name"))).to_arrow(),  # arrow: the sign-in page needs no pandas
             hide_index=True, width="stretch")
 
 

@@ -7,21 +7,19 @@ The script named after `run` is served through ui/asgi.py (an st.App with the /p
 Streamlit decides once per process, from the mere presence of a pages/ folder, to route the
 first request by the old file-based scheme; a deep link (/wilayah?...) opened first would then
 show "Page not found". Setting the flag before the server starts avoids that. The upload limit
-(server.maxUploadSize) is set from PANTAU_MAX_UPLOAD_MB, so the two always agree.
+(server.maxUploadSize) is set from PANTAU_MAX_UPLOAD_MB, so the two always agree. The heavy
+libraries load in ui/warmup.py's background thread while the server starts, so the first page
+is not kept waiting for imports it does not need.
 """
 import os
 import sys
 from pathlib import Path
 
-# Heavy libraries imported once here, before the server starts its session threads: two sessions
-# importing pandas at the same moment can see a half-initialised module.
-import pandas  # noqa: F401
-import plotly.graph_objects  # noqa: F401
-import polars  # noqa: F401
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from pipelines import settings
+from ui import warmup
 
 ASGI = Path(__file__).resolve().parent / "asgi.py"
 
@@ -38,6 +36,10 @@ def argv(args: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
+    # The heavy libraries (pandas, polars, plotly) load in one background thread while the server
+    # starts and the browser loads the front end; app.py waits for them (ui/warmup.py). Started
+    # after Streamlit's own imports, which touch plotly too, so no module is imported by two threads.
+    warmup.start()
     PagesManager.uses_pages_directory = False
     sys.argv = [sys.argv[0], *argv(sys.argv[1:])]
     sys.exit(cli.main())

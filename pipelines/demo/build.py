@@ -34,6 +34,7 @@ from pipelines.ingest import template
 REGISTRY_CSV = settings.ROOT / "data" / "demo" / "villages.csv"
 SEED = "pantau-desmigratif-demo-v1"
 CHUNK = 500     # workbooks per load_files call, so progress moves in visible steps
+FILE_BATCH = 400  # xlsx reports per load_files call: above the reading pool's threshold (readers.POOL_MIN_FILES)
 WORKERS = 2     # the target machine has 2 cores
 USER = "demo"
 
@@ -729,19 +730,28 @@ def kept_files(con) -> list[str]:
             con.execute("SELECT DISTINCT file_sha256 FROM submissions").fetchall()]
 
 
-def generated(work: list[tuple], workers: int):
-    """Yield (workbooks, seconds) per task, from a process pool when workers > 0."""
+def start_pool(workers: int):
+    """The generator's process pool (None when workers <= 0), started before the registry is loaded
+    so that the workers' imports overlap with it."""
     if workers <= 0:
-        for t in work:
-            yield generate_task(t)
-        return
+        return None
     # spawn, not fork: the app calling this runs threads (Streamlit, DuckDB), and forking a
     # threaded process can deadlock the child.
     from pipelines.ingest.readers import plain_main
 
     ctx = multiprocessing.get_context("spawn")
     with plain_main():
-        pool = ctx.Pool(min(workers, len(work)))
+        pool = ctx.Pool(workers)
+        pool.apply_async(int)  # the workers start (and import) while __main__ is hidden
+    return pool
+
+
+def generated(work: list[tuple], pool):
+    """Yield (workbooks, seconds) per task, from the pool when there is one."""
+    if pool is None:
+        for t in work:
+            yield generate_task(t)
+        return
     with pool:
         yield from pool.imap(generate_task, work)
 
@@ -762,7 +772,7 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
           workers: int = WORKERS, replace: bool = False,
           registry_csv: str | Path = REGISTRY_CSV) -> dict:
     """Create the demo warehouse at db_path; returns a summary with counts and timings."""
-    from pipelines.ingest import load, registry
+    from pipelines.ingest import load, readers, registry
     from pipelines import warehouse
 
     t0 = time.perf_counter()
@@ -771,6 +781,7 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
     prepare_target(db, replace)
     report = progress or (lambda done, total, message: None)
     report(0, 1, "Menyiapkan gudang data demo")
+    pool = start_pool(workers)
     con = warehouse.connect(db)
     try:
         # Flagged first: a build cut short is still recognisably demo data (and may be
@@ -787,18 +798,15 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
         gen_seconds = wait_seconds = load_seconds = load_cpu = 0.0
         done = 0
         report(0, total, f"Membuat {total} laporan demo untuk {len(chosen)} desa")
-        stream = generated(work, workers)
-        while True:
-            t = time.perf_counter()
-            item = next(stream, None)
-            wait_seconds += time.perf_counter() - t
-            if item is None:
-                break
-            books, seconds = item
-            gen_seconds += seconds
+        stream = generated(work, pool)
+        files: list[Workbook] = []  # xlsx reports held back until there are enough for the reading pool
+
+        def load_books(books: list[Workbook]) -> None:
+            nonlocal done, load_seconds, load_cpu
             t, c = time.perf_counter(), time.process_time()
             sources = [load.Source(b.name, b.data, b.uploaded_at, b.sheets) for b in books]
-            results = load.load_files(con, sources, user=USER, progress=None, today=today)
+            results = load.load_files(con, sources, user=USER, progress=None, today=today,
+                                      batch_size=max(len(sources), 1))
             for b, result in zip(books, results):
                 status[result.status] += 1
                 if result.status == "rejected" and len(rejections) < 5:
@@ -807,6 +815,30 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
             load_cpu += time.process_time() - c
             done += len(books)
             report(done, total, f"{done} dari {total} laporan demo dimuat")
+
+        def load_files_batch(books: list[Workbook]) -> None:
+            # The reading pool may start a worker during this load: under Streamlit __main__ is
+            # app.py, which a spawned worker would re-run (and start a build of its own).
+            with readers.plain_main():
+                load_books(books)
+
+        while True:
+            t = time.perf_counter()
+            item = next(stream, None)
+            wait_seconds += time.perf_counter() - t
+            if item is None:
+                break
+            books, seconds = item
+            gen_seconds += seconds
+            files += [b for b in books if b.sheets is None]
+            # Each village-month comes once, so the order of loading changes no version. The files
+            # go in batches large enough for the ingest's reading pool (both cores), the cells at once.
+            load_books([b for b in books if b.sheets is not None])
+            if len(files) >= FILE_BATCH:
+                load_files_batch(files)
+                files = []
+        if files:
+            load_files_batch(files)
         demo_reviews(con, window, today)
         from pipelines.demo.survey import load_demo  # the generated Jambon survey (issue 13)
         load_demo(con)
@@ -814,6 +846,8 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
         con.execute("CHECKPOINT")
     finally:
         con.close()
+        if pool is not None:
+            pool.terminate()  # finished by now; after an error, the workers are not left behind
     possible = sum(1 for v in chosen for m in window if m.year >= v.joined_year)
     summary = {
         "db": str(db), "villages": len(chosen),

@@ -7,10 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-
-import geopandas as gpd
+from typing import TYPE_CHECKING
 
 from pipelines import settings
+
+if TYPE_CHECKING:  # geopandas (with shapely, pyproj, pyogrio) loads only when a boundary file is read
+    import geopandas as gpd
 
 GEO_DIR = settings.ROOT / "geo"
 LAND_FILE = GEO_DIR / "indonesia_land.geojson"
@@ -125,6 +127,8 @@ def load_boundaries(path: str | Path, tolerance: float = 0.002) -> Boundaries:
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime: int, tolerance: float) -> Boundaries:
+    import geopandas as gpd
+
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
