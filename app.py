@@ -94,3 +94,4 @@ else:
             for item in items:
                 st.page_link(item, label=item.title, icon=item.icon)
     current.run()
+    warmup.settle()  # a page's first visit loaded libraries: keep them out of every later collection

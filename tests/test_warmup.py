@@ -37,3 +37,17 @@ def test_without_a_warm_up_thread_wait_imports_everything_here():
                         "before = 'pandas' in sys.modules; warmup.wait(); "
                         "print(json.dumps({'before': before, 'after': 'pandas' in sys.modules}))")
     assert seen == {"before": False, "after": True}
+
+
+def test_the_warm_up_freezes_the_libraries_and_a_page_visit_that_imports_more_freezes_again():
+    seen = fresh_python(
+        "import gc, json; from ui import warmup; warmup.start(); warmup.wait(); first = gc.get_freeze_count(); "
+        "warmup.settle(); same = gc.get_freeze_count(); import pptx; warmup.settle(); "
+        "print(json.dumps({'frozen': first > 50000, 'no_op': same == first, 'more': gc.get_freeze_count() > first}))")
+    assert seen == {"frozen": True, "no_op": True, "more": True}
+
+
+def test_without_a_warm_up_thread_nothing_is_frozen():
+    seen = fresh_python("import gc, json; from ui import warmup; warmup.wait(); import pptx; warmup.settle(); "
+                        "print(json.dumps({'frozen': gc.get_freeze_count()}))")
+    assert seen == {"frozen": 0}
