@@ -239,3 +239,18 @@ def test_app_signs_in_to_the_dashboard_and_out_again(demo_db, tmp_path):
     at.button(key="au_logout").click().run()
     assert [t.value for t in at.title] == ["Masuk"]
     assert "auth_user" not in at.session_state
+
+
+def test_a_signed_in_session_is_checked_again_after_any_write(db):
+    # The check is kept between runs and read again after a write: disabling the account (a write)
+    # ends the session on its next click.
+    at = sign_in(page(LOGIN), "koord.tulungagung", users.DEMO_PASSWORD)
+    assert at.session_state["auth_user"].username == "koord.tulungagung"
+    digest, generation, _ = at.session_state["auth_checked"]
+    assert digest == at.session_state["auth_session"] and generation == warehouse.generation()
+    at.run()
+    assert at.session_state["auth_user"].username == "koord.tulungagung"
+    con = warehouse.connect(db)
+    users.disable(con, "cli", "koord.tulungagung")
+    at.run()
+    assert "auth_user" not in at.session_state

@@ -18,8 +18,8 @@ import time
 import polars as pl
 import streamlit as st
 
-from pipelines import formatting, settings
-from pipelines.accounts import roles, sessions, users
+from pipelines import formatting, settings, warehouse
+from pipelines.accounts import audit, roles, sessions, users
 from pipelines.accounts.roles import User
 from ui import cookie
 from ui.i18n import KEY as LANG_KEY
@@ -30,6 +30,7 @@ USER_KEY = "auth_user"
 AT_KEY = "auth_at"
 SESSION_KEY = "auth_session"
 _TICKET = "au_cookie_ticket"   # a one-time ticket the hidden frame exchanges for the cookie
+_CHECKED = "auth_checked"      # (session digest, write generation, session expiry) of the last check
 _CLEAR = "au_cookie_clear"     # the hidden frame should expire the cookie (after Keluar)
 _OIDC_REFUSED = "au_oidc_refused"  # the e-mail an OIDC sign-in was refused for (audited once)
 
@@ -78,15 +79,24 @@ def pages_for(user: User | None) -> dict[str, list[str]]:
 def current_user() -> User | None:
     """The signed-in user, or None (nobody signed in, or the session expired, was ended or the account disabled).
 
-    The account and its session are re-read on every run, so a role change applies at once and a
-    disabled account, a reset password or a sign-out elsewhere ends this session on its next click."""
+    The account and its session are re-read after every write of this process (the only writer), so a
+    role change applies at once and a disabled account, a reset password or a sign-out elsewhere ends
+    this session on its next click."""
     user = st.session_state.get(USER_KEY)
     if user is None:
         return _cookie_user() or _oidc_user()
     con = connection()
     digest = st.session_state.get(SESSION_KEY)
     if digest is not None:
-        if sessions.username(con, digest) != user.username:
+        # Every change to accounts or sessions (sign-out, disable, reset, role) is a write, and the
+        # warehouse has one writing process: this one. So the check is re-read only after a write of
+        # this process, or when the session's own expiry has passed.
+        checked = st.session_state.get(_CHECKED)
+        if checked and checked[:2] == (digest, warehouse.generation()) and audit.now() < checked[2]:
+            return user
+        generation = warehouse.generation()
+        found = sessions.live(con, digest)
+        if found is None or found[0] != user.username:
             _forget()
             st.session_state[_CLEAR] = True
             return None
@@ -103,6 +113,8 @@ def current_user() -> User | None:
         return None
     if fresh != user:
         st.session_state[USER_KEY] = fresh
+    if digest is not None:
+        st.session_state[_CHECKED] = (digest, generation, found[1])
     return fresh
 
 

@@ -48,12 +48,19 @@ def digest_of(con: duckdb.DuckDBPyConnection, cookie_value: str | None) -> str |
     return _digest(token) if hmac.compare_digest(expected, signature) else None
 
 
-def username(con: duckdb.DuckDBPyConnection, digest: str | None, now: datetime | None = None) -> str | None:
-    """Whose live session that is (not expired, not revoked), else None."""
+def live(con: duckdb.DuckDBPyConnection, digest: str | None,
+         now: datetime | None = None) -> tuple[str, datetime] | None:
+    """(username, expires_at) of a live session (not expired, not revoked), else None."""
     if not digest:
         return None
     rows = warehouse.query(con, "session_user", token=digest, at=now or audit.now()).rows()
-    return rows[0][0] if rows else None
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def username(con: duckdb.DuckDBPyConnection, digest: str | None, now: datetime | None = None) -> str | None:
+    """Whose live session that is (not expired, not revoked), else None."""
+    found = live(con, digest, now)
+    return found[0] if found else None
 
 
 def revoke(cur: duckdb.DuckDBPyConnection, user: str, at: datetime | None = None) -> None:
