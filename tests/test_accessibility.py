@@ -33,7 +33,7 @@ def tab(fixture_db):  # noqa: F811
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url + "/")
-        page.get_by_role("heading", name="Masuk").wait_for(timeout=30_000)
+        page.get_by_role("heading", name="Masuk").wait_for(timeout=90_000)
         page.wait_for_timeout(1000)
         yield page
         browser.close()
@@ -50,8 +50,8 @@ def test_page_has_no_serious_violations(tab, link, title):
         page.get_by_label("Nama pengguna").fill("penguji")
         page.get_by_label("Kata sandi").fill(BROWSER_PASSWORD)
         page.get_by_role("button", name="Masuk").click()
-        page.get_by_role("heading", name="Ringkasan").wait_for(timeout=30_000)
+        page.get_by_role("heading", name="Ringkasan").wait_for(timeout=90_000)
     page.get_by_test_id("stSidebar").get_by_role("link", name=link, exact=True).click()
-    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=90_000)
     page.wait_for_timeout(1500)  # charts and maps finish drawing
     assert serious_violations(page) == []
