@@ -67,6 +67,19 @@ def session_minutes() -> int:
     return int(value("PANTAU_SESSION_MINUTES"))
 
 
+def password_hash_cost() -> tuple[int, int, int]:
+    """(memory KiB, passes, lanes) of new argon2id password hashes, from PANTAU_PASSWORD_HASH."""
+    raw = value("PANTAU_PASSWORD_HASH")
+    try:
+        memory, passes, lanes = (int(part) for part in raw.split(","))
+    except ValueError:
+        raise ValueError(f"PANTAU_PASSWORD_HASH must be 'memory KiB,passes,lanes', not {raw!r}") from None
+    # below these an argon2id hash stops being memory-hard enough to count (OWASP's lowest pairing: 7 MiB x 5)
+    if memory < 7168 or passes < 1 or not 1 <= lanes <= 8 or memory < 8 * lanes:
+        raise ValueError(f"PANTAU_PASSWORD_HASH {raw!r}: at least 7168 KiB, 1 pass and 1 to 8 lanes")
+    return memory, passes, lanes
+
+
 def read_workers() -> int:
     """Processes that read a large batch of workbooks: PANTAU_READ_WORKERS, else the usable cores."""
     raw = value("PANTAU_READ_WORKERS").strip()

@@ -1,10 +1,13 @@
 """What presenters see: chart axes and ticks, colour legends, table numbers in each language (issue 10)."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import plotly.graph_objects as go
 import polars as pl
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
 
 from pipelines import charts, labels
 from pipelines.views import overview, reporting, table_text, village_profile
@@ -147,3 +150,45 @@ def test_the_house_template_is_the_registered_plotly_white_as_validated_plotly_w
     import pytest
     with pytest.raises(ValueError):
         fast.update_layout(margin=dict(l="wide"))
+
+
+def test_a_shared_figure_keeps_one_plain_dict_and_others_none():
+    spec = go.Figure(go.Bar(x=["a", "b"], y=[3, 4])).to_dict()
+    fig = overview.figure(spec)
+    assert overview.figure(spec) is fig
+    first = overview.plain(fig)
+    assert first == fig.to_dict() and overview.plain(fig) is first
+    assert overview.plain(go.Figure(go.Bar(x=["a"], y=[1]))) is None
+
+
+def _drawn_app():
+    import plotly.graph_objects as go
+    import polars as pl
+    import streamlit as st
+
+    from pipelines.views import overview
+    from ui import widgets
+
+    spec = go.Figure(go.Scatter(x=["Jan", "Feb"], y=[1.5, 2.5], name="Penempatan")).to_dict()
+    frame = pl.DataFrame({"Wilayah": ["Ponorogo", "Tulungagung"], "Penempatan": [6102, 2881],
+                          "Porsi": [0.697, None]})
+    widgets.chart(overview.figure(spec), frame, "uji", key="shared")
+    st.plotly_chart(overview.figure(spec), key="plain")  # Streamlit's own path, for comparison
+    widgets.dataframe(frame)
+
+
+def test_a_shared_figure_is_drawn_exactly_as_streamlit_draws_the_figure():
+    at = AppTest.from_function(_drawn_app).run()
+    assert not at.exception
+    ours, streamlit_own = (el.proto.spec for el in at.get("plotly_chart"))
+    assert json.loads(ours) == json.loads(streamlit_own)
+    assert json.loads(ours)["data"][0]["name"] == "Penempatan"
+
+
+def test_a_table_reaches_the_browser_as_arrow_text_in_the_page_language():
+    at = AppTest.from_function(_drawn_app).run()
+    shown = at.dataframe[0].value
+    assert list(shown.columns) == ["Wilayah", "Penempatan", "Porsi"]
+    assert shown.values.tolist() == [["Ponorogo", "6.102", "69,7%"], ["Tulungagung", "2.881", "–"]]
+    table = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.data).read_all()
+    assert [f.type for f in table.schema] == [pa.string()] * 3  # not large_string: Arrow JS reads it

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 
 from pipelines.accounts import audit, users
 from pipelines.ingest import registry
-from pipelines import warehouse
+from pipelines import settings, warehouse
 from pipelines.accounts.roles import User
 from tests.conftest import ROOT, scalar
 
@@ -270,3 +270,21 @@ def test_users_cli_adds_a_reviewer_for_provinces(con, tmp_path, monkeypatch, cap
     again = warehouse.connect(tmp_path / "pantau.duckdb")
     assert users.get_user(again, "pen.ntb").districts == ("52",)
     again.close()
+
+
+def test_new_hashes_take_the_declared_cost(monkeypatch):
+    assert settings.password_hash_cost() == (19456, 2, 1)  # the default, OWASP's argon2id baseline
+    assert "$m=19456,t=2,p=1$" in users.hash_password(PASSWORD)
+    monkeypatch.setenv("PANTAU_PASSWORD_HASH", "65536,3,4")
+    assert settings.password_hash_cost() == (65536, 3, 4)
+    for bad in ("19456,2", "lots", "1024,2,1", "19456,0,1", "19456,2,9"):
+        monkeypatch.setenv("PANTAU_PASSWORD_HASH", bad)
+        with pytest.raises(ValueError, match="PANTAU_PASSWORD_HASH"):
+            settings.password_hash_cost()
+
+
+def test_a_hash_of_the_earlier_default_cost_is_renewed_at_sign_in(budi):
+    earlier = PasswordHasher().hash(PASSWORD)  # argon2-cffi's default, 64 MiB x 3 x 4, used before
+    budi.execute("UPDATE users SET password_hash = ? WHERE username = 'budi'", [earlier])
+    assert users.authenticate(budi, "budi", PASSWORD, now=T0)[1] == "ok"
+    assert "$m=19456,t=2,p=1$" in scalar(budi, "SELECT password_hash FROM users WHERE username = 'budi'")

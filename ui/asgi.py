@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from ui import cookie
+from ui.assets import Bundles
 
 _SCRIPT = os.environ.get("UI_SERVE_SCRIPT") or str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -36,5 +38,7 @@ async def _clear(request: Request) -> Response:
     return response
 
 
+# Bundles answers the front end's static files before Streamlit's middleware (see ui/assets.py).
 app = st.App(_SCRIPT, routes=[Route(cookie.ISSUE_PATH, _issue, methods=["POST"]),
-                              Route(cookie.CLEAR_PATH, _clear, methods=["POST"])])
+                              Route(cookie.CLEAR_PATH, _clear, methods=["POST"])],
+             middleware=[Middleware(Bundles)])

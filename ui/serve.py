@@ -9,7 +9,8 @@ first request by the old file-based scheme; a deep link (/wilayah?...) opened fi
 show "Page not found". Setting the flag before the server starts avoids that. The upload limit
 (server.maxUploadSize) is set from PANTAU_MAX_UPLOAD_MB, so the two always agree. The heavy
 libraries load in ui/warmup.py's background thread while the server starts, so the first page
-is not kept waiting for imports it does not need.
+is not kept waiting for imports it does not need. Before any thread starts, glibc's malloc is
+held to two arenas (ui/memory.py), which bounds the memory a crowd of sessions holds.
 """
 import os
 import sys
@@ -19,7 +20,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from pipelines import settings
-from ui import warmup
+from ui import memory, warmup
 
 ASGI = Path(__file__).resolve().parent / "asgi.py"
 
@@ -36,6 +37,7 @@ def argv(args: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
+    memory.limit_arenas()  # before any thread: see ui/memory.py
     # The heavy libraries (pandas, polars, plotly) load in one background thread while the server
     # starts and the browser loads the front end; app.py waits for them (ui/warmup.py). Started
     # after Streamlit's own imports, which touch plotly too, so no module is imported by two threads.

@@ -5,10 +5,12 @@ import re
 
 import plotly.graph_objects as go
 import polars as pl
+import pyarrow as pa
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from pipelines import exports
-from pipelines.views import table_text
+from pipelines.views import overview, table_text
 from ui.i18n import lang, t
 
 
@@ -39,10 +41,36 @@ def downloads(frame: pl.DataFrame, name: str, fig: go.Figure | None = None, key:
                             icon=":material/image:", on_click="ignore")
 
 
+class _Drawn(BaseFigure):
+    """A shared figure as st.plotly_chart reads it: its plotly dict, made once (overview.plain).
+
+    st.plotly_chart takes a BaseFigure's to_dict() as is, where a plain dict would be validated
+    into a new Figure on every run. BaseFigure.__init__ is not called: nothing here is validated
+    or drawn by plotly, and st.plotly_chart calls nothing but to_dict().
+    """
+
+    def __init__(self, plain: dict) -> None:  # noqa: D107 - see the class
+        self._plain = plain
+
+    def to_dict(self) -> dict:
+        return self._plain
+
+
 def chart(fig: go.Figure, frame: pl.DataFrame, name: str, key: str | None = None) -> None:
     """A plotly chart with its data and image downloads underneath."""
-    st.plotly_chart(fig, width="stretch", key=f"chart-{key or _slug(name)}")
+    plain = overview.plain(fig)
+    st.plotly_chart(fig if plain is None else _Drawn(plain), width="stretch", key=f"chart-{key or _slug(name)}")
     downloads(frame, name, fig, key)
+
+
+def _arrow(frame: pl.DataFrame) -> pa.Table:
+    """The frame as Arrow with plain strings: st.dataframe serialises Arrow as is, where a polars
+    frame goes through pandas first (the larger part of a table's cost on every run)."""
+    table = frame.to_arrow()
+    if any(pa.types.is_large_string(f.type) for f in table.schema):
+        table = table.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_large_string(f.type) else f
+                                      for f in table.schema]))
+    return table
 
 
 def dataframe(frame: pl.DataFrame, **kwargs) -> None:
@@ -51,7 +79,7 @@ def dataframe(frame: pl.DataFrame, **kwargs) -> None:
     config.update(kwargs.pop("column_config", None) or {})
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    st.dataframe(table_text.shown(frame, lang()), column_config=config, **kwargs)
+    st.dataframe(_arrow(table_text.shown(frame, lang())), column_config=config, **kwargs)
 
 
 def table(frame: pl.DataFrame, name: str, key: str | None = None, **kwargs) -> None:

@@ -29,14 +29,15 @@ import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from pipelines import areas, warehouse
+from pipelines import areas, settings, warehouse
 from pipelines.accounts import audit, sessions
 from pipelines.accounts.roles import ROLES, User
 
-HASHER = PasswordHasher()  # argon2id with argon2-cffi's current recommended parameters
-# Each argon2 run holds its memory cost (64 MiB) while it works: a crowd signing in at once (a Rakor)
-# would add that per sign-in to the server's memory. Two at a time keeps both cores busy and the
-# peak bounded; the others wait their turn (no CPU is lost).
+_MEMORY, _PASSES, _LANES = settings.password_hash_cost()
+HASHER = PasswordHasher(memory_cost=_MEMORY, time_cost=_PASSES, parallelism=_LANES)  # argon2id
+# Each argon2 run holds its memory cost while it works: a crowd signing in at once (a Rakor) would
+# add that per sign-in to the server's memory. Two at a time keeps both cores busy and the peak
+# bounded; the others wait their turn (no CPU is lost).
 _HASHING = threading.BoundedSemaphore(2)
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1000

@@ -142,11 +142,25 @@ def figure(spec: dict) -> go.Figure:
             _FIGURES.move_to_end(key)
             return hit[1]
     fig = go.Figure(spec, _validate=False)
+    fig._pantau_plain = None  # marks it shared and never changed: plain() may keep its dict
     with _FIGURES_LOCK:
         _FIGURES[key] = (spec, fig)
         while len(_FIGURES) > _FIGURES_KEPT:
             _FIGURES.popitem(last=False)
     return fig
+
+
+def plain(fig: go.Figure) -> dict | None:
+    """The plotly dict of a shared figure from figure(), made once; None for any other figure.
+
+    Drawing a figure makes its dict (a deep copy of all its data) on every page run; a shared
+    figure never changes, so one dict serves every rerun and session (drawing only reads it).
+    """
+    if "_pantau_plain" not in fig.__dict__:
+        return None
+    if fig._pantau_plain is None:  # two threads may both make it: the same dict, either is kept
+        fig._pantau_plain = fig.to_dict()
+    return fig._pantau_plain
 
 
 _FIGURES: OrderedDict[int, tuple[dict, go.Figure]] = OrderedDict()
