@@ -85,7 +85,7 @@ def main() -> None:
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    want = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
+    want = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest() + " bytecode"  # as ./pantau writes it
     stamp = args.venv / ".requirements.sha256"
     if not stamp.exists() or stamp.read_text().strip() != want:
         raise SystemExit(f"{args.venv} was not set up from this requirements.txt; refusing to let ./pantau touch it")
