@@ -296,6 +296,17 @@ def test_change_sentences_never_turn_missing_into_zero():
     assert briefing.figure_sentence("Remitansi", 0.0, "rupiah", ctx) == "Remitansi: Rp 0."
 
 
+def test_units_are_singular_for_one_where_the_language_says_so():
+    def ctx(lang):
+        return briefing.Context(None, "", START, END, lang, briefing.read_labels(lang), "Nasional", "p", "q", "r",
+                                "s", "t", False)
+    english, indonesian = ctx("en"), ctx("id")
+    assert briefing.change_sentence(15, 14, "bp_unit_desa", "X", english) == "Up 1 village (7.1%) compared with X."
+    assert briefing.change_sentence(16, 14, "bp_unit_desa", "X", english) == "Up 2 villages (14.3%) compared with X."
+    assert briefing.change_sentence(14, 15, "pl_unit_orang", "X", english).startswith("Down 1 person (")
+    assert briefing.change_sentence(15, 14, "bp_unit_desa", "X", indonesian) == "Naik 1 desa (7,1%) dibanding X."
+
+
 def test_static_map_geometry():
     assert static_map.bounds(pl.DataFrame({"lat": [-8.0], "lon": [112.0]}), "") == geo.BBOX
     x, y, ratio = static_map.fit((111.0, -8.2, 111.1, -8.1), 960, 540)

@@ -89,7 +89,8 @@ def test_a_comment_part_is_scanned_even_when_its_bytes_equal_a_cleared_part():
 
 
 def test_a_cli_run_imports_no_pyarrow_or_numpy(tmp_path, registry_csv):
-    """What a run does not need it does not import: the write path hands DuckDB Arrow streams, not pyarrow."""
+    """What a run does not need it does not import: the write path hands DuckDB Arrow streams, not
+    pyarrow, and a batch too small for the reading pool leaves multiprocessing alone."""
     import json
     import subprocess
     import sys
@@ -99,7 +100,7 @@ def test_a_cli_run_imports_no_pyarrow_or_numpy(tmp_path, registry_csv):
     for m in (1, 2):
         (tmp_path / f"laporan-{m}.xlsx").write_bytes(month(m))
     code = ("import sys, json; from pipelines.ingest import cli; rc = cli.main(sys.argv[1:]); "
-            "print(json.dumps([rc, sorted(m for m in ('pyarrow', 'numpy', 'pandas') if m in sys.modules)]))")
+            "print(json.dumps([rc, sorted(m for m in ('pyarrow', 'numpy', 'pandas', 'multiprocessing') if m in sys.modules)]))")
     done = subprocess.run([sys.executable, "-c", code, "--db", str(tmp_path / "w.duckdb"), "--registry",
                            str(registry_csv), str(tmp_path / "laporan-1.xlsx"), str(tmp_path / "laporan-2.xlsx")],
                           capture_output=True, text=True, cwd=ROOT)

@@ -154,6 +154,16 @@ def test_picked_indicators_are_charted(con):
     assert model.pillars[1].trend_table["pl_col_value"].to_list() == [12, 12, 9, 12, 12, 12]
 
 
+def test_trend_titles_say_per_month_once(con):
+    labels = {"pl_fig_trend": "{indicator} per bulan"}
+    children = pillars.page(con, B, JAN, JUN, "id", labels, picks=("C02",))
+    title = overview.figure(children.pillars[3].trend).layout.title.text
+    assert title.startswith("<b>Anak PMI dibina (per bulan)</b>") and "per bulan) per bulan" not in title
+    members = pillars.page(con, B, JAN, JUN, "id", labels)
+    assert overview.figure(members.pillars[4].trend).layout.title.text.startswith("<b>Anggota koperasi per bulan</b>")
+
+
+
 def test_scorecard(con):
     model = pillars.page(con, "", JAN, JUN, "id")
     card = model.scorecard
@@ -260,3 +270,4 @@ def test_page_in_english(page):
     assert metric_values(page)["Cooperative members"] == ("298", "+20 (+20.0%)")
     assert page.markdown[0].value.startswith("Weakest pillar in National, January 2024 – June 2024: "
                                              "**Community parenting**. 3 of 4 reporting villages were active (75.0%)")
+

@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pipelines import formatting, vocabulary
+from babel import Locale
+
+from pipelines import formatting, labels, vocabulary
 from pipelines.briefing.context import Context
 
 TOP_N = 5                  # items named in a sentence (top destinations, sectors, ...)
@@ -26,7 +28,14 @@ def amount(value: float | None, unit: str, ctx: Context) -> str:
         return formatting.MISSING
     if unit == "rupiah":
         return formatting.rupiah(value, ctx.lang)
-    return f"{formatting.number(value, ctx.lang)} {ctx.t(unit)}"
+    return f"{formatting.number(value, ctx.lang)} {unit_word(value, unit, ctx)}"
+
+
+def unit_word(value: float, unit: str, ctx: Context) -> str:
+    """The unit's label, singular where the language's plural rule (CLDR, via Babel) says so: '1 village'."""
+    if Locale.parse(ctx.lang).plural_form(abs(value)) == "one" and f"{unit}_one" in labels.catalogue():
+        return ctx.t(f"{unit}_one")
+    return ctx.t(unit)
 
 
 def said(text: str, value: float | None, ctx: Context) -> str:

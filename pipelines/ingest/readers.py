@@ -1,15 +1,17 @@
 """Reading many workbooks at once: in this process for small batches, with a process pool for large ones."""
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import types
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from pipelines import settings
 from pipelines.ingest import workbook
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Below this many files a pool costs more than it saves: a spawned worker starts Python and
 # imports polars and fastexcel (about 0.3 s of a core) before it reads anything, and one core
@@ -71,6 +73,10 @@ def _executor(n: int) -> ProcessPoolExecutor:
     """One pool per process, started on first use and kept for later batches."""
     global _pool
     if _pool is None:
+        # imported here: a run too small for a pool (the app's uploads, most CLI runs) never needs them
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         # spawn, not fork: the app runs threads (Streamlit, DuckDB), and forking a threaded
         # process can deadlock the child.
         with plain_main():

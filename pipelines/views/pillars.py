@@ -315,8 +315,10 @@ def trend_figure(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, lab
     month_axis(fig, periods, lang)
     mark_missing(fig, periods, [v is None for v in values], labels)
     mark_provisional(fig, rows, labels)
-    title = _provisional_title(label(labels, "pl_fig_trend", indicator=indicator_name(code, lang)),
-                               any(rows["provisional"]), labels)
+    name = indicator_name(code, lang)
+    # C02's name already says "(per bulan)": no "Anak PMI dibina (per bulan) per bulan"
+    trend = name if name.endswith(("per bulan)", "per month)")) else label(labels, "pl_fig_trend", indicator=name)
+    title = _provisional_title(trend, any(rows["provisional"]), labels)
     fig = charts.style(fig, title, subtitle, label(labels, "pl_axis_month"),
                        axis_title(ind.unit, lang, labels, word), lang, source)
     charts.full_number_ticks(fig)
