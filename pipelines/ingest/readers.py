@@ -1,6 +1,7 @@
 """Reading many workbooks at once: in this process for small batches, with a process pool for large ones."""
 from __future__ import annotations
 
+import atexit
 import sys
 import types
 from collections.abc import Iterator
@@ -84,7 +85,18 @@ def _executor(n: int) -> ProcessPoolExecutor:
                                         initializer=_import_reader)
             # Every worker is started here, while __main__ is hidden: one task per worker.
             _started.extend(_pool.submit(int) for _ in range(n))
+        atexit.register(_close)
     return _pool
+
+
+def _close() -> None:
+    """Shut the pool down while the interpreter is whole. Left to the final teardown, the executor's
+    weakref callback can meet an already unloaded multiprocessing and print a traceback."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+        _started.clear()
 
 
 def _import_reader() -> None:
