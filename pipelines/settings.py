@@ -75,7 +75,7 @@ def password_hash_cost() -> tuple[int, int, int]:
     except ValueError:
         raise ValueError(f"PANTAU_PASSWORD_HASH must be 'memory KiB,passes,lanes', not {raw!r}") from None
     # below these an argon2id hash stops being memory-hard enough to count (OWASP's lowest pairing: 7 MiB x 5)
-    if memory < 7168 or passes < 1 or not 1 <= lanes <= 8 or memory < 8 * lanes:
+    if memory < 7168 or passes < 1 or not 1 <= lanes <= 8:
         raise ValueError(f"PANTAU_PASSWORD_HASH {raw!r}: at least 7168 KiB, 1 pass and 1 to 8 lanes")
     return memory, passes, lanes
 

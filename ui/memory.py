@@ -9,7 +9,6 @@ the MALLOC_ARENA_MAX environment variable, when set, still wins.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 
 ARENAS = 2
@@ -20,12 +19,8 @@ def limit_arenas(arenas: int = ARENAS) -> bool:
     """Cap glibc's malloc arenas for this process; False where that is not glibc or is set already."""
     if os.environ.get("MALLOC_ARENA_MAX"):
         return False
-    name = ctypes.util.find_library("c")
-    if not name:
-        return False
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL(None).mallopt  # the C library this process already runs on
     except (OSError, AttributeError):  # musl and others have no mallopt arena knob
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
