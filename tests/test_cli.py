@@ -146,3 +146,28 @@ def test_kill_at_any_moment_never_leaves_half_a_workbook(tmp_path, registry_csv,
     assert partial == 0 and (subs % 3 == 0 or subs == 40)  # only whole batches of whole workbooks
     assert run("--db", db, str(tmp_path / "in")).returncode == 0
     assert check_consistent(db) == (40, 0)
+
+
+POOLED_CLI = ("import runpy, sys\nfrom pipelines.ingest import readers\n"
+              "readers.POOL_MIN_FILES, readers.CHUNK_FILES = 2, 1\n"
+              "sys.argv = ['pipelines.ingest', *sys.argv[1:]]\n"
+              "runpy.run_module('pipelines.ingest', run_name='__main__')\n")
+
+
+def test_the_pooled_cli_prints_its_whole_document_and_exit_code(tmp_path, registry_csv):
+    """With reader processes: every result in the JSON, exit 1 for a rejected file, nothing on stderr
+    (the process and its workers leave without the interpreter's teardown)."""
+    db = str(tmp_path / "w.duckdb")
+    assert run("--db", db, "--registry", str(registry_csv)).returncode == 0
+    paths = write_month_files(tmp_path / "in", 6)
+    (tmp_path / "in" / "zz-bad.xlsx").write_bytes(make_workbook(values=good_values() | {"L02": "banyak"}))
+    proc = subprocess.run([sys.executable, "-c", POOLED_CLI, "--db", db, "--json", str(tmp_path / "in")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "PANTAU_READ_WORKERS": "2"})
+    assert (proc.returncode, proc.stderr) == (1, "")
+    doc = json.loads(proc.stdout)
+    assert (doc["accepted"], doc["rejected"]) == (6, 1)
+    assert [f["file"] for f in doc["files"]] == sorted([*map(str, paths), str(tmp_path / "in" / "zz-bad.xlsx")])
+    con = warehouse.connect(db, read_only=True)
+    assert con.sql("SELECT count(*) FROM submissions").fetchall() == [(6,)]
+    con.close()

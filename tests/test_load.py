@@ -177,3 +177,65 @@ def test_a_large_batch_is_read_by_the_pool_with_the_same_results(monkeypatch):
     assert readers._pool is not None
     assert [len(b.errors) for b in pooled] == [0] * 6 + [1]
     assert pooled[0].sheets["Identitas"][3] == ("periode", "2024-01")
+
+
+def _mixed_sources() -> list[load.Source]:
+    """Good and bad workbooks, a file name holding a NIK, bytes that are no xlsx, and a generated report."""
+    from pipelines.ingest import template
+
+    good = [load.Source(f"desa-2024-{m:02d}.xlsx", make_workbook(identity=good_identity(periode=f"2024-{m:02d}")))
+            for m in range(1, 6)]
+    bad = load.Source("salah.xlsx", make_workbook(identity=good_identity(periode="2023-01"),
+                                                  values=good_values() | {"L02": "banyak"}))
+    named = load.Source("3504141203870001.xlsx", make_workbook(identity=good_identity(periode="2023-02")))
+    junk = load.Source("bukan.xlsx", b"not a workbook")
+    identity = {k: v for k, v in good_identity(periode="2023-03").items()}
+    sheets = template.sheet_rows(identity, good_values(), [], [], [])
+    generated = load.Source("demo-2023-03.xlsx", b"", None, sheets)
+    return [good[0], bad, good[1], named, junk, good[2], generated, good[3], good[4]]
+
+
+def _outcome(results: list[load.Result]) -> list[tuple]:
+    return [(r.file, r.status, r.sha256, r.village_code, r.period, r.version, r.reason,
+             json.dumps(r.as_json(), sort_keys=True)) for r in results]
+
+
+def test_a_pooled_load_judges_exactly_as_one_process(monkeypatch, tmp_path, registry_csv):
+    """The reader processes gather, this one judges: the results (verdicts, findings, versions, reasons)
+    and the stored rows are the same as when everything runs here, whatever the chunking."""
+    from pipelines.ingest import readers
+
+    def run(workers: str, name: str):
+        monkeypatch.setenv("PANTAU_READ_WORKERS", workers)
+        con = warehouse.connect(tmp_path / f"{name}.duckdb")
+        registry.load_registry(con, registry_csv)
+        results = load.load_files(con, _mixed_sources(), "penguji", batch_size=4)
+        stored = con.cursor().sql("SELECT s.file_name, v.indicator_code, v.value FROM submission_values v "
+                                  "JOIN submissions s USING (submission_id) ORDER BY ALL").fetchall()
+        con.close()
+        return _outcome(results), stored
+
+    alone = run("1", "alone")
+    monkeypatch.setattr(readers, "POOL_MIN_FILES", 2)
+    monkeypatch.setattr(readers, "CHUNK_FILES", 1)  # one file per task: several tasks per batch and worker
+    pooled = run("2", "pooled")
+    assert readers._pool is not None
+    assert pooled == alone
+    statuses = [(file, status, reason) for file, status, _, _, _, _, reason, _ in alone[0]]
+    assert statuses == [
+        ("desa-2024-01.xlsx", "accepted", None), ("salah.xlsx", "rejected", "invalid"),
+        ("desa-2024-02.xlsx", "accepted", None), ("(nama berkas disembunyikan)", "rejected", "nik_file_name"),
+        ("bukan.xlsx", "rejected", "not_xlsx"), ("desa-2024-03.xlsx", "accepted", None),
+        ("demo-2023-03.xlsx", "accepted", None), ("desa-2024-04.xlsx", "accepted", None),
+        ("desa-2024-05.xlsx", "accepted", None)]
+    assert len(alone[1]) == 6 * 25  # six accepted workbooks, a row for every catalogue indicator
+
+
+def test_only_a_reader_process_skips_the_teardown(monkeypatch):
+    """The fast exit (os._exit at the end) is registered in pool workers, never in a caller's process."""
+    from pipelines.ingest import readers
+
+    registered = []
+    monkeypatch.setattr(readers.atexit, "register", registered.append)
+    readers._import_reader()
+    assert registered == []

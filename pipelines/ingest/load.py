@@ -18,13 +18,12 @@ from pipelines.accounts import audit
 from pipelines.metrics import rollup
 from pipelines.catalogue import indicators
 from pipelines.ingest.findings import Finding
-from pipelines.ingest.validate import Batch, validate
+from pipelines.ingest import validate
+from pipelines.ingest.validate import Batch
 from pipelines.review import lock
 
 Progress = Callable[[int, int, str], None]
 HIDDEN_NAME = "(nama berkas disembunyikan)"  # stands in for a file name that held a NIK
-NIK_IN_NAME = ("Nama berkas memuat angka yang tampak seperti NIK (16 digit). Nama berkas tidak boleh berisi "
-               "data pribadi; ganti namanya (mis. laporan-35.04.14.2011-2024-03.xlsx) lalu unggah lagi.")
 OUT_OF_SCOPE = "bukan wilayah kabupaten/kota Anda"  # part of identity's message for another district's village
 
 
@@ -85,31 +84,28 @@ def load_files(con: duckdb.DuckDBPyConnection, sources: Iterable[Source | str | 
     today = today or settings.today()
     results: list[Result] = []
     batches = [items[start:start + batch_size] for start in range(0, len(items), batch_size)]
-    reading = _Reading(batches[0]) if batches else None
+    check = (lookup, today, allowed_districts)
+    run = sum(not isinstance(s, Source) or s.sheets is None for s in items)  # files, not generated reports
+    reading = _Reading(batches[0], check, run) if batches else None
     for k in range(len(batches)):
-        chunk, books = reading.sources, reading.result()
+        chunk, named, gathered = reading.sources, reading.named, reading.gathered()
         if k + 1 < len(batches):
-            # The pool reads the next batch while this one is validated and written.
-            reading = _Reading(batches[k + 1])
-        results += _load_batch(con, chunk, books, user, dry_run, lookup, today, allowed_districts)
+            # The pool reads the next batch while this one is judged and written.
+            reading = _Reading(batches[k + 1], check, run)
+        results += _load_batch(con, chunk, named, validate.judge(gathered), user, dry_run, today)
         if progress:
             progress(len(results), len(items), chunk[-1].name)
     return results
 
 
-def _load_batch(con, chunk: list[Source], books: list[workbook.RawWorkbook], user: str, dry_run: bool, lookup,
-                today, allowed) -> list[Result]:
+def _load_batch(con, chunk: list[Source], named: list[bool], batch: Batch, user: str, dry_run: bool,
+                today) -> list[Result]:
     hashes = [s.sha256() for s in chunk]
-    named = [nik.found(s.name) for s in chunk]
-    for book, bad_name in zip(books, named):
-        if bad_name:  # the name is never kept, shown or logged: the file is refused under a stand-in
-            book.errors.insert(0, Finding(None, None, None, None, NIK_IN_NAME))
-            book.reason = "nik_file_name"
-    batch = validate(books, lookup, today, allowed)
     results = [
+        # A file name that held a NIK is refused under a stand-in: it is never kept, shown or logged.
         Result(HIDDEN_NAME if bad_name else s.name, "accepted" if c.accepted else "rejected", h, c.village_code,
-               c.period, None, c.errors, c.warnings, None if c.accepted else _reason(book, c))
-        for s, h, c, book, bad_name in zip(chunk, hashes, batch.checked, books, named)
+               c.period, None, c.errors, c.warnings, None if c.accepted else _reason(c))
+        for s, h, c, bad_name in zip(chunk, hashes, batch.checked, named)
     ]
     _audit_rejections(con, results, user, dry_run)
     with warehouse.WRITE_LOCK:
@@ -145,25 +141,32 @@ def _load_batch(con, chunk: list[Source], books: list[workbook.RawWorkbook], use
 
 
 class _Reading:
-    """A batch's sources and their sheets being read: files (on the reader pool for a large batch), and
-    generated reports, which come as text cells already."""
+    """A batch's sources being read and gathered (validate.gather): the files on the reader pool when
+    the batch is large; generated reports, which come as text cells already, here."""
 
-    def __init__(self, sources: list[Source | str | Path]):
+    def __init__(self, sources: list[Source | str | Path], check: tuple, run: int):
         self.sources = [s if isinstance(s, Source) else Source.from_path(s) for s in sources]
-        self.files = [i for i, s in enumerate(self.sources) if s.sheets is None]
-        self.reading = readers.Reading([self.sources[i].data for i in self.files])
+        self.named = [nik.found(s.name) for s in self.sources]  # file names that held a NIK
+        self.check = check
+        files = [(i, s.data, self.named[i]) for i, s in enumerate(self.sources) if s.sheets is None]
+        self.reading = readers.Reading(files, validate.gather_files, *check, run=run)
 
-    def result(self) -> list[workbook.RawWorkbook]:
-        books: list[workbook.RawWorkbook | None] = [
-            None if s.sheets is None else workbook.from_rows(s.sheets) for s in self.sources]
-        for i, book in zip(self.files, self.reading.result()):
-            books[i] = book
-        return books
+    def gathered(self) -> validate.Gathered:
+        """The batch's workbooks read and gathered, all parts put together (judge() checks them at once)."""
+        generated = [i for i, s in enumerate(self.sources) if s.sheets is not None]
+        books = [workbook.from_rows(self.sources[i].sheets) for i in generated]
+        for i, book in zip(generated, books):
+            if self.named[i]:
+                validate.name_held_nik(book)
+        parts = self.reading.parts()
+        if generated:
+            parts.append(validate.gather(books, *self.check, positions=generated))
+        return validate.merge(parts)
 
 
-def _reason(book: workbook.RawWorkbook, checked) -> str:
-    if book.reason:
-        return book.reason
+def _reason(checked) -> str:
+    if checked.reason:
+        return checked.reason
     if any(OUT_OF_SCOPE in f.message for f in checked.errors):
         return "out_of_scope"
     return "invalid"

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import atexit
+import os
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -32,30 +33,38 @@ def workers_for(files: int) -> int:
 
 
 class Reading:
-    """Workbooks being read: the pool takes chunks from the front while result() reads from the back here."""
+    """Items worked through in chunks, `work(chunk, *extra)` each: the pool takes chunks from the front
+    while parts() works through the rest from the back here. `work` must be a module-level function
+    (a worker imports it by name) that never raises: read_batch() and validate.gather_files() turn
+    every problem into findings."""
 
-    def __init__(self, datas: list[bytes]):
-        self.n = workers_for(len(datas))
-        self.datas = datas
+    def __init__(self, items: list, work: Callable = workbook.read_batch, *extra, run: int | None = None):
+        # `run`: the files of the whole run this batch belongs to, which decides whether the pool is used
+        self.n = workers_for(len(items) if run is None else max(run, len(items)))
+        self.work, self.extra = work, extra
         if self.n == 1:
-            self.chunks, self.futures = [datas], []
+            self.chunks, self.futures = ([items] if items else []), []
             return
-        size = min(CHUNK_FILES, max(1, len(datas) // (2 * self.n)))
-        self.chunks = [datas[i:i + size] for i in range(0, len(datas), size)]
+        size = min(CHUNK_FILES, max(1, len(items) // (2 * self.n)))
+        self.chunks = [items[i:i + size] for i in range(0, len(items), size)]
         pool = _executor(self.n - 1)
-        self.futures = [pool.submit(workbook.read_batch, c) for c in self.chunks]
+        self.futures = [pool.submit(work, c, *extra) for c in self.chunks]
 
-    def result(self) -> list[workbook.RawWorkbook]:
-        """workbook.read of every file, in order; the same results whichever process read them."""
+    def parts(self) -> list:
+        """work() of every chunk, in order; the same results whichever process did it."""
         if not self.futures:
-            return workbook.read_batch(self.datas)
-        done: list[list[workbook.RawWorkbook] | None] = [None] * len(self.chunks)
-        # A chunk no worker has taken yet can still be cancelled: this process reads it instead.
+            return [self.work(c, *self.extra) for c in self.chunks]
+        done: list = [None] * len(self.chunks)
+        ran_here = [False] * len(self.chunks)
+        # A chunk no worker has taken yet can still be cancelled: this process works on it instead.
         for j in reversed(range(len(self.chunks))):
             if self.futures[j].cancel():
-                done[j] = workbook.read_batch(self.chunks[j])
-        # Workers return findings and text rows, never raise: read_batch() turns every problem into errors.
-        return [book for j, books in enumerate(done) for book in (books or self.futures[j].result())]
+                done[j], ran_here[j] = self.work(self.chunks[j], *self.extra), True
+        return [done[j] if ran_here[j] else self.futures[j].result() for j in range(len(self.chunks))]
+
+    def result(self) -> list:
+        """The chunks' results joined, for a work that returns one result per item (read_batch)."""
+        return [out for part in self.parts() for out in part]
 
 
 def read_many(datas: list[bytes]) -> list[workbook.RawWorkbook]:
@@ -85,13 +94,14 @@ def _executor(n: int) -> ProcessPoolExecutor:
                                         initializer=_import_reader)
             # Every worker is started here, while __main__ is hidden: one task per worker.
             _started.extend(_pool.submit(int) for _ in range(n))
-        atexit.register(_close)
+        atexit.register(shutdown)
     return _pool
 
 
-def _close() -> None:
-    """Shut the pool down while the interpreter is whole. Left to the final teardown, the executor's
-    weakref callback can meet an already unloaded multiprocessing and print a traceback."""
+def shutdown() -> None:
+    """Shut the pool down (if started), waiting for its workers to exit. Also run at exit, while the
+    interpreter is whole: left to the final teardown, the executor's weakref callback can meet an
+    already unloaded multiprocessing and print a traceback."""
     global _pool
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
@@ -100,10 +110,25 @@ def _close() -> None:
 
 
 def _import_reader() -> None:
-    """A worker imports what read_batch needs before its first task arrives."""
+    """A worker imports what its tasks need, and reads the catalogue, before the first task arrives."""
+    import multiprocessing
+
     import polars  # noqa: F401
 
-    from pipelines.ingest import workbook as _  # noqa: F401 - fastexcel, the catalogue
+    from pipelines import catalogue
+    from pipelines.ingest import validate, workbook as _  # noqa: F401 - fastexcel, pycountry
+
+    catalogue.layout(), catalogue.indicators(), catalogue.identity_fields(), catalogue.vocabulary()
+    if multiprocessing.parent_process() is not None:  # only ever in a worker, never in a caller's process
+        atexit.register(_leave)
+
+
+def _leave() -> None:
+    """A worker's last step once the pool is shut down: exit without tearing down polars and the
+    interpreter (about 0.1 s that the parent, and anything reading its output, would wait for)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @contextmanager

@@ -30,6 +30,8 @@ NIK_ELSEWHERE = {
     "other": ("Ada angka yang tampak seperti NIK (16 digit) di bagian lain berkas (kotak teks, gambar, "
               "diagram, nama bagian). " + NIK_ADVICE),
 }
+NIK_IN_NAME = ("Nama berkas memuat angka yang tampak seperti NIK (16 digit). Nama berkas tidak boleh berisi "
+               "data pribadi; ganti namanya (mis. laporan-35.04.14.2011-2024-03.xlsx) lalu unggah lagi.")
 UNREADABLE = ("Berkas xlsx tidak dapat dibaca (rusak atau dibuat tidak standar); "
               "buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.")
 

@@ -43,14 +43,13 @@ def refusals(con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, date]],
 def message(district_name: str, period: date, state: str | None, by: str | None, at, unlocked: bool,
             today: date) -> str | None:
     """Why a new version of this district-month is refused, or None when it is open."""
-    month = formatting.month(period)
     if state == "disetujui":
-        return (f"Bulan {month} {district_name} sudah disetujui oleh {by} pada "
+        return (f"Bulan {formatting.month(period)} {district_name} sudah disetujui oleh {by} pada "
                 f"{at:%d-%m-%Y %H:%M} WIB dan dikunci: versi baru ditolak. Minta peninjau atau admin "
                 "membuka kuncinya (dengan alasan) bila laporan perlu diperbaiki.")
     day = auto_lock_day(period)
     if day and today >= day and state not in UNDER_REVIEW and not unlocked:
-        return (f"Bulan {month} {district_name} terkunci otomatis sejak "
+        return (f"Bulan {formatting.month(period)} {district_name} terkunci otomatis sejak "
                 f"{formatting.day(day)} ({settings.lock_days()} hari setelah batas lapor "
                 f"{formatting.day(deadline(period))}): versi baru ditolak. Minta peninjau atau admin "
                 "membuka kuncinya (dengan alasan) bila laporan perlu diperbaiki.")
