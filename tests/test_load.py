@@ -205,11 +205,13 @@ def test_a_pooled_load_judges_exactly_as_one_process(monkeypatch, tmp_path, regi
     and the stored rows are the same as when everything runs here, whatever the chunking."""
     from pipelines.ingest import readers
 
+    sources = _mixed_sources()  # made once: a workbook's bytes carry the second it was written
+
     def run(workers: str, name: str):
         monkeypatch.setenv("PANTAU_READ_WORKERS", workers)
         con = warehouse.connect(tmp_path / f"{name}.duckdb")
         registry.load_registry(con, registry_csv)
-        results = load.load_files(con, _mixed_sources(), "penguji", batch_size=4)
+        results = load.load_files(con, sources, "penguji", batch_size=4)
         stored = con.cursor().sql("SELECT s.file_name, v.indicator_code, v.value FROM submission_values v "
                                   "JOIN submissions s USING (submission_id) ORDER BY ALL").fetchall()
         con.close()
