@@ -609,20 +609,19 @@ def test_headers_and_fields_with_spaces_instead_of_underscores(one, con):
 
 
 def test_gathering_in_parts_then_judging_once_equals_validating_the_whole_batch(con):
-    """What reader processes send back (validate.gather of their files, by position) put together and
-    judged once gives the verdicts and rows of one validate() call over the batch."""
+    """What reader processes send back (gathering.gather of their files, by position, with no registry)
+    put together and judged once gives the verdicts and rows of one validate() call over the batch."""
     import polars as pl
 
-    from pipelines.ingest import registry, validate as v, workbook
+    from pipelines.ingest import gathering, registry, validate as v, workbook
 
     datas = [make_workbook(identity=good_identity(periode=f"2024-{m:02d}")) for m in range(1, 4)]
     datas.insert(1, make_workbook(values=good_values() | {"L02": "banyak", "C02": 99}))
     lookup, today = registry.lookup(con), dt.date(2026, 12, 1)
     whole = v.validate([workbook.read(d) for d in datas], lookup, today)
     books = [workbook.read(d) for d in datas]
-    parts = [v.gather([books[3], books[0]], lookup, today, positions=[3, 0]),
-             v.gather(books[1:3], lookup, today, positions=[1, 2])]
-    judged = v.judge(v.merge(parts))
+    parts = [gathering.gather([books[3], books[0]], positions=[3, 0]), gathering.gather(books[1:3], positions=[1, 2])]
+    judged = v.judge(gathering.merge(parts), lookup, today)
     assert [(c.errors, c.warnings, c.village_code, c.period) for c in judged.checked] == [
         (c.errors, c.warnings, c.village_code, c.period) for c in whole.checked]
     assert [c.accepted for c in judged.checked] == [True, False, True, True]

@@ -93,10 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     if unreadable:
         print("Berkas tidak ditemukan: " + ", ".join(unreadable), file=sys.stderr)
         return 2
-    from pipelines.ingest import readers
+    from pipelines.ingest import readers, sources
 
-    # A large run's reader processes start first: they import while this one opens the warehouse.
+    # A large run's reader processes start first, and get the first batch of files at once: they
+    # import and read while this process imports the write path and opens the warehouse.
     readers.warm_up(len(files))
+    plan = sources.Plan(files)
     from pipelines import warehouse
     from pipelines.ingest import load, registry
 
@@ -117,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             if not args.json:
                 print(f"Daftar desa dimuat: {count} desa.", file=sys.stderr)
-        results = load.load_files(con, files, args.user, dry_run=args.dry_run,
-                                  progress=_progress_bar(not args.json and len(files) > 20 and sys.stderr.isatty()))
+        results = load.load_plan(con, plan, args.user, dry_run=args.dry_run,
+                                 progress=_progress_bar(not args.json and len(files) > 20 and sys.stderr.isatty()))
     finally:
         con.close()
     accepted = sum(r.status != "rejected" for r in results)

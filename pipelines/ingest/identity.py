@@ -83,11 +83,18 @@ def to_period(text: str | None) -> date | None:
     return date(year, month, 1) if 1 <= month <= 12 else None
 
 
+Given = dict[str, tuple[int, "str | None"]]  # Identitas field key -> (Excel row, value as typed, spaces tidied)
+
+
 def read_identity(rows: list[tuple], header: int, cols: dict[str, int], registry: dict[str, Village],
                   today: date, allowed_districts: set[str] | None) -> Identity:
     """Check the Identitas fields against the registry and the calendar."""
-    out = Identity()
-    given: dict[str, tuple[int, str | None]] = {}
+    return check_identity(given_fields(rows, header, cols), registry, today, allowed_districts)
+
+
+def given_fields(rows: list[tuple], header: int, cols: dict[str, int]) -> Given:
+    """The Identitas rows below the header, by field key (the first row of a key counts)."""
+    given: Given = {}
     for i in range(header + 1, len(rows)):
         row = rows[i]
         key = row[cols["isian"]]
@@ -96,6 +103,13 @@ def read_identity(rows: list[tuple], header: int, cols: dict[str, int], registry
         value = row[cols["nilai"]] if cols["nilai"] < len(row) else None
         value = " ".join(value.replace("\u00a0", " ").split()) if value else None
         given.setdefault(header_key(key), (i + 1, value or None))
+    return given
+
+
+def check_identity(given: Given, registry: dict[str, Village], today: date,
+                   allowed_districts: set[str] | None) -> Identity:
+    """The identity fields checked against the registry, the user's districts and the calendar."""
+    out = Identity()
 
     def err(name: str, value: str | None, message: str) -> None:
         out.errors.append(Finding(SHEET, given.get(name, (None,))[0], "nilai", value, message))

@@ -1,7 +1,6 @@
 """The one write path: validate workbooks and store the accepted ones (used by the CLI and the upload page)."""
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,7 +10,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.ingest import nik, originals, readers, registry, workbook
+from pipelines.ingest import originals, registry
+from pipelines.ingest.sources import Plan, Source  # noqa: F401 - Source is part of this module's interface
 from pipelines import settings, warehouse
 from pipelines.settings import WIB
 from pipelines.accounts import audit
@@ -25,28 +25,6 @@ from pipelines.review import lock
 Progress = Callable[[int, int, str], None]
 HIDDEN_NAME = "(nama berkas disembunyikan)"  # stands in for a file name that held a NIK
 OUT_OF_SCOPE = "bukan wilayah kabupaten/kota Anda"  # part of identity's message for another district's village
-
-
-@dataclass
-class Source:
-    """One workbook to load: its file name, bytes and (for simulations) when it was uploaded.
-
-    A generated demo report may come as `sheets` (the text cells the reader would return)
-    with empty `data`: it is validated and stored the same way, but no original file is kept.
-    """
-    name: str
-    data: bytes
-    uploaded_at: datetime | None = None
-    sheets: dict[str, list[tuple]] | None = None
-
-    def sha256(self) -> str:
-        if self.sheets is None:
-            return hashlib.sha256(self.data).hexdigest()
-        return hashlib.sha256(json.dumps(self.sheets, ensure_ascii=False).encode()).hexdigest()
-
-    @classmethod
-    def from_path(cls, path: str | Path) -> Source:
-        return cls(Path(path).name, Path(path).read_bytes())
 
 
 @dataclass
@@ -79,22 +57,23 @@ def load_files(con: duckdb.DuckDBPyConnection, sources: Iterable[Source | str | 
                allowed_districts: set[str] | None = None, batch_size: int = 500,
                today: date | None = None) -> list[Result]:
     """Validate and (unless dry_run) store workbooks, one transaction per batch of up to batch_size."""
-    items = list(sources)
+    return load_plan(con, Plan(sources, batch_size), user, dry_run=dry_run, progress=progress,
+                     allowed_districts=allowed_districts, today=today)
+
+
+def load_plan(con: duckdb.DuckDBPyConnection, plan: Plan, user: str, *, dry_run: bool = False,
+              progress: Progress | None = None, allowed_districts: set[str] | None = None,
+              today: date | None = None) -> list[Result]:
+    """load_files for a plan made (and its first batch's reading started) before the warehouse was opened."""
     lookup = registry.lookup(con)
     today = today or settings.today()
     results: list[Result] = []
-    batches = [items[start:start + batch_size] for start in range(0, len(items), batch_size)]
-    check = (lookup, today, allowed_districts)
-    run = sum(not isinstance(s, Source) or s.sheets is None for s in items)  # files, not generated reports
-    reading = _Reading(batches[0], check, run) if batches else None
-    for k in range(len(batches)):
-        chunk, named, gathered = reading.sources, reading.named, reading.gathered()
-        if k + 1 < len(batches):
-            # The pool reads the next batch while this one is judged and written.
-            reading = _Reading(batches[k + 1], check, run)
-        results += _load_batch(con, chunk, named, validate.judge(gathered), user, dry_run, today)
+    for k in range(len(plan)):
+        batch, gathered = plan.take(k)  # the pool reads batch k + 1 while this one is judged and written
+        checked = validate.judge(gathered, lookup, today, allowed_districts)
+        results += _load_batch(con, batch.sources, batch.named, checked, user, dry_run, today)
         if progress:
-            progress(len(results), len(items), chunk[-1].name)
+            progress(len(results), len(plan.items), batch.sources[-1].name)
     return results
 
 
@@ -138,30 +117,6 @@ def _load_batch(con, chunk: list[Source], named: list[bool], batch: Batch, user:
             pack = originals.write_pack(con, {hashes[i]: chunk[i].data for i in fresh if chunk[i].sheets is None})
             _write(con, chunk, results, fresh, batch, user, pack)
     return results
-
-
-class _Reading:
-    """A batch's sources being read and gathered (validate.gather): the files on the reader pool when
-    the batch is large; generated reports, which come as text cells already, here."""
-
-    def __init__(self, sources: list[Source | str | Path], check: tuple, run: int):
-        self.sources = [s if isinstance(s, Source) else Source.from_path(s) for s in sources]
-        self.named = [nik.found(s.name) for s in self.sources]  # file names that held a NIK
-        self.check = check
-        files = [(i, s.data, self.named[i]) for i, s in enumerate(self.sources) if s.sheets is None]
-        self.reading = readers.Reading(files, validate.gather_files, *check, run=run)
-
-    def gathered(self) -> validate.Gathered:
-        """The batch's workbooks read and gathered, all parts put together (judge() checks them at once)."""
-        generated = [i for i, s in enumerate(self.sources) if s.sheets is not None]
-        books = [workbook.from_rows(self.sources[i].sheets) for i in generated]
-        for i, book in zip(generated, books):
-            if self.named[i]:
-                validate.name_held_nik(book)
-        parts = self.reading.parts()
-        if generated:
-            parts.append(validate.gather(books, *self.check, positions=generated))
-        return validate.merge(parts)
 
 
 def _reason(checked) -> str:
@@ -223,14 +178,20 @@ def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], ba
             "returns": batch.returns.join(ids_by_wb, on="wb").drop("wb"),
             "remittances": batch.remittances.join(ids_by_wb, on="wb").drop("wb"),
         }
+        # A batch of first versions only replaces nothing: retiring and deleting would scan the
+        # whole tables (the bulk of a large warehouse) to touch no row.
+        replacing = any(results[i].version > 1 for i in fresh)
         warehouse.stage(cur, "staged_submissions", staged_submissions)
-        cur.execute(warehouse.sql_text("retire_versions"))
+        if replacing:
+            cur.execute(warehouse.sql_text("retire_versions"))
         cur.execute("INSERT INTO submissions BY NAME SELECT * FROM staged_submissions")
         for name, frame in staged.items():
             warehouse.stage(cur, f"staged_{name}", frame)
             cur.execute(f"INSERT INTO submission_{name} BY NAME SELECT * FROM staged_{name}")
+        if replacing:
+            cur.execute(warehouse.sql_text("retire_current_rows"))
         cur.execute(warehouse.sql_text("refresh_current"))
-        rollup.refresh(cur)  # the metric layer's village-month facts, in the same transaction
+        rollup.refresh(cur, replacing=replacing)  # the metric layer's village-month facts, in the same transaction
         if pack:
             kept = sorted({results[i].sha256 for i in fresh if chunk[i].sheets is None})
             warehouse.stage(cur, "staged_originals", pl.DataFrame({"file_sha256": kept, "pack": [pack] * len(kept)}))

@@ -35,7 +35,7 @@ def workers_for(files: int) -> int:
 class Reading:
     """Items worked through in chunks, `work(chunk, *extra)` each: the pool takes chunks from the front
     while parts() works through the rest from the back here. `work` must be a module-level function
-    (a worker imports it by name) that never raises: read_batch() and validate.gather_files() turn
+    (a worker imports it by name) that never raises: read_batch() and gathering.gather_files() turn
     every problem into findings."""
 
     def __init__(self, items: list, work: Callable = workbook.read_batch, *extra, run: int | None = None):
@@ -116,9 +116,9 @@ def _import_reader() -> None:
     import polars  # noqa: F401
 
     from pipelines import catalogue
-    from pipelines.ingest import validate, workbook as _  # noqa: F401 - fastexcel, pycountry
+    from pipelines.ingest import gathering  # noqa: F401 - and through it the reader, fastexcel
 
-    catalogue.layout(), catalogue.indicators(), catalogue.identity_fields(), catalogue.vocabulary()
+    catalogue.layout(), catalogue.identity_fields()
     if multiprocessing.parent_process() is not None:  # only ever in a worker, never in a caller's process
         atexit.register(_leave)
 

@@ -38,10 +38,11 @@ def _create(cur) -> None:
     cur.execute(f"CREATE TABLE {TABLE} ({cols})")
 
 
-def refresh(cur, keys: str = "staged_submissions") -> None:
+def refresh(cur, keys: str = "staged_submissions", replacing: bool = True) -> None:
     """Recompute the facts of the village-months in `keys` (run inside the write transaction, after the
-    current-version tables were refreshed)."""
-    cur.execute(_sql("village_month_facts_delete", keys))
+    current-version tables were refreshed). replacing=False: none of them has facts yet (first versions)."""
+    if replacing:
+        cur.execute(_sql("village_month_facts_delete", keys))
     cur.execute(f"INSERT INTO {TABLE} BY NAME " + _sql("village_month_facts", keys))
 
 

@@ -1,8 +1,4 @@
--- Replace the current-version rows of the village-months in staged_submissions (run inside the load transaction).
-DELETE FROM indicator_values WHERE (village_code, period) IN (SELECT village_code, period FROM staged_submissions);
-DELETE FROM placements WHERE (village_code, period) IN (SELECT village_code, period FROM staged_submissions);
-DELETE FROM returns WHERE (village_code, period) IN (SELECT village_code, period FROM staged_submissions);
-DELETE FROM remittances WHERE (village_code, period) IN (SELECT village_code, period FROM staged_submissions);
+-- Add the current-version rows of the staged batch (run inside the load transaction, after retire_current_rows).
 INSERT INTO indicator_values
     SELECT s.village_code, s.period, v.indicator_code, v.value
     FROM staged_values v JOIN staged_submissions s USING (submission_id) WHERE s.is_current;
