@@ -19,7 +19,7 @@ st.title(t("page_quality"))
 L = lang()
 area = desk_view.scope_area(user, sel.area)
 as_of = min(sel.end, calendar.latest_reportable_month(settings.today()))
-d = data(desk_view.desk, area, sel.start, sel.end, as_of, L)
+d = data(desk_view.desk, area, sel.start, sel.end, as_of, L, approved_only=sel.approved_only)
 st.caption(t("mq_intro"))
 
 done = st.session_state.pop("mq_done", None)
@@ -29,7 +29,8 @@ if done:
 # ---------------------------------------------------------------- completeness, timeliness, consistency
 st.subheader(t("mq_summary"))
 pct = lambda c: pl.col(c).map_elements(lambda v: formatting.percent(v, L), return_dtype=pl.String)  # noqa: E731
-summary = d.summary.with_columns(pct("completeness"), pct("timeliness"), pct("consistently"))
+summary = d.summary.with_columns(pct("completeness"), pct("timeliness"), pct("on_time_share_received"),
+                                  pct("consistently"))
 widgets.table(summary.rename(lambda c: t(f"mq_col_{c}")), "mutu-kabupaten", key="mq-summary")
 st.caption(t("mq_summary_note"))
 

@@ -141,6 +141,10 @@ def _calendar(base: pl.DataFrame, figure: Figure, group: list[str], by: list[str
         out = out.with_columns(covered=pl.col("value"))
     elif figure.inputs == "expected":
         out = base.group_by(group).agg(value=pl.len(), covered=pl.len(), expected=pl.len())
+    elif figure.inputs == "due":
+        # deadline passed or report in: approved or not (approval says nothing about being due)
+        out = base.group_by(group).agg(value=(pl.col("state") != "belum_jatuh_tempo").sum(),
+                                       covered=pl.len(), expected=pl.len())
     else:
         states = figure.inputs.split("+")
         # approved-only mode: an unapproved report is in but does not count for figures

@@ -10,7 +10,7 @@ import polars as pl
 
 from pipelines import areas, catalogue, charts, formatting
 from pipelines.labels import text as labels_text
-from pipelines.metrics import calendar
+from pipelines.metrics import calendar, outliers
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views.cards import Card, card
 from pipelines.views.overview import (label, mark_missing, mark_provisional, money_scale, month_axis,
@@ -18,20 +18,6 @@ from pipelines.views.overview import (label, mark_missing, mark_provisional, mon
 
 PILLARS = (1, 2, 3, 4)
 HEADLINE = {1: "L01", 2: "U02", 3: "C02", 4: "K01"}  # the indicator a tab's charts open with
-# Robust outlier rule on a village's own history (the 12 months before the latest month):
-# the modified z-score of Iglewicz and Hoaglin, |x - median| / (1.4826 * MAD) > 3.5.
-HISTORY_MONTHS = 12
-MIN_HISTORY = 6
-MAD_SCALE = 1.4826          # makes the MAD comparable to a standard deviation for normal data
-THRESHOLD = 3.5
-# MAD = 0 (half or more of the history equals the median, e.g. an activity held now and then, or a
-# balance that never moved): the score is undefined. The value is then an outlier only when it is off
-# the median by a clear amount: more than 3.5 x 1.2533 x the mean absolute deviation (the usual
-# fallback for MAD = 0), and more than 3 units and more than half the median (so a constant history
-# does not turn every small change into a warning).
-MEAN_AD_SCALE = 1.253314
-ZERO_MAD_ABSOLUTE = 3.0     # units of the indicator (3 people, 3 sessions, ...)
-ZERO_MAD_RELATIVE = 0.5
 YES, NO, WARN, DUE = "✓", "–", "⚠", "…"  # DUE: latest month not yet due, no report yet
 
 LABELS = (
@@ -107,50 +93,6 @@ def indicator_name(code: str, lang: str) -> str:
     return ind.name_en if lang == "en" else ind.name_id
 
 
-# --- the robust outlier rule ------------------------------------------------------------------------
-
-def robust_outliers(values: pl.DataFrame, latest: date) -> pl.DataFrame:
-    """Judge each village-indicator's value in `latest` against its own previous 12 months.
-
-    values: village_code, indicator_code, period, value (reported values only).
-    Returns village_code, indicator_code, value, history, median, mad, mean_ad, score, outlier where
-    outlier is True/False, or None when there are fewer than 6 months of history; score is the
-    modified z-score (None when MAD = 0).
-    """
-    keys = ["village_code", "indicator_code"]
-    first = calendar.add_months(latest, -HISTORY_MONTHS)
-    past = values.filter(pl.col("period").is_between(first, calendar.add_months(latest, -1)),
-                         pl.col("value").is_not_null())
-    centre = past.group_by(keys).agg(history=pl.len(), median=pl.col("value").median())
-    deviation = (pl.col("value") - pl.col("median")).abs()
-    spread = past.join(centre, on=keys).group_by(keys).agg(mad=deviation.median(), mean_ad=deviation.mean())
-    now = values.filter(pl.col("period") == latest, pl.col("value").is_not_null()).select(*keys, "value")
-    judged = (now.join(centre, on=keys, how="left").join(spread, on=keys, how="left")
-              .with_columns(pl.col("history").fill_null(0).cast(pl.Int64),
-                            distance=(pl.col("value") - pl.col("median")).abs()))
-    clear = pl.max_horizontal(pl.lit(ZERO_MAD_ABSOLUTE), ZERO_MAD_RELATIVE * pl.col("median").abs(),
-                              THRESHOLD * MEAN_AD_SCALE * pl.col("mean_ad"))
-    return judged.with_columns(
-        score=pl.when(pl.col("mad") > 0).then(pl.col("distance") / (MAD_SCALE * pl.col("mad"))),
-    ).with_columns(
-        outlier=pl.when(pl.col("history") < MIN_HISTORY).then(None)
-        .when(pl.col("mad") > 0).then(pl.col("score") > THRESHOLD)
-        .otherwise(pl.col("distance") > clear),
-    ).select(*keys, "value", "history", "median", "mad", "mean_ad", "score", "outlier").sort(keys)
-
-
-def is_outlier(x: float, history: list[float | None]) -> bool | None:
-    """The rule for one value and its history (oldest first, up to 12 months; None = not reported)."""
-    latest = date(2000, 1, 1)
-    n = len(history)
-    frame = pl.DataFrame({
-        "village_code": "v", "indicator_code": "i",
-        "period": [calendar.add_months(latest, i - n) for i in range(n)] + [latest],
-        "value": [None if h is None else float(h) for h in history] + [float(x)],
-    }, schema={"village_code": pl.String, "indicator_code": pl.String, "period": pl.Date, "value": pl.Float64})
-    return robust_outliers(frame, latest)["outlier"][0]
-
-
 # --- scorecard and pillar summary -------------------------------------------------------------------
 
 def village_values(m: Measure, codes: list[str]) -> pl.DataFrame:
@@ -179,7 +121,8 @@ def scorecard(villages: pl.DataFrame, values: pl.DataFrame, start: date, end: da
     reported = values.filter(pl.col("period") == end).select(keys).unique().with_columns(reported=pl.lit(True))
     active = (values.filter(pl.col("period").is_between(start, end), pl.col("value") > 0)
               .select(keys).unique().with_columns(active=pl.lit(True)))
-    judged = (robust_outliers(values, end).join(pillar_of, on="indicator_code")
+    # the metric layer's one outlier rule (as on Mutu Data): the latest month against the previous ones
+    judged = (outliers.judge(values, end, end).join(pillar_of, on="indicator_code")
               .filter(pl.col("outlier").is_not_null())
               .group_by(keys).agg(outlier=pl.col("outlier").any(),
                                   outlier_codes=pl.col("indicator_code").filter(pl.col("outlier")).sort()))
@@ -425,8 +368,8 @@ def page(con, area: str, start: date, end: date, lang: str = "id", labels: Mappi
             trend_figure(monthly, pick, subtitle, lang, labels, source).to_dict(), trend_table(monthly, pick, labels),
             comparison, comparison_table(compared, pick, labels, provisional))
 
-    # the scorecard judges the latest month against the village's own previous 12 months
-    first = min(start, calendar.add_months(end, -HISTORY_MONTHS))
+    # the scorecard judges the latest month against the village's own previous months (outliers.csv)
+    first = min(start, outliers.history_start(end))
     history = m if first == start else measure(con, area, first, end, compare=None, approved_only=approved_only)
     values = village_values(history, codes_all)
     villages = programme_villages(m)

@@ -14,7 +14,8 @@ from pipelines.review import followup, quality
 
 @dataclass
 class Desk:
-    summary: pl.DataFrame    # district_code, district, due, reported, on_time, completeness, timeliness, villages_any, villages_every, consistently
+    summary: pl.DataFrame    # district_code, district, reports_expected, not_yet_due, reported, on_time, completeness, timeliness,
+                             # on_time_share_received, villages_any, villages_every, consistently (quality.district_summary)
     findings: pl.DataFrame   # finding_id, rule, help, district_code, village_code, village_name, period, indicator, value, expected, checked, checked_by, note
     scores: pl.DataFrame     # village_code, village_name, district, due, reported, open_findings, score
     followup: pl.DataFrame   # followup.followup columns
@@ -28,15 +29,18 @@ def scope_area(user: roles.User | None, area: str) -> str:
     return area
 
 
-def desk(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date, as_of: date, lang: str) -> Desk:
-    """Everything the desk shows for an area and range; follow-up up to as_of."""
+def desk(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date, as_of: date, lang: str,
+         approved_only: bool = False) -> Desk:
+    """Everything the desk shows for an area and range; follow-up up to as_of. approved_only (the sidebar's
+    &data=disetujui): figures, findings and scores over approved district-months only, as on every page;
+    the follow-up list stays about reports sent."""
     names = warehouse.query(con, "upload_villages", all=True, districts=[]).select(
         "village_code", "village_name", "district_code", "district")
     dnames = names.select("district_code", "district").unique()
     help_col = "help_en" if lang == "en" else "help_id"
     helps = pl.DataFrame({"rule": list(quality.rules()),
                           "help": [getattr(r, help_col) for r in quality.rules().values()]})
-    found = quality.findings(con, area, start, end)
+    found = quality.findings(con, area, start, end, approved_only)
     shown = (found.join(helps, on="rule", how="left")
              .join(names.select("village_code", "village_name"), on="village_code", how="left")
              .join(dnames, on="district_code", how="left")
@@ -47,8 +51,8 @@ def desk(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date, as_o
                                                          return_dtype=pl.String))
              .select("finding_id", "rule", "help", "district_code", "village_code", "village_name", "period",
                      "indicator", "value", "expected", "checked", "checked_by", "note"))
-    summary = quality.district_summary(con, area, start, end).join(dnames, on="district_code", how="left")
-    scores = quality.village_scores(con, area, start, end, found).join(
+    summary = quality.district_summary(con, area, start, end, approved_only).join(dnames, on="district_code", how="left")
+    scores = quality.village_scores(con, area, start, end, found, approved_only).join(
         names.select("village_code", "village_name", "district"), on="village_code", how="left")
     follow = followup.followup(con, area, as_of)
     return Desk(summary.select("district_code", "district", *[c for c in summary.columns

@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import areas, charts, formatting, settings, warehouse
-from pipelines.metrics import calendar
+from pipelines.metrics import calendar, discipline
 from pipelines.metrics import facts as facts_mod
+from pipelines.metrics.facts import UNIT_COLUMNS, Facts
 
 Con = duckdb.DuckDBPyConnection
 
@@ -112,41 +113,32 @@ def row_level(area: str) -> str:
     return ROW_LEVEL[areas.level_of(area)]
 
 
-def count_statuses(status: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Per group of expected village-months (column `state` from the reporting calendar): joined,
-    on_time, late, missing (deadline passed), not_due (deadline not passed: never missing), reported."""
-    state = pl.col("state") if "state" in status.columns else pl.col("status").replace({"tidak_lapor": calendar.MISSING})
-    return (status.group_by(by).agg(
-        joined=pl.len().cast(pl.Int64),
-        on_time=(state == calendar.ON_TIME).sum().cast(pl.Int64),
-        late=(state == calendar.LATE).sum().cast(pl.Int64),
-        missing=(state == calendar.MISSING).sum().cast(pl.Int64),
-        not_due=(state == calendar.NOT_DUE).sum().cast(pl.Int64),
-    ).with_columns(reported=pl.col("on_time") + pl.col("late")))
+COLUMNS = ("joined", "on_time", "late", "missing", "not_due", "reported")
 
 
 def _shares(frame: pl.DataFrame) -> pl.DataFrame:
-    """Counts filled with 0 where nobody had joined; shares NULL there (no village was due)."""
-    counts = ["joined", "on_time", "late", "missing", "not_due", "reported"]
-    frame = frame.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64))
-    due = pl.col("joined") > 0
-    return frame.with_columns(
-        completeness=pl.when(due).then(pl.col("reported") / pl.col("joined")),
-        on_time_share=pl.when(due).then(pl.col("on_time") / pl.col("joined")),
-    )
+    """Counts filled with 0 where nobody had joined (the metric layer has no row there); shares stay NULL."""
+    return frame.with_columns(pl.col(COLUMNS).fill_null(0).cast(pl.Int64))
 
 
-def trend(status: pl.DataFrame, months: list[date]) -> pl.DataFrame:
+def _counts(facts: Facts, by: list[str]) -> pl.DataFrame:
+    """The metric layer's reporting counts and shares (figures.csv) per group: COLUMNS, completeness,
+    on_time_share (the catalogue's timeliness: on time / expected)."""
+    return discipline.counts(facts, by).select(*by, *COLUMNS, "completeness",
+                                               pl.col("timeliness").alias("on_time_share"))
+
+
+def trend(facts: Facts) -> pl.DataFrame:
     """Per month of the range: counts and shares over every joined village of the area."""
-    frame = pl.DataFrame({"period": months}, schema={"period": pl.Date})
-    return _shares(frame.join(count_statuses(status, ["period"]), on="period", how="left")).sort("period")
+    frame = pl.DataFrame({"period": facts.months}, schema={"period": pl.Date})
+    return _shares(frame.join(_counts(facts, ["period"]), on="period", how="left")).sort("period")
 
 
-def unit_grid(status: pl.DataFrame, units: pl.DataFrame, months: list[date], level: str) -> pl.DataFrame:
+def unit_grid(facts: Facts, units: pl.DataFrame, level: str) -> pl.DataFrame:
     """Every unit (unit_code, unit_name) x month with the counts of its joined villages and shares."""
-    keyed = status.with_columns(unit_code=pl.col("village_code").str.slice(0, CODE_WIDTH[level]))
-    counts = count_statuses(keyed, ["unit_code", "period"])
-    cells = units.join(pl.DataFrame({"period": months}, schema={"period": pl.Date}), how="cross")
+    code = UNIT_COLUMNS[level][0]
+    counts = _counts(facts, [code, "period"]).rename({code: "unit_code"})
+    cells = units.join(pl.DataFrame({"period": facts.months}, schema={"period": pl.Date}), how="cross")
     return _shares(cells.join(counts, on=["unit_code", "period"], how="left")).sort("unit_code", "period")
 
 
@@ -280,16 +272,16 @@ def completeness(con: Con, area: str, start: date, end: date, lang: str, labels:
                  deadline_day: int | None = None, compare: str = "yoy", approved_only: bool = False) -> Completeness:
     """Everything the Kelengkapan page shows for an area and month range (the reporting calendar)."""
     area = (area or "").strip()
-    facts = facts_mod.load(con, area, start, end, deadline_day=deadline_day)
+    # approved-only (the sidebar's &data=disetujui) is read with the facts: no count below can forget it
+    facts = facts_mod.load(con, area, start, end, deadline_day=deadline_day, approved_only=approved_only)
     start, end, day = facts.start, facts.end, facts.deadline_day
     months = facts.months
-    status = facts.expected
     closed = calendar.latest_closed_month(facts.today, day)
     latest_closed = min(end, closed) if closed >= start else None
     level = row_level(area)
     units = _row_units(con, area, level)
-    grid = unit_grid(status, units, months, level)
-    monthly = trend(status, months)
+    grid = unit_grid(facts, units, level)
+    monthly = trend(facts)
     area_label, period = areas.label(con, area, lang), period_label(start, end, lang)
     source = source_note(con, lang, labels)
 
