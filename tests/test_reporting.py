@@ -118,7 +118,8 @@ def test_heatmap_rows_are_districts_nationally(wh):
     assert list(heat.y) == ["Kabupaten Ponorogo", "Kabupaten Tulungagung"]
     assert list(heat.x) == ["Nov 2023", "Des 2023", "Jan 2024", "Feb 2024"]
     assert [list(r) for r in heat.z] == [[0.0, 50.0, 33.3, 33.3], [100.0, 50.0, 50.0, 50.0]]
-    assert tuple(heat.customdata[0][2]) == (0, 1, 2, 3, 0)  # Ponorogo, January: on time, late, missing, joined, not due
+    # Ponorogo, January: on time, late, missing, joined, not due, not yet approved (0: every report counts)
+    assert tuple(heat.customdata[0][2]) == (0, 1, 2, 3, 0, 0)
     assert "rp_late: %{customdata[1]}" in heat.hovertemplate
     assert "Kabupaten Ponorogo" not in m.heatmap.layout.title.text  # title names the area and period
     assert "Nasional, November 2023 – Februari 2024" in m.heatmap.layout.title.text

@@ -43,6 +43,7 @@ OWN_LABELS = (
     "bp_n_destinations_count", "bp_n_sectors", "bp_n_no_placements", "bp_item_people", "bp_item_money",
     "bp_n_returns", "bp_n_returns_missing", "bp_n_return_countries", "bp_n_remit", "bp_n_remit_missing",
     "bp_n_remit_countries", "bp_n_channels", "bp_n_reporting", "bp_n_reporting_none", "bp_n_reporting_avg", "bp_n_reporting_open",
+    "bp_n_reporting_unapproved", "bp_note_unapproved",
     "bp_n_map", "bp_n_map_top", "bp_n_map_approx", "bp_n_map_silent", "bp_cap_placements", "bp_cap_women",
     "bp_cap_men", "bp_cap_peak", "bp_cap_countries", "bp_cap_people_share", "bp_cap_money_share", "bp_cap_returns",
     "bp_cap_problem", "bp_cap_top_origin", "bp_cap_remittances", "bp_cap_transactions", "bp_cap_average",

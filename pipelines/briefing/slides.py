@@ -123,7 +123,7 @@ def pillar_slides(ctx: Context, page: pillars.PillarPage) -> tuple[list[Slide], 
             words = card_change(k, unit, ctx) if k.value is not None else ""
             sentences.append(" ".join(s for s in (sentence, words, coverage(k, ctx)) if s))
             table.append((code, label, vocabulary.name("satuan", ind.unit, ctx.lang),
-                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, _matched(k)[1], view.covered[code]))
+                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, _matched(k)[1], view.villages[code]))
         row = summary.get(p)
         if row and row["reporting"]:
             sentences.append(ctx.t("bp_n_pillar_active", active=formatting.number(row["active"], ctx.lang),
@@ -361,6 +361,8 @@ def reporting_slide(ctx: Context, rp: reporting.Completeness) -> tuple[Slide, di
                            late=n(c["late"]), missing=n(c["missing"]))]
     else:
         sentences = [ctx.t("bp_n_reporting_none", month=month)]
+    if c.get("unapproved"):  # approved-only: in but not counted, so the counts add up to the joined villages
+        sentences.append(ctx.t("bp_n_reporting_unapproved", n=n(c["unapproved"])))
     for r in trend.filter(pl.col("not_due") > 0).iter_rows(named=True):
         sentences.append(ctx.t("bp_n_reporting_open", month=formatting.month(r["period"], lang),
                                reported=n(r["reported"]), joined=n(r["joined"]), not_due=n(r["not_due"])))
@@ -383,7 +385,10 @@ def map_slide(ctx: Context, villages: pl.DataFrame, placements, canvas: tuple[in
     n = lambda v: formatting.number(v, lang)  # noqa: E731
     located = villages.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
     approx = villages.filter(~pl.col("coords_exact")).height
-    silent = villages.filter((pl.col("months_joined") > 0) & (pl.col("months_reported") == 0)).height
+    # approved-only: a village whose reports all wait for approval is not silent (Kelengkapan's per-village counts)
+    sent = rp.per_village.filter(pl.col("unapproved") > 0)["village_code"].to_list()
+    silent = villages.filter((pl.col("months_joined") > 0) & (pl.col("months_reported") == 0),
+                             ~pl.col("village_code").is_in(sent)).height
     top = villages.filter(pl.col("placements") > 0).sort(["placements", "village_code"], descending=[True, False])
     sentences = [ctx.t("bp_n_map", located=n(located.height), total=n(villages.height)), coverage(placements, ctx)]
     if top.height:
@@ -429,22 +434,27 @@ def notes_slide(ctx: Context, page: pillars.PillarPage, rp: reporting.Completene
     lang = ctx.lang
     n = lambda v: formatting.number(v, lang)  # noqa: E731
     bullets = []
-    silent = villages.filter((pl.col("months_joined") > 0) & (pl.col("months_reported") == 0))
+    # approved-only: a village whose reports all wait for approval is not silent (Kelengkapan's per-village counts)
+    sent = rp.per_village.filter(pl.col("unapproved") > 0)["village_code"].to_list()
+    silent = villages.filter((pl.col("months_joined") > 0) & (pl.col("months_reported") == 0),
+                             ~pl.col("village_code").is_in(sent))
     if silent.height:
         bullets.append(ctx.t("bp_note_silent", period=ctx.period, n=n(silent.height),
                              names=names_list(silent["village_name"].to_list(), ctx)))
     elif villages.filter(pl.col("months_joined") > 0).height:
         bullets.append(ctx.t("bp_note_all_reported", period=ctx.period))
-    expected = int(villages["months_joined"].sum() or 0)
-    received = int(villages["months_reported"].sum() or 0)
-    if expected > received:
-        bullets.append(ctx.t("bp_note_missing_reports", missing=n(expected - received), expected=n(expected)))
+    # the metric layer's counts (Kelengkapan's): not reported after the deadline, and in but not approved
+    expected, missing, unapproved = (int(rp.trend[c].sum() or 0) for c in ("joined", "missing", "unapproved"))
+    if missing:
+        bullets.append(ctx.t("bp_note_missing_reports", missing=n(missing), expected=n(expected)))
+    if unapproved:
+        bullets.append(ctx.t("bp_note_unapproved", n=n(unapproved)))
     if rp.not_reported.height:
         bullets.append(ctx.t("bp_note_missing_last", month=formatting.month(rp.latest, lang),
                              n=n(rp.not_reported.height),
                              names=names_list(rp.not_reported[ctx.t("rp_village")].to_list(), ctx)))
     empty = [formatting.month(r["period"], lang) for r in rp.trend.iter_rows(named=True)
-             if r["joined"] and not r["reported"]]
+             if r["joined"] and not r["reported"] and not r.get("unapproved")]
     if empty:
         bullets.append(ctx.t("bp_note_months_empty", months=", ".join(empty)))
     unreported = [pillars.indicator_name(code, lang) for view in page.pillars.values() for code in view.codes

@@ -8,7 +8,8 @@ from pipelines.metrics.figures import table
 
 # column -> figure key (reference/figures.csv): every reporting count and share a page shows
 COUNTS = {"joined": "reports_expected", "reported": "reports_in", "on_time": "on_time", "late": "late",
-          "missing": "not_reported", "not_due": "not_yet_due", "due": "reports_due"}
+          "missing": "not_reported", "not_due": "not_yet_due", "due": "reports_due",
+          "unapproved": "reports_unapproved"}
 SHARES = {"completeness": "completeness", "timeliness": "timeliness",
           "on_time_share_received": "on_time_share_received"}
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from pipelines import areas, catalogue, charts, formatting
 from pipelines.labels import text as labels_text
-from pipelines.metrics import calendar, outliers
+from pipelines.metrics import calendar, figures, outliers
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views.cards import Card, card
 from pipelines.views.overview import (label, mark_missing, mark_provisional, money_scale, month_axis,
@@ -39,7 +39,7 @@ class PillarView:
     number: int
     codes: list[str]
     kpis: dict[str, Card]        # indicator code -> card (value, like-for-like change, coverage, sementara)
-    covered: dict[str, int]      # indicator code -> expected reports (villages for balances) the total rests on
+    villages: dict[str, int]     # indicator code -> villages with at least one report of it in the range
     pick: str                    # the indicator the charts show
     trend: dict                  # figure (plotly dict; restore with overview.figure)
     trend_table: pl.DataFrame
@@ -364,7 +364,7 @@ def page(con, area: str, start: date, end: date, lang: str = "id", labels: Mappi
                                            provisional).to_dict()
         kpis = {c: _kpi(m, c, lang, labels) for c in codes}
         views[p] = PillarView(
-            p, codes, kpis, {c: m.total(c, with_change=False).coverage.covered for c in codes}, pick,
+            p, codes, kpis, {c: figures.villages(m.facts, c) for c in codes}, pick,
             trend_figure(monthly, pick, subtitle, lang, labels, source).to_dict(), trend_table(monthly, pick, labels),
             comparison, comparison_table(compared, pick, labels, provisional))
 
