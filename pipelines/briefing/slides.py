@@ -385,10 +385,7 @@ def map_slide(ctx: Context, villages: pl.DataFrame, placements, canvas: tuple[in
     n = lambda v: formatting.number(v, lang)  # noqa: E731
     located = villages.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
     approx = villages.filter(~pl.col("coords_exact")).height
-    # approved-only: a village whose reports all wait for approval is not silent (Kelengkapan's per-village counts)
-    sent = rp.per_village.filter(pl.col("unapproved") > 0)["village_code"].to_list()
-    silent = villages.filter((pl.col("months_joined") > 0) & (pl.col("months_reported") == 0),
-                             ~pl.col("village_code").is_in(sent)).height
+    silent = villages.filter((pl.col("months_joined") > 0) & (pl.col("months_reported") == 0)).height
     top = villages.filter(pl.col("placements") > 0).sort(["placements", "village_code"], descending=[True, False])
     sentences = [ctx.t("bp_n_map", located=n(located.height), total=n(villages.height)), coverage(placements, ctx)]
     if top.height:

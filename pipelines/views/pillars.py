@@ -139,7 +139,7 @@ def scorecard(villages: pl.DataFrame, values: pl.DataFrame, start: date, end: da
 def pillar_reports(m: Measure, values: pl.DataFrame) -> pl.DataFrame:
     """Per pillar, over the range: due (expected village-months whose deadline has passed or that were
     reported) and reported (those with an entry for any of the pillar's indicators)."""
-    due = m.facts.expected.filter((pl.col("state") != calendar.NOT_DUE) | pl.col("counts")).height
+    due = int(m.total("reports_due", with_change=False).value or 0)  # the metric layer's reports due
     pillar_of = pl.DataFrame({"indicator_code": list(catalogue.indicators()),
                               "pillar": [i.pillar for i in catalogue.indicators().values()]})
     inside = values.filter(pl.col("period").is_between(m.facts.start, m.facts.end)).join(pillar_of, on="indicator_code")
