@@ -174,3 +174,22 @@ def test_marking_checked_bumps_the_data_version(con, ingest):
     before = int(warehouse.info(con)["data_version"])
     quality.mark_checked(con, "koord.ta", "K02|35.04.14.2011|2024-04|L07", "dicek ke desa")
     assert int(warehouse.info(con)["data_version"]) == before + 1
+
+
+def test_pilar_and_mutu_flag_the_same_village_months(con, ingest):
+    # each case was flagged by one of the two former rules and not by the other; now both pages agree.
+    # Tunggangri L04 2,2,2,2,2,2 then 6 (MAD 0; 4 units and more than half the median off): flagged
+    # Betak L04 1,2,1,2,1,2 then 8 (median 1.5, MAD 0.5, z = 8.8; below the desk's former minimum of 10): flagged
+    # Betak L03 2,2,2,2,2,2 then 5: 3 units off, never flagged
+    from pipelines.views import pillars
+    history = {T: dict(L04=[2] * 6, L03=[2] * 6), B: dict(L04=[1, 2, 1, 2, 1, 2], L03=[2] * 6)}
+    last = {T: dict(L04=6, L03=2), B: dict(L04=8, L03=5)}
+    books = [wb(code, f"2024-{m:02d}", **{k: v[m - 1] for k, v in values.items()})
+             for code, values in history.items() for m in range(1, 7)]
+    books += [wb(code, "2024-07", **values) for code, values in last.items()]
+    load(ingest, *books)
+    mutu = [(v, p, i) for v, p, i, _, _ in found(con, date(2024, 7, 1), date(2024, 7, 1), "O01") if i in ("L03", "L04")]
+    assert mutu == [(T, date(2024, 7, 1), "L04"), (B, date(2024, 7, 1), "L04")]
+    page = pillars.page(con, "35.04", date(2024, 7, 1), date(2024, 7, 1), "id", None, compare=None)
+    codes = page.scorecard.columns[-1]
+    assert dict(zip(page.scorecard[page.scorecard.columns[0]], page.scorecard[codes])) == {T: "L04", B: "L04"}

@@ -166,6 +166,8 @@ def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], 
     y = _unique_names(units)
     width = len(months)
     rows = grid.sort("unit_code", "period")
+    if "unapproved" not in rows.columns:  # a grid made without approved-only counts (every report counts)
+        rows = rows.with_columns(unapproved=pl.lit(0, pl.Int64))
     # a cell with villages not yet due is not coloured as a share: its low share would read as silence
     share = [None if nd else v for v, nd in zip(rows["completeness"].to_list(), rows["not_due"].to_list())]
     z = [[None if v is None else round(v * 100, 1) for v in share[i * width:(i + 1) * width]] for i in range(len(y))]
