@@ -427,3 +427,35 @@ def test_briefing_pillar_sheet_counts_villages_not_reports(tmp_path, monkeypatch
     got = dict(zip(sheet["Kode"], sheet["Desa melapor"]))
     assert got["L01"] == 5 and got["L02"] == 5
     assert page.pillars[1].kpis["L01"].value == 13 * good_values()["L01"]   # the value rests on 13 reports
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_kelengkapan_and_mutu_pages_show_the_same(db, approved, monkeypatch):
+    monkeypatch.setenv("PANTAU_DB", str(db))
+    monkeypatch.setenv("PANTAU_TODAY", TODAY)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["f_area"] = ""
+    at.session_state["f_start"], at.session_state["f_end"] = START, END
+    at.session_state["f_approved"] = approved
+    at.run()
+    at.switch_page("pages/reporting/kelengkapan.py").run()
+    assert not at.exception
+    june = reporting_by_hand("", approved)[END]
+    shown = {m.label: m.value for m in at.metric}
+    assert (shown["Desa bergabung"], shown["Desa melapor"], shown["Kelengkapan"], shown["Tepat waktu"],
+            shown["Terlambat"], shown["Tidak melapor"]) == (
+        formatting.number(june["joined"]), formatting.number(june["reported"]), formatting.percent(june["completeness"]),
+        formatting.number(june["on_time"]), formatting.number(june["late"]), formatting.number(june["missing"]))
+    assert shown.get("Belum disetujui") == (formatting.number(june["unapproved"]) if approved else None)
+
+    at.switch_page("pages/reporting/mutu.py").run()
+    assert not at.exception
+    summary = at.dataframe[0].value
+    want = reporting_by_hand("", approved, by="district")
+    got = {r["Kode"]: r for r in summary.to_dict("records")}
+    for district, c in want.items():
+        row = got[district]
+        assert (row["Laporan diharapkan"], row["Laporan diterima"], row["Tepat waktu"]) == (
+            formatting.number(c["joined"]), formatting.number(c["reported"]), formatting.number(c["on_time"])), district
+        assert row["Kelengkapan"] == formatting.percent(c["completeness"])
+        assert row["Ketepatan waktu"] == formatting.percent(c["timeliness"])   # on time / expected, as on Kelengkapan
