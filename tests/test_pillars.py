@@ -34,8 +34,8 @@ def con(fixture_db):
 
 def test_outlier_rule_median_and_mad():
     history = [10, 12, 11, 13, 9, 10, 11, 12]        # median 11, MAD 1
-    assert outliers.is_outlier(17, history) is True    # 6 / 1.4826 = 4.05 > 3.5
-    assert outliers.is_outlier(16, history) is False   # 5 / 1.4826 = 3.37
+    assert outliers.is_outlier(17, history) is True    # 0.6745 * 6 / 1 = 4.05 > 3.5
+    assert outliers.is_outlier(16, history) is False   # 0.6745 * 5 / 1 = 3.37
     assert outliers.is_outlier(5, history) is True     # a drop counts as well
     # one wild month in the history barely moves median and MAD (a mean and SD would be pulled)
     assert outliers.is_outlier(17, history[:-1] + [500]) is True
