@@ -313,6 +313,10 @@ def test_kelengkapan_counts_equal_the_workbooks(db, approved, monkeypatch):
     # the heatmap's districts add up to the same months
     grid = model.grid.group_by("period").agg(pl.col("reported", "unapproved").sum())
     assert {p: (r, u) for p, r, u in grid.iter_rows()} == {m: (c["reported"], c["unapproved"]) for m, c in want.items()}
+    # the list of villages that did not report June is as long as June's 'Tidak melapor' (either toggle:
+    # a report waiting for approval was sent)
+    assert model.latest_closed == END
+    assert model.not_reported.height == want[END]["missing"]
     # the download says what is in but not counted only when approved-only is on
     assert ("Belum disetujui" in model.trend_data.columns) is approved
     if approved:
@@ -459,3 +463,30 @@ def test_kelengkapan_and_mutu_pages_show_the_same(db, approved, monkeypatch):
             formatting.number(c["joined"]), formatting.number(c["reported"]), formatting.number(c["on_time"])), district
         assert row["Kelengkapan"] == formatting.percent(c["completeness"])
         assert row["Ketepatan waktu"] == formatting.percent(c["timeliness"])   # on time / expected, as on Kelengkapan
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_peta_desa_pilar_and_ringkasan_with_the_toggle(db, approved, monkeypatch):
+    from pipelines.views import maps, pillars, village_profile
+    labels = pack.read_labels("id")
+    frame = _model(db, monkeypatch, lambda con: maps.village_values(con, "", START, END, approved_only=approved))
+    got = {r["village_code"]: r for r in frame.iter_rows(named=True)}
+    for code in VILLAGES:   # Peta: each village's reports in, expected and completeness
+        c = reporting_by_hand(code, approved)
+        joined, reported = sum(m["joined"] for m in c.values()), sum(m["reported"] for m in c.values())
+        assert (got[code]["months_joined"], got[code]["months_reported"]) == (joined, reported), code
+        assert got[code]["completeness"] == pytest.approx(reported / joined), code
+    code = "35.04.14.2016"   # Desa: the village's report cards
+    prof = _model(db, monkeypatch, lambda con: village_profile.profile(
+        con, code, START, END, "K01", "id", labels, approved_only=approved))
+    months = reporting_by_hand(code, approved).values()
+    for card, column in (("vp_due", "joined"), ("vp_reported", "reported"), ("vp_on_time", "on_time"),
+                         ("vp_late", "late"), ("vp_missing", "missing")):
+        assert prof.summary[card].value == sum(m[column] for m in months), card
+    page = _model(db, monkeypatch, lambda con: pillars.page(con, "35", START, END, "id", labels,
+                                                            approved_only=approved))
+    rows = [r for r in in_range("35") if counted(r, approved)]
+    assert page.pillars[1].kpis["L01"].value == sum(r["l01"] for r in rows)
+    assert page.pillars[1].villages["L01"] == len({r["code"] for r in rows})
+    model = _model(db, monkeypatch, lambda con: overview.summary(con, "", START, END, "id", approved_only=approved))
+    assert model.cards["reported"].value == sum(1 for r in in_range("") if counted(r, approved))
