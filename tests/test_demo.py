@@ -153,10 +153,10 @@ def test_small_build_is_deterministic_and_all_accepted(tmp_path):
 
 
 def test_build_refuses_real_warehouse_and_replaces_demo_only_when_asked(tmp_path):
-    from pipelines import warehouse
+    from pipelines import migrations
 
     real = tmp_path / "real" / "w.duckdb"
-    con = warehouse.connect(real)
+    con = migrations.connect(real)
     con.execute("INSERT INTO warehouse_info VALUES ('data_version', '1')")
     con.execute("""INSERT INTO villages VALUES ('35.04.14.2011', 'Tunggangri', '35.04.14', 'Kalidawir',
                    '35.04', 'Kabupaten Tulungagung', '35', 'Jawa Timur', 2016, NULL, NULL, false)""")
@@ -209,7 +209,6 @@ def test_formatting_quirks_load_to_the_same_figures(tmp_path, monkeypatch):
 
 def test_generated_cells_are_what_the_reader_returns_from_the_written_file(monkeypatch):
     """The demo's text-cell reports equal the xlsx written and read back, quirks included."""
-    import io
 
     from pipelines.ingest import template, workbook
 

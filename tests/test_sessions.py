@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pipelines import settings, warehouse
+from pipelines import migrations, settings, warehouse
 from pipelines.accounts import sessions, users
 from tests.conftest import ROOT, make_workbook
 
@@ -63,7 +63,7 @@ def _holder(db):
 
 def test_ingest_json_prints_one_document_when_the_warehouse_is_busy(tmp_path):
     db = tmp_path / "pantau.duckdb"
-    warehouse.connect(db).close()
+    migrations.connect(db).close()
     (tmp_path / "a.xlsx").write_bytes(make_workbook())
     proc = _holder(db)
     try:
@@ -80,14 +80,14 @@ def test_ingest_json_prints_one_document_when_the_warehouse_is_busy(tmp_path):
 
 def test_reading_a_held_warehouse_uses_a_snapshot(tmp_path):
     db = tmp_path / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     con.execute("INSERT INTO warehouse_info VALUES ('penanda', 'snapshot')")
     con.close()
     proc = _holder(db)
     try:
         with pytest.raises(warehouse.WarehouseBusy):
-            warehouse.connect(db, read_only=True)
-        with warehouse.reading(db) as snap:
+            migrations.connect(db, read_only=True)
+        with migrations.reading(db) as snap:
             assert warehouse.info(snap)["penanda"] == "snapshot"
     finally:
         proc.kill()
@@ -98,7 +98,7 @@ def test_second_app_process_on_a_held_warehouse_shows_a_page(tmp_path, monkeypat
     from streamlit.testing.v1 import AppTest
     from ui.state import release
     db = tmp_path / "pantau.duckdb"
-    warehouse.connect(db).close()
+    migrations.connect(db).close()
     monkeypatch.setenv("PANTAU_DB", str(db))
     release()
     proc = _holder(db)

@@ -12,7 +12,7 @@ import fastexcel
 import pycountry
 import pytest
 
-from pipelines import catalogue, warehouse
+from pipelines import catalogue, migrations
 from pipelines.ingest import template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +217,7 @@ def test_cli_missing_warehouse_exits_2(tmp_path):
 @pytest.fixture
 def small_warehouse(tmp_path) -> Path:
     db = tmp_path / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     con.execute("INSERT INTO villages (village_code, village_name, subdistrict_code, subdistrict, "
                 "district_code, district, province_code, province, joined_year) VALUES "
                 "('35.04.14.2011', 'Tunggangri', '35.04.14', 'Kalidawir', '35.04', "

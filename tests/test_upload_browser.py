@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import registry
-from pipelines import warehouse
+from pipelines import migrations
 from tests.conftest import REGISTRY_CSV, ROOT, make_workbook
 from tests.test_browser import CHROMIUM, FLAGS, SHOTS, streamlit_server
 
@@ -27,7 +27,7 @@ def demo_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("upload_browser")
     (folder / "desa.csv").write_text(REGISTRY_CSV, encoding="utf-8")
     db = folder / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, folder / "desa.csv")
     con.execute("INSERT OR REPLACE INTO warehouse_info VALUES ('demo', 'ya')")
     users.ensure_demo_accounts(con)

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 
 from pipelines.accounts import audit, users
 from pipelines.ingest import registry
-from pipelines import settings, warehouse
+from pipelines import migrations, settings
 from pipelines.accounts.roles import User
 from tests.conftest import ROOT, scalar
 
@@ -172,7 +172,7 @@ def test_demo_coordinator_of_another_ntb_district_when_52_03_is_missing(tmp_path
     csv.write_text("kode_desa,nama_desa,kecamatan,kabupaten,provinsi,tahun_bergabung,lintang,bujur,koordinat_tepat\n"
                    "52.01.01.2001,Desa Satu,Gerung,Kabupaten Lombok Barat,Nusa Tenggara Barat,2019,,,tidak\n",
                    encoding="utf-8")
-    con = warehouse.connect(tmp_path / "w.duckdb")
+    con = migrations.connect(tmp_path / "w.duckdb")
     registry.load_registry(con, csv)
     assert users.ensure_demo_accounts(con) == ["admin", "kemnaker", "koord.lomboktimur", "peninjau"]
     assert users.get_user(con, "koord.lomboktimur").districts == ("52.01",)
@@ -189,7 +189,7 @@ def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 @pytest.fixture
 def db(tmp_path, registry_csv) -> str:
     path = tmp_path / "cli.duckdb"
-    con = warehouse.connect(path)
+    con = migrations.connect(path)
     registry.load_registry(con, registry_csv)
     con.close()
     return str(path)
@@ -211,7 +211,7 @@ def test_cli_add_list_disable_reset(db):
     assert cli("--db", db, "disable", "budi").stdout == "Akun budi dinonaktifkan.\n"
     assert cli("--db", db, "disable", "tidak.ada").returncode == 1
     assert cli("--db", db, "list").stdout.splitlines()[1].endswith("nonaktif")
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         assert [(u, e) for u, e, _ in events(con)] == [("cli", "user_added"), ("cli", "password_reset"),
                                                         ("cli", "user_disabled")]
@@ -230,7 +230,7 @@ def test_cli_usage_errors_exit_2(db):
 
 
 def test_cli_busy_while_another_process_holds_the_warehouse(db):
-    holder = warehouse.connect(db)  # like the running app
+    holder = migrations.connect(db)  # like the running app
     try:
         busy = cli("--db", db, "add", "budi", "--name", "Budi", "--role", "admin", "--password-stdin", stdin=PASSWORD)
     finally:
@@ -267,7 +267,7 @@ def test_users_cli_adds_a_reviewer_for_provinces(con, tmp_path, monkeypatch, cap
     assert users.main(["--db", str(tmp_path / "pantau.duckdb"), "add", "pen.ntb", "--name", "Peninjau NTB",
                        "--role", "peninjau", "--province", "52", "--password-stdin"]) == 0
     assert capsys.readouterr().out == "Akun pen.ntb (peninjau) ditambahkan.\n"
-    again = warehouse.connect(tmp_path / "pantau.duckdb")
+    again = migrations.connect(tmp_path / "pantau.duckdb")
     assert users.get_user(again, "pen.ntb").districts == ("52",)
     again.close()
 

@@ -12,7 +12,6 @@ The Streamlit session also holds st.session_state["auth_user"] (a roles.User), "
 from __future__ import annotations
 
 import importlib.util
-import os
 import time
 
 import polars as pl

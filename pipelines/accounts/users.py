@@ -29,7 +29,7 @@ import polars as pl
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from pipelines import areas, settings, warehouse
+from pipelines import areas, migrations, settings, warehouse
 from pipelines.accounts import audit, sessions
 from pipelines.accounts.roles import ROLES, User
 
@@ -538,7 +538,7 @@ def _table(frame: pl.DataFrame) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        con = warehouse.connect(getattr(args, "db", None))
+        con = migrations.connect(getattr(args, "db", None))
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines import warehouse
+from pipelines import migrations, warehouse
 from pipelines.cohort import series, staggered
 
 
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Berkas tidak ditemukan: {args.file}", file=sys.stderr)
         return 2
     try:
-        con = warehouse.connect(args.db)
+        con = migrations.connect(args.db)
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         return 2

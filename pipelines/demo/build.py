@@ -694,10 +694,10 @@ def prepare_target(db: Path, replace: bool) -> None:
         return
     import duckdb
 
-    from pipelines import warehouse
+    from pipelines import migrations, warehouse
 
     try:
-        con = warehouse.connect(db, read_only=True)
+        con = migrations.connect(db, read_only=True)
         try:
             demo = warehouse.is_demo(con)
             used = con.execute("SELECT (SELECT count(*) FROM villages) + (SELECT count(*) FROM submissions)"
@@ -773,7 +773,7 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
           registry_csv: str | Path = REGISTRY_CSV) -> dict:
     """Create the demo warehouse at db_path; returns a summary with counts and timings."""
     from pipelines.ingest import load, readers, registry
-    from pipelines import warehouse
+    from pipelines import migrations
 
     t0 = time.perf_counter()
     today = today or date.today()
@@ -782,7 +782,7 @@ def build(db_path: str | Path, *, months: int = 36, today: date | None = None,
     report = progress or (lambda done, total, message: None)
     report(0, 1, "Menyiapkan gudang data demo")
     pool = start_pool(workers)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         # Flagged first: a build cut short is still recognisably demo data (and may be
         # replaced); demo_built_at, written last, says the build finished.

@@ -99,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     # import and read while this process imports the write path and opens the warehouse.
     readers.warm_up(len(files))
     plan = sources.Plan(files)
-    from pipelines import warehouse
+    from pipelines import migrations, warehouse
     from pipelines.ingest import load, registry
 
     try:
-        con = warehouse.connect(args.db)
+        con = migrations.connect(args.db)
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         if args.json:  # still exactly one document: nothing was checked or written

@@ -484,7 +484,7 @@ def lookup_village(code: str, db: str | Path | None = None) -> dict:
     # Imported here: only the CLI needs the warehouse, not bulk workbook writing.
     import duckdb
 
-    from pipelines import warehouse
+    from pipelines import migrations, warehouse
 
     path = Path(db or settings.db_path())
     if not path.exists():
@@ -492,7 +492,7 @@ def lookup_village(code: str, db: str | Path | None = None) -> dict:
                          "atau sebutkan berkasnya dengan --db.")
     code = normalise_village_code(code)
     try:
-        con = warehouse.connect(path, read_only=True)
+        con = migrations.connect(path, read_only=True)
         try:
             # fetchall, not fetchone: DuckDB 2 relations have no fetchone.
             found = con.cursor().sql("SELECT village_name FROM villages WHERE village_code = $c",

@@ -13,7 +13,7 @@ import re
 import sys
 from datetime import date
 
-from pipelines import warehouse
+from pipelines import migrations, warehouse
 from pipelines.accounts import users
 from pipelines.review import transitions
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         missing[code.strip()] = why
     period = date.fromisoformat(args.period + "-01")
     try:
-        con = warehouse.connect(args.db)
+        con = migrations.connect(args.db)
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         return 2

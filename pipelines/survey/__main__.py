@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines import formatting, warehouse
+from pipelines import formatting, migrations, warehouse
 from pipelines.survey import analysis, store, template
 
 
@@ -44,7 +44,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _connect(db, read_only=False):
     try:
-        return warehouse.connect(db, read_only=read_only)
+        return migrations.connect(db, read_only=read_only)
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         return None

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pycountry
 
-from pipelines import areas, catalogue, charts, formatting, settings, vocabulary, warehouse
+from pipelines import areas, catalogue, charts, formatting, vocabulary, warehouse
 from pipelines.ingest import countries
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import Measure, measure
