@@ -11,8 +11,7 @@ from pipelines.ingest import load, registry
 from tests.conftest import REGISTRY_CSV, ROOT, good_values, make_workbook
 from tests.test_browser import CHROMIUM, FLAGS, SHOTS, streamlit_server
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
+pytestmark = pytest.mark.browser  # runs always: ./pantau test installs Debian chromium and axe-core
 PASSWORD = users.DEMO_PASSWORD
 
 
