@@ -1,4 +1,4 @@
-"""Recognising a NIK (national ID number) in any text: 16 digits, bare or grouped as people write them, with a plausible region and birth date."""
+"""Recognising a NIK (national ID number) in any text: 16 digits, bare or grouped as people write them, plausible."""
 from __future__ import annotations
 
 import csv
