@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.accounts import audit, users
+from pipelines.accounts import audit, signin, users
 from pipelines.ingest import registry
 from pipelines import migrations, warehouse
 from pipelines.accounts.roles import User
@@ -131,7 +131,7 @@ def test_login_lockout_message(db):
     assert [e.value for e in at.error] == ["Nama pengguna atau kata sandi salah"]
     sign_in(at, "koord.ponorogo", "bukan-kata-sandinya")
     con = migrations.connect(db)
-    until = users.locked_until(con, "koord.ponorogo")
+    until = signin.locked_until(con, "koord.ponorogo")
     assert [e.value for e in at.error] == [
         f"Akun terkunci sampai {until:%H:%M} WIB karena terlalu banyak percobaan"]
     sign_in(at, "koord.ponorogo", users.DEMO_PASSWORD)  # even the right password waits
@@ -209,7 +209,7 @@ def test_admin_adds_a_user_and_sees_refusals(db):
     assert [s.value for s in at.success] == ["Pengguna siti ditambahkan."]
     assert at.text_input(key="au_add_password").value == ""  # typed passwords are not kept
     con = migrations.connect(db)
-    assert users.authenticate(con, "siti", "cukup-panjang-sekali")[0] == User("siti", "Siti Aminah", "koordinator",
+    assert signin.authenticate(con, "siti", "cukup-panjang-sekali")[0] == User("siti", "Siti Aminah", "koordinator",
                                                                               ("35.04",))
     assert audit.audit_log(con, 1, event="user_added", username="admin")["detail"].to_list() == [
         "pengguna siti: Siti Aminah; peran koordinator; kabupaten/kota 35.04"]

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from pipelines import migrations, settings, warehouse
-from pipelines.accounts import sessions, users
+from pipelines.accounts import sessions, signin, users
 from tests.conftest import ROOT, make_workbook
 
 AT = datetime(2026, 12, 1, 9, 0)
@@ -41,7 +41,7 @@ def test_tampered_cookie_is_no_session(accounts, tampered):
 
 
 @pytest.mark.parametrize("end", [
-    lambda con: users.sign_out(con, "koord.tulungagung"),
+    lambda con: signin.sign_out(con, "koord.tulungagung"),
     lambda con: users.disable(con, "admin", "koord.tulungagung"),
     lambda con: users.reset_password(con, "admin", "koord.tulungagung", "kata-sandi-baru-panjang"),
 ])

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines import commandline
+
 if TYPE_CHECKING:
     from pipelines.ingest import load
 
@@ -19,14 +21,8 @@ if TYPE_CHECKING:
 # are parsed, so `--help` and usage errors answer at once.
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse exits 2 on usage errors; keep it, in Indonesian
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Kesalahan penggunaan: {message}\n")
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m pipelines.ingest",
+    p = commandline.Parser(prog="python -m pipelines.ingest",
                 description="Periksa dan muat laporan bulanan desa Desmigratif (.xlsx) ke gudang data.")
     p.add_argument("paths", nargs="*", metavar="FILE_OR_DIR", help="berkas .xlsx atau folder berisi .xlsx")
     p.add_argument("--db", help="berkas gudang data DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")

@@ -12,7 +12,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pipelines import catalogue, settings
+from pipelines import catalogue, commandline, settings
 from pipelines.ingest.dropdowns import LIST_SHEET, clip, column_check, value_check, write_lists
 from pipelines.ingest.guide import write_guide
 
@@ -306,7 +306,7 @@ def lookup_village(code: str, db: str | Path | None = None) -> dict:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = commandline.Parser(
         prog="python -m pipelines.ingest.template",
         description="Membuat templat laporan bulanan Desmigratif (berkas .xlsx).")
     p.add_argument("--out", required=True, metavar="BERKAS", help="berkas .xlsx yang dibuat")

@@ -12,12 +12,12 @@ import duckdb
 import polars as pl
 
 from pipelines import exports, settings, warehouse
-from pipelines.views import history
-from pipelines.ingest import load, registry, template, workbook
 from pipelines.accounts import audit, roles
 from pipelines.catalogue import indicators
 from pipelines.formatting import MISSING
+from pipelines.ingest import load, registry, template, workbook
 from pipelines.ingest.validate import validate
+from pipelines.views import history
 
 Con = duckdb.DuckDBPyConnection
 Files = Sequence[tuple[str, bytes]]
