@@ -27,7 +27,7 @@ LABEL_MAX = 40                              # ... or whenever the area has at mo
 AGGREGATED_LEVELS = ("national", "province")
 # Circle radii (px, smallest to largest) of the district circles: small at national zoom, where Java's
 # districts lie a few pixels apart, larger for a province.
-DISTRICT_RADII = {"national": (3.5, 16.0), "province": (6.0, 24.0)}
+DISTRICT_RADII = {"national": (3.0, 12.0), "province": (6.0, 24.0)}
 # Label keys (ui/labels.csv) a page passes in as {key: text} so that this module stays free of streamlit.
 LABEL_KEYS = (
     "map_metric_placements", "map_metric_remittances", "map_metric_returns", "map_metric_completeness",
