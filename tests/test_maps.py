@@ -318,9 +318,12 @@ def test_map_page_shows_district_ranking_and_drills_in(app):
     assert app.subheader[0].value == "Penempatan PMI (orang) · Nasional · Januari 2024 – Maret 2024"
     assert _table(app)[0] == ("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", "2", "4", "6", "23")
     assert _table(app)[1][-1] == "–"
+    assert any("Satu lingkaran per kabupaten/kota di titik tengah desanya (3 dari 3 desa berkoordinat)" in c.value
+               for c in app.caption)
     app.selectbox(key="map_drill_id").set_value("35.04").run()
     assert not app.exception
     assert "Kabupaten Tulungagung" in app.subheader[0].value
+    assert any("2 dari 2 desa digambar; 2 desa memakai koordinat perkiraan" in c.value for c in app.caption)
     assert _table(app) == [("35.04.14", "Kalidawir", "Kecamatan", "2", "4", "6", "23")]
     assert app.query_params["area"] == ["35.04"] or app.query_params["area"] == "35.04"
 
