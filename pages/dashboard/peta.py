@@ -1,11 +1,11 @@
 """Peta: programme villages and district totals on an offline map of Indonesia, by a chosen metric."""
 import streamlit as st
 
+from pipelines import settings
 from pipelines.views import maps, village_profile
 from pipelines.views.map_layers import selected_code
 from pipelines.views.map_style import legend_html
 from pipelines.views.map_values import METRICS
-from pipelines import settings
 from ui import filters, page, widgets
 from ui.cache import data
 from ui.i18n import t

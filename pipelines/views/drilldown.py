@@ -15,8 +15,8 @@ from pipelines.ingest import countries
 from pipelines.metrics import breakdown, calendar, figures
 from pipelines.metrics.measure import format_value, measure
 from pipelines.views import geo, maps
-from pipelines.views.map_values import places, unit_values
 from pipelines.views.cards import Card, card
+from pipelines.views.map_values import places, unit_values
 
 Con = duckdb.DuckDBPyConnection
 

@@ -9,8 +9,16 @@ import pydeck as pdk
 from pipelines import formatting
 from pipelines.metrics import figures
 from pipelines.views import geo
-from pipelines.views.map_style import (BUBBLE_COLOUR, LAND_COLOUR, MISSING_COLOUR, NEIGHBOUR_COLOUR, SEA_COLOUR,
-                                       fill, format_value, radius)
+from pipelines.views.map_style import (
+    BUBBLE_COLOUR,
+    LAND_COLOUR,
+    MISSING_COLOUR,
+    NEIGHBOUR_COLOUR,
+    SEA_COLOUR,
+    fill,
+    format_value,
+    radius,
+)
 from pipelines.views.map_values import METRICS
 
 

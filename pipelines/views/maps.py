@@ -12,13 +12,17 @@ from pipelines.metrics import figures
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views import geo
 from pipelines.views.map_layers import choropleth_geojson, deck, level_name, unit_records, village_records
-from pipelines.views.map_style import BUBBLE_COLOUR, breaks, format_value, legend
-from pipelines.views.map_values import METRICS, Con, bubble_level, geo_filter, located, places
-from pipelines.views.map_view import spread_points, view_for
 
-# Read from here by the briefing (pack's village table, the static map); each lives in the module of its job.
-from pipelines.views.map_style import LAND_COLOUR, NEIGHBOUR_COLOUR, SEA_COLOUR, colour_index  # noqa: F401
-from pipelines.views.map_values import village_values  # noqa: F401
+# The `name as name` imports are re-exports for the briefing (pack's village table, the static map); each
+# lives in the module of its job.
+from pipelines.views.map_style import BUBBLE_COLOUR, breaks, format_value, legend
+from pipelines.views.map_style import LAND_COLOUR as LAND_COLOUR
+from pipelines.views.map_style import NEIGHBOUR_COLOUR as NEIGHBOUR_COLOUR
+from pipelines.views.map_style import SEA_COLOUR as SEA_COLOUR
+from pipelines.views.map_style import colour_index as colour_index
+from pipelines.views.map_values import METRICS, Con, bubble_level, geo_filter, located, places
+from pipelines.views.map_values import village_values as village_values
+from pipelines.views.map_view import spread_points, view_for
 
 LABEL_LEVELS = ("subdistrict", "village")  # villages are named on the map at these levels ...
 LABEL_MAX = 40                              # ... or whenever the area has at most this many
@@ -184,7 +188,8 @@ def map_model(con: Con, area: str, start: date, end: date, metric: str, lang: st
     return MapModel(
         deck=the_deck, metric=metric, legend=sections,
         table=ranked, table_view=_table_view(ranked, metric, lang), table_level=table_level,
-        drill=drill, unit_level=level, villages=villages.height, villages_located=villages.filter(pl.col("lat").is_not_null()).height,
+        drill=drill, unit_level=level, villages=villages.height,
+        villages_located=villages.filter(pl.col("lat").is_not_null()).height,
         approximate=villages.filter(~pl.col("coords_exact")).height,
         choropleth_level=boundaries.level if by_level is not None else None, boundary_error=error,
         layers=[layer.id for layer in the_deck.layers], provisional=provisional, coverage=coverage,
