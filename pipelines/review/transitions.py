@@ -158,5 +158,6 @@ def returned(con: duckdb.DuckDBPyConnection, user: roles.User | None) -> list[di
             if scope is None or r["district_code"] in scope]
 
 
-def at_text(at: datetime | None) -> str:
-    return f"{at:%d-%m-%Y %H:%M} WIB" if at else ""
+def at_text(at: datetime | None, lang: str = "id") -> str:
+    """'2 Desember 2026 07.17 WIB', as the app writes every time (formatting.moment); '' for none."""
+    return formatting.moment(at, lang) if at else ""
