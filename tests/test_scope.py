@@ -149,3 +149,14 @@ def test_tinjau_history_times_in_words(two):
     rows = review.event_rows(m.events, "id", {"submit": "Ajukan"}, {"diajukan": "Diajukan"})
     assert rows.select("action", "state", "username", "acted_at").rows() == [
         ("Ajukan", "Diajukan", "koord.tulungagung", "2 Desember 2026 07.17 WIB")]
+
+
+@pytest.mark.parametrize("user", [MINISTRY, REVIEWER, None])
+def test_an_upload_by_a_role_without_upload_is_refused_and_audited(con, user):
+    from pipelines.views import upload
+    with pytest.raises(upload.NotAllowed):
+        upload.confirm(con, [("t.xlsx", report(T, "Tunggangri", "Siti Tulungagung"))], user)
+    assert con.sql("SELECT username, event, detail FROM audit_log").fetchall() == [
+        (user.username if user else "?", "upload_rejected",
+         '{"reason": "role", "role": ' + (f'"{user.role}"' if user else "null") + "}")]
+    assert scalar(con, "SELECT count(*) FROM submissions") == 0
