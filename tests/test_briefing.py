@@ -14,7 +14,7 @@ import pytest
 from pptx import Presentation
 
 from pipelines.briefing import pack as briefing
-from pipelines import exports, formatting, warehouse
+from pipelines import exports, formatting, migrations
 from pipelines.views import geo, maps, overview, static_map
 from pipelines.ingest import load, registry
 from tests.crosscheck import aggregate as metrics
@@ -62,7 +62,7 @@ def warehouse_file(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("briefing")
     (folder / "desa.csv").write_text(REGISTRY, encoding="utf-8")
     db = folder / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, folder / "desa.csv")
     betak = dict(
         placements=[{"negara_tujuan": "Hong Kong", "sektor": "Perawat/Caregiver", "jenis_kelamin": "P", "jumlah": 5}],
@@ -78,7 +78,7 @@ def warehouse_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def con(warehouse_file):
-    connection = warehouse.connect(warehouse_file, read_only=True)
+    connection = migrations.connect(warehouse_file, read_only=True)
     yield connection
     connection.close()
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.views import geo, maps
 from pipelines.ingest import load, registry
-from pipelines import warehouse
+from pipelines import migrations
 from pipelines.metrics.measure import measure
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook, scalar
 
@@ -39,7 +39,7 @@ def build_fixture(folder: Path) -> Path:
     """
     (folder / "desa.csv").write_text(REGISTRY_CSV.replace(",2021,", ",2025,"), encoding="utf-8")
     db = folder / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, folder / "desa.csv")
     files = [load.Source(f"t-{m}.xlsx", make_workbook(identity=good_identity(periode=m),
                                                       values={**good_values(), "K01": k01}))
@@ -60,7 +60,7 @@ def map_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def ro(map_db):
-    con = warehouse.connect(map_db, read_only=True)
+    con = migrations.connect(map_db, read_only=True)
     yield con
     con.close()
 

@@ -1,9 +1,21 @@
 """Roles: what admins, ministry staff and coordinators may do."""
 import pytest
 
-from pipelines.accounts.roles import (DESK_SCOPES, HISTORY_SCOPES, Scope, User, can_manage_users, can_review,
-                                       can_submit, can_upload, may_see_officers, may_see_village, rules, scope,
-                                       upload_scope)
+from pipelines.accounts.roles import (
+    DESK_SCOPES,
+    HISTORY_SCOPES,
+    Scope,
+    User,
+    can_manage_users,
+    can_review,
+    can_submit,
+    can_upload,
+    may_see_officers,
+    may_see_village,
+    rules,
+    scope,
+    upload_scope,
+)
 
 ADMIN = User("admin", "Admin", "admin")
 MINISTRY = User("kemnaker", "Staf Kemnaker", "kementerian")

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines.accounts.roles import User
 from pipelines.review import quality, transitions
 from tests.conftest import ROOT
-from tests.test_scope import P_FINDING, T, T_FINDING, report
+from tests.test_scope import P_FINDING, T_FINDING, T, report
 from tests.test_upload_app import XLSX, count, db, preload  # noqa: F401 - the page warehouse fixture
 
 pytestmark = pytest.mark.real_auth

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import warehouse
+from pipelines import migrations
 from pipelines.accounts.roles import User
 from pipelines.cohort import series
 from pipelines.demo import survey as demo_survey
@@ -31,7 +31,7 @@ JAMBON_CSV = """kode_desa,nama_desa,kecamatan,kabupaten,provinsi,tahun_bergabung
 def db(tmp_path, monkeypatch) -> Path:
     (tmp_path / "desa.csv").write_text(JAMBON_CSV, encoding="utf-8")
     path = tmp_path / "pantau.duckdb"
-    con = warehouse.connect(path)
+    con = migrations.connect(path)
     registry.load_registry(con, tmp_path / "desa.csv")
     assert demo_survey.load_demo(con).status == "accepted"
     con.close()

@@ -4,8 +4,8 @@ from datetime import date
 import streamlit as st
 
 from pipelines import formatting
-from pipelines.views import history, review
 from pipelines.accounts import roles
+from pipelines.views import history, review
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection, demo_banner
@@ -18,11 +18,8 @@ STATUS = {"accepted": t("up_outcome_accepted"), "accepted_with_warnings": t("up_
 
 
 def _user() -> roles.User | None:
-    """The signed-in user (ui.auth once it exists, else the session's auth_user), or None."""
-    try:
-        from ui.auth import current_user
-    except ImportError:
-        return st.session_state.get("auth_user")
+    """The signed-in user, or None."""
+    from ui.auth import current_user
     return current_user()
 
 

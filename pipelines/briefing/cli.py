@@ -6,7 +6,7 @@ import re
 import sys
 from pathlib import Path
 
-from pipelines import formatting, settings, warehouse
+from pipelines import formatting, migrations, settings
 from pipelines.briefing.context import BriefingError, read_labels
 from pipelines.briefing.slides import KINDS
 from pipelines.views import overview
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         print(say("bp_cli_no_db", path=db), file=sys.stderr)
         return 2
     # warehouse.reading works while the app holds the file (it reads a private snapshot then).
-    with warehouse.reading(db) as con:
+    with migrations.reading(db) as con:
         def report(done: int, total: int, message: str) -> None:
             print(f"[{done:>2}/{total}] {message}", file=sys.stderr, flush=True)
         try:

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines import exports
-from pipelines.briefing import deck, slides as content, survey_slides, workbook
+from pipelines.briefing import deck, survey_slides, workbook
+from pipelines.briefing import slides as content
 from pipelines.briefing.cli import main  # noqa: F401 - the command line, kept importable from here
 from pipelines.briefing.context import BriefingError, Context, make, read_labels  # noqa: F401
 from pipelines.briefing.deck import PICTURE  # noqa: F401
 from pipelines.briefing.figures import CANVAS, RENDER_SCALE, slide_ready
-from pipelines.briefing.slides import KINDS as SLIDE_KINDS, KPI_ROWS, Slide
+from pipelines.briefing.slides import KINDS as SLIDE_KINDS
+from pipelines.briefing.slides import KPI_ROWS, Slide
 from pipelines.briefing.text import change_sentence, figure_sentence, file_stem, row_change  # noqa: F401
 from pipelines.metrics import breakdown
 from pipelines.metrics import facts as facts_mod

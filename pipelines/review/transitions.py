@@ -149,7 +149,9 @@ def waiting(con: duckdb.DuckDBPyConnection, user: roles.User | None) -> list[tup
 
 
 def returned(con: duckdb.DuckDBPyConnection, user: roles.User | None) -> list[dict]:
-    """Months returned to this coordinator's districts (all for admins): district_code, district, period, changed_by, changed_at, reason."""
+    """Months returned to this coordinator's districts (all for admins).
+
+    Each a dict: district_code, district, period, changed_by, changed_at, reason."""
     if user is None:
         return []
     frame = warehouse.query(con, "review_states_in", area="", start=date(1900, 1, 1), end=date(2999, 12, 1))

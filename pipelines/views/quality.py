@@ -14,8 +14,13 @@ from pipelines.review import followup, quality
 
 @dataclass
 class Desk:
-    summary: pl.DataFrame    # district_code, district, due, reported, on_time, completeness, timeliness, villages_any, villages_every, consistently
-    findings: pl.DataFrame   # finding_id, rule, help, district_code, village_code, village_name, period, indicator, value, expected, checked, checked_by, note
+    """What Mutu Data shows.
+
+    summary: district_code, district, due, reported, on_time, completeness, timeliness, villages_any,
+    villages_every, consistently. findings: finding_id, rule, help, district_code, village_code,
+    village_name, period, indicator, value, expected, checked, checked_by, note."""
+    summary: pl.DataFrame
+    findings: pl.DataFrame
     scores: pl.DataFrame     # village_code, village_name, district, due, reported, open_findings, score
     followup: pl.DataFrame   # followup.followup columns; no officer column when the user may not see officer names
     message: str
