@@ -54,7 +54,12 @@ def test_a_coordinator_sees_only_their_district_whatever_the_area(two):
         "Tindak lanjut laporan bulanan Desmigratif (s.d. Juli 2024): 1 desa terlambat atau belum melapor.\n"
         "- Bringinan (Jambon): 3 bulan; laporan terakhir April 2024 tgl 5 Mei 2024, petugas Budi Ponorogo")
     assert d.scope_names == ["Kabupaten Ponorogo"]
-    assert desk(two, PONOROGO, "35").findings["finding_id"].to_list() == [P_FINDING]
+    province = desk(two, PONOROGO, "35")  # Jawa Timur: its other districts' officers stay out of list, text, XLSX
+    assert province.findings["finding_id"].to_list() == [P_FINDING]
+    assert province.followup["officer"].to_list() == ["Budi Ponorogo"]
+    assert "Siti" not in province.message
+    assert pl.read_excel(followup.workbook(province.followup), engine="calamine")[
+        "petugas_laporan_terakhir"].to_list() == ["Budi Ponorogo"]
 
 
 def test_another_district_in_the_request_shows_nothing_of_it(two):
