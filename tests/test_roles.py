@@ -96,6 +96,7 @@ def test_submit_review_and_upload_follow_the_scope():
     assert upload_scope(TWO) == {"35.02", "35.04"}
     assert upload_scope(ACROSS) == {"35.04", "52.03"}
     assert upload_scope(REVIEWER) == set()
+    assert upload_scope(User("koord.kosong", "Koordinator tanpa kabupaten", "koordinator")) == set()
 
 
 def test_officer_names_follow_the_history_column():

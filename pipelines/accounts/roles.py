@@ -60,7 +60,9 @@ def upload_scope(user: User | None) -> set[str] | None:
     if not can_upload(user):
         return set()
     own = scope(user)
-    return None if own.within is None and not own.area else set(own.within or (own.area,))
+    if own.empty:
+        return set()
+    return None if own.within is None and not own.area else set(own.codes)
 
 
 def history_scope(user: User | None) -> set[str] | None:
