@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="gudang data (bawaan: PANTAU_DB atau data/pantau.duckdb)")
     parser.add_argument("--lang", choices=("id", "en"), default="id")
     parser.add_argument("--skip", default="", help="nomor slide yang dilewati, mis. 4,5 (lihat urutan di halaman)")
+    parser.add_argument("--banding", choices=("yoy", "prev"), default="yoy",
+                        help="perubahan dibanding periode yang sama tahun lalu (yoy) atau periode sebelumnya "
+                             "(prev), seperti &banding=prev")
     parser.add_argument("--approved-only", action="store_true",
                         help="hanya bulan kabupaten yang sudah disetujui peninjau (seperti &data=disetujui)")
     try:
@@ -54,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{done:>2}/{total}] {message}", file=sys.stderr, flush=True)
         try:
             pack = build(con, area, args.start, args.end, args.lang, labels, report,
-                         set(range(1, len(KINDS) + 1)) - skip, approved_only=args.approved_only)
+                         set(range(1, len(KINDS) + 1)) - skip, approved_only=args.approved_only,
+                         compare=args.banding)
         except BriefingError as exc:
             print(say(f"bp_cli_bad_{exc.what}", area=args.area, error=exc), file=sys.stderr)
             return 2
