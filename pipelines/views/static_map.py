@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping
 from functools import cache
 
@@ -250,7 +251,8 @@ def _name_villages(ax, located: pl.DataFrame, x_range: list[float], y_range: lis
         ha, va, dx, dy = _ANCHORS[where]
         shift = (rows[i]["size"] / 2 + 2) * pt
         # a name is text, never markup (matplotlib would read $...$ as mathtext)
-        ax.annotate(rows[i]["village_name"], (rows[i]["lon"], rows[i]["lat"]), parse_math=False,
+        name = re.sub(r"[\x00-\x1f\x7f]", " ", rows[i]["village_name"])  # a pasted cell's control characters
+        ax.annotate(name, (rows[i]["lon"], rows[i]["lat"]), parse_math=False,
                     xytext=(dx * shift, dy * shift), textcoords="offset points", ha=ha, va=va,
                     fontsize=LABEL_FONT * TEXT_PT, color="#222222", zorder=4,
                     bbox=dict(boxstyle="square,pad=0.1", facecolor="white", alpha=0.65, edgecolor="none"))
