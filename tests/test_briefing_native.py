@@ -99,7 +99,7 @@ def test_reporting_is_a_line_chart_in_percent(offline):
     chart = _chart(offline["deck"], 13)
     assert chart.chart_type == XL_CHART_TYPE.LINE_MARKERS
     categories, series = _data(chart)
-    assert categories == ["Jan 2024", "Feb 2024", "Mar 2024", "Apr 2024", "Mei 2024", "Jun 2024"]
+    assert categories == ["Jan\n2024", "Feb", "Mar", "Apr", "Mei", "Jun"]
     assert series[0] == ("Kelengkapan", (33.3, 66.7, 66.7, 33.3, 33.3, 33.3))
     assert chart.value_axis.tick_labels.number_format == '[$-421]0"%"'
     assert chart.value_axis.maximum_scale == 100

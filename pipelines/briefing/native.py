@@ -15,12 +15,14 @@ from pptx.enum.dml import MSO_LINE
 from pptx.util import Pt
 
 from pipelines import formatting
+from pipelines.briefing.text import clean
 
 # Excel number formats are written in one notation and shown with the viewer's separators; the locale tag
 # asks for Indonesian ones (11.589; 2,5) whatever the presenter's computer is set to.
 LOCALE_TAG = {"id": "[$-421]", "en": "[$-409]"}
 FONT_NAME = "Arial"
 AXIS_GREY, GRID_GREY, INK = "595959", "D9D9D9", "222222"
+_MONTH_YEAR = re.compile(r"(\w{3,4}) (\d{4})")  # a month axis written as text: 'Agu 2024', 'Aug 2024'
 
 
 @dataclass
@@ -117,6 +119,10 @@ def spec(fig: go.Figure, lang: str, labels) -> ChartSpec:
     if raw and all(months):
         missing = [all(s[1][i] is None for s in series) for i in range(len(raw))]
         categories = month_categories(months, lang, missing, [m in opened for m in months], word)
+    elif raw and all(_MONTH_YEAR.fullmatch(str(c)) for c in raw):  # 'Des 2025' (the reporting trend)
+        parts = [_MONTH_YEAR.fullmatch(str(c)).groups() for c in raw]
+        categories = [name + (f"\n{year}" if i == 0 or year != parts[i - 1][1] else "")
+                      + (f"\n({word})" if c in opened else "") for i, ((name, year), c) in enumerate(zip(parts, raw))]
     else:
         categories = [f"{c}\n({word})" if c in opened else str(c) for c in raw]
     lines = _plain(fig.layout.title.text)
@@ -165,20 +171,20 @@ def add(slide, s: ChartSpec, box) -> object:
     """The chart on the slide at box (left, top, width, height): title and subtitle, axis titles, legend
     for more than one series, numbers in the pack's language; returns the graphic frame."""
     data = CategoryChartData(number_format=s.number_format)
-    data.categories = s.categories or [""]
+    data.categories = [clean(c) for c in s.categories] or [""]  # a workbook's name may hold a control character
     for name, values, _ in s.series or [("", [None], "0072B2")]:
-        data.add_series(name, values or [None], number_format=s.number_format)
+        data.add_series(clean(name), values or [None], number_format=s.number_format)
     frame = slide.shapes.add_chart(chart_type(s), *box, data)
     chart = frame.chart
     _font(chart.font, 12)
     chart.has_title = bool(s.title)
     if s.title:
         text = chart.chart_title.text_frame
-        text.text = s.title
+        text.text = clean(s.title)
         _font(text.paragraphs[0].runs[0].font, 16, INK, bold=True)
         if s.subtitle:
             p = text.add_paragraph()
-            p.text = s.subtitle
+            p.text = clean(s.subtitle)
             _font(p.runs[0].font, 12, AXIS_GREY)
     chart.has_legend = len(s.series) > 1
     if chart.has_legend:
@@ -231,6 +237,6 @@ def add(slide, s: ChartSpec, box) -> object:
                 continue
             label = last.points[i].data_label
             label.position = XL_LABEL_POSITION.OUTSIDE_END if s.kind != "line" else XL_LABEL_POSITION.ABOVE
-            label.text_frame.text = text
+            label.text_frame.text = clean(text)
             _font(label.text_frame.paragraphs[0].runs[0].font, 12, INK)
     return frame
