@@ -1,5 +1,4 @@
-"""The pack's charts as native PowerPoint charts (python-pptx): the same data as the page's plotly figure,
-drawn by the presenter's PowerPoint (editable, restylable, and no browser is needed to make them)."""
+"""The pack's charts as native, editable PowerPoint charts (python-pptx) from the page figures' data."""
 from __future__ import annotations
 
 import html
@@ -10,7 +9,8 @@ from datetime import date, datetime
 import plotly.graph_objects as go
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE,
+                             XL_TICK_LABEL_POSITION)
 from pptx.enum.dml import MSO_LINE
 from pptx.util import Pt
 
@@ -186,7 +186,7 @@ def add(slide, s: ChartSpec, box) -> object:
             p = text.add_paragraph()
             p.text = clean(s.subtitle)
             _font(p.runs[0].font, 12, AXIS_GREY)
-    chart.has_legend = len(s.series) > 1
+    chart.has_legend = len(s.series) > 1 and bool(s.categories)
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
@@ -214,6 +214,8 @@ def add(slide, s: ChartSpec, box) -> object:
     _font(categories.tick_labels.font, 12, AXIS_GREY)
     categories.has_major_gridlines = False
     _axis_title(categories, s.category_title)
+    if not s.categories:  # no bar at all: no made-up '0 1' scale or placeholder name, the empty text says why
+        categories.tick_label_position = values.tick_label_position = XL_TICK_LABEL_POSITION.NONE
     for (name, vals, colour), series, dashed in zip(s.series, plot.series, s.dashed or [False] * len(s.series)):
         rgb = RGBColor.from_string(colour)
         if s.kind == "line":

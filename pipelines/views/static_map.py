@@ -1,5 +1,4 @@
-"""A static map of an area for slides: the offline base layer and the programme villages, drawn by
-matplotlib (geopandas for the base layer) to a PNG in memory: no browser."""
+"""A static map of an area for slides, drawn by matplotlib over the geopandas base layer: a PNG, no browser."""
 from __future__ import annotations
 
 import io
