@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import queue
+import shutil
 import threading
 from functools import cache
 
@@ -18,6 +19,7 @@ from pipelines import settings
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Renders at the same time (each its own Chromium): two on the 2-core server; more wait their turn, bounded.
 _RENDER_SLOTS = threading.BoundedSemaphore(2)
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome")
 SLIDE = {"width": 1600, "height": 900}  # 16:9, the default size of every exported chart
 SHARE_DIGITS = 4            # a share 0.7397 is 74,0 %: more digits are noise
 PERCENT_FORMAT = "0.0%"     # Excel shows a share stored as 0.7397 as 74.0% (74,0% in an Indonesian Excel)
@@ -129,14 +131,11 @@ def render_seconds() -> float:
 
 
 def browser() -> str | None:
-    """The Chromium kaleido would start (BROWSER_PATH, PATH, the usual places), None when there is none.
-    Nothing is started: a page asks this on every run."""
-    try:
-        from choreographer.browsers.chromium import Chromium
-        path = Chromium.find_browser(skip_local=False)
-    except Exception:  # noqa: BLE001 - a lookup that fails finds no browser
-        return None
-    return path if path and os.path.isfile(path) and os.access(path, os.X_OK) else None
+    """The Chromium a render would start, as kaleido looks for it (BROWSER_PATH, else the usual names on PATH,
+    else Debian's /usr/bin/chromium); None when there is none. Starts and imports nothing: pages ask on every run."""
+    named = os.environ.get("BROWSER_PATH")
+    found = [named] if named else [shutil.which(n) for n in BROWSER_NAMES] + ["/usr/bin/chromium"]
+    return next((p for p in found if p and os.path.isfile(p) and os.access(p, os.X_OK)), None)
 
 
 def _render(fig: go.Figure, opts: dict, seconds: float) -> bytes:
