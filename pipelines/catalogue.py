@@ -12,6 +12,10 @@ REFERENCE = Path(__file__).resolve().parent / "reference"
 PILLAR_SHEETS = ("Layanan", "Usaha", "Parenting", "Koperasi")
 DATA_SHEETS = ("Penempatan", "Kepulangan", "Remitansi")
 REQUIRED_SHEETS = ("Identitas", *PILLAR_SHEETS, *DATA_SHEETS)
+# The village-month totals the facts table keeps from the three data sheets (Penempatan, Kepulangan,
+# Remitansi), beside one column per indicator; figures.csv names them as the `flow` source.
+FLOWS = ("placements", "placements_women", "returns", "returns_with_problem", "remittances_idr",
+         "remittance_transactions")
 
 
 @dataclass(frozen=True)

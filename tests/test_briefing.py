@@ -13,12 +13,13 @@ import polars as pl
 import pytest
 from pptx import Presentation
 
+from pipelines import formatting, migrations
+from pipelines.briefing import cli
 from pipelines.briefing import pack as briefing
-from pipelines import formatting, warehouse
-from pipelines.views import geo, maps, overview, static_map
 from pipelines.ingest import load, registry
-from tests.crosscheck import aggregate as metrics
+from pipelines.views import geo, maps, overview, static_map
 from tests.conftest import good_identity, good_values, make_workbook
+from tests.crosscheck import aggregate as metrics
 
 AREA, START, END = "35.04", date(2024, 1, 1), date(2024, 6, 1)
 FORMULA_NAME = "=SUM(A1)"
@@ -59,7 +60,7 @@ def warehouse_file(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("briefing")
     (folder / "desa.csv").write_text(REGISTRY, encoding="utf-8")
     db = folder / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, folder / "desa.csv")
     betak = dict(
         placements=[{"negara_tujuan": "Hong Kong", "sektor": "Perawat/Caregiver", "jenis_kelamin": "P", "jumlah": 5}],
@@ -75,7 +76,7 @@ def warehouse_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def con(warehouse_file):
-    connection = warehouse.connect(warehouse_file, read_only=True)
+    connection = migrations.connect(warehouse_file, read_only=True)
     yield connection
     connection.close()
 
@@ -86,7 +87,7 @@ def built(warehouse_file, tmp_path_factory):
     out = tmp_path_factory.mktemp("pack") / "paket.pptx"
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = briefing.main(["--area", AREA, "--from", "2024-01", "--to", "2024-06", "--out", str(out),
+        code = cli.main(["--area", AREA, "--from", "2024-01", "--to", "2024-06", "--out", str(out),
                               "--db", str(warehouse_file)])
     return {"code": code, "out": out, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(),
             "deck": Presentation(str(out))}
@@ -125,7 +126,7 @@ def test_cli_writes_pptx_and_xlsx_with_progress(built):
 ])
 def test_cli_exit_code_2_for_bad_area_or_period(warehouse_file, tmp_path, args, capsys):
     out = tmp_path / "x.pptx"
-    assert briefing.main(args + ["--out", str(out), "--db", str(warehouse_file)]) == 2
+    assert cli.main(args + ["--out", str(out), "--db", str(warehouse_file)]) == 2
     assert not out.exists()
     assert capsys.readouterr().err
 
@@ -133,7 +134,7 @@ def test_cli_exit_code_2_for_bad_area_or_period(warehouse_file, tmp_path, args, 
 def test_cli_exit_code_2_without_warehouse(tmp_path, capsys):
     args = ["--area", AREA, "--from", "2024-01", "--to", "2024-06", "--out", str(tmp_path / "x.pptx"),
             "--db", str(tmp_path / "none.duckdb")]
-    assert briefing.main(args) == 2
+    assert cli.main(args) == 2
     assert "Gudang data tidak ditemukan" in capsys.readouterr().err
 
 

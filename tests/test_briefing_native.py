@@ -16,7 +16,8 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
 from pipelines import settings
-from pipelines.briefing import native, pack as briefing
+from pipelines.briefing import cli, native
+from pipelines.briefing import pack as briefing
 from tests.test_briefing import AREA, con, warehouse_file  # noqa: F401 - the module's fixture warehouse
 
 FORMAT = "[$-421]#,##0"  # Indonesian separators (11.589) whatever the presenter's computer is set to
@@ -131,12 +132,12 @@ def test_the_pack_compares_with_the_period_the_user_chose(con, warehouse_file, t
     rows = fastexcel.read_excel(yoy.xlsx).load_sheet("Angka utama").to_polars().rows()
     assert [r[:5] for r in rows[1:3]] == [("Laporan masuk", 3, 3, 0, 3), ("Penempatan PMI", 18, None, None, None)]
     out = tmp_path / "p.pptx"
-    assert briefing.main(["--area", AREA, "--from", "2024-04", "--to", "2024-06", "--out", str(out), "--db",
+    assert cli.main(["--area", AREA, "--from", "2024-04", "--to", "2024-06", "--out", str(out), "--db",
                           str(warehouse_file), "--banding", "prev"]) == 0
     notes = Presentation(str(out)).slides[2].notes_slide.notes_text_frame.text.splitlines()
     assert notes[1] == ("Perubahan dibanding Januari 2024 – Maret 2024, dihitung setara "
                         "(hanya laporan yang masuk di kedua periode).")
-    assert briefing.main(["--area", AREA, "--from", "2024-04", "--to", "2024-06", "--out", str(out),
+    assert cli.main(["--area", AREA, "--from", "2024-04", "--to", "2024-06", "--out", str(out),
                           "--banding", "lalu"]) == 2
     with pytest.raises(briefing.BriefingError):
         briefing.build(con, AREA, date(2024, 4, 1), date(2024, 6, 1), compare="lalu")

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import exports, formatting, warehouse
+from pipelines import exports, formatting, migrations
 from pipelines.briefing import pack
 from pipelines.ingest import load, registry
 from pipelines.views import overview, reporting
@@ -53,7 +53,7 @@ def db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("rekon")
     (folder / "desa.csv").write_text(REGISTRY_CSV, encoding="utf-8")
     path = folder / "pantau.duckdb"
-    con = warehouse.connect(path)
+    con = migrations.connect(path)
     registry.load_registry(con, folder / "desa.csv")
     files = []
     for r in PLAN:
@@ -116,7 +116,7 @@ def by_hand(area: str) -> dict:
 @pytest.mark.parametrize("area", ["", "35", "35.04"])
 def test_ringkasan_model_equals_the_workbooks(db, area, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         model = overview.summary(con, area, START, END, "id")
     finally:
@@ -142,7 +142,7 @@ def test_ringkasan_model_equals_the_workbooks(db, area, monkeypatch):
 
 def test_kelengkapan_equals_the_workbooks(db, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     labels = pack.read_labels("id")
     try:
         model = reporting.completeness(con, "", START, END, "id", labels)
@@ -174,7 +174,7 @@ def test_ringkasan_page_shows_the_same(db, monkeypatch):
 @pytest.mark.slow
 def test_briefing_pack_tables_show_the_same(db, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         built = pack.build(con, "35.04", START, END, "id")
     finally:
@@ -193,7 +193,7 @@ def test_briefing_pack_tables_show_the_same(db, monkeypatch):
 
 def _model(db, monkeypatch, build):
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         return build(con)
     finally:

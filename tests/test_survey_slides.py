@@ -48,6 +48,10 @@ def test_survey_and_cohort_slides_before_the_notes(con, ingest, no_browser):
     texts = "\n".join(_texts(deck.slides[len(kinds) - 3]))
     assert "Rp 2,0 juta" in texts and "Rp 3,2 juta" in texts  # the 7 respondents: 2.000.000 -> 3.150.000
     assert "n = 7" in texts
+    # alpha per time point: the after scale on the card, the before scale under it, the items in the footnote
+    assert "Alfa Cronbach sesudah\n0,50\nIK 95%: -1,91 – 0,91\nsebelum: 0,45 (IK -2,19 – 0,91)" in texts
+    assert ("alfa Cronbach (pingouin) per titik waktu: sesudah (harmonis_sesudah, partisipasi_sesudah) dan sebelum "
+            "(harmonis_sebelum, partisipasi_sebelum)") in texts
     assert "Survei per desa" in built.sheets and "Efek per tahun sejak bergabung" in built.sheets
     notes = deck.slides[len(kinds) - 3].notes_slide.notes_text_frame.text
     assert notes.startswith("7 responden; rerata pendapatan per bulan naik dari Rp 2,0 juta menjadi Rp 3,2 juta")

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.views import village_profile
-from pipelines import warehouse
+from pipelines import migrations
 from tests.conftest import ROOT, area_picker, good_identity, good_values, make_workbook
 from tests.test_reporting import B, DEC, FEB, J, JAN, NOV, T, build_warehouse
 
@@ -26,7 +26,7 @@ def fixture_db(tmp_path_factory) -> Path:
 @pytest.fixture
 def wh(fixture_db, monkeypatch):
     monkeypatch.delenv("PANTAU_DEADLINE_DAY", raising=False)
-    con = warehouse.connect(fixture_db, read_only=True)
+    con = migrations.connect(fixture_db, read_only=True)
     yield con
     con.close()
 

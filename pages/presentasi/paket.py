@@ -2,8 +2,8 @@
 import polars as pl
 import streamlit as st
 
-from pipelines.briefing import pack as briefing
 from pipelines import formatting
+from pipelines.briefing import pack as briefing
 from pipelines.metrics import calendar
 from ui import filters
 from ui.cache import data, data_version

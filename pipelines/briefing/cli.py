@@ -6,15 +6,15 @@ import re
 import sys
 from pathlib import Path
 
-from pipelines import formatting, settings, warehouse
+from pipelines import formatting, migrations, settings
 from pipelines.briefing.context import BriefingError, read_labels
+from pipelines.briefing.pack import build
 from pipelines.briefing.slides import KINDS
 from pipelines.views import overview
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m pipelines.briefing --area 35.04 --from 2024-01 --to 2024-06 --out FILE.pptx`; exit 0, or 2."""
-    from pipelines.briefing.pack import build  # the pack imports this module's siblings, not the reverse
     parser = argparse.ArgumentParser(prog="python -m pipelines.briefing",
                                      description="Paket paparan (PPTX + XLSX) satu wilayah dan periode.")
     parser.add_argument("--area", required=True, help="kode Kemendagri (35, 35.04, ...) atau 'nasional'")
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         print(say("bp_cli_no_db", path=db), file=sys.stderr)
         return 2
     # warehouse.reading works while the app holds the file (it reads a private snapshot then).
-    with warehouse.reading(db) as con:
+    with migrations.reading(db) as con:
         def report(done: int, total: int, message: str) -> None:
             print(f"[{done:>2}/{total}] {message}", file=sys.stderr, flush=True)
         try:

@@ -1,8 +1,9 @@
 """The briefing pack ("Paket Paparan"): a 16:9 PPTX of an area and period with charts, map and notes, plus its XLSX.
 
 The jobs live in small modules: context (area, period, labels), text (sentences and numbers), figures
-(charts at slide size), slides (each slide's content), tables (the sheets), deck (PPTX), workbook
-(XLSX), cli (`python -m pipelines.briefing`). This module builds a pack from them.
+(the pack's own charts), native (charts as native PowerPoint charts), slides (each slide's content),
+tables (the sheets), deck (PPTX), workbook (XLSX), cli (`python -m pipelines.briefing`, which imports
+this module). This module builds a pack from them.
 """
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.briefing import deck, native, slides as content, survey_slides, workbook
-from pipelines.briefing.cli import main  # noqa: F401 - the command line, kept importable from here
+from pipelines.briefing import deck, native, survey_slides, workbook
+from pipelines.briefing import slides as content
 from pipelines.briefing.context import BriefingError, Context, make, read_labels  # noqa: F401
 from pipelines.briefing.deck import PICTURE  # noqa: F401
 from pipelines.briefing.figures import CANVAS, RENDER_SCALE
-from pipelines.briefing.slides import KINDS as SLIDE_KINDS, KPI_ROWS, Slide
+from pipelines.briefing.slides import KINDS as SLIDE_KINDS
+from pipelines.briefing.slides import KPI_ROWS, Slide
 from pipelines.briefing.text import change_sentence, figure_sentence, file_stem, row_change  # noqa: F401
 from pipelines.metrics import breakdown
 from pipelines.metrics import facts as facts_mod

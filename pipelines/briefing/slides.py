@@ -12,10 +12,22 @@ import polars as pl
 from pipelines import catalogue, formatting, vocabulary
 from pipelines.briefing import tables
 from pipelines.briefing.context import Context
+from pipelines.briefing.figures import empty_text, mark_empty, money_bars, returns_figure, sectors_figure
 from pipelines.briefing.native import ChartSpec
-from pipelines.briefing.figures import mark_empty, money_bars, returns_figure, sectors_figure, empty_text
-from pipelines.briefing.text import (TOP_N, arrow, card_change, channel_name, coverage,
-                                     figure_sentence, lines, names_list, row_change, said, sector_name, share_text)
+from pipelines.briefing.text import (
+    TOP_N,
+    arrow,
+    card_change,
+    channel_name,
+    coverage,
+    figure_sentence,
+    lines,
+    names_list,
+    row_change,
+    said,
+    sector_name,
+    share_text,
+)
 from pipelines.views import overview, pillars, reporting, static_map
 
 # Headline figures in the Ringkasan order (rows of the key-figures slide) and their unit in sentences.

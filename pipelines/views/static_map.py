@@ -202,16 +202,16 @@ def png(villages: pl.DataFrame, area: str, title: str, subtitle: str, lang: str,
     ax.plot([x0, x0 + length], [y0, y0], color="#222222", linewidth=4 * pt, solid_capstyle="butt", zorder=4)
     ax.annotate(labels.get("bp_map_scale", "{km} km").format(km=formatting.number(km, lang)), (x0 + length / 2, y0),
                 xytext=(0, 6), textcoords="offset points", ha="center", va="bottom", fontsize=14 * TEXT_PT, zorder=4)
-    fig.text(MARGIN["l"] / width, 1 - 22 / height, title, parse_math=False, fontsize=18 * TEXT_PT, fontweight="bold", color="#222222",
-             va="top")
-    fig.text(MARGIN["l"] / width, 1 - 52 / height, subtitle, parse_math=False, fontsize=15 * TEXT_PT, color="#222222", va="top")
+    words = dict(parse_math=False, color="#222222", va="top")  # names are text, never mathtext
+    left = MARGIN["l"] / width
+    fig.text(left, 1 - 22 / height, title, fontsize=18 * TEXT_PT, fontweight="bold", **words)
+    fig.text(left, 1 - 52 / height, subtitle, fontsize=15 * TEXT_PT, **words)
     top = max((v for v in located["placements"].to_list() if v is not None), default=0)
     notes = [labels.get("bp_map_size", "").format(n=formatting.number(top, lang)), labels.get("map_basemap_attr", "")]
-    fig.text(MARGIN["l"] / width, (MARGIN["b"] - 8) / height, " · ".join(n for n in notes if n), parse_math=False, fontsize=13 * TEXT_PT,
-             color="#555555", va="top")
+    small = {**words, "color": "#555555", "fontsize": 13 * TEXT_PT}
+    fig.text(left, (MARGIN["b"] - 8) / height, " · ".join(n for n in notes if n), **small)
     if source:
-        fig.text(1 - MARGIN["r"] / width, (MARGIN["b"] - 34) / height, source, parse_math=False, fontsize=13 * TEXT_PT, color="#555555",
-                 va="top", ha="right")
+        fig.text(1 - MARGIN["r"] / width, (MARGIN["b"] - 34) / height, source, ha="right", **small)
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=100 * scale)
     return out.getvalue()

@@ -12,12 +12,12 @@ import duckdb
 import polars as pl
 
 from pipelines import exports, settings, warehouse
-from pipelines.views import history
-from pipelines.ingest import load, registry, template, workbook
-from pipelines.accounts import roles
+from pipelines.accounts import audit, roles
 from pipelines.catalogue import indicators
 from pipelines.formatting import MISSING
+from pipelines.ingest import load, registry, template, workbook
 from pipelines.ingest.validate import validate
+from pipelines.views import history
 
 Con = duckdb.DuckDBPyConnection
 Files = Sequence[tuple[str, bytes]]
@@ -28,10 +28,6 @@ WORKBOOK_HEADERS = {"file": "berkas", "village_code": "kode_desa", "period": "pe
                     "message": "keterangan_dan_yang_diharapkan"}
 log = logging.getLogger(__name__)
 
-try:  # written in parallel by the accounts work; uploads are audited once it exists
-    from pipelines.accounts.audit import audit as _audit
-except ImportError:  # pragma: no cover - depends on the other module being present
-    _audit = None
 
 
 class NotAllowed(PermissionError):
@@ -166,7 +162,7 @@ def confirm(con: Con, files: Files, user: roles.User | None, progress: load.Prog
 
 def _log_upload(con: Con, user: roles.User, r: load.Result) -> None:
     """One audit line per workbook; the load has committed by now, so a failing audit only gets logged."""
-    if _audit is None or r.status == "rejected":
+    if r.status == "rejected":
         return  # rejections are audited by the write path itself (upload_rejected)
     detail = json.dumps({"file": r.file, "status": r.status, "village_code": r.village_code,
                          "period": r.period.strftime("%Y-%m") if r.period else None, "version": r.version,
@@ -174,7 +170,7 @@ def _log_upload(con: Con, user: roles.User, r: load.Result) -> None:
                         ensure_ascii=False)
     try:
         with warehouse.WRITE_LOCK:
-            _audit(con, user.username, "upload", detail)
+            audit.audit(con, user.username, "upload", detail)
     except Exception:  # noqa: BLE001 - the upload itself succeeded; never report it as failed
         log.exception("audit of upload %s failed", r.file)
 

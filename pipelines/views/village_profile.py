@@ -9,11 +9,11 @@ import plotly.graph_objects as go
 import polars as pl
 import pycountry
 
-from pipelines import areas, catalogue, charts, formatting, settings, vocabulary, warehouse
+from pipelines import areas, catalogue, charts, formatting, vocabulary, warehouse
 from pipelines.ingest import countries
+from pipelines.labels import text as label_text
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import Measure, measure
-from pipelines.labels import text as label_text
 from pipelines.views.cards import Card, card
 from pipelines.views.overview import money_scale
 from pipelines.views.reporting import month_short, period_label, source_note
