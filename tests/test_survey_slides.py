@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
 from pptx import Presentation
 
 from pipelines import exports
@@ -16,23 +15,23 @@ from tests.test_survey import survey_file
 
 
 @pytest.fixture
-def tiny_pictures(monkeypatch):
-    """Charts are not what these tests look at: a 1-pixel PNG instead of a Chromium render."""
-    buf = io.BytesIO()
-    Image.new("RGB", (1, 1)).save(buf, "PNG")
-    monkeypatch.setattr(exports, "figure_image", lambda *a, **k: buf.getvalue())
+def no_browser(monkeypatch):
+    """The pack draws its charts natively and its map with matplotlib: a browser render would fail here."""
+    def render(*args, **kwargs):
+        raise AssertionError("the briefing pack must not render through kaleido")
+    monkeypatch.setattr(exports, "figure_image", render)
 
 
 def _texts(slide) -> list[str]:
     return [s.text_frame.text for s in slide.shapes if s.has_text_frame]
 
 
-def test_no_survey_or_series_no_extra_slides(con, tiny_pictures):
+def test_no_survey_or_series_no_extra_slides(con, no_browser):
     built = pack.build(con, "35.04", "2024-01", "2024-03")
     assert [s.kind for s in built.slides if s.kind in ("survey", "cohort")] == []
 
 
-def test_survey_and_cohort_slides_before_the_notes(con, ingest, tiny_pictures):
+def test_survey_and_cohort_slides_before_the_notes(con, ingest, no_browser):
     store.load(con, "Evaluasi Uji", survey_file(), "a.xlsx", "penguji")
     frame = planted()
     csv = frame.with_columns(seri=__import__("polars").lit("Uji"), nilai=frame["value"].round(2)).select(
