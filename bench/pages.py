@@ -27,7 +27,7 @@ import duckdb  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from pipelines.demo import build as demo
-from pipelines import settings, warehouse  # noqa: E402
+from pipelines import migrations, settings  # noqa: E402
 
 _ALL = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
 LOGIN = "pages/akun/masuk.py"
@@ -85,8 +85,8 @@ def ten_times(demo_db: Path, folder: Path) -> Path:
     con.execute("INSERT OR REPLACE INTO warehouse_info VALUES ('data_version', 'bench-10x')")
     con.execute("CHECKPOINT")
     con.close()
-    con = warehouse.connect(big)
-    warehouse.rebuild_current(con)  # the copies went into the versioned tables only
+    con = migrations.connect(big)
+    migrations.rebuild_current(con)  # the copies went into the versioned tables only
     con.close()
     return big
 

@@ -1,8 +1,6 @@
 """The DuckDB warehouse: opening it, its schema, and running the named SQL files."""
 from __future__ import annotations
 
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,7 +31,7 @@ class WarehouseBusy(RuntimeError):
 
 
 def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and, when writable, create or migrate) the warehouse file."""
+    """Open the warehouse file as it is (pipelines.migrations.connect also brings its schema up to date)."""
     db = Path(path or settings.db_path())
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
@@ -47,77 +45,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
                 "lalu coba lagi. Tidak ada data yang ditulis."
             ) from exc
         raise
-    if not read_only:
-        _migrate_views(con)
-        con.execute(sql_text("schema"))
-        from pipelines.metrics import rollup  # the metric layer's table; it needs this module first
-        rollup.ensure(con)  # warehouses made before it existed get it filled here
     return con
-
-
-@contextmanager
-def reading(path: str | Path | None = None, attempts: int = 3) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection for reading only, also while another process (the running app) holds the file.
-
-    DuckDB refuses even a read-only connection while another process writes, so a held warehouse
-    is read from a private copy of the file and its WAL (the committed state when copied). A copy
-    torn by a checkpoint running at that moment fails DuckDB's block checksums on opening and is
-    simply taken again."""
-    db = Path(path or settings.db_path())
-    try:
-        con = connect(db, read_only=True)
-    except WarehouseBusy:
-        con = None
-    from pipelines.metrics import rollup
-    if con is not None and not rollup.present(con):
-        # made before the metric layer's table: read a private copy that gets it
-        con.close()
-        con = None
-    elif con is not None:
-        try:
-            yield con
-        finally:
-            con.close()
-        return
-    with tempfile.TemporaryDirectory(prefix="pantau-snapshot-") as folder:
-        copy = Path(folder) / db.name
-        for attempt in range(attempts):
-            shutil.copyfile(db, copy)
-            wal = db.with_name(db.name + ".wal")
-            if wal.exists():
-                shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
-            try:
-                con = duckdb.connect(str(copy))  # writable copy: replays the copied WAL
-                rollup.ensure(con)
-                break
-            except duckdb.Error:
-                if attempt == attempts - 1:
-                    raise
-        try:
-            yield con
-        finally:
-            con.close()
-
-
-def _migrate_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Warehouses made before the current-version tables had views of the same names: swap them."""
-    views = {r[0] for r in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-    old = views & {"indicator_values", "placements", "returns", "remittances"}
-    if old:
-        for name in old:
-            con.execute(f"DROP VIEW {name}")
-        con.execute(sql_text("schema"))
-        rebuild_current(con)
-
-
-def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:
-    """Refill the current-version tables from the versioned rows, in one transaction."""
-    from pipelines.metrics import rollup
-    with transaction(con) as cur:
-        cur.execute(sql_text("rebuild_current"))
-        if rollup.present(cur):  # a warehouse being migrated gets the table from connect() just after
-            rollup.rebuild(cur)
 
 
 @contextmanager

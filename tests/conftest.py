@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipelines.ingest import load, registry, template
-from pipelines import warehouse  # noqa: E402
+from pipelines import migrations  # noqa: E402
 from pipelines.catalogue import indicators  # noqa: E402
 
 REGISTRY_CSV = """kode_desa,nama_desa,kecamatan,kabupaten,provinsi,tahun_bergabung,lintang,bujur,koordinat_tepat
@@ -85,7 +85,7 @@ def registry_csv(tmp_path: Path) -> Path:
 @pytest.fixture
 def con(tmp_path: Path, registry_csv: Path):
     """A fresh warehouse file with the small registry loaded."""
-    connection = warehouse.connect(tmp_path / "pantau.duckdb")
+    connection = migrations.connect(tmp_path / "pantau.duckdb")
     registry.load_registry(connection, registry_csv)
     yield connection
     connection.close()

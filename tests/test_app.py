@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.ingest import load, registry
 from pipelines.accounts import users
-from pipelines import warehouse
+from pipelines import migrations
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, make_workbook
 
 APP = str(ROOT / "app.py")
@@ -23,7 +23,7 @@ def fixture_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("app")
     (folder / "desa.csv").write_text(REGISTRY_CSV, encoding="utf-8")
     db = folder / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, folder / "desa.csv")
     files = [load.Source(f"t-{m}.xlsx", make_workbook(identity=good_identity(periode=m))) for m in
              ("2024-01", "2024-02", "2024-03")]

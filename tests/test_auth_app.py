@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.accounts import audit, users
+from pipelines.accounts import audit, signin, users
 from pipelines.ingest import registry
-from pipelines import warehouse
+from pipelines import migrations, warehouse
 from pipelines.accounts.roles import User
 from tests.conftest import REGISTRY_CSV, ROOT
 from ui.auth import pages_for
@@ -52,7 +52,7 @@ def make_db(folder: Path, demo: bool) -> Path:
     """A closed warehouse with the 4-village registry and the demo accounts; flagged demo or not."""
     (folder / "desa.csv").write_text(REGISTRY_CSV, encoding="utf-8")
     db = folder / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, folder / "desa.csv")
     users.ensure_demo_accounts(con)
     if demo:
@@ -130,8 +130,8 @@ def test_login_lockout_message(db):
         sign_in(at, "koord.ponorogo", "bukan-kata-sandinya")
     assert [e.value for e in at.error] == ["Nama pengguna atau kata sandi salah"]
     sign_in(at, "koord.ponorogo", "bukan-kata-sandinya")
-    con = warehouse.connect(db)
-    until = users.locked_until(con, "koord.ponorogo")
+    con = migrations.connect(db)
+    until = signin.locked_until(con, "koord.ponorogo")
     assert [e.value for e in at.error] == [
         f"Akun terkunci sampai {until:%H:%M} WIB karena terlalu banyak percobaan"]
     sign_in(at, "koord.ponorogo", users.DEMO_PASSWORD)  # even the right password waits
@@ -145,7 +145,7 @@ def test_login_success_and_disabled_account(db):
     assert not at.error
     assert at.session_state["auth_user"] == User("koord.tulungagung", "Koordinator Kabupaten Tulungagung (demo)",
                                                   "koordinator", ("35.04",))
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     users.disable(con, "cli", "koord.ponorogo")
     at = sign_in(page(LOGIN), "koord.ponorogo", users.DEMO_PASSWORD)
     assert [e.value for e in at.error] == ["Akun dinonaktifkan"]
@@ -186,7 +186,7 @@ def test_admin_changes_a_role_audited(db):
     at.button(key="au_role_submit").click().run()
     assert not at.exception and not at.error
     assert [s.value for s in at.success] == ["Peran koord.ponorogo disimpan."]
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     assert users.get_user(con, "koord.ponorogo").districts == ("35.02", "35.04")
     assert audit.audit_log(con, 1, event="role_changed").select("username", "detail").rows() == [
         ("admin", "pengguna koord.ponorogo: koordinator [35.02] -> koordinator [35.02, 35.04]")]
@@ -208,8 +208,8 @@ def test_admin_adds_a_user_and_sees_refusals(db):
     at.button(key="au_add_submit").click().run()
     assert [s.value for s in at.success] == ["Pengguna siti ditambahkan."]
     assert at.text_input(key="au_add_password").value == ""  # typed passwords are not kept
-    con = warehouse.connect(db)
-    assert users.authenticate(con, "siti", "cukup-panjang-sekali")[0] == User("siti", "Siti Aminah", "koordinator",
+    con = migrations.connect(db)
+    assert signin.authenticate(con, "siti", "cukup-panjang-sekali")[0] == User("siti", "Siti Aminah", "koordinator",
                                                                               ("35.04",))
     assert audit.audit_log(con, 1, event="user_added", username="admin")["detail"].to_list() == [
         "pengguna siti: Siti Aminah; peran koordinator; kabupaten/kota 35.04"]
@@ -220,7 +220,7 @@ def test_session_expires_and_disabling_signs_out(db, monkeypatch):
     expired = page(USERS, ADMIN, signed_in_at=time.time() - 61)
     assert [w.value for w in expired.warning] == ["Silakan masuk terlebih dahulu."]
     assert "auth_user" not in expired.session_state
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     assert audit.audit_log(con, 1).select("username", "event", "detail").rows() == [
         ("admin", "logout", "sesi kedaluwarsa")]
     users.add_user(con, "pusat", "Admin Pusat", "admin", [], "admin-pusat-rahasia")
@@ -250,7 +250,7 @@ def test_a_signed_in_session_is_checked_again_after_any_write(db):
     assert digest == at.session_state["auth_session"] and generation == warehouse.generation()
     at.run()
     assert at.session_state["auth_user"].username == "koord.tulungagung"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     users.disable(con, "cli", "koord.tulungagung")
     at.run()
     assert "auth_user" not in at.session_state

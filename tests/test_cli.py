@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import warehouse
+from pipelines import migrations
 from tests.conftest import ROOT, good_identity, good_values, make_workbook
 
 MONTHS = [f"{y}-{m:02d}" for y in (2022, 2023, 2024) for m in range(1, 13)]
@@ -69,7 +69,7 @@ def test_folder_summary_and_dry_run(tmp_path, registry_csv):
     dry = run("--db", db, "--registry", str(registry_csv), "--dry-run", str(tmp_path / "in"))
     assert dry.returncode == 0
     assert "Ringkasan: 4 diterima, 0 tidak berubah, 0 ditolak, dari 4 berkas." in dry.stdout
-    con = warehouse.connect(db, read_only=True)
+    con = migrations.connect(db, read_only=True)
     assert con.cursor().sql("SELECT count(*) FROM submissions").fetchall() == [(0,)]
     con.close()
 
@@ -78,7 +78,7 @@ def test_folder_summary_and_dry_run(tmp_path, registry_csv):
 PAUSING_LOADER = """
 import sys, time
 from pipelines.ingest import cli as ingest, load
-from pipelines import warehouse
+from pipelines import migrations, warehouse
 calls = {"n": 0}
 original = warehouse.sql_text
 def pausing(name):
@@ -98,7 +98,7 @@ sys.exit(ingest.main(sys.argv[1:]))
 
 def check_consistent(db: str) -> tuple[int, int]:
     """Every stored submission is whole: 25 values, 2 placements, 1 return, 1 remittance row."""
-    con = warehouse.connect(db, read_only=True)
+    con = migrations.connect(db, read_only=True)
     cur = con.cursor()
     subs = cur.sql("SELECT count(*) FROM submissions").fetchall()[0][0]
     partial = cur.sql("""
@@ -169,6 +169,6 @@ def test_the_pooled_cli_prints_its_whole_document_and_exit_code(tmp_path, regist
     doc = json.loads(proc.stdout)
     assert (doc["accepted"], doc["rejected"]) == (6, 1)
     assert [f["file"] for f in doc["files"]] == sorted([*map(str, paths), str(tmp_path / "in" / "zz-bad.xlsx")])
-    con = warehouse.connect(db, read_only=True)
+    con = migrations.connect(db, read_only=True)
     assert con.sql("SELECT count(*) FROM submissions").fetchall() == [(6,)]
     con.close()

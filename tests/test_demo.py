@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import csv
+import random
 import re
-import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -11,14 +11,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 from pipelines import catalogue
-from pipelines.demo import build as demo, demo_registry  # noqa: E402
+from pipelines.demo import assumptions, demo_registry, villages, workbooks
+from pipelines.demo import build as demo
+
+ROOT = Path(__file__).resolve().parent.parent
 
 REGISTRY = ROOT / "data" / "demo" / "villages.csv"
-IDN_AREA_DATA = Path("/tmp/npmx/node_modules/idn-area-data/data")
+IDN_AREA_DATA = ROOT / "node_modules" / "idn-area-data" / "data"  # npm ci (./pantau test), pinned in package.json
 TODAY = date(2026, 11, 23)
 
 
@@ -80,14 +80,12 @@ def test_registry_coordinates_approximate_and_in_indonesia():
         demo_registry.check_point(r["kode_desa"], lat, lon)  # within ~12 km of its district centre
 
 
-@pytest.mark.skipif(not IDN_AREA_DATA.exists(), reason="idn-area-data not installed")
 def test_registry_regenerates_identically(tmp_path):
     out = tmp_path / "villages.csv"
     demo_registry.main(["--source", str(IDN_AREA_DATA), "--out", str(out)])
     assert out.read_bytes() == REGISTRY.read_bytes()
 
 
-@pytest.mark.skipif(not IDN_AREA_DATA.exists(), reason="idn-area-data not installed")
 def test_registry_names_match_source():
     area = demo_registry.read_area(IDN_AREA_DATA)
     for r in registry_rows():
@@ -99,7 +97,7 @@ def test_registry_names_match_source():
 
 
 def test_report_months_window():
-    months = demo.report_months(36, TODAY)
+    months = assumptions.report_months(36, TODAY)
     assert months[0] == date(2023, 11, 1)
     assert months[-1] == date(2026, 10, 1)
     assert len(months) == 36
@@ -107,13 +105,13 @@ def test_report_months_window():
 
 def test_generated_values_respect_ceilings_and_c02():
     ceilings = {k: i.max_per_month for k, i in catalogue.indicators().items()}
-    months = demo.report_months(12, TODAY)
-    for v in demo.subset(demo.read_villages(REGISTRY), 15):
-        p = demo.profile(v, months)
-        s = demo.initial_stocks(v, p, months[0], len(months))
+    months = assumptions.report_months(12, TODAY)
+    for v in villages.subset(villages.read_villages(REGISTRY), 15):
+        p = villages.profile(v, months)
+        s = villages.initial_stocks(v, p, months[0], len(months))
         for i, period in enumerate(months):
-            rng = demo.random.Random(f"test|{v.code}|{period}")
-            values = demo.pillar_values(rng, v, p, s, i, 3)
+            rng = random.Random(f"test|{v.code}|{period}")
+            values = workbooks.pillar_values(rng, v, p, s, i, 3)
             for code, value in values.items():
                 assert value is None or 0 <= value <= ceilings[code], (code, value)
             if values["C02"] is not None:
@@ -153,10 +151,10 @@ def test_small_build_is_deterministic_and_all_accepted(tmp_path):
 
 
 def test_build_refuses_real_warehouse_and_replaces_demo_only_when_asked(tmp_path):
-    from pipelines import warehouse
+    from pipelines import migrations
 
     real = tmp_path / "real" / "w.duckdb"
-    con = warehouse.connect(real)
+    con = migrations.connect(real)
     con.execute("INSERT INTO warehouse_info VALUES ('data_version', '1')")
     con.execute("""INSERT INTO villages VALUES ('35.04.14.2011', 'Tunggangri', '35.04.14', 'Kalidawir',
                    '35.04', 'Kabupaten Tulungagung', '35', 'Jawa Timur', 2016, NULL, NULL, false)""")
@@ -194,7 +192,7 @@ def test_formatting_quirks_load_to_the_same_figures(tmp_path, monkeypatch):
     ]
     results = {}
     for share in (0.0, 1.0):
-        monkeypatch.setattr(demo, "QUIRK_SHARE", share)
+        monkeypatch.setattr(assumptions, "QUIRK_SHARE", share)
         db = tmp_path / str(share) / "w.duckdb"
         summary = demo.build(db, months=3, today=TODAY, villages=10, workers=0)
         assert summary["rejected"] == 0, summary["rejections"]
@@ -209,7 +207,6 @@ def test_formatting_quirks_load_to_the_same_figures(tmp_path, monkeypatch):
 
 def test_generated_cells_are_what_the_reader_returns_from_the_written_file(monkeypatch):
     """The demo's text-cell reports equal the xlsx written and read back, quirks included."""
-    import io
 
     from pipelines.ingest import template, workbook
 
@@ -221,12 +218,12 @@ def test_generated_cells_are_what_the_reader_returns_from_the_written_file(monke
         pairs.append((workbook.read(target.getvalue()), template.sheet_rows(*args)))
 
     monkeypatch.setattr(template, "write_workbook", both)
-    monkeypatch.setattr(demo, "FILE_SHARE", 1.0)
-    months = demo.report_months(4, TODAY)
+    monkeypatch.setattr(assumptions, "FILE_SHARE", 1.0)
+    months = assumptions.report_months(4, TODAY)
     for share in (0.0, 1.0):
-        monkeypatch.setattr(demo, "QUIRK_SHARE", share)
-        for v in demo.subset(demo.read_villages(REGISTRY), 8):
-            demo.village_workbooks(v, months, TODAY)
+        monkeypatch.setattr(assumptions, "QUIRK_SHARE", share)
+        for v in villages.subset(villages.read_villages(REGISTRY), 8):
+            workbooks.village_workbooks(v, months, TODAY)
     assert len(pairs) > 40
     for read_back, cells in pairs:
         assert read_back.errors == []

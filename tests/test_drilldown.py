@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 import polars as pl
 
 from pipelines.views import drilldown
-from pipelines import labels, warehouse
+from pipelines import labels, migrations
 from tests.conftest import ROOT, area_picker, good_identity, good_values, make_workbook
 from tests.test_maps import JAN, MAR, map_db  # noqa: F401 - the same small fixture warehouse
 
@@ -21,7 +21,7 @@ NAMES = {TUNGGANGRI: "Tunggangri", BETAK: "Betak", BARU: "Desa Baru"}
 
 @pytest.fixture
 def ro(map_db):  # noqa: F811
-    con = warehouse.connect(map_db, read_only=True)
+    con = migrations.connect(map_db, read_only=True)
     yield con
     con.close()
 

@@ -7,7 +7,7 @@ from datetime import date
 import zipfile
 
 from pipelines.ingest import load, originals, registry
-from pipelines import warehouse
+from pipelines import migrations, warehouse
 from tests.conftest import good_identity, good_values, make_workbook, scalar
 
 
@@ -125,8 +125,8 @@ def test_result_json_shape(ingest):
 def test_second_writer_process_gets_a_clear_message(con, tmp_path):
     import subprocess
     import sys
-    code = ("from pipelines import warehouse\n"
-            f"warehouse.connect({str(tmp_path / 'pantau.duckdb')!r})\n")
+    code = ("from pipelines import migrations\n"
+            f"migrations.connect({str(tmp_path / 'pantau.duckdb')!r})\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=warehouse.SQL_DIR.parent.parent)
     assert proc.returncode != 0
@@ -139,7 +139,7 @@ def test_current_tables_match_a_rebuild_from_versions(ingest, con):
     ingest({"v2.xlsx": make_workbook(values=good_values() | {"L01": 9}, placements=[])})
     tables = ("indicator_values", "placements", "returns", "remittances")
     before = {t: sorted(con.cursor().sql(f"SELECT * FROM {t}").fetchall(), key=str) for t in tables}
-    warehouse.rebuild_current(con)
+    migrations.rebuild_current(con)
     after = {t: sorted(con.cursor().sql(f"SELECT * FROM {t}").fetchall(), key=str) for t in tables}
     assert before == after
     assert scalar(con, "SELECT count(*) FROM placements") == 2  # Betak's two rows; v2 has none
@@ -147,14 +147,14 @@ def test_current_tables_match_a_rebuild_from_versions(ingest, con):
 
 def test_old_warehouse_with_views_is_migrated(tmp_path, registry_csv):
     db = tmp_path / "old.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, registry_csv)
     load.load_files(con, [load.Source("a.xlsx", make_workbook())], "penguji")
     con.execute("DROP TABLE placements")
     con.execute("CREATE VIEW placements AS SELECT s.village_code, s.period, p.country_iso2, p.sector, p.sex, "
                 "p.count FROM submission_placements p JOIN submissions s USING (submission_id) WHERE s.is_current")
     con.close()
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     assert con.cursor().sql("SELECT table_type FROM information_schema.tables WHERE table_name = 'placements'"
                             ).fetchall() == [("BASE TABLE",)]
     assert scalar(con, "SELECT sum(count) FROM placements") == 6
@@ -209,7 +209,7 @@ def test_a_pooled_load_judges_exactly_as_one_process(monkeypatch, tmp_path, regi
 
     def run(workers: str, name: str):
         monkeypatch.setenv("PANTAU_READ_WORKERS", workers)
-        con = warehouse.connect(tmp_path / f"{name}.duckdb")
+        con = migrations.connect(tmp_path / f"{name}.duckdb")
         registry.load_registry(con, registry_csv)
         results = load.load_files(con, sources, "penguji", batch_size=4)
         stored = con.cursor().sql("SELECT s.file_name, v.indicator_code, v.value FROM submission_values v "

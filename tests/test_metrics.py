@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from tests.crosscheck import aggregate as metrics
-from pipelines import warehouse
+from pipelines import migrations
 
 DEC, JAN, FEB, MAR = date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)
 A, B, C, D = "35.04.14.2011", "35.04.15.2002", "33.01.01.2001", "33.01.02.2003"
@@ -61,7 +61,7 @@ REMITTANCES = [
 def con(tmp_path, monkeypatch):
     """A fresh warehouse holding the hand-made data set above."""
     monkeypatch.delenv("PANTAU_DEADLINE_DAY", raising=False)
-    db = warehouse.connect(tmp_path / "w.duckdb")
+    db = migrations.connect(tmp_path / "w.duckdb")
     db.executemany("INSERT INTO villages (village_code, village_name, subdistrict_code, subdistrict,"
                    " district_code, district, province_code, province, joined_year)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", VILLAGES)
@@ -73,7 +73,7 @@ def con(tmp_path, monkeypatch):
     db.executemany("INSERT INTO submission_placements VALUES (?, ?, ?, ?, ?)", PLACEMENTS)
     db.executemany("INSERT INTO submission_returns VALUES (?, ?, ?, ?, ?)", RETURNS)
     db.executemany("INSERT INTO submission_remittances VALUES (?, ?, ?, ?, ?)", REMITTANCES)
-    warehouse.rebuild_current(db)  # rows went in by hand, not through the write path
+    migrations.rebuild_current(db)  # rows went in by hand, not through the write path
     yield db
     db.close()
 

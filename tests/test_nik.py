@@ -17,6 +17,9 @@ from pipelines.ingest import nik
     "3504 1456 0789 0001",
     "3504-1456-0789-0001",
     "35.04.14.560789.0001",
+    "350414 560789 0001",               # 6-6-4
+    "3504.1456.0789.0001",
+    "3504 1456 0789 0001 2024",         # grouped, and a year after it
     "NIK 3504145607890001 2024",        # a year written after it does not hide it
     "9471012902000001",                 # Papua (old code 94), born 29-02-2000
 ])
@@ -39,6 +42,8 @@ def test_nik_like(text):
     "999.999.999.999",         # a large rupiah amount
     "laporan-35.04.14.2011-2024-03.xlsx",  # village code and month in a file name
     "35.04.14.2011 2024-03",
+    "35.04.14.2011.2024.03",   # village code and month, all joined by dots: grouped 2-2-2-4-4-2, no NIK
+    "3504142011-2024-03",      # 10-4-2 would read as born 20-11-1920 if grouping were ignored
 ])
 def test_not_nik(text):
     assert not nik.found(text)
@@ -49,7 +54,7 @@ def test_not_nik(text):
 @pytest.mark.parametrize("text", [
     "3504141201990005",        # Rp 3.504.141.201.990.005 would read as a man born 12-01-1999
     "1101010101010101",
-    "35.04.14.2011.2024.03",   # village code and month, all joined by dots, reads as born 20-11-1920
+    "3504142011202403",        # village code and month written with no separator at all: bare 16 digits
 ])
 def test_known_false_positives(text):
     assert nik.found(text)

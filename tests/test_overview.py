@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.ingest import load, registry
 from pipelines.views import overview
-from pipelines import warehouse
+from pipelines import migrations
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook, area_picker
 
 APP = str(ROOT / "app.py")
@@ -62,7 +62,7 @@ def build_warehouse(folder: Path) -> Path:
     Malaysia 2 L), 3 returns (1 with a problem) and Rp 12,5 juta of remittances."""
     (folder / "desa.csv").write_text(REGISTRY, encoding="utf-8")
     db = folder / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, folder / "desa.csv")
     files = []
     for code, plan in PLAN.items():
@@ -84,7 +84,7 @@ def fixture_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def con(fixture_db):
-    connection = warehouse.connect(fixture_db, read_only=True)
+    connection = migrations.connect(fixture_db, read_only=True)
     yield connection
     connection.close()
 

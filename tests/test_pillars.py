@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.metrics import outliers
 from pipelines.views import overview, pillars
-from pipelines import warehouse
+from pipelines import migrations
 from tests.conftest import ROOT, area_picker
 from tests.test_overview import A, B, JAN, JUN, N, Y, build_warehouse
 
@@ -25,7 +25,7 @@ def fixture_db(tmp_path_factory):
 
 @pytest.fixture
 def con(fixture_db):
-    connection = warehouse.connect(fixture_db, read_only=True)
+    connection = migrations.connect(fixture_db, read_only=True)
     yield connection
     connection.close()
 
@@ -101,7 +101,7 @@ def test_kpis_from_the_metric_layer_like_for_like(con):
 def test_an_open_month_is_sementara_and_not_due_is_not_missing(fixture_db, monkeypatch):
     # on 10 July 2024 (the deadline day) June is still open: Bringinan has not sent June, nor anything else
     monkeypatch.setenv("PANTAU_TODAY", "2024-07-10")
-    connection = warehouse.connect(fixture_db, read_only=True)
+    connection = migrations.connect(fixture_db, read_only=True)
     try:
         model = pillars.page(connection, "", JAN, JUN, "id", {"sementara": "sementara"})
     finally:

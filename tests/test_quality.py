@@ -5,10 +5,12 @@ from datetime import date
 
 import polars as pl
 
+from pipelines.accounts.roles import User
 from pipelines.review import followup, quality
 from tests.conftest import good_identity, good_values, make_workbook
 
 T, B = "35.04.14.2011", "35.04.14.2016"
+KOORD = User("koord.ta", "Koordinator Tulungagung", "koordinator", ("35.04",))
 
 
 def wb(code, month, reported_on=None, officer="Siti Aminah", **values):
@@ -108,7 +110,7 @@ def test_marking_a_finding_checked_is_audited_and_closes_it(con, ingest):
         pl.col("rule") == "K02")["finding_id"].to_list()
     assert fid == "K02|35.04.14.2011|2024-04|L07"
     assert fid in quality.open_findings(con, "35.04", date(2024, 4, 1))
-    quality.mark_checked(con, "koord.ta", fid, "dua keberangkatan dicegah dari indikasi bulan Maret")
+    quality.mark_checked(con, KOORD, fid, "dua keberangkatan dicegah dari indikasi bulan Maret")
     assert fid not in quality.open_findings(con, "35.04", date(2024, 4, 1))
     assert con.sql("SELECT username, event, detail FROM audit_log WHERE event = 'quality_checked'").fetchall() == [
         ("koord.ta", "quality_checked", f"{fid}: dua keberangkatan dicegah dari indikasi bulan Maret")]
@@ -172,7 +174,7 @@ def test_marking_checked_bumps_the_data_version(con, ingest):
     from pipelines import warehouse
     load(ingest, wb(T, "2024-04", L06=1, L07=2))
     before = int(warehouse.info(con)["data_version"])
-    quality.mark_checked(con, "koord.ta", "K02|35.04.14.2011|2024-04|L07", "dicek ke desa")
+    quality.mark_checked(con, KOORD, "K02|35.04.14.2011|2024-04|L07", "dicek ke desa")
     assert int(warehouse.info(con)["data_version"]) == before + 1
 
 

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import exports, formatting, warehouse
+from pipelines import exports, formatting, migrations
 from pipelines.briefing import pack
 from pipelines.ingest import load, registry
 from pipelines.views import overview, reporting
@@ -57,7 +57,7 @@ def db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("rekon")
     (folder / "desa.csv").write_text(REGISTRY_CSV, encoding="utf-8")
     path = folder / "pantau.duckdb"
-    con = warehouse.connect(path)
+    con = migrations.connect(path)
     registry.load_registry(con, folder / "desa.csv")
     files = []
     for r in PLAN:
@@ -124,7 +124,7 @@ def by_hand(area: str) -> dict:
 @pytest.mark.parametrize("area", ["", "35", "35.04"])
 def test_ringkasan_model_equals_the_workbooks(db, area, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         model = overview.summary(con, area, START, END, "id")
     finally:
@@ -150,7 +150,7 @@ def test_ringkasan_model_equals_the_workbooks(db, area, monkeypatch):
 
 def test_kelengkapan_equals_the_workbooks(db, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     labels = pack.read_labels("id")
     try:
         model = reporting.completeness(con, "", START, END, "id", labels)
@@ -182,7 +182,7 @@ def test_ringkasan_page_shows_the_same(db, monkeypatch):
 @pytest.mark.slow
 def test_briefing_pack_tables_show_the_same(db, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         built = pack.build(con, "35.04", START, END, "id")
     finally:
@@ -201,7 +201,7 @@ def test_briefing_pack_tables_show_the_same(db, monkeypatch):
 
 def _model(db, monkeypatch, build):
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         return build(con)
     finally:
@@ -366,7 +366,7 @@ def test_mutu_data_summary_equals_the_workbooks(db, approved, monkeypatch):
 def test_briefing_pack_reporting_equals_the_workbooks(db, approved, monkeypatch):
     from pptx import Presentation
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         built = pack.build(con, "35.04", START, END, "id", approved_only=approved)
     finally:
@@ -410,7 +410,7 @@ def test_briefing_pillar_sheet_counts_villages_not_reports(tmp_path, monkeypatch
     csv_text = REGISTRY_CSV + "".join(f"{c},{n},Kalidawir,Kabupaten Tulungagung,Jawa Timur,2017,-8.15,111.95,tidak\n"
                                       for c, n in extra.items())
     (tmp_path / "desa.csv").write_text(csv_text, encoding="utf-8")
-    con = warehouse.connect(tmp_path / "pantau.duckdb")
+    con = migrations.connect(tmp_path / "pantau.duckdb")
     try:
         registry.load_registry(con, tmp_path / "desa.csv")
         names = {"35.04.14.2011": "Tunggangri", "35.04.14.2016": "Betak", **extra}

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines.ingest import load, registry
 from tests.crosscheck import aggregate as metrics
 from pipelines.views import reporting
-from pipelines import warehouse
+from pipelines import migrations
 from tests.conftest import ROOT, good_identity, good_values, make_workbook
 
 APP = str(ROOT / "app.py")
@@ -61,7 +61,7 @@ def build_warehouse(folder: Path) -> Path:
     """The fixture warehouse above as a closed file (also used by tests/test_village_profile.py)."""
     (folder / "desa.csv").write_text(REGISTRY, encoding="utf-8")
     db = folder / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, folder / "desa.csv")
     for batch in (FIRST, SECOND):
         results = load.load_files(con, [_source(*row) for row in batch], "koordinator.ponorogo")
@@ -78,7 +78,7 @@ def fixture_db(tmp_path_factory) -> Path:
 @pytest.fixture
 def wh(fixture_db, monkeypatch):
     monkeypatch.delenv("PANTAU_DEADLINE_DAY", raising=False)
-    con = warehouse.connect(fixture_db, read_only=True)
+    con = migrations.connect(fixture_db, read_only=True)
     yield con
     con.close()
 

@@ -5,14 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import warehouse
+from pipelines import migrations
 from pipelines.accounts import users
 from pipelines.ingest import load, registry
 from tests.conftest import REGISTRY_CSV, ROOT, good_values, make_workbook
 from tests.test_browser import CHROMIUM, FLAGS, SHOTS, streamlit_server
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
+pytestmark = pytest.mark.browser  # runs always: ./pantau test installs Debian chromium and axe-core
 PASSWORD = users.DEMO_PASSWORD
 
 
@@ -22,7 +21,7 @@ def review_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("review_browser")
     (folder / "desa.csv").write_text(REGISTRY_CSV, encoding="utf-8")
     db = folder / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     registry.load_registry(con, folder / "desa.csv")
     con.execute("INSERT OR REPLACE INTO warehouse_info VALUES ('demo', 'ya')")
     users.ensure_demo_accounts(con)
@@ -105,7 +104,7 @@ def test_submit_return_fix_approve_and_the_lock(review_db, tmp_path):
         assert koord.locator("[data-testid='stException']").count() == 0
         assert reviewer.locator("[data-testid='stException']").count() == 0
         browser.close()
-    con = warehouse.connect(review_db)
+    con = migrations.connect(review_db)
     assert con.sql("SELECT action, username FROM review_events ORDER BY acted_at").fetchall() == [
         ("submit", "koord.tulungagung"), ("return", "peninjau"), ("submit", "koord.tulungagung"),
         ("approve", "peninjau")]

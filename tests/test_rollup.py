@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from conftest import REGISTRY_CSV, good_identity, good_values, make_workbook, scalar
-from pipelines import warehouse
+from pipelines import catalogue, migrations
 from pipelines.accounts.roles import User
 from pipelines.ingest import registry
 from pipelines.metrics import facts, rollup
@@ -46,7 +46,7 @@ def test_a_load_fills_the_village_month_row(con, ingest):
     assert (row["village_code"], row["period"], row["reported"], row["report_date"]) == (
         "35.04.14.2011", MARCH, True, date(2024, 4, 5))
     # the default workbook: placements 4 women + 2 men, 3 returns (1 with a problem), one remittance line
-    assert [row[k] for k in rollup.FLOWS] == [6.0, 4.0, 3.0, 1.0, 12_500_000.0, 5.0]
+    assert [row[k] for k in catalogue.FLOWS] == [6.0, 4.0, 3.0, 1.0, 12_500_000.0, 5.0]
     assert (row["L01"], row["C01"], row["K05"]) == (2.0, 40.0, 1.0)
     assert rows.row(1, named=True)["L01"] == 7.0
 
@@ -100,7 +100,7 @@ def test_an_existing_warehouse_gets_the_table_on_opening(con, ingest, tmp_path):
     expected = stored(con)
     con.execute(f"DROP TABLE {rollup.TABLE}")
     con.close()
-    again = warehouse.connect(tmp_path / "pantau.duckdb")
+    again = migrations.connect(tmp_path / "pantau.duckdb")
     try:
         assert stored(again).equals(expected)
     finally:
@@ -111,7 +111,7 @@ def test_reading_an_old_warehouse_reads_a_copy_that_has_the_table(con, ingest, t
     ingest({"a.xlsx": workbook()})
     con.execute(f"DROP TABLE {rollup.TABLE}")
     con.close()
-    with warehouse.reading(tmp_path / "pantau.duckdb") as ro:
+    with migrations.reading(tmp_path / "pantau.duckdb") as ro:
         assert scalar(ro, f"SELECT count(*) FROM {rollup.TABLE}") == 1
         assert scalar(ro, f"SELECT placements FROM {rollup.TABLE}") == 6.0
 

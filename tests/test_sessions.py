@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pipelines import settings, warehouse
-from pipelines.accounts import sessions, users
+from pipelines import migrations, settings, warehouse
+from pipelines.accounts import sessions, signin, users
 from tests.conftest import ROOT, make_workbook
 
 AT = datetime(2026, 12, 1, 9, 0)
@@ -41,7 +41,7 @@ def test_tampered_cookie_is_no_session(accounts, tampered):
 
 
 @pytest.mark.parametrize("end", [
-    lambda con: users.sign_out(con, "koord.tulungagung"),
+    lambda con: signin.sign_out(con, "koord.tulungagung"),
     lambda con: users.disable(con, "admin", "koord.tulungagung"),
     lambda con: users.reset_password(con, "admin", "koord.tulungagung", "kata-sandi-baru-panjang"),
 ])
@@ -63,7 +63,7 @@ def _holder(db):
 
 def test_ingest_json_prints_one_document_when_the_warehouse_is_busy(tmp_path):
     db = tmp_path / "pantau.duckdb"
-    warehouse.connect(db).close()
+    migrations.connect(db).close()
     (tmp_path / "a.xlsx").write_bytes(make_workbook())
     proc = _holder(db)
     try:
@@ -80,14 +80,14 @@ def test_ingest_json_prints_one_document_when_the_warehouse_is_busy(tmp_path):
 
 def test_reading_a_held_warehouse_uses_a_snapshot(tmp_path):
     db = tmp_path / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     con.execute("INSERT INTO warehouse_info VALUES ('penanda', 'snapshot')")
     con.close()
     proc = _holder(db)
     try:
         with pytest.raises(warehouse.WarehouseBusy):
-            warehouse.connect(db, read_only=True)
-        with warehouse.reading(db) as snap:
+            migrations.connect(db, read_only=True)
+        with migrations.reading(db) as snap:
             assert warehouse.info(snap)["penanda"] == "snapshot"
     finally:
         proc.kill()
@@ -98,7 +98,7 @@ def test_second_app_process_on_a_held_warehouse_shows_a_page(tmp_path, monkeypat
     from streamlit.testing.v1 import AppTest
     from ui.state import release
     db = tmp_path / "pantau.duckdb"
-    warehouse.connect(db).close()
+    migrations.connect(db).close()
     monkeypatch.setenv("PANTAU_DB", str(db))
     release()
     proc = _holder(db)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import warehouse
+from pipelines import migrations
 from pipelines.accounts.roles import User
 from pipelines.cohort import series
 from pipelines.demo import survey as demo_survey
@@ -31,7 +31,7 @@ JAMBON_CSV = """kode_desa,nama_desa,kecamatan,kabupaten,provinsi,tahun_bergabung
 def db(tmp_path, monkeypatch) -> Path:
     (tmp_path / "desa.csv").write_text(JAMBON_CSV, encoding="utf-8")
     path = tmp_path / "pantau.duckdb"
-    con = warehouse.connect(path)
+    con = migrations.connect(path)
     registry.load_registry(con, tmp_path / "desa.csv")
     assert demo_survey.load_demo(con).status == "accepted"
     con.close()
@@ -56,7 +56,14 @@ def test_survey_page_shows_the_study_layout_marked_as_demo(db):
     assert "scipy.stats.ttest_rel" in at.markdown[0].value
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Sulit mendapat modal"] == "50%" and metrics["Keterampilan usaha meningkat"] == "80%"
-    assert at.dataframe[4].value["Kelompok"].tolist() == ["Laki-laki", "Perempuan"]
+    # alpha per time point, each with its CI and items; the after scale is the headline metric
+    alpha = at.dataframe[4].value
+    assert alpha.columns.tolist() == ["Titik waktu", "Butir", "n", "Alfa Cronbach", "IK 95%"]
+    assert alpha.values.tolist() == [
+        ["Sesudah program", "harmonis_sesudah, partisipasi_sesudah", "140", "0,58", "0,41 – 0,70"],
+        ["Sebelum program", "harmonis_sebelum, partisipasi_sebelum", "140", "0,66", "0,53 – 0,76"]]
+    assert (metrics["Alfa Cronbach sesudah"], metrics["IK 95% alfa sesudah"]) == ("0,58", "0,41 – 0,70")
+    assert at.dataframe[5].value["Kelompok"].tolist() == ["Laki-laki", "Perempuan"]
 
 
 def test_survey_page_in_english(db):
@@ -65,6 +72,8 @@ def test_survey_page_in_english(db):
     at.run()
     assert at.dataframe[0].value.columns.tolist()[:5] == ["Village", "Village code", "n", "Mean before", "Mean after"]
     assert at.dataframe[0].value.iloc[-1]["Increase (%)"] == "68.7"
+    assert at.dataframe[4].value.values.tolist()[0] == [
+        "After the programme", "harmonis_sesudah, partisipasi_sesudah", "140", "0.58", "0.41 – 0.70"]
     small = [w.value for w in at.warning if w.value.startswith("Groups with fewer")]
     assert small == []  # the demo's smallest group (age >50) has 14 respondents
 

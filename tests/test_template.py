@@ -12,8 +12,8 @@ import fastexcel
 import pycountry
 import pytest
 
-from pipelines import catalogue, warehouse
-from pipelines.ingest import template
+from pipelines import catalogue, migrations
+from pipelines.ingest import dropdowns, template
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_SHEETS = ["Identitas", "Layanan", "Usaha", "Parenting", "Koperasi",
@@ -154,13 +154,13 @@ def test_decorated_sheets_have_frozen_header(decorated):
 
 
 def test_country_list_is_hidden_and_resolvable(decorated):
-    assert "Lainnya" not in template.COUNTRIES
+    assert "Lainnya" not in dropdowns.COUNTRIES
     for name in ("Malaysia", "Taiwan", "Hong Kong", "Arab Saudi", "Singapura", "Korea Selatan",
                  "Jepang", "Brunei Darussalam", "Uni Emirat Arab", "Qatar", "Kuwait", "Oman",
                  "Polandia", "Turki", "Italia", "Amerika Serikat", "Australia", "Selandia Baru",
                  "Makau"):
-        assert name in template.COUNTRIES
-    assert [n for n in template.COUNTRIES if not _known_country(n)] == []
+        assert name in dropdowns.COUNTRIES
+    assert [n for n in dropdowns.COUNTRIES if not _known_country(n)] == []
     with zipfile.ZipFile(decorated) as zf:
         assert 'name="Daftar" sheetId="10" state="hidden"' in zf.read("xl/workbook.xml").decode()
 
@@ -217,7 +217,7 @@ def test_cli_missing_warehouse_exits_2(tmp_path):
 @pytest.fixture
 def small_warehouse(tmp_path) -> Path:
     db = tmp_path / "pantau.duckdb"
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     con.execute("INSERT INTO villages (village_code, village_name, subdistrict_code, subdistrict, "
                 "district_code, district, province_code, province, joined_year) VALUES "
                 "('35.04.14.2011', 'Tunggangri', '35.04.14', 'Kalidawir', '35.04', "

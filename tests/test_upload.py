@@ -104,7 +104,7 @@ def test_error_workbook_lists_every_finding_formula_safe(con):
 
 def test_confirm_loads_only_accepted_files_with_progress_and_audit(con, monkeypatch):
     logged, steps = [], []
-    monkeypatch.setattr(upload, "_audit", lambda con, user, event, detail: logged.append((user, event, detail)))
+    monkeypatch.setattr(upload.audit, "audit", lambda con, user, event, detail: logged.append((user, event, detail)))
     files = [("baik.xlsx", make_workbook()),
              ("salah.xlsx", make_workbook(identity=good_identity(periode="2024-05"), values=good_values() | {"C02": 50}))]
     results = upload.confirm(con, files, TULUNGAGUNG, progress=lambda done, total, name: steps.append((done, total)))
@@ -137,7 +137,6 @@ def test_villages_and_template_follow_the_scope(con):
 
 
 def test_each_confirmed_upload_is_in_the_audit_log(con):
-    pytest.importorskip("pipelines.accounts.audit")
     upload.confirm(con, [("a.xlsx", make_workbook()), ("b.xlsx", PONOROGO_FILE)], TULUNGAGUNG)
     rows = con.cursor().sql("SELECT username, event, detail FROM audit_log ORDER BY logged_at").fetchall()
     # The rejection is audited by the write path while loading, before the accepted upload's entry.

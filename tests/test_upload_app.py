@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines.ingest import load, registry
 from pipelines.accounts import roles
 from pipelines.views import upload
-from pipelines import warehouse
+from pipelines import migrations, warehouse
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook
 
 pytestmark = pytest.mark.real_auth
@@ -34,7 +34,7 @@ def db(tmp_path, monkeypatch) -> Path:
     """A warehouse file with the 4-village registry, used by the page through PANTAU_DB."""
     (tmp_path / "desa.csv").write_text(REGISTRY_CSV, encoding="utf-8")
     path = tmp_path / "pantau.duckdb"
-    con = warehouse.connect(path)
+    con = migrations.connect(path)
     registry.load_registry(con, tmp_path / "desa.csv")
     con.close()
     monkeypatch.setenv("PANTAU_DB", str(path))
@@ -198,7 +198,7 @@ def test_history_page_for_ministry_and_admin(db):
 
 
 def test_two_coordinators_confirm_at_the_same_moment_while_others_read(tmp_path, registry_csv):
-    con = warehouse.connect(tmp_path / "pantau.duckdb")
+    con = migrations.connect(tmp_path / "pantau.duckdb")
     registry.load_registry(con, registry_csv)
     ponorogo = roles.User("koord.ponorogo", "Koordinator Ponorogo", "koordinator", ("35.02",))
     months = [f"2024-{m:02d}" for m in range(1, 7)]

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from pipelines.accounts import audit, users
+from pipelines.accounts import audit, passwords, signin, users
 from pipelines.ingest import registry
-from pipelines import settings, warehouse
+from pipelines import migrations, settings
 from pipelines.accounts.roles import User
 from tests.conftest import ROOT, scalar
 
@@ -40,58 +40,58 @@ def test_password_stored_only_as_argon2id_hash(budi):
     stored = scalar(budi, "SELECT password_hash FROM users WHERE username = 'budi'")
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
-    assert users.verify(stored, PASSWORD) is True
+    assert passwords.verify(stored, PASSWORD) is True
     assert "password_hash" not in users.list_users(budi).columns
     assert users.list_users(budi).select("username", "full_name", "role", "districts", "active", "is_demo").rows() \
         == [("budi", "Budi Santoso", "koordinator", ["35.04"], True, False)]
 
 
 def test_authenticate_ok_and_invalid(budi):
-    assert users.authenticate(budi, " BUDI ", PASSWORD, now=T0) == (BUDI, "ok")
-    assert users.authenticate(budi, "budi", "salah-salah-salah", now=T0) == (None, "invalid")
-    assert users.authenticate(budi, "tidak.ada", PASSWORD, now=T0) == (None, "invalid")  # same answer
+    assert signin.authenticate(budi, " BUDI ", PASSWORD, now=T0) == (BUDI, "ok")
+    assert signin.authenticate(budi, "budi", "salah-salah-salah", now=T0) == (None, "invalid")
+    assert signin.authenticate(budi, "tidak.ada", PASSWORD, now=T0) == (None, "invalid")  # same answer
 
 
 def test_locked_after_five_failures_and_unlocked_after_15_minutes(budi):
-    outcomes = [users.authenticate(budi, "budi", "salah-salah-salah", now=T0 + timedelta(minutes=i))[1]
+    outcomes = [signin.authenticate(budi, "budi", "salah-salah-salah", now=T0 + timedelta(minutes=i))[1]
                 for i in range(5)]
     assert outcomes == ["invalid", "invalid", "invalid", "invalid", "locked"]
     until = T0 + timedelta(minutes=4 + 15)
-    assert users.locked_until(budi, "budi", now=T0 + timedelta(minutes=5)) == until
-    assert users.authenticate(budi, "budi", PASSWORD, now=until - timedelta(seconds=1)) == (None, "locked")
-    assert users.authenticate(budi, "budi", PASSWORD, now=until + timedelta(seconds=1)) == (BUDI, "ok")
+    assert signin.locked_until(budi, "budi", now=T0 + timedelta(minutes=5)) == until
+    assert signin.authenticate(budi, "budi", PASSWORD, now=until - timedelta(seconds=1)) == (None, "locked")
+    assert signin.authenticate(budi, "budi", PASSWORD, now=until + timedelta(seconds=1)) == (BUDI, "ok")
     assert scalar(budi, "SELECT failed_logins FROM users WHERE username = 'budi'") == 0
 
 
 def test_unknown_names_lock_exactly_like_real_ones(budi):
-    outcomes = [users.authenticate(budi, "siapa", "salah-salah-salah", now=T0 + timedelta(minutes=i))[1]
+    outcomes = [signin.authenticate(budi, "siapa", "salah-salah-salah", now=T0 + timedelta(minutes=i))[1]
                 for i in range(6)]
     assert outcomes == ["invalid", "invalid", "invalid", "invalid", "locked", "locked"]
-    assert users.locked_until(budi, "siapa", now=T0 + timedelta(minutes=6)) == T0 + timedelta(minutes=19)
-    assert users.authenticate(budi, "siapa", "salah-salah-salah", now=T0 + timedelta(minutes=20)) == (None, "invalid")
+    assert signin.locked_until(budi, "siapa", now=T0 + timedelta(minutes=6)) == T0 + timedelta(minutes=19)
+    assert signin.authenticate(budi, "siapa", "salah-salah-salah", now=T0 + timedelta(minutes=20)) == (None, "invalid")
 
 
 def test_disabled_account_refused_only_with_the_right_password(budi):
     users.disable(budi, "cli", "budi")
-    assert users.authenticate(budi, "budi", PASSWORD, now=T0) == (None, "disabled")
-    assert users.authenticate(budi, "budi", "salah-salah-salah", now=T0) == (None, "invalid")
+    assert signin.authenticate(budi, "budi", PASSWORD, now=T0) == (None, "disabled")
+    assert signin.authenticate(budi, "budi", "salah-salah-salah", now=T0) == (None, "invalid")
     assert users.get_user(budi, "budi") is None
     users.enable(budi, "cli", "budi")
-    assert users.authenticate(budi, "budi", PASSWORD, now=T0) == (BUDI, "ok")
+    assert signin.authenticate(budi, "budi", PASSWORD, now=T0) == (BUDI, "ok")
 
 
 def test_every_event_is_audited(budi):
     start = audit.now()
     users.add_user(budi, "admin2", "Admin Dua", "admin", [], "admin-dua-rahasia")
-    users.authenticate(budi, "budi", PASSWORD, now=start + timedelta(seconds=1))
+    signin.authenticate(budi, "budi", PASSWORD, now=start + timedelta(seconds=1))
     for i in range(5):
-        users.authenticate(budi, "budi", "salah-salah-salah", now=start + timedelta(seconds=2 + i))
-    users.authenticate(budi, "budi", PASSWORD, now=start + timedelta(seconds=8))
+        signin.authenticate(budi, "budi", "salah-salah-salah", now=start + timedelta(seconds=2 + i))
+    signin.authenticate(budi, "budi", PASSWORD, now=start + timedelta(seconds=8))
     users.set_role(budi, "admin2", "budi", "koordinator", ["35.04", "35.02"])
     users.reset_password(budi, "admin2", "budi", "kata-sandi-baru")
     users.disable(budi, "admin2", "budi")
-    users.authenticate(budi, "budi", "kata-sandi-baru", now=start + timedelta(seconds=1))
-    users.sign_out(budi, "budi")
+    signin.authenticate(budi, "budi", "kata-sandi-baru", now=start + timedelta(seconds=1))
+    signin.sign_out(budi, "budi")
     locked = f"5 kali gagal; terkunci sampai {start + timedelta(seconds=6, minutes=15):%Y-%m-%d %H:%M} WIB"
     assert sorted(events(budi, since=start)) == sorted([
         ("cli", "user_added", "pengguna admin2: Admin Dua; peran admin; kabupaten/kota -"),
@@ -136,12 +136,12 @@ def test_last_admin_stays(budi):
 
 def test_rehash_after_parameters_change(budi):
     weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
-    assert users.check_rehash(weak, PASSWORD) is not None
-    assert users.check_rehash(users.hash_password(PASSWORD), PASSWORD) is None
+    assert passwords.check_rehash(weak, PASSWORD) is not None
+    assert passwords.check_rehash(passwords.hash_password(PASSWORD), PASSWORD) is None
     budi.execute("UPDATE users SET password_hash = ? WHERE username = 'budi'", [weak])
-    assert users.authenticate(budi, "budi", PASSWORD, now=T0)[1] == "ok"
+    assert signin.authenticate(budi, "budi", PASSWORD, now=T0)[1] == "ok"
     stored = scalar(budi, "SELECT password_hash FROM users WHERE username = 'budi'")
-    assert stored != weak and users.check_rehash(stored, PASSWORD) is None
+    assert stored != weak and passwords.check_rehash(stored, PASSWORD) is None
 
 
 def test_demo_accounts_and_startup_problem(con):
@@ -151,7 +151,7 @@ def test_demo_accounts_and_startup_problem(con):
         ("admin", "admin", []), ("kemnaker", "kementerian", []), ("koord.lomboktimur", "koordinator", ["52.03"]),
         ("koord.ponorogo", "koordinator", ["35.02"]), ("koord.tulungagung", "koordinator", ["35.04"]),
         ("peninjau", "peninjau", [])]
-    assert users.authenticate(con, "koord.tulungagung", users.DEMO_PASSWORD, now=T0)[1] == "ok"
+    assert signin.authenticate(con, "koord.tulungagung", users.DEMO_PASSWORD, now=T0)[1] == "ok"
     assert users.startup_problem(con, demo=True) is None
     problem = users.startup_problem(con, demo=False)
     assert problem.startswith("Pantau tidak dijalankan: akun demo masih aktif (admin, kemnaker, koord.lomboktimur, "
@@ -172,7 +172,7 @@ def test_demo_coordinator_of_another_ntb_district_when_52_03_is_missing(tmp_path
     csv.write_text("kode_desa,nama_desa,kecamatan,kabupaten,provinsi,tahun_bergabung,lintang,bujur,koordinat_tepat\n"
                    "52.01.01.2001,Desa Satu,Gerung,Kabupaten Lombok Barat,Nusa Tenggara Barat,2019,,,tidak\n",
                    encoding="utf-8")
-    con = warehouse.connect(tmp_path / "w.duckdb")
+    con = migrations.connect(tmp_path / "w.duckdb")
     registry.load_registry(con, csv)
     assert users.ensure_demo_accounts(con) == ["admin", "kemnaker", "koord.lomboktimur", "peninjau"]
     assert users.get_user(con, "koord.lomboktimur").districts == ("52.01",)
@@ -189,7 +189,7 @@ def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 @pytest.fixture
 def db(tmp_path, registry_csv) -> str:
     path = tmp_path / "cli.duckdb"
-    con = warehouse.connect(path)
+    con = migrations.connect(path)
     registry.load_registry(con, registry_csv)
     con.close()
     return str(path)
@@ -211,12 +211,12 @@ def test_cli_add_list_disable_reset(db):
     assert cli("--db", db, "disable", "budi").stdout == "Akun budi dinonaktifkan.\n"
     assert cli("--db", db, "disable", "tidak.ada").returncode == 1
     assert cli("--db", db, "list").stdout.splitlines()[1].endswith("nonaktif")
-    con = warehouse.connect(db)
+    con = migrations.connect(db)
     try:
         assert [(u, e) for u, e, _ in events(con)] == [("cli", "user_added"), ("cli", "password_reset"),
                                                         ("cli", "user_disabled")]
         users.enable(con, "cli", "budi")
-        assert users.authenticate(con, "budi", "baru-dan-panjang")[1] == "ok"
+        assert signin.authenticate(con, "budi", "baru-dan-panjang")[1] == "ok"
     finally:
         con.close()
 
@@ -230,7 +230,7 @@ def test_cli_usage_errors_exit_2(db):
 
 
 def test_cli_busy_while_another_process_holds_the_warehouse(db):
-    holder = warehouse.connect(db)  # like the running app
+    holder = migrations.connect(db)  # like the running app
     try:
         busy = cli("--db", db, "add", "budi", "--name", "Budi", "--role", "admin", "--password-stdin", stdin=PASSWORD)
     finally:
@@ -242,9 +242,9 @@ def test_cli_busy_while_another_process_holds_the_warehouse(db):
 
 def test_oidc_sign_in_maps_the_email_to_a_username(budi):
     users.add_user(budi, "Siti@Kemnaker.go.id", "Siti", "kementerian", [], "rahasia-lain-sekali")
-    assert users.external_login(budi, "siti@kemnaker.go.id", now=T0) == (
+    assert signin.external_login(budi, "siti@kemnaker.go.id", now=T0) == (
         User("siti@kemnaker.go.id", "Siti", "kementerian"), "ok")
-    assert users.external_login(budi, "orang@lain.id", now=T0) == (None, "invalid")
+    assert signin.external_login(budi, "orang@lain.id", now=T0) == (None, "invalid")
     assert events(budi, since=T0)[:2] == [("siti@kemnaker.go.id", "login", "OIDC"),
                                           ("orang@lain.id", "login_failed", "OIDC: nama pengguna tidak dikenal")]
 
@@ -267,14 +267,14 @@ def test_users_cli_adds_a_reviewer_for_provinces(con, tmp_path, monkeypatch, cap
     assert users.main(["--db", str(tmp_path / "pantau.duckdb"), "add", "pen.ntb", "--name", "Peninjau NTB",
                        "--role", "peninjau", "--province", "52", "--password-stdin"]) == 0
     assert capsys.readouterr().out == "Akun pen.ntb (peninjau) ditambahkan.\n"
-    again = warehouse.connect(tmp_path / "pantau.duckdb")
+    again = migrations.connect(tmp_path / "pantau.duckdb")
     assert users.get_user(again, "pen.ntb").districts == ("52",)
     again.close()
 
 
 def test_new_hashes_take_the_declared_cost(monkeypatch):
     assert settings.password_hash_cost() == (19456, 2, 1)  # the default, OWASP's argon2id baseline
-    assert "$m=19456,t=2,p=1$" in users.hash_password(PASSWORD)
+    assert "$m=19456,t=2,p=1$" in passwords.hash_password(PASSWORD)
     monkeypatch.setenv("PANTAU_PASSWORD_HASH", "65536,3,4")
     assert settings.password_hash_cost() == (65536, 3, 4)
     for bad in ("19456,2", "lots", "1024,2,1", "19456,0,1", "19456,2,9"):
@@ -286,5 +286,5 @@ def test_new_hashes_take_the_declared_cost(monkeypatch):
 def test_a_hash_of_the_earlier_default_cost_is_renewed_at_sign_in(budi):
     earlier = PasswordHasher().hash(PASSWORD)  # argon2-cffi's default, 64 MiB x 3 x 4, used before
     budi.execute("UPDATE users SET password_hash = ? WHERE username = 'budi'", [earlier])
-    assert users.authenticate(budi, "budi", PASSWORD, now=T0)[1] == "ok"
+    assert signin.authenticate(budi, "budi", PASSWORD, now=T0)[1] == "ok"
     assert "$m=19456,t=2,p=1$" in scalar(budi, "SELECT password_hash FROM users WHERE username = 'budi'")

@@ -12,14 +12,13 @@ The Streamlit session also holds st.session_state["auth_user"] (a roles.User), "
 from __future__ import annotations
 
 import importlib.util
-import os
 import time
 
 import polars as pl
 import streamlit as st
 
 from pipelines import formatting, settings, warehouse
-from pipelines.accounts import audit, roles, sessions, users
+from pipelines.accounts import audit, passwords, roles, sessions, signin, users
 from pipelines.accounts.roles import User
 from ui import cookie
 from ui.i18n import KEY as LANG_KEY
@@ -102,7 +101,7 @@ def current_user() -> User | None:
             return None
     elif time.time() - float(st.session_state.get(AT_KEY, 0)) > session_minutes() * 60:
         _forget()
-        users.sign_out(con, user.username, "sesi kedaluwarsa")
+        signin.sign_out(con, user.username, "sesi kedaluwarsa")
         return None
     account = users.account(con, user.username)
     if account is None:
@@ -168,12 +167,12 @@ def sign_in(username: str, password: str) -> str | None:
     if not (username or "").strip() or not password:
         return t("au_err_empty")
     con = connection()
-    user, reason = users.authenticate(con, username, password)
+    user, reason = signin.authenticate(con, username, password)
     if user is not None:
         _remember(user)
         return None
     if reason == "locked":
-        until = users.locked_until(con, username)
+        until = signin.locked_until(con, username)
         # Stored times are WIB; the zone is named so a WITA or WIT coordinator reads it right.
         return t("au_err_locked").format(time=f"{until:%H:%M} WIB" if until else "--:--")
     if reason == "disabled":
@@ -185,7 +184,7 @@ def sign_out() -> None:
     """Forget the session's user (audited as logout); usable as a button's on_click."""
     user = st.session_state.get(USER_KEY)
     if user is not None:
-        users.sign_out(connection(), user.username)
+        signin.sign_out(connection(), user.username)
     oidc = _oidc_logged_in()
     _forget()
     st.session_state[_CLEAR] = True  # the hidden frame expires this browser's cookie too
@@ -264,7 +263,7 @@ def login_form() -> None:
     with st.form("au_login"):
         username = st.text_input(t("au_username"), key="au_username", autocomplete="username", max_chars=100)
         password = st.text_input(t("au_password"), type="password", key="au_password",
-                                 autocomplete="current-password", max_chars=users.MAX_PASSWORD)
+                                 autocomplete="current-password", max_chars=passwords.MAX_PASSWORD)
         submitted = st.form_submit_button(t("page_login"), type="primary", key="au_submit",
                                           icon=":material/login:")
     if submitted:
@@ -315,7 +314,7 @@ def _oidc_user() -> User | None:
     email = str(st.user.get("email") or "")
     if st.session_state.get(_OIDC_REFUSED) == email:
         return None
-    user, _ = users.external_login(connection(), email)
+    user, _ = signin.external_login(connection(), email)
     if user is None:
         st.session_state[_OIDC_REFUSED] = email
         return None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from pipelines import formatting, labels, settings, warehouse
+from pipelines import formatting, labels, migrations, settings, warehouse
 from pipelines.accounts import users
 from ui import warmup
 from ui.i18n import lang, t
@@ -96,7 +96,7 @@ def connection() -> duckdb.DuckDBPyConnection:
 @st.cache_resource(on_release=lambda con: con.close())
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     # One per process and per file; pages take a cursor per query through the data layer.
-    return warehouse.connect(path)
+    return migrations.connect(path)
 
 
 def startup_problem(con: duckdb.DuckDBPyConnection) -> str | None:

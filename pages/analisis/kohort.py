@@ -1,7 +1,7 @@
 """Kohort: villages by the year they joined, indicators by months since joining; staggered comparison when data exists."""
 import streamlit as st
 
-from pipelines import catalogue, formatting
+from pipelines import catalogue
 from pipelines.views import cohort
 from pipelines.views.survey import plain
 from ui import filters

@@ -16,11 +16,8 @@ L = lang()
 
 
 def _user() -> roles.User | None:
-    """The signed-in user (ui.auth once it exists, else the session's auth_user), or None."""
-    try:
-        from ui.auth import current_user
-    except ImportError:
-        return st.session_state.get("auth_user")
+    """The signed-in user, or None."""
+    from ui.auth import current_user
     return current_user()
 
 

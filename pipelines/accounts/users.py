@@ -1,4 +1,4 @@
-"""Accounts: argon2id password hashes, sign-in with lockout, demo accounts, and their command line.
+"""Accounts: adding, changing, disabling and listing them, the demo accounts, and their command line.
 
     python -m pipelines.accounts.users [--db PATH] add USERNAME --name "Nama Lengkap" --role koordinator \\
         --district 35.04 [--district 35.02] [--password-stdin]
@@ -19,33 +19,18 @@ import argparse
 import getpass
 import re
 import sys
-import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
 
 import duckdb
 import polars as pl
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from pipelines import areas, settings, warehouse
+from pipelines import areas, commandline, migrations, warehouse
 from pipelines.accounts import audit, sessions
+from pipelines.accounts.passwords import DEMO_PASSWORD, hash_password, password_problem, verify
 from pipelines.accounts.roles import ROLES, User
 
-_MEMORY, _PASSES, _LANES = settings.password_hash_cost()
-HASHER = PasswordHasher(memory_cost=_MEMORY, time_cost=_PASSES, parallelism=_LANES)  # argon2id
-# Each argon2 run holds its memory cost while it works: a crowd signing in at once (a Rakor) would
-# add that per sign-in to the server's memory. Two at a time keeps both cores busy and the peak
-# bounded; the others wait their turn (no CPU is lost).
-_HASHING = threading.BoundedSemaphore(2)
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1000
-MAX_FAILURES = 5
-LOCK = timedelta(minutes=15)
 SYSTEM_ACTORS = ("cli", "system")  # actors that are not accounts: the command line, the demo build
 
-DEMO_PASSWORD = "desmigratif-demo"
 # (username, full name, role, districts). Published on the login page in demo mode only; outside
 # demo mode the app refuses to start while any of them is active (see startup_problem).
 DEMO_ACCOUNTS = (
@@ -57,59 +42,12 @@ DEMO_ACCOUNTS = (
     ("peninjau", "Peninjau Kemnaker (demo)", "peninjau", ()),
 )
 
-# audit_log details of failed sign-ins (the lockout of names without an account counts the second).
-WRONG_PASSWORD = "kata sandi salah"
-UNKNOWN_USER = "nama pengguna tidak dikenal"
-STILL_LOCKED = "akun masih terkunci"
-DISABLED = "akun dinonaktifkan"
-
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@+-]{1,99}")
 _DISTRICT = re.compile(r"(\d{2})\.?(\d{2})")
 
 
 class UserError(ValueError):
     """A request about an account was refused; the message (Indonesian) says why. Nothing was written."""
-
-
-# ---------------------------------------------------------------- passwords
-
-def hash_password(password: str) -> str:
-    """The argon2id hash stored instead of the password."""
-    with _HASHING:
-        return HASHER.hash(password)
-
-
-def verify(password_hash: str, password: str) -> bool:
-    """Whether password matches the stored hash."""
-    try:
-        with _HASHING:
-            return HASHER.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-def check_rehash(password_hash: str, password: str) -> str | None:
-    """A fresh hash of a just-verified password when the stored one used older parameters, else None."""
-    return hash_password(password) if HASHER.check_needs_rehash(password_hash) else None
-
-
-@cache
-def _dummy_hash() -> str:
-    # Verified against when the name is unknown, so that costs as much time as a wrong password.
-    return hash_password("tidak-ada-akun-dengan-nama-ini")
-
-
-def password_problem(password: str, username: str = "", demo: bool = False) -> str | None:
-    """Why a new password is refused (Indonesian), or None when it is acceptable."""
-    if len(password) < MIN_PASSWORD:
-        return f"Kata sandi minimal {MIN_PASSWORD} karakter."
-    if len(password) > MAX_PASSWORD:
-        return f"Kata sandi paling banyak {MAX_PASSWORD} karakter."
-    if password.strip().lower() == username.strip().lower():
-        return "Kata sandi tidak boleh sama dengan nama pengguna."
-    if password == DEMO_PASSWORD and not demo:
-        return "Kata sandi demo tidak boleh dipakai untuk akun biasa."
-    return None
 
 
 # ---------------------------------------------------------------- checks
@@ -175,7 +113,7 @@ def _check_actor(con: duckdb.DuckDBPyConnection, actor: str) -> None:
 
 
 def _existing(con: duckdb.DuckDBPyConnection, username: str) -> dict:
-    row = _account(con, normalise(username))
+    row = account_row(con, normalise(username))
     if row is None:
         raise UserError(f"Pengguna {normalise(username)!r} tidak ada.")
     return row
@@ -190,25 +128,25 @@ def _keeps_an_admin(con: duckdb.DuckDBPyConnection, username: str) -> None:
 
 # ---------------------------------------------------------------- reads
 
-def _account(con: duckdb.DuckDBPyConnection, username: str) -> dict | None:
+def account_row(con: duckdb.DuckDBPyConnection, username: str) -> dict | None:
     rows = warehouse.query(con, "user_account", username=username).to_dicts()
     return rows[0] if rows else None
 
 
-def _user(row: dict) -> User:
+def user_of(row: dict) -> User:
     return User(row["username"], row["full_name"], row["role"], tuple(row["districts"] or ()))
 
 
 def get_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
     """The active account of that name as a User, else None."""
-    row = _account(con, normalise(username))
-    return _user(row) if row and row["active"] else None
+    row = account_row(con, normalise(username))
+    return user_of(row) if row and row["active"] else None
 
 
 def account(con: duckdb.DuckDBPyConnection, username: str) -> tuple[User, bool] | None:
     """The account as it is now (user, active), or None when there is no account of that name."""
-    row = _account(con, normalise(username))
-    return (_user(row), bool(row["active"])) if row else None
+    row = account_row(con, normalise(username))
+    return (user_of(row), bool(row["active"])) if row else None
 
 
 def list_users(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -220,18 +158,6 @@ def list_users(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def district_choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The registry's districts (code, name) a coordinator can be given."""
     return areas.units(con).filter(pl.col("level") == "district").select("code", "name")
-
-
-def locked_until(con: duckdb.DuckDBPyConnection, username: str, now: datetime | None = None) -> datetime | None:
-    """Until when sign-ins under this name are refused (also for names without an account), else None."""
-    at, name = now or audit.now(), normalise(username)
-    row = _account(con, name)
-    if row is not None:
-        until = row["locked_until"]
-    else:
-        locked_at, _ = warehouse.query(con, "audit_unknown_failures", username=name, detail=UNKNOWN_USER).row(0)
-        until = locked_at + LOCK if locked_at else None
-    return until if until and until > at else None
 
 
 @dataclass
@@ -267,7 +193,7 @@ def login_facts(con: duckdb.DuckDBPyConnection) -> LoginFacts:
 
 # ---------------------------------------------------------------- writes
 
-def _run(cur: duckdb.DuckDBPyConnection, name: str, **params):
+def run_sql(cur: duckdb.DuckDBPyConnection, name: str, **params):
     return cur.execute(warehouse.sql_text(name), params)
 
 
@@ -283,13 +209,13 @@ def add_user(con: duckdb.DuckDBPyConnection, username: str, full_name: str, role
     problem = password_problem(password, name, is_demo)
     if problem:
         raise UserError(problem)
-    if _account(con, name) is not None:
+    if account_row(con, name) is not None:
         raise UserError(f"Nama pengguna {name!r} sudah dipakai.")
     hashed = hash_password(password)
     at = audit.now()
     try:
         with warehouse.transaction(con) as cur:
-            _run(cur, "user_insert", username=name, full_name=full_name, role=role, districts=list(codes),
+            run_sql(cur, "user_insert", username=name, full_name=full_name, role=role, districts=list(codes),
                  password_hash=hashed, is_demo=is_demo, at=at)
             audit.record(cur, actor, "user_added",
                          f"pengguna {name}: {full_name}; peran {role}; kabupaten/kota {_codes(codes)}"
@@ -311,7 +237,7 @@ def set_role(con: duckdb.DuckDBPyConnection, admin_username: str, username: str,
     if row["role"] == "admin" and role != "admin" and row["active"]:
         _keeps_an_admin(con, row["username"])
     with warehouse.transaction(con) as cur:
-        _run(cur, "user_set_role", username=row["username"], role=role, districts=list(codes))
+        run_sql(cur, "user_set_role", username=row["username"], role=role, districts=list(codes))
         audit.record(cur, admin_username, "role_changed",
                      f"pengguna {row['username']}: {row['role']} [{_codes(row['districts'])}] -> "
                      f"{role} [{_codes(codes)}]")
@@ -327,7 +253,7 @@ def _set_active(con, actor: str, username: str, active: bool) -> None:
         if row["role"] == "admin" and row["active"]:
             _keeps_an_admin(con, row["username"])
     with warehouse.transaction(con) as cur:
-        _run(cur, "user_set_active", username=row["username"], active=active)
+        run_sql(cur, "user_set_active", username=row["username"], active=active)
         if not active:
             sessions.revoke(cur, row["username"])  # signed out in every browser at once
         audit.record(cur, actor, "user_enabled" if active else "user_disabled", f"pengguna {row['username']}")
@@ -353,81 +279,9 @@ def reset_password(con: duckdb.DuckDBPyConnection, actor: str, username: str, ne
     hashed = hash_password(new_password)
     at = audit.now()
     with warehouse.transaction(con) as cur:
-        _run(cur, "user_set_password", username=row["username"], password_hash=hashed, at=at)
+        run_sql(cur, "user_set_password", username=row["username"], password_hash=hashed, at=at)
         sessions.revoke(cur, row["username"], at)  # a reset password ends the sessions it opened
         audit.record(cur, actor, "password_reset", f"pengguna {row['username']}", at)
-
-
-# ---------------------------------------------------------------- signing in
-
-def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str,
-                 now: datetime | None = None) -> tuple[User | None, str]:
-    """(user, 'ok') or (None, 'invalid' | 'locked' | 'disabled'); every outcome is audited.
-
-    MAX_FAILURES wrong passwords in a row lock the name for LOCK. An unknown name answers exactly
-    like a wrong password, lockout included, so the answers never tell which names exist; 'disabled'
-    is only said to someone who knows the password."""
-    at, name = now or audit.now(), normalise(username)
-    row = _account(con, name)
-    if row is None:
-        return _unknown(con, name, password, at)
-    if row["locked_until"] and row["locked_until"] > at:
-        audit.audit(con, name, "login_failed", STILL_LOCKED, at)
-        return None, "locked"
-    if not verify(row["password_hash"], password):
-        with warehouse.transaction(con) as cur:
-            [(failures,)] = _run(cur, "user_login_failed", username=name).fetchall()
-            if failures >= MAX_FAILURES:
-                _run(cur, "user_lock", username=name, until=at + LOCK)
-                audit.record(cur, name, "locked", _lock_detail(at), at)
-            else:
-                audit.record(cur, name, "login_failed", WRONG_PASSWORD, at)
-        return None, "locked" if failures >= MAX_FAILURES else "invalid"
-    if not row["active"]:
-        audit.audit(con, name, "login_failed", DISABLED, at)
-        return None, "disabled"
-    fresh = check_rehash(row["password_hash"], password)
-    with warehouse.transaction(con) as cur:
-        _run(cur, "user_login_ok", username=name)
-        if fresh:
-            _run(cur, "user_rehash", username=name, password_hash=fresh)
-        audit.record(cur, name, "login", "kata sandi", at)
-    return _user(row), "ok"
-
-
-def _lock_detail(at: datetime) -> str:
-    return f"{MAX_FAILURES} kali gagal; terkunci sampai {at + LOCK:%Y-%m-%d %H:%M} WIB"
-
-
-def _unknown(con, name: str, password: str, at: datetime) -> tuple[None, str]:
-    verify(_dummy_hash(), password)  # same cost as a real check
-    locked_at, failures = warehouse.query(con, "audit_unknown_failures", username=name, detail=UNKNOWN_USER).row(0)
-    if locked_at and locked_at + LOCK > at:
-        audit.audit(con, name, "login_failed", STILL_LOCKED, at)
-        return None, "locked"
-    if failures + 1 >= MAX_FAILURES:
-        audit.audit(con, name, "locked", _lock_detail(at), at)
-        return None, "locked"
-    audit.audit(con, name, "login_failed", UNKNOWN_USER, at)
-    return None, "invalid"
-
-
-def external_login(con: duckdb.DuckDBPyConnection, email: str, now: datetime | None = None) -> tuple[User | None, str]:
-    """Sign in someone an OIDC provider vouched for: their e-mail must be a username here. Audited."""
-    at, name = now or audit.now(), normalise(email)
-    row = _account(con, name)
-    if row is None or not row["active"]:
-        audit.audit(con, name, "login_failed", "OIDC: " + (UNKNOWN_USER if row is None else DISABLED), at)
-        return None, "invalid" if row is None else "disabled"
-    audit.audit(con, name, "login", "OIDC", at)
-    return _user(row), "ok"
-
-
-def sign_out(con: duckdb.DuckDBPyConnection, username: str, detail: str = "") -> None:
-    """End every session of the user (all browsers and tabs) and record it (or that it expired)."""
-    with warehouse.transaction(con) as cur:
-        sessions.revoke(cur, normalise(username))
-        audit.record(cur, normalise(username), "logout", detail)
 
 
 # ---------------------------------------------------------------- demo mode and start-up safety
@@ -441,7 +295,7 @@ def ensure_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[str]:
     ntb = sorted(d for d in districts if d.startswith("52."))
     created = []
     for username, full_name, role, codes in DEMO_ACCOUNTS:
-        if _account(con, username) is not None:
+        if account_row(con, username) is not None:
             continue
         if codes and districts and codes[0] not in districts:
             if codes != ("52.03",) or not ntb:
@@ -478,21 +332,15 @@ def startup_problem(con: duckdb.DuckDBPyConnection, demo: bool) -> str | None:
 
 # ---------------------------------------------------------------- command line
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # usage errors exit 2, in Indonesian
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Kesalahan penggunaan: {message}\n")
-
-
 def parser() -> argparse.ArgumentParser:
-    db = _Parser(add_help=False)
+    db = commandline.Parser(add_help=False)
     db.add_argument("--db", default=argparse.SUPPRESS,
                     help="berkas gudang data DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")
-    p = _Parser(prog="python -m pipelines.accounts.users", parents=[db],
+    p = commandline.Parser(prog="python -m pipelines.accounts.users", parents=[db],
                 description="Kelola akun Pantau Desmigratif. Aplikasi yang sedang berjalan memegang berkas gudang "
                             "data: hentikan dulu (atau pakai halaman Pengguna di aplikasi).")
     sub = p.add_subparsers(dest="command", required=True, metavar="{add,list,disable,enable,reset}",
-                           parser_class=_Parser)
+                           parser_class=commandline.Parser)
     add = sub.add_parser("add", parents=[db], help="tambah akun")
     add.add_argument("username")
     add.add_argument("--name", required=True, help="nama lengkap")
@@ -538,7 +386,7 @@ def _table(frame: pl.DataFrame) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        con = warehouse.connect(getattr(args, "db", None))
+        con = migrations.connect(getattr(args, "db", None))
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@ and the tables behind it from the page models; nothing here sums a figure itself
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -11,9 +12,22 @@ import polars as pl
 from pipelines import catalogue, formatting, vocabulary
 from pipelines.briefing import tables
 from pipelines.briefing.context import Context
-from pipelines.briefing.figures import mark_empty, money_bars, returns_figure, sectors_figure, empty_text
-from pipelines.briefing.text import (TOP_N, arrow, card_change, channel_name, coverage,
-                                     figure_sentence, lines, names_list, row_change, said, sector_name, share_text)
+from pipelines.briefing.figures import empty_text, mark_empty, money_bars, returns_figure, sectors_figure
+from pipelines.briefing.native import ChartSpec
+from pipelines.briefing.text import (
+    TOP_N,
+    arrow,
+    card_change,
+    channel_name,
+    coverage,
+    figure_sentence,
+    lines,
+    names_list,
+    row_change,
+    said,
+    sector_name,
+    share_text,
+)
 from pipelines.views import overview, pillars, reporting, static_map
 
 # Headline figures in the Ringkasan order (rows of the key-figures slide) and their unit in sentences.
@@ -30,8 +44,10 @@ class Slide:
     kind: str
     title: str
     notes: str = ""
-    figure: go.Figure | None = None
-    png: bytes | None = None
+    figure: go.Figure | None = None   # its data become a native PowerPoint chart (native.spec)
+    png: bytes | None = None          # a picture (the map), drawn by `draw` when the slide is kept
+    draw: Callable[[], bytes] | None = None
+    chart: ChartSpec | None = None    # the figure's data as the native chart shows them
     callouts: list[tuple[str, str]] = field(default_factory=list)    # (big value, caption)
     rows: list[tuple[str, str, str]] = field(default_factory=list)   # pillar table: name, value, change
     cards: list[tuple[str, str, str, str]] = field(default_factory=list)  # label, value, note, change
@@ -379,7 +395,7 @@ def reporting_slide(ctx: Context, rp: reporting.Completeness) -> tuple[Slide, di
     return slide, sheets
 
 
-def map_slide(ctx: Context, villages: pl.DataFrame, placements, canvas: tuple[int, int]) -> tuple[Slide, dict]:
+def map_slide(ctx: Context, villages: pl.DataFrame, placements, canvas: tuple[int, int, float]) -> tuple[Slide, dict]:
     """The static map; `placements` is the key-figure card whose coverage the point sizes share."""
     lang = ctx.lang
     n = lambda v: formatting.number(v, lang)  # noqa: E731
@@ -399,10 +415,11 @@ def map_slide(ctx: Context, villages: pl.DataFrame, placements, canvas: tuple[in
                 (n(silent), ctx.t("bp_cap_silent")), (n(approx), ctx.t("bp_cap_approx"))]
     if top.height:
         callouts.insert(1, (top["village_name"][0], ctx.t("bp_cap_top_village", n=n(top["placements"][0]))))
-    fig = static_map.figure(villages, ctx.area, ctx.t("bp_fig_map"), f"{ctx.area_label}, {ctx.period}", lang,
-                            ctx.labels, ctx.source, *canvas)
-    slide = Slide("map", ctx.t("bp_title_map"), lines(sentences), fig, callouts=callouts,
-                  provisional=ctx.provisional)
+    labels = {k: ctx.t(k) for k in ("bp_map_legend", "bp_map_size", "bp_map_scale", "map_not_reported",
+                                     "map_basemap_attr")}
+    slide = Slide("map", ctx.t("bp_title_map"), lines(sentences), callouts=callouts, provisional=ctx.provisional,
+                  draw=lambda: static_map.png(villages, ctx.area, ctx.t("bp_fig_map"),
+                                              f"{ctx.area_label}, {ctx.period}", lang, labels, ctx.source, *canvas))
     yes, no = ctx.t("bp_yes"), ctx.t("bp_no")
     sheet = villages.select(
         pl.col("village_code").alias(ctx.t("bp_col_village_code")),

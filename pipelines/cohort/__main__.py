@@ -12,19 +12,13 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines import warehouse
+from pipelines import commandline, migrations, warehouse
 from pipelines.cohort import series, staggered
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Kesalahan penggunaan: {message}\n")
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m pipelines.cohort", description="Data kohort: impor deret tahunan eksternal.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = commandline.Parser(prog="python -m pipelines.cohort", description="Data kohort: impor deret tahunan eksternal.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=commandline.Parser)
     imp = sub.add_parser("import-series", help="impor CSV deret tahunan per desa atau kabupaten")
     imp.add_argument("file")
     imp.add_argument("--db")
@@ -42,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Berkas tidak ditemukan: {args.file}", file=sys.stderr)
         return 2
     try:
-        con = warehouse.connect(args.db)
+        con = migrations.connect(args.db)
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -4,7 +4,8 @@ Shaped to agree with the Ponorogo study (../shared/domain.md): 140 respondents, 
 30-50 years old, 60% abroad 3-5 years, income about Rp 2,1 juta -> 3,6 juta, family harmony
 3,14 -> 4,54, 50% found credit hard to get, 80% say their business skills improved. Assumptions (not
 in the study, named here): 28 respondents per village, the age split 12/45/33/10 %, social
-participation about 3,0 -> 4,2, income before spread about 20 % and the after/before ratio about 60 % (so the paired t is near the study's 6,58), items correlated through one latent trait.
+participation about 3,0 -> 4,2, income before spread about 20 % and the after/before ratio about
+60 % (so the paired t is near the study's 6,58), items correlated through one latent trait.
 """
 from __future__ import annotations
 

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines import commandline
+
 if TYPE_CHECKING:
     from pipelines.ingest import load
 
@@ -19,14 +21,8 @@ if TYPE_CHECKING:
 # are parsed, so `--help` and usage errors answer at once.
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse exits 2 on usage errors; keep it, in Indonesian
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Kesalahan penggunaan: {message}\n")
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m pipelines.ingest",
+    p = commandline.Parser(prog="python -m pipelines.ingest",
                 description="Periksa dan muat laporan bulanan desa Desmigratif (.xlsx) ke gudang data.")
     p.add_argument("paths", nargs="*", metavar="FILE_OR_DIR", help="berkas .xlsx atau folder berisi .xlsx")
     p.add_argument("--db", help="berkas gudang data DuckDB (bawaan: PANTAU_DB atau data/pantau.duckdb)")
@@ -99,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     # import and read while this process imports the write path and opens the warehouse.
     readers.warm_up(len(files))
     plan = sources.Plan(files)
-    from pipelines import warehouse
+    from pipelines import migrations, warehouse
     from pipelines.ingest import load, registry
 
     try:
-        con = warehouse.connect(args.db)
+        con = migrations.connect(args.db)
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         if args.json:  # still exactly one document: nothing was checked or written

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pipelines.catalogue import DATA_SHEETS, PILLAR_SHEETS, header_key, layout
 from pipelines.ingest import workbook
 from pipelines.ingest.findings import Finding
-from pipelines.ingest.identity import SHEET as IDENTITY, Given, given_fields
+from pipelines.ingest.identity import SHEET as IDENTITY
+from pipelines.ingest.identity import Given, given_fields
 from pipelines.ingest.workbook import RawWorkbook
 
 # No polars and no registry here: a reader process starts on a load's first files while the

@@ -10,17 +10,16 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.ingest import originals, registry
-from pipelines.ingest.sources import Plan, Source  # noqa: F401 - Source is part of this module's interface
 from pipelines import settings, warehouse
-from pipelines.settings import WIB
 from pipelines.accounts import audit
-from pipelines.metrics import rollup
 from pipelines.catalogue import indicators
+from pipelines.ingest import originals, registry, validate
 from pipelines.ingest.findings import Finding
-from pipelines.ingest import validate
+from pipelines.ingest.sources import Plan, Source  # noqa: F401 - Source is part of this module's interface
 from pipelines.ingest.validate import Batch
+from pipelines.metrics import rollup
 from pipelines.review import lock
+from pipelines.settings import WIB
 
 Progress = Callable[[int, int, str], None]
 HIDDEN_NAME = "(nama berkas disembunyikan)"  # stands in for a file name that held a NIK

@@ -1,11 +1,10 @@
-"""Recognising a NIK (national ID number) in any text: 16 digits whose region and birth-date parts are plausible."""
+"""Recognising a NIK (national ID number) in any text: 16 digits, bare or grouped as people write them, plausible."""
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from pathlib import Path
 
+from pipelines import catalogue
 from pipelines.ingest.findings import HIDDEN
 
 # A NIK is PPKKCC DDMMYY SSSS: province, regency/city, sub-district, birth date (women: day + 40),
@@ -17,14 +16,16 @@ _DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # scientific notation (Excel writes 3.5041456078900001E+15 for a large number).
 _TOKEN = re.compile(r"\d(?:[ .,\-]?\d)*(?:[eE][+-]?\d{1,3})?")
 _SEP = re.compile(r"[ .,\-]")
+# How people group a NIK's 16 digits when they do not write it bare: 4-4-4-4 (as on the card's
+# number line), 6-6-4 (region, birth date, serial) and 2-2-2-6-4 (province, regency, sub-district,
+# birth date, serial). Any other grouping of 16 digits is some other number.
+NIK_GROUPINGS = ((4, 4, 4, 4), (6, 6, 4), (2, 2, 2, 6, 4))
 
 
 @cache
 def provinces() -> frozenset[str]:
     """Two-digit Kemendagri province codes (reference/provinces.csv), old and new Papua codes included."""
-    path = Path(__file__).resolve().parent.parent / "reference" / "provinces.csv"
-    with path.open(encoding="utf-8") as fh:
-        return frozenset(r["kode"] for r in csv.DictReader(fh))
+    return frozenset(r["kode"] for r in catalogue.rows("provinces.csv"))
 
 
 def plausible(digits: str) -> bool:
@@ -52,28 +53,21 @@ def _token_is_nik(token: str) -> bool:
     seps = _SEP.findall(token)
     if len(seps) == 1 and seps[0] in ".,":
         groups = groups[:1]  # one decimal point: only the whole part can be an ID number
-    # Bare 16 digits anywhere in the token, or a whole run of groups joined by one and the same
-    # separator (3504 1456 0789 0001, 35.04.14.560789.0001): a village code followed by a month,
-    # 35.04.14.2011-2024-03, mixes separators and is no NIK.
-    for i in range(len(groups)):
-        total = 0
-        for j in range(i, len(groups)):
-            total += len(groups[j])
-            if total >= 16:
-                if total == 16 and _one_run(seps, i, j) and plausible("".join(groups[i:j + 1])):
-                    return True
-                break
+    lengths = [len(g) for g in groups]
+    # A NIK is written bare (16 digits) or grouped the way people write it, each group joined by one
+    # and the same separator: 3504 1456 0789 0001, 350414 560789 0001, 35.04.14.560789.0001. A
+    # village code followed by a year, month, date or version (3504142011-2024-03,
+    # 35.04.14.2011.2024.03) groups its digits otherwise and is never a NIK, however plausible
+    # its sixteen digits would read as a birth date.
+    for i, length in enumerate(lengths):
+        if length == 16 and plausible(groups[i]):
+            return True
+        for shape in NIK_GROUPINGS:
+            j = i + len(shape)
+            if (tuple(lengths[i:j]) == shape and len(set(seps[i:j - 1])) == 1
+                    and plausible("".join(groups[i:j]))):
+                return True
     return False
-
-
-def _one_run(seps: list[str], i: int, j: int) -> bool:
-    if i == j:
-        return True
-    inner = set(seps[i:j])
-    if len(inner) != 1:
-        return False
-    (sep,) = inner
-    return (i == 0 or seps[i - 1] != sep) and (j == len(seps) or seps[j] != sep)
 
 
 def _hits(text: str):

@@ -10,29 +10,17 @@ import sys
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from pipelines import catalogue, settings
+from pipelines import catalogue, commandline, settings
+from pipelines.ingest.dropdowns import LIST_SHEET, clip, column_check, value_check, write_lists
+from pipelines.ingest.guide import write_guide
 
 # Rows left open (with drop-downs and checks) on the list sheets of the template.
 TEMPLATE_ROWS = 200
 
-LIST_SHEET = "Daftar"
 GUIDE_SHEET = "Petunjuk"
 
-# Destinations offered in the drop-down. Every name must be known to the validator's
-# country matching (reference/countries.csv or pycountry); "Lainnya" is not a country.
-COUNTRIES = (
-    "Afrika Selatan", "Amerika Serikat", "Arab Saudi", "Australia", "Bahrain", "Belanda",
-    "Brunei Darussalam", "Ceko", "Filipina", "Hong Kong", "Hungaria", "Inggris", "Italia",
-    "Jepang", "Jerman", "Korea Selatan", "Kuwait", "Makau", "Malaysia", "Mesir", "Oman",
-    "Polandia", "Prancis", "Qatar", "Rumania", "Rusia", "Selandia Baru", "Singapura",
-    "Slowakia", "Spanyol", "Taiwan", "Tiongkok", "Turki", "Uni Emirat Arab", "Vietnam",
-    "Yordania",
-)
-
-YA_TIDAK = ("ya", "tidak")
 COUNT_UNITS = {"orang", "kegiatan", "kasus", "unit"}
 
 # Column widths (characters) by column name; anything else gets DEFAULT_WIDTH.
@@ -42,18 +30,6 @@ WIDTHS = {
     "jenis_kelamin": 14, "nilai_rp": 20,
 }
 DEFAULT_WIDTH = 16
-
-HEADER_NOTES = {  # what a data-sheet column holds, shown when the cell is selected
-    "negara_tujuan": "Negara tujuan penempatan. Pilih dari daftar atau ketik nama negara.",
-    "negara_asal": "Negara tempat bekerja. Pilih dari daftar atau ketik nama negara.",
-    "sektor": "Sektor pekerjaan, pilih dari daftar.",
-    "jenis_kelamin": "L = laki-laki, P = perempuan.",
-    "jumlah": "Banyaknya orang (bilangan bulat).",
-    "bermasalah": "Dari jumlah yang pulang, berapa orang yang pulang dengan masalah.",
-    "saluran": "Saluran pengiriman uang, pilih dari daftar.",
-    "jumlah_transaksi": "Banyaknya transaksi pengiriman (bilangan bulat).",
-    "nilai_rp": "Total nilai kiriman dalam rupiah.",
-}
 
 
 # --------------------------------------------------------------------------- writing
@@ -86,14 +62,14 @@ def write_workbook(
         if decorate:
             wb.set_properties({"title": "Laporan Bulanan Desmigratif",
                                "subject": "Templat laporan bulanan desa"})
-            _write_guide(wb.add_worksheet(GUIDE_SHEET), fmt)
+            write_guide(wb.add_worksheet(GUIDE_SHEET), fmt)
         _write_identity(wb.add_worksheet("Identitas"), identity, fmt)
         for sheet in catalogue.PILLAR_SHEETS:
             _write_pillar(wb.add_worksheet(sheet), sheet, values, fmt)
         for sheet in catalogue.DATA_SHEETS:
             _write_rows(wb.add_worksheet(sheet), sheet, rows[sheet], fmt)
         if decorate:
-            _write_lists(wb.add_worksheet(LIST_SHEET), fmt)
+            write_lists(wb.add_worksheet(LIST_SHEET), fmt)
     finally:
         wb.close()
 
@@ -252,7 +228,7 @@ def _write_identity(ws: Worksheet, identity: dict[str, object], fmt: _Formats) -
             ws.data_validation(row, 1, row, 1, {
                 "validate": "any",
                 "input_title": field["field"],
-                "input_message": _clip(f"{field['help']} ({wajib}). Contoh: {field['example']}", 255),
+                "input_message": clip(f"{field['help']} ({wajib}). Contoh: {field['example']}", 255),
             })
 
 
@@ -264,7 +240,7 @@ def _write_pillar(ws: Worksheet, sheet: str, values: dict[str, object], fmt: _Fo
         ws.write_string(row, 2, ind.unit)
         _put(ws, row, 3, values.get(ind.code), fmt, fmt.value_input(ind.unit))
         if fmt.decorate:
-            ws.data_validation(row, 3, row, 3, _value_check(ind))
+            ws.data_validation(row, 3, row, 3, value_check(ind))
 
 
 def _write_rows(ws: Worksheet, sheet: str, rows: list[dict], fmt: _Formats) -> None:
@@ -279,186 +255,9 @@ def _write_rows(ws: Worksheet, sheet: str, rows: list[dict], fmt: _Formats) -> N
             # readers see 200 empty data rows.
             if kind in ("count", "positive_count", "rupiah"):
                 ws.set_column(col, col, WIDTHS.get(name, DEFAULT_WIDTH), fmt.count_col)
-            check = _column_check(name, kind)
+            check = column_check(name, kind)
             if check:
                 ws.data_validation(1, col, last, col, check)
-
-
-def _write_lists(ws: Worksheet, fmt: _Formats) -> None:
-    """The hidden sheet holding the drop-down lists too long to write inline."""
-    for col, (title, items) in enumerate(_lists().items()):
-        ws.write_string(0, col, title, fmt.header)
-        for row, item in enumerate(items, start=1):
-            ws.write_string(row, col, item)
-        ws.set_column(col, col, 28)
-    ws.hide()
-
-
-def _lists() -> dict[str, list[str]]:
-    return {
-        "negara": sorted(COUNTRIES),
-        "sektor": catalogue.choices("sektor"),
-        "jenis_kelamin": catalogue.choices("jenis_kelamin"),
-        "saluran": catalogue.choices("saluran"),
-        "ya_tidak": list(YA_TIDAK),
-    }
-
-
-def _list_source(name: str) -> str:
-    """An absolute reference to one list on the hidden Daftar sheet."""
-    lists = _lists()
-    col = xl_col_to_name(list(lists).index(name))
-    return f"={LIST_SHEET}!${col}$2:${col}${len(lists[name]) + 1}"
-
-
-# --------------------------------------------------------------------------- input checks
-
-
-def _value_check(ind: catalogue.Indicator) -> dict:
-    """The Excel input check of one indicator's nilai cell (same ceiling as the validator)."""
-    top = ind.max_per_month
-    if ind.unit == "ya/tidak":
-        return _pick("ya_tidak", "Isi ya atau tidak.", "stop")
-    if ind.unit == "rupiah":
-        return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": top,
-                "error_title": "Nilai rupiah tidak sah",
-                "error_message": f"Isi angka rupiah 0 sampai {_id_number(top)}, tanpa 'Rp' dan titik."}
-    return {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": int(top),
-            "error_title": "Harus bilangan bulat",
-            "error_message": f"Isi bilangan bulat 0 sampai {_id_number(top)} ({ind.unit})."}
-
-
-def _column_check(name: str, kind: str) -> dict | None:
-    """The Excel input check of one data-sheet column, by its type in layout.csv."""
-    note = {"input_title": name, "input_message": HEADER_NOTES.get(name, "")}
-    if kind == "country":
-        # A warning, not a stop: a destination missing from the list may still be typed.
-        check = _pick("negara", "Negara ini tidak ada di daftar. Periksa ejaannya; "
-                      "bila benar, pilih Yes/Ya untuk tetap memakainya.", "warning")
-    elif kind in ("sektor", "jenis_kelamin", "saluran"):
-        check = _pick(kind, f"Pilih {kind.replace('_', ' ')} dari daftar.", "stop")
-    elif kind in ("count", "positive_count"):
-        low = 1 if kind == "positive_count" else 0
-        check = {"validate": "integer", "criteria": ">=", "value": low,
-                 "error_title": "Harus bilangan bulat",
-                 "error_message": f"Isi bilangan bulat {low} atau lebih."}
-    elif kind == "rupiah":
-        check = {"validate": "decimal", "criteria": ">=", "value": 0,
-                 "error_title": "Nilai rupiah tidak sah",
-                 "error_message": "Isi angka rupiah 0 atau lebih, tanpa 'Rp' dan titik."}
-    else:
-        return None
-    return {**check, **note} if note["input_message"] else check
-
-
-def _pick(list_name: str, message: str, error_type: str) -> dict:
-    return {"validate": "list", "source": _list_source(list_name), "error_type": error_type,
-            "error_title": "Pilihan tidak ada di daftar", "error_message": _clip(message, 255)}
-
-
-def _id_number(x: float) -> str:
-    """A whole number with Indonesian thousands dots: 50000000000 -> 50.000.000.000."""
-    return f"{int(x):,}".replace(",", ".")
-
-
-def _clip(text: str, limit: int) -> str:
-    # Excel refuses validation messages longer than 255 characters.
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# --------------------------------------------------------------------------- instructions
-
-
-def _guide_lines() -> list[tuple[str, str]]:
-    """The Petunjuk text as (style, line) pairs; style is title, section or text."""
-    day = settings.report_deadline_day()
-    stocks = [f"{i.code} ({i.name_id})" for i in catalogue.indicators().values() if i.kind == "stock"]
-    sektor = ", ".join(catalogue.choices("sektor"))
-    saluran = ", ".join(catalogue.choices("saluran"))
-    ident = [
-        ("text", f"• {f['field']}: {f['help']}, contoh {f['example']}"
-                 f" ({'wajib' if f['required'] == 'ya' else 'boleh kosong'}).")
-        for f in catalogue.identity_fields()
-    ]
-    checks = [("text", f"• {c['message']}.") for c in catalogue.cross_checks()
-              if c["severity"] == "error"]
-    return [
-        ("title", "PETUNJUK PENGISIAN LAPORAN BULANAN DESMIGRATIF"),
-        ("text", ""),
-        ("section", "1. Siapa mengisi dan kapan"),
-        ("text", "• Laporan diisi oleh petugas Desmigratif di desa, lalu dikumpulkan oleh "
-                 "koordinator di Dinas Tenaga Kerja kabupaten/kota yang mengunggahnya ke "
-                 "sistem Pantau Desmigratif."),
-        ("text", "• Satu berkas untuk satu desa dan satu bulan. Jangan menggabungkan beberapa "
-                 "desa atau beberapa bulan dalam satu berkas."),
-        ("text", f"• Batas waktu: paling lambat tanggal {day} bulan berikutnya (laporan Maret "
-                 f"diserahkan paling lambat {day} April)."),
-        ("text", "• Perbaikan: unggah ulang berkas lengkap untuk desa dan bulan yang sama. "
-                 "Versi baru menggantikan versi lama; riwayatnya tetap tersimpan."),
-        ("text", "• Jangan mengganti nama lembar atau judul kolom, jangan menghapus atau menambah "
-                 "baris indikator, dan jangan mengubah kolom kode. Sel kuning adalah sel isian."),
-        ("text", ""),
-        ("section", "2. Kosong tidak sama dengan nol"),
-        ("text", "• Sel nilai yang dibiarkan KOSONG berarti \"tidak dilaporkan\"."),
-        ("text", "• Isi 0 (nol) bila memang tidak ada kegiatan atau kejadian bulan ini. Jangan "
-                 "mengisi 0 untuk data yang tidak diketahui."),
-        ("text", ""),
-        ("section", "3. Cara menulis angka"),
-        ("text", "• Sebaiknya ketik angka polos tanpa \"Rp\" dan tanpa titik, misalnya 2500000."),
-        ("text", "• Juga diterima: 2.500.000 ; Rp 2.500.000 ; 2.500.000,50 ; 2,500,000. "
-                 "Tulisan seperti 1.234 dibaca seribu dua ratus tiga puluh empat (titik = "
-                 "pemisah ribuan)."),
-        ("text", "• Satuan orang, kegiatan, kasus dan unit: bilangan bulat 0 atau lebih."),
-        ("text", "• Satuan rupiah: 0 atau lebih, boleh dengan sen (koma desimal)."),
-        ("text", "• Satuan ya/tidak: isi ya atau tidak (juga diterima 1/0 atau y/t)."),
-        ("text", "• Indikator saldo diisi keadaan pada akhir bulan, bukan tambahan bulan ini: "
-                 + "; ".join(stocks) + "."),
-        ("text", ""),
-        ("section", "4. Data pribadi DILARANG"),
-        ("text", "• Laporan hanya berisi angka gabungan. Jangan menulis NIK, nama PMI, nomor "
-                 "paspor, nomor telepon atau alamat di lembar mana pun."),
-        ("text", "• Berkas yang memuat angka mirip NIK (16 digit) ditolak seluruhnya."),
-        ("text", ""),
-        ("section", "5. Lembar Identitas"),
-        *ident,
-        ("text", ""),
-        ("section", "6. Lembar Layanan, Usaha, Parenting, Koperasi (empat pilar)"),
-        ("text", "• Kolom kode, uraian dan satuan sudah terisi; isi hanya kolom nilai."),
-        ("text", "• Layanan = pilar 1 (layanan migrasi), Usaha = pilar 2 (usaha produktif), "
-                 "Parenting = pilar 3 (community parenting), Koperasi = pilar 4 (koperasi)."),
-        *checks,
-        ("text", ""),
-        ("section", "7. Lembar Penempatan, Kepulangan, Remitansi"),
-        ("text", "• Satu baris per kombinasi; bila tidak ada kejadian bulan ini, biarkan lembar "
-                 "tanpa baris data (lembar dan judul kolom tetap ada)."),
-        ("text", "• Penempatan: PMI yang berangkat bulan ini menurut negara_tujuan, sektor dan "
-                 "jenis_kelamin; jumlah minimal 1. Kombinasi yang sama tidak boleh ditulis dua kali."),
-        ("text", "• Kepulangan: PMI yang pulang bulan ini menurut negara_asal (negara tempat "
-                 "bekerja) dan jenis_kelamin; bermasalah = yang pulang dengan masalah (kasus, "
-                 "gaji tidak dibayar, dideportasi), tidak boleh melebihi jumlah."),
-        ("text", "• Remitansi: uang kiriman bulan ini menurut negara_asal dan saluran; "
-                 "jumlah_transaksi dan nilai_rp (total rupiah)."),
-        ("text", ""),
-        ("section", "8. Daftar pilihan"),
-        ("text", f"• sektor: {sektor}."),
-        ("text", f"• saluran: {saluran}."),
-        ("text", "• jenis_kelamin: L (laki-laki) atau P (perempuan)."),
-        ("text", ""),
-        ("section", "9. Menulis nama negara"),
-        ("text", "• Pilih dari daftar pada sel, atau ketik nama negara dalam bahasa Indonesia "
-                 "atau Inggris, atau kode ISO dua huruf (Arab Saudi, Saudi Arabia atau SA)."),
-        ("text", "• Hong Kong dan Taiwan ditulis sebagai negara tersendiri. Negara yang tidak ada "
-                 "di daftar boleh diketik. Jangan menulis \"Lainnya\": tulis nama negaranya."),
-    ]
-
-
-def _write_guide(ws: Worksheet, fmt: _Formats) -> None:
-    ws.set_column(0, 0, 110, fmt.wrap)
-    styles = {"title": fmt.title, "section": fmt.section, "text": fmt.wrap}
-    for row, (style, line) in enumerate(_guide_lines()):
-        if line:
-            ws.write_string(row, 0, line, styles[style])
-    ws.hide_gridlines(2)
 
 
 # --------------------------------------------------------------------------- command line
@@ -484,7 +283,7 @@ def lookup_village(code: str, db: str | Path | None = None) -> dict:
     # Imported here: only the CLI needs the warehouse, not bulk workbook writing.
     import duckdb
 
-    from pipelines import warehouse
+    from pipelines import migrations, warehouse
 
     path = Path(db or settings.db_path())
     if not path.exists():
@@ -492,7 +291,7 @@ def lookup_village(code: str, db: str | Path | None = None) -> dict:
                          "atau sebutkan berkasnya dengan --db.")
     code = normalise_village_code(code)
     try:
-        con = warehouse.connect(path, read_only=True)
+        con = migrations.connect(path, read_only=True)
         try:
             # fetchall, not fetchone: DuckDB 2 relations have no fetchone.
             found = con.cursor().sql("SELECT village_name FROM villages WHERE village_code = $c",
@@ -507,7 +306,7 @@ def lookup_village(code: str, db: str | Path | None = None) -> dict:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = commandline.Parser(
         prog="python -m pipelines.ingest.template",
         description="Membuat templat laporan bulanan Desmigratif (berkas .xlsx).")
     p.add_argument("--out", required=True, metavar="BERKAS", help="berkas .xlsx yang dibuat")

@@ -7,13 +7,12 @@ from functools import lru_cache
 
 import polars as pl
 
-from pipelines.ingest import numbers
 from pipelines.catalogue import REQUIRED_SHEETS, choices, cross_checks, indicators, layout, vocabulary
+from pipelines.ingest import nik, numbers
 from pipelines.ingest.countries import to_iso2
 from pipelines.ingest.findings import HIDDEN, Finding
 from pipelines.ingest.gathering import Checked, Gathered, gather
 from pipelines.ingest.identity import Village, check_identity
-from pipelines.ingest import nik
 from pipelines.ingest.workbook import RawWorkbook
 
 COUNT_UNITS = {"orang", "kegiatan", "kasus", "unit"}

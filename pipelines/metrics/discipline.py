@@ -1,4 +1,4 @@
-"""Reporting discipline from the figure catalogue: reports expected, in, on time, late, missing, not yet due and their shares, per group."""
+"""Reporting discipline from the figure catalogue: reports expected, in, on time, late, missing, not yet due, shares."""
 from __future__ import annotations
 
 import polars as pl

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 import polars as pl
 
 from pipelines import catalogue, settings, warehouse
 from pipelines.metrics import calendar
 
-FLOWS = ("placements", "placements_women", "returns", "returns_with_problem", "remittances_idr",
-         "remittance_transactions")
 UNIT_COLUMNS = {"province": ("province_code", "province"), "district": ("district_code", "district"),
                 "subdistrict": ("subdistrict_code", "subdistrict"), "village": ("village_code", "village_name")}
 
@@ -61,5 +59,5 @@ def load(con, area: str, start: date | str, end: date | str, *, today: date | No
     codes = list(catalogue.indicators())
     # flows and values of a village-month that does not count (not reported; approved-only mode) are not inputs
     wide = wide.with_columns(pl.when(pl.col("counts")).then(pl.col(c)).cast(pl.Float64).alias(c)
-                             for c in (*FLOWS, *codes))
+                             for c in (*catalogue.FLOWS, *codes))
     return Facts(params["area"], first, last, today, day, bool(approved_only), wide)

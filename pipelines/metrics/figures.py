@@ -89,7 +89,6 @@ def aggregate(frame: pl.DataFrame, figure: Figure, by: list[str]) -> pl.DataFram
     rests on, expected how many there should be. value is NULL when nothing was reported.
     """
     method = figure.over_months
-    keys = by or [pl.lit(1).alias("_all")]
     group = by or ["_all"]
     base = frame if by else frame.with_columns(pl.lit(1).alias("_all"))
     if method == "ratio":

@@ -7,7 +7,8 @@ from datetime import date
 import polars as pl
 
 from pipelines import formatting
-from pipelines.metrics import calendar, facts as facts_mod
+from pipelines.metrics import calendar
+from pipelines.metrics import facts as facts_mod
 from pipelines.metrics.compare import Change, change
 from pipelines.metrics.coverage import Coverage
 from pipelines.metrics.estimate import Estimate, estimate

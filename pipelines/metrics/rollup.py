@@ -6,7 +6,6 @@ import re
 import duckdb
 
 from pipelines import catalogue, warehouse
-from pipelines.metrics.facts import FLOWS
 
 TABLE = "village_month_facts"
 _CODE = re.compile(r"^[A-Z][0-9]{2}$")  # catalogue codes become column names: nothing else may
@@ -22,7 +21,7 @@ def codes() -> list[str]:
 
 def columns() -> list[str]:
     """The table's columns, in order: keys, reported, report_date, flows, one per indicator."""
-    return ["village_code", "period", "reported", "report_date", *FLOWS, *codes()]
+    return ["village_code", "period", "reported", "report_date", *catalogue.FLOWS, *codes()]
 
 
 def _sql(name: str, keys: str) -> str:

@@ -13,19 +13,13 @@ import re
 import sys
 from datetime import date
 
-from pipelines import warehouse
+from pipelines import commandline, migrations, warehouse
 from pipelines.accounts import users
 from pipelines.review import transitions
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # usage errors exit 2, in Indonesian
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Kesalahan penggunaan: {message}\n")
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m pipelines.review",
+    p = commandline.Parser(prog="python -m pipelines.review",
                 description="Ajukan, setujui, kembalikan atau buka kunci laporan bulan sebuah kabupaten/kota.")
     p.add_argument("action", choices=transitions.ACTIONS)
     p.add_argument("--district", required=True, help="kode kabupaten/kota, mis. 35.04")
@@ -54,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         missing[code.strip()] = why
     period = date.fromisoformat(args.period + "-01")
     try:
-        con = warehouse.connect(args.db)
+        con = migrations.connect(args.db)
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         return 2

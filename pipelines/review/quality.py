@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from pipelines import catalogue, settings, warehouse
-from pipelines.accounts import audit
+from pipelines.accounts import audit, roles
 from pipelines.catalogue import REFERENCE
 from pipelines.metrics import calendar, discipline, outliers
 from pipelines.metrics import facts as facts_mod
@@ -159,16 +159,30 @@ def open_findings(con: duckdb.DuckDBPyConnection, district: str, period: date) -
     return frame.filter(~pl.col("checked"))["finding_id"].to_list()
 
 
-def mark_checked(con: duckdb.DuckDBPyConnection, username: str, finding_id: str, note: str) -> None:
-    """Mark a finding as checked ('dicek') with a note; audited in the same transaction."""
+class Refused(PermissionError):
+    """The finding lies outside the user's districts (or the role works on no desk); nothing was written."""
+
+
+def mark_checked(con: duckdb.DuckDBPyConnection, user: roles.User | None, finding_id: str, note: str) -> None:
+    """Mark a finding as checked ('dicek') with a note; audited in the same transaction.
+
+    Only within the user's scope (roles.scope): a finding of another district is refused, and the
+    refusal audited, here in the write path whatever the page offered."""
     note = (note or "").strip()
+    parts = (finding_id or "").split("|")
+    place = parts[1] if len(parts) == 4 else ""
+    if not place or not roles.scope(user).allows(place):
+        # who tried to close which finding: the id names rule, village, month and indicator, never a person
+        audit.audit(con, user.username if user else "?", "quality_check_refused",
+                    f"{finding_id}: di luar wilayah akun")
+        raise Refused(f"Temuan {finding_id} di luar kabupaten/kota akun ini; tidak dapat ditandai dicek.")
     if not note:
         raise ValueError("Tuliskan catatan pemeriksaan.")
     at = audit.now()
     with warehouse.transaction(con) as cur:
         cur.execute(warehouse.sql_text("quality_check_upsert"),
-                    {"finding_id": finding_id, "checked_by": username, "checked_at": at, "note": note})
-        audit.record(cur, username, "quality_checked", f"{finding_id}: {note}", at)
+                    {"finding_id": finding_id, "checked_by": user.username, "checked_at": at, "note": note})
+        audit.record(cur, user.username, "quality_checked", f"{finding_id}: {note}", at)
         cur.execute(warehouse.sql_text("bump_data_version"))  # cached desks show it checked at once
 
 

@@ -13,19 +13,13 @@ import json
 import sys
 from pathlib import Path
 
-from pipelines import formatting, warehouse
+from pipelines import commandline, formatting, migrations, warehouse
 from pipelines.survey import analysis, store, template
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Kesalahan penggunaan: {message}\n")
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m pipelines.survey", description="Survei PMI purna: templat, muat, analisis.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = commandline.Parser(prog="python -m pipelines.survey", description="Survei PMI purna: templat, muat, analisis.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=commandline.Parser)
     t = sub.add_parser("template", help="tulis templat survei kosong (.xlsx)")
     t.add_argument("--out", required=True)
     ld = sub.add_parser("load", help="periksa dan muat satu berkas survei")
@@ -44,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _connect(db, read_only=False):
     try:
-        return warehouse.connect(db, read_only=read_only)
+        return migrations.connect(db, read_only=read_only)
     except warehouse.WarehouseBusy as exc:
         print(exc, file=sys.stderr)
         return None
@@ -107,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
                   + ("  (n < 10)" if v["small"] else ""))
         print(f"  uji t berpasangan: t = {num(o['income']['t'], 2)}, df = {o['income']['df']}, "
               f"p = {num(o['income']['p'], 4)}")
+        for point, a in o["cronbach_alpha"].items():  # one scale per time point; "sesudah" is the headline
+            print(f"  alfa Cronbach {point} ({', '.join(a['items'])}): {num(a['alpha'], 2)}, "
+                  f"IK 95% {num(a['ci_low'], 2)} – {num(a['ci_high'], 2)}")
     return 0
 
 

@@ -16,6 +16,7 @@ from pipelines.metrics import breakdown, calendar, figures
 from pipelines.metrics.measure import format_value, measure
 from pipelines.views import geo, maps
 from pipelines.views.cards import Card, card
+from pipelines.views.map_values import places, unit_values
 
 Con = duckdb.DuckDBPyConnection
 
@@ -197,7 +198,7 @@ def destinations_view(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
 
 def child_tables(m, level: str, lang: str, labels: dict) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """Child units ranked by placements (not reported last): raw table, display table, codes in order."""
-    units = maps.unit_values(m, level, CHILD_COLUMNS)
+    units = unit_values(m, level, CHILD_COLUMNS)
     series = (m.series(["placements"], level=level).sort("area_code", "period")
               .group_by("area_code", maintain_order=True).agg(pl.col("value").alias("trend"))
               .rename({"area_code": "code"}))
@@ -277,7 +278,7 @@ def drill_model(con: Con, area: str, start: date, end: date, lang: str, labels: 
             boundaries = None  # the Peta page reports the problem
     the_deck, legend = (None, [])
     if m.facts.expected.height:
-        the_deck, legend, _ = maps.area_deck(m, maps.places(con, m), area, "placements", lang, labels, boundaries)
+        the_deck, legend, _ = maps.area_deck(m, places(con, m), area, "placements", lang, labels, boundaries)
 
     dest = destinations(breakdown.by(con, m.facts, "placements", ["country_iso2"]), lang, labels)
     placements = m.total("placements", with_change=False)

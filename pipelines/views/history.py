@@ -8,9 +8,9 @@ import duckdb
 import polars as pl
 
 from pipelines import formatting, warehouse
-from pipelines.ingest import originals
 from pipelines.accounts import roles
 from pipelines.catalogue import indicators
+from pipelines.ingest import originals
 
 Con = duckdb.DuckDBPyConnection
 

@@ -12,8 +12,8 @@ import polars as pl
 import pycountry
 
 from pipelines import areas, charts, formatting, warehouse
-from pipelines.labels import text as labels_text
 from pipelines.ingest import countries
+from pipelines.labels import text as labels_text
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import measure
 from pipelines.views.cards import Card, card

@@ -13,8 +13,7 @@ from pipelines.labels import text as labels_text
 from pipelines.metrics import calendar, figures, outliers
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views.cards import Card, card
-from pipelines.views.overview import (label, mark_missing, mark_provisional, money_scale, month_axis,
-                                      period_label, source_note)
+from pipelines.views.overview import label, mark_missing, mark_provisional, money_scale, month_axis, period_label, source_note
 
 PILLARS = (1, 2, 3, 4)
 HEADLINE = {1: "L01", 2: "U02", 3: "C02", 4: "K01"}  # the indicator a tab's charts open with

@@ -8,7 +8,7 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
-from pipelines import areas, charts, formatting, settings, warehouse
+from pipelines import areas, charts, formatting, warehouse
 from pipelines.metrics import calendar, discipline
 from pipelines.metrics import facts as facts_mod
 from pipelines.metrics.facts import UNIT_COLUMNS, Facts

@@ -12,12 +12,12 @@ import duckdb
 import polars as pl
 
 from pipelines import exports, settings, warehouse
-from pipelines.views import history
-from pipelines.ingest import load, registry, template, workbook
-from pipelines.accounts import roles
+from pipelines.accounts import audit, roles
 from pipelines.catalogue import indicators
 from pipelines.formatting import MISSING
+from pipelines.ingest import load, registry, template, workbook
 from pipelines.ingest.validate import validate
+from pipelines.views import history
 
 Con = duckdb.DuckDBPyConnection
 Files = Sequence[tuple[str, bytes]]
@@ -28,10 +28,6 @@ WORKBOOK_HEADERS = {"file": "berkas", "village_code": "kode_desa", "period": "pe
                     "message": "keterangan_dan_yang_diharapkan"}
 log = logging.getLogger(__name__)
 
-try:  # written in parallel by the accounts work; uploads are audited once it exists
-    from pipelines.accounts.audit import audit as _audit
-except ImportError:  # pragma: no cover - depends on the other module being present
-    _audit = None
 
 
 class NotAllowed(PermissionError):
@@ -62,8 +58,11 @@ class Preview:
         return [i.result for i in self.items]
 
 
-def _require_uploader(user: roles.User | None) -> None:
+def _require_uploader(con: Con, user: roles.User | None) -> None:
     if not roles.can_upload(user):
+        # a refused write is audited like a refused file (upload_rejected)
+        audit.audit(con, user.username if user else "?", "upload_rejected",
+                    json.dumps({"reason": "role", "role": user.role if user else None}))
         raise NotAllowed("Akun ini hanya dapat melihat data; unggah laporan dilakukan oleh koordinator kabupaten/kota.")
 
 
@@ -82,7 +81,7 @@ def _through_write_path(con: Con, files: Files, user: roles.User, **kwargs) -> l
 
 def check(con: Con, files: Files, user: roles.User | None, today: date | None = None) -> Preview:
     """Dry-run every workbook within the user's districts; diff each accepted re-submission with the current version."""
-    _require_uploader(user)
+    _require_uploader(con, user)
     scope = roles.upload_scope(user)
     items = [Item(r, outcome(r)) for r in _through_write_path(con, files, user, dry_run=True, today=today)]
     resubmitted = [i for i, item in enumerate(items)
@@ -157,7 +156,7 @@ def error_workbook(results: Sequence[load.Result]) -> bytes:
 def confirm(con: Con, files: Files, user: roles.User | None, progress: load.Progress | None = None,
             today: date | None = None) -> list[load.Result]:
     """Load the workbooks through the one write path (rejected ones write nothing, identical ones stay unchanged)."""
-    _require_uploader(user)
+    _require_uploader(con, user)
     results = _through_write_path(con, files, user, progress=progress, batch_size=BATCH, today=today)
     for r in results:
         _log_upload(con, user, r)
@@ -166,7 +165,7 @@ def confirm(con: Con, files: Files, user: roles.User | None, progress: load.Prog
 
 def _log_upload(con: Con, user: roles.User, r: load.Result) -> None:
     """One audit line per workbook; the load has committed by now, so a failing audit only gets logged."""
-    if _audit is None or r.status == "rejected":
+    if r.status == "rejected":
         return  # rejections are audited by the write path itself (upload_rejected)
     detail = json.dumps({"file": r.file, "status": r.status, "village_code": r.village_code,
                          "period": r.period.strftime("%Y-%m") if r.period else None, "version": r.version,
@@ -174,7 +173,7 @@ def _log_upload(con: Con, user: roles.User, r: load.Result) -> None:
                         ensure_ascii=False)
     try:
         with warehouse.WRITE_LOCK:
-            _audit(con, user.username, "upload", detail)
+            audit.audit(con, user.username, "upload", detail)
     except Exception:  # noqa: BLE001 - the upload itself succeeded; never report it as failed
         log.exception("audit of upload %s failed", r.file)
 
