@@ -1,7 +1,6 @@
 """The one outlier rule (Pilar and Mutu Data): a village's value against its own previous months, by median and MAD."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -9,7 +8,6 @@ from functools import cache
 import polars as pl
 
 from pipelines import catalogue
-from pipelines.catalogue import REFERENCE
 from pipelines.metrics import calendar
 
 KEYS = ["village_code", "indicator_code"]
@@ -38,8 +36,7 @@ class Rule:
 
 @cache
 def parameters() -> dict[str, dict[str, str]]:
-    with open(REFERENCE / "outliers.csv", newline="", encoding="utf-8") as fh:
-        return {r["name"]: r for r in csv.DictReader(fh)}
+    return {r["name"]: r for r in catalogue.rows("outliers.csv")}
 
 
 @cache
