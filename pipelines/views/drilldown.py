@@ -12,6 +12,7 @@ import pydeck as pdk
 
 from pipelines import areas, catalogue, formatting, vocabulary
 from pipelines.ingest import countries
+from pipelines.labels import plural_key
 from pipelines.metrics import breakdown, calendar, figures
 from pipelines.metrics.measure import format_value, measure
 from pipelines.views import geo, maps
@@ -46,7 +47,7 @@ LABEL_KEYS = maps.LABEL_KEYS + tuple(CARDS) + (
     "dr_col_placements", "dr_col_women", "dr_col_returns", "dr_col_remittances", "dr_col_completeness",
     "dr_col_consultations", "dr_col_trainees", "dr_col_trend", "dr_col_country", "dr_col_share",
     "dr_col_pillar", "dr_col_indicator", "dr_col_unit", "dr_col_kind", "dr_col_value", "dr_col_covered",
-    "dr_col_expected", "dr_col_coverage", "dr_flag_villages", "dr_cov_short", "dr_cov_short_villages", "dr_kind_sum",
+    "dr_col_expected", "dr_col_coverage", "dr_flag_villages", "dr_flag_villages_one", "dr_cov_short", "dr_cov_short_villages", "dr_kind_sum",
     "dr_kind_last", "dr_kind_mean", "dr_kind_flag", "sementara", "vp_yes", "vp_no",
 )
 
@@ -111,7 +112,7 @@ def _value_text(key: str, value: float | None, lang: str, labels: dict, covered:
             return formatting.MISSING
         if level == "village":
             return _label(labels, "vp_yes" if value else "vp_no")
-        return _label(labels, "dr_flag_villages", n=formatting.number(value, lang))
+        return _label(labels, plural_key("dr_flag_villages", value, lang, labels), n=formatting.number(value, lang))
     return format_value(fig, value, lang)
 
 
