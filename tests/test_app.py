@@ -118,3 +118,24 @@ def test_choices_changed_on_a_page_reach_the_next(app):
     app.switch_page("pages/dashboard/pilar.py").run()
     assert app.sidebar.radio(key="f_compare").value == "prev"
     assert app.sidebar.toggle(key="f_approved").value is True
+
+
+def test_review_toast_once_per_sign_in_and_singular_for_one(app, monkeypatch):
+    from pipelines.review import transitions
+    from ui import auth
+    monkeypatch.setattr(transitions, "waiting", lambda con, user: ["35.04 2024-02", "35.04 2024-03"])
+    app.session_state[auth.SESSION_KEY] = "sign-in-1"
+    app.run()
+    assert [t.value for t in app.toast] == ["2 bulan kabupaten/kota menunggu persetujuan Anda (halaman Tinjau)."]
+    app.switch_page("pages/data/gudang.py").run()
+    assert not app.toast
+    reload = AppTest.from_file(APP, default_timeout=60)  # a reload: a new Streamlit session, the same sign-in
+    reload.session_state[auth.SESSION_KEY] = "sign-in-1"
+    reload.run()
+    assert not reload.toast
+    monkeypatch.setattr(transitions, "waiting", lambda con, user: ["35.04 2024-03"])
+    english = AppTest.from_file(APP, default_timeout=60)  # another sign-in
+    english.session_state[auth.SESSION_KEY] = "sign-in-2"
+    english.query_params["lang"] = "en"
+    english.run()
+    assert [t.value for t in english.toast] == ["1 district month is waiting for your approval (Review page)."]

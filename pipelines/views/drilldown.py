@@ -15,7 +15,7 @@ from pipelines.ingest import countries
 from pipelines.labels import plural_key
 from pipelines.metrics import breakdown, calendar, figures
 from pipelines.metrics.measure import format_value, measure
-from pipelines.views import geo, maps
+from pipelines.views import geo, maps, overview
 from pipelines.views.cards import Card, card
 
 Con = duckdb.DuckDBPyConnection
@@ -141,9 +141,7 @@ def kpis(m, end: date, lang: str, labels: dict, level: str = "") -> list[Card]:
     }
     if totals["dr_kpi_children"].value is not None:
         # a per-month count of people: shown as the average per month, with the latest month beside it
-        latest = m.series(["C02"]).filter(pl.col("period") == end)["value"]
-        notes["dr_kpi_children"] = _label(labels, "dr_note_children_latest", month=formatting.month(end, lang),
-                                          n=formatting.number(latest[0] if len(latest) else None, lang))
+        notes["dr_kpi_children"] = overview.latest_month_note(m, "C02", "dr_note_children_latest", lang, labels)
     return [card(total, lang, title=_label(labels, key), note=notes.get(key)) for key, total in totals.items()]
 
 
