@@ -120,22 +120,23 @@ def test_choices_changed_on_a_page_reach_the_next(app):
     assert app.sidebar.toggle(key="f_approved").value is True
 
 
-def test_review_toast_once_per_sign_in_and_singular_for_one(app, monkeypatch):
+def test_review_notice_once_per_sign_in_and_singular_for_one(app, monkeypatch):
     from pipelines.review import transitions
     from ui import auth
     monkeypatch.setattr(transitions, "waiting", lambda con, user: ["35.04 2024-02", "35.04 2024-03"])
     app.session_state[auth.SESSION_KEY] = "sign-in-1"
     app.run()
-    assert [t.value for t in app.toast] == ["2 bulan kabupaten/kota menunggu persetujuan Anda (halaman Tinjau)."]
+    assert [i.value for i in app.info] == ["2 bulan kabupaten/kota menunggu persetujuan Anda (halaman Tinjau)."]
+    assert not app.toast  # Streamlit's toast has no accessible name
     app.switch_page("pages/data/gudang.py").run()
-    assert not app.toast
+    assert not app.info
     reload = AppTest.from_file(APP, default_timeout=60)  # a reload: a new Streamlit session, the same sign-in
     reload.session_state[auth.SESSION_KEY] = "sign-in-1"
     reload.run()
-    assert not reload.toast
+    assert not reload.info
     monkeypatch.setattr(transitions, "waiting", lambda con, user: ["35.04 2024-03"])
     english = AppTest.from_file(APP, default_timeout=60)  # another sign-in
     english.session_state[auth.SESSION_KEY] = "sign-in-2"
     english.query_params["lang"] = "en"
     english.run()
-    assert [t.value for t in english.toast] == ["1 district month is waiting for your approval (Review page)."]
+    assert [i.value for i in english.info] == ["1 district month is waiting for your approval (Review page)."]

@@ -224,7 +224,7 @@ def forbidden_page(title_key: str):
 
 
 def review_notice(user: User | None) -> None:
-    """Once per sign-in, tell a reviewer how many district-months wait for their approval.
+    """Once per sign-in, tell a reviewer how many district-months wait for their approval (above the first page).
 
     Not once per page load: a reload or a new tab starts a new Streamlit session, signed in again by
     the same cookie (the same sign-in session), so the sign-ins already told are kept by this process."""
@@ -240,8 +240,10 @@ def review_notice(user: User | None) -> None:
     from pipelines.review import transitions
     waiting = transitions.waiting(connection(), user)
     if waiting:
-        st.toast(t(plural_key("rv_notice", len(waiting), lang())).format(n=formatting.number(len(waiting), lang())),
-                 icon=":material/pending_actions:", duration="long")
+        # A box on the first page, not st.toast: Streamlit's toast is an alertdialog without an
+        # accessible name (axe-core: aria-dialog-name, serious).
+        st.info(t(plural_key("rv_notice", len(waiting), lang())).format(n=formatting.number(len(waiting), lang())),
+                icon=":material/pending_actions:")
 
 
 def role_label(role: str) -> str:
