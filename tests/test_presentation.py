@@ -204,3 +204,23 @@ def test_a_table_reaches_the_browser_as_numbers_written_in_the_page_language():
     assert [f.type for f in table.schema] == [pa.string(), pa.int64()]
     assert table.column("Penempatan").to_pylist() == [6102, 2881]
     assert not counts.proto.arrow_data.styler.display_values
+
+def _large_table_app():
+    import pandas as pd
+    import polars as pl
+
+    from ui import widgets
+
+    with pd.option_context("styler.render.max_elements", 4):  # this 2 x 3 table is "too large" for Styler
+        widgets.dataframe(pl.DataFrame({"Wilayah": ["Ponorogo", "Tulungagung"], "Penempatan": [6102, 2881],
+                                        "Porsi": [0.697, None]}))
+
+
+def test_a_table_too_large_for_styler_is_sent_as_text():
+    at = AppTest.from_function(_large_table_app).run()
+    assert not at.exception
+    table = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.data).read_all()
+    assert table.to_pylist() == [{"Wilayah": "Ponorogo", "Penempatan": "6.102", "Porsi": "69,7%"},
+                                 {"Wilayah": "Tulungagung", "Penempatan": "2.881", "Porsi": "–"}]
+    assert {c: v["type_config"]["type"] for c, v in json.loads(at.dataframe[0].proto.columns).items()
+            if "type_config" in v} == {"Penempatan": "text", "Porsi": "text"}
