@@ -88,10 +88,15 @@ else:
     last = list(routes)[-1]
     routes[last] = routes[last] + forbidden
     current = st.navigation(routes, position="hidden")
+    from ui import filters  # needs plotly (pipelines.views.status): after warmup.wait()
+    # Every sidebar choice travels with the links and stays in the URL on pages without filters
+    # (a page link otherwise clears the query), so a reload or a copied address keeps them.
+    choices = filters.link_params()
+    filters.keep_in_url()
     with nav:
         for section, items in sections.items():
             st.caption(f"**{section}**")
             for item in items:
-                st.page_link(item, label=item.title, icon=item.icon)
+                st.page_link(item, label=item.title, icon=item.icon, query_params=choices)
     current.run()
     warmup.settle()  # a page's first visit loaded libraries: keep them out of every later collection

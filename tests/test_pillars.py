@@ -9,11 +9,11 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pipelines import labels, migrations
 from pipelines.metrics import outliers
 from pipelines.views import overview, pillars
-from pipelines import migrations
 from tests.conftest import ROOT, area_picker
-from tests.test_overview import A, B, JAN, JUN, N, Y, build_warehouse
+from tests.test_overview import JAN, JUN, A, B, N, Y, build_warehouse
 
 APP = str(ROOT / "app.py")
 
@@ -163,6 +163,20 @@ def test_trend_titles_say_per_month_once(con):
     members = pillars.page(con, B, JAN, JUN, "id", labels)
     assert overview.figure(members.pillars[4].trend).layout.title.text.startswith("<b>Anggota koperasi per bulan</b>")
 
+
+def test_trend_title_says_per_month_once_for_the_briefing_too():
+    assert pillars.trend_title("C02", "id", {"pl_fig_trend": "{indicator} per bulan"}) == "Anak PMI dibina (per bulan)"
+    assert pillars.trend_title("C02", "en", {"pl_fig_trend": "{indicator} per month"}) == "Migrants' children served (per month)"
+    assert pillars.trend_title("K01", "id", {"pl_fig_trend": "{indicator} per bulan"}) == "Anggota koperasi per bulan"
+
+
+def test_indicator_text_is_singular_for_one():
+    en = {k: labels.text(k, "en") for k in pillars.LABELS}
+    ind = {k: labels.text(k, "id") for k in pillars.LABELS}
+    assert [pillars.indicator_text(v, "orang", "en", en) for v in (1, 1.0, 2, 0)] == [
+        "1 person", "1 person", "2 people", "0 people"]
+    assert [pillars.indicator_text(v, "ya/tidak", "en", en) for v in (1, 3)] == ["1 village", "3 villages"]
+    assert [pillars.indicator_text(v, "kegiatan", "id", ind) for v in (1, 2)] == ["1 kegiatan", "2 kegiatan"]
 
 
 def test_scorecard(con):

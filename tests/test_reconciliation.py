@@ -16,7 +16,7 @@ from pipelines import exports, formatting, migrations
 from pipelines.briefing import pack
 from pipelines.ingest import load, registry
 from pipelines.views import overview, reporting
-from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook
+from tests.conftest import REGISTRY_CSV, ROOT, displayed, good_identity, good_values, make_workbook
 
 APP = str(ROOT / "app.py")
 TODAY = "2024-07-20"
@@ -440,7 +440,7 @@ def test_kelengkapan_and_mutu_pages_show_the_same(db, approved, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["f_area"] = ""
     at.session_state["f_start"], at.session_state["f_end"] = START, END
-    at.session_state["f_approved"] = approved
+    at.session_state["f_approved_kept"] = approved   # the sidebar's kept choice (ui/filters.KEPT), as &data=disetujui
     at.run()
     at.switch_page("pages/reporting/kelengkapan.py").run()
     assert not at.exception
@@ -454,7 +454,7 @@ def test_kelengkapan_and_mutu_pages_show_the_same(db, approved, monkeypatch):
 
     at.switch_page("pages/reporting/mutu.py").run()
     assert not at.exception
-    summary = at.dataframe[0].value
+    summary = displayed(at.dataframe[0])   # what the browser shows: '1.234', '69,7%'
     want = reporting_by_hand("", approved, by="district")
     got = {r["Kode"]: r for r in summary.to_dict("records")}
     for district, c in want.items():

@@ -12,8 +12,12 @@ from pipelines.accounts.roles import (
     can_upload,
     may_see_officers,
     may_see_village,
+    opens_desk,
+    reviews,
+    rights,
     rules,
     scope,
+    submits,
     upload_scope,
 )
 
@@ -114,3 +118,19 @@ def test_every_role_row_has_known_values_and_help():
         assert len(row["help"]) > 40
     assert [rules()[r]["desk"] for r in ("admin", "kementerian", "koordinator", "peninjau")] == [
         "semua", "tidak", "sendiri", "sendiri"]
+
+
+def test_every_column_of_roles_csv_is_described_and_its_values_allowed():
+    columns = [c for c in next(iter(rules().values())) if c not in ("role", "help")]
+    assert columns == ["upload", "manage_users", "history", "desk", "submit", "review"]
+    assert list(rights()) == columns
+    for column, right in rights().items():
+        assert len(right["help_id"]) > 40 and len(right["help_en"]) > 40
+        assert {row[column] for row in rules().values()} <= set(right["values"].split("|"))
+
+
+def test_submit_and_review_rights_are_the_columns():
+    people = (ADMIN, MINISTRY, TULUNGAGUNG, REVIEWER)
+    assert [submits(u) for u in people] == [True, False, True, False]
+    assert [reviews(u) for u in people] == [True, False, False, True]
+    assert [opens_desk(u) for u in (*people, None)] == [True, False, True, True, False]

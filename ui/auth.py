@@ -12,6 +12,7 @@ The Streamlit session also holds st.session_state["auth_user"] (a roles.User), "
 from __future__ import annotations
 
 import importlib.util
+import threading
 import time
 
 import polars as pl
@@ -20,18 +21,22 @@ import streamlit as st
 from pipelines import formatting, settings, warehouse
 from pipelines.accounts import audit, passwords, roles, sessions, signin, users
 from pipelines.accounts.roles import User
+from pipelines.labels import plural_key
 from ui import cookie
 from ui.i18n import KEY as LANG_KEY
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.state import connection, demo_banner
 
 USER_KEY = "auth_user"
 AT_KEY = "auth_at"
 SESSION_KEY = "auth_session"
-_TICKET = "au_cookie_ticket"   # a one-time ticket the hidden frame exchanges for the cookie
+_TICKET = "au_cookie_ticket"   # a one-time ticket the page's script exchanges for the cookie
 _CHECKED = "auth_checked"      # (session digest, write generation, session expiry) of the last check
-_CLEAR = "au_cookie_clear"     # the hidden frame should expire the cookie (after Keluar)
+_CLEAR = "au_cookie_clear"     # the page's script should expire the cookie (after Keluar)
 _OIDC_REFUSED = "au_oidc_refused"  # the e-mail an OIDC sign-in was refused for (audited once)
+_told: dict[str, None] = {}     # sign-ins (session digests) already told of the months awaiting review
+_TOLD_LOCK = threading.Lock()
+_TOLD_MAX = 10_000
 
 LOGIN_PAGE = "pages/akun/masuk.py"
 USERS_PAGE = "pages/akun/pengguna.py"
@@ -146,13 +151,15 @@ def _remember(user: User) -> None:
 
 
 def cookie_frame() -> None:
-    """The hidden frame that sets (after a sign-in) or clears (after Keluar) the cookie; once each."""
+    """The script that sets (after a sign-in) or clears (after Keluar) the cookie; once each."""
     ticket = st.session_state.pop(_TICKET, None)
     clear = st.session_state.pop(_CLEAR, None)
     if ticket or clear:
-        import streamlit.components.v1 as components
-        components.html(cookie.frame_script(cookie.ISSUE_PATH, ticket) if ticket
-                        else cookie.frame_script(cookie.CLEAR_PATH), height=0)
+        # st.components.v1.html is deprecated (removal date 2026-06-01). The script is ours alone
+        # (a path and a random ticket, JSON-quoted) and draws nothing, so it runs in the page itself
+        # rather than in a frame that would need a size and an accessible name.
+        st.html(cookie.frame_script(cookie.ISSUE_PATH, ticket) if ticket else cookie.frame_script(cookie.CLEAR_PATH),
+                unsafe_allow_javascript=True)
 
 
 def _forget() -> None:
@@ -187,7 +194,7 @@ def sign_out() -> None:
         signin.sign_out(connection(), user.username)
     oidc = _oidc_logged_in()
     _forget()
-    st.session_state[_CLEAR] = True  # the hidden frame expires this browser's cookie too
+    st.session_state[_CLEAR] = True  # the page's script expires this browser's cookie too
     if oidc:
         st.logout()
 
@@ -216,14 +223,26 @@ def forbidden_page(title_key: str):
 
 
 def review_notice(user: User | None) -> None:
-    """Once per sign-in, tell a reviewer how many district-months wait for their approval."""
-    if user is None or st.session_state.get("rv_notice_shown") == user.username:
+    """Once per sign-in, tell a reviewer how many district-months wait for their approval (above the first page).
+
+    Not once per page load: a reload or a new tab starts a new Streamlit session, signed in again by
+    the same cookie (the same sign-in session), so the sign-ins already told are kept by this process."""
+    if user is None:
         return
-    st.session_state["rv_notice_shown"] = user.username
+    sign_in = st.session_state.get(SESSION_KEY) or f"{user.username}@{st.session_state.get(AT_KEY, '')}"
+    with _TOLD_LOCK:
+        if sign_in in _told:
+            return
+        _told[sign_in] = None
+        while len(_told) > _TOLD_MAX:  # oldest first; a session lasts a working day at most
+            del _told[next(iter(_told))]
     from pipelines.review import transitions
     waiting = transitions.waiting(connection(), user)
     if waiting:
-        st.toast(t("rv_notice").format(n=len(waiting)), icon=":material/pending_actions:", duration="long")
+        # A box on the first page, not st.toast: Streamlit's toast is an alertdialog without an
+        # accessible name (axe-core: aria-dialog-name, serious).
+        st.info(t(plural_key("rv_notice", len(waiting), lang())).format(n=formatting.number(len(waiting), lang())),
+                icon=":material/pending_actions:")
 
 
 def role_label(role: str) -> str:

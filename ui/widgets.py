@@ -105,12 +105,30 @@ def _arrow(frame: pl.DataFrame) -> pa.Table:
 
 
 def dataframe(frame: pl.DataFrame, **kwargs) -> None:
-    """st.dataframe with every number written in the page's language ('2.881', '69,7%'), right-aligned."""
-    config = {c: st.column_config.TextColumn(c, alignment="right") for c in table_text.right_aligned(frame)}
-    config.update(kwargs.pop("column_config", None) or {})
+    """st.dataframe with every number written in the page's language ('2.881', '69,7%'), right-aligned,
+    and kept a number, so that sorting a column orders it by value (9 before 10, not after)."""
+    import pandas as pd
+    L = lang()
+    frame = exports.tidy_numbers(frame)
+    given = kwargs.pop("column_config", None) or {}
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    st.dataframe(_arrow(table_text.shown(frame, lang())), column_config=config, **kwargs)
+    kwargs.setdefault("placeholder", formatting.MISSING)  # a value nobody reported: '–', never 0 or 'None'
+    writers = table_text.writers(frame, L)
+    if writers and frame.height * frame.width > pd.get_option("styler.render.max_elements"):
+        # Beyond what pandas Styler renders: every number as text, as before (sorted as text).
+        right = {c: st.column_config.TextColumn(c, alignment="right") for c in table_text.right_aligned(frame)}
+        st.dataframe(_arrow(table_text.shown(frame, L)), column_config={**right, **given}, **kwargs)
+        return
+    config = {c: st.column_config.TextColumn(c, alignment="right") for c in table_text.right_aligned(frame)
+              if not frame.schema[c].is_numeric()}
+    config.update({c: st.column_config.NumberColumn(c, format=table_text.INTEGER_FORMAT[L])
+                   for c in table_text.integer_columns(frame)})
+    config.update(given)
+    # Shares and fractions need a decimal comma, which no column format writes: pandas Styler sends
+    # their text beside the numbers. A table of whole numbers goes as Arrow, without pandas.
+    data = frame.to_pandas().style.format(writers, na_rep=formatting.MISSING) if writers else _arrow(frame)
+    st.dataframe(data, column_config=config, **kwargs)
 
 
 def table(frame: pl.DataFrame, name: str, key: str | None = None, **kwargs) -> None:

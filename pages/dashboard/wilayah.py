@@ -55,12 +55,12 @@ with left:
     st.markdown(m.quarter_text)
     st.caption(m.quarter_coverage)
     if m.quarter_destinations.height:
-        widgets.dataframe(m.quarter_destinations_view)
+        widgets.dataframe(m.quarter_destinations)
         widgets.downloads(m.quarter_destinations, f"tujuan-triwulan-{m.code or 'nasional'}", key="dr-dl-quarter")
 with right:
     st.subheader(t("dr_section_destinations").format(period=sel.period_label))
     if m.destinations.height:
-        widgets.dataframe(m.destinations_view)
+        widgets.dataframe(m.destinations)
         st.caption(m.destinations_coverage)
         widgets.downloads(m.destinations, f"tujuan-{m.code or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}",
                           key="dr-dl-destinations")

@@ -1,21 +1,25 @@
 """Who may do what: the roles (reference/roles.csv), the area a user works on and the scope of upload history."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-_CSV = Path(__file__).resolve().parent.parent / "reference" / "roles.csv"
+from pipelines import catalogue
+
 HISTORY_SCOPES = ("semua", "sendiri", "tidak")  # all districts | the user's own districts | none
 DESK_SCOPES = HISTORY_SCOPES  # the same three values in the desk column
 
 
 @cache
 def rules() -> dict[str, dict[str, str]]:
-    """role -> its row of reference/roles.csv (upload, manage_users: ya/tidak; history, desk: semua/sendiri/tidak)."""
-    with _CSV.open(encoding="utf-8") as fh:
-        return {r["role"]: r for r in csv.DictReader(fh)}
+    """role -> its row of reference/roles.csv; what each column means is in reference/role_rights.csv."""
+    return {r["role"]: r for r in catalogue.rows("roles.csv")}
+
+
+@cache
+def rights() -> dict[str, dict[str, str]]:
+    """column of roles.csv -> {values, help_id, help_en} (reference/role_rights.csv)."""
+    return {r["column"]: r for r in catalogue.rows("role_rights.csv")}
 
 
 ROLES = tuple(rules())
@@ -163,11 +167,26 @@ def scope(user: User | None, area: str = "") -> Scope:
     return Scope(area, ".".join(common), tuple(keep))
 
 
+def reviews(user: User | None) -> bool:
+    """Whether the role approves, returns and unlocks months at all (roles.csv: review)."""
+    return user is not None and rules()[user.role]["review"] == "ya"
+
+
+def submits(user: User | None) -> bool:
+    """Whether the role submits a district's month for approval at all (roles.csv: submit)."""
+    return user is not None and rules()[user.role]["submit"] == "ya"
+
+
+def opens_desk(user: User | None) -> bool:
+    """Whether the role opens Mutu Data and Tinjau at all (roles.csv: desk is not tidak)."""
+    return user is not None and rules()[user.role]["desk"] != "tidak"
+
+
 def can_review(user: User | None, district_code: str) -> bool:
-    """Admins approve anywhere; a reviewer (peninjau) in every province or in the provinces listed."""
-    return user is not None and user.role in ("admin", "peninjau") and scope(user).allows(district_code)
+    """Whether the user approves, returns or unlocks this district's months (review, within the desk area)."""
+    return reviews(user) and scope(user).allows(district_code)
 
 
 def can_submit(user: User | None, district_code: str) -> bool:
-    """Admins and the district's own coordinator submit a district's month for review."""
-    return user is not None and user.role in ("admin", "koordinator") and scope(user).allows(district_code)
+    """Whether the user submits this district's month for approval (submit, within the desk area)."""
+    return submits(user) and scope(user).allows(district_code)

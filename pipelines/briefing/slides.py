@@ -155,8 +155,8 @@ def pillar_slides(ctx: Context, page: pillars.PillarPage) -> tuple[list[Slide], 
         fig = overview.figure(view.trend)
         if view.kpis[view.pick].value is None:
             mark_empty(fig, ctx.t("bp_not_reported"))
-        sentences.append(ctx.t("bp_n_chart", title=ctx.t("pl_fig_trend", indicator=pillars.indicator_name(
-            view.pick, ctx.lang))))
+        sentences.append(ctx.t("bp_n_chart", title=pillars.trend_title(
+            view.pick, ctx.lang, {"pl_fig_trend": ctx.t("pl_fig_trend")})))
         compared = ctx.t("bp_n_pillar_compare", period=page.previous_label) if page.previous_label else ""
         slides.append(Slide("pillar", ctx.t("bp_title_pillar", n=p, name=name), lines(sentences), fig,
                             rows=rows, provisional=page.provisional, footnote=compared))

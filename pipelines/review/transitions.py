@@ -141,7 +141,7 @@ def _write(con, user: roles.User, action: str, district: str, period: date, reas
 
 def waiting(con: duckdb.DuckDBPyConnection, user: roles.User | None) -> list[tuple[str, str, date]]:
     """District-months waiting for this reviewer's approval: (district_code, district, period), oldest first."""
-    if user is None or user.role not in ("admin", "peninjau"):
+    if not roles.reviews(user):
         return []
     frame = warehouse.query(con, "review_states_in", area="", start=date(1900, 1, 1), end=date(2999, 12, 1))
     return [(d, n, p) for d, n, p, s in frame.select("district_code", "district", "period", "state").iter_rows()

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import areas, catalogue, charts, formatting
+from pipelines.labels import plural_key
 from pipelines.labels import text as labels_text
 from pipelines.metrics import calendar, figures, outliers
 from pipelines.metrics.measure import Measure, measure
@@ -22,6 +23,7 @@ YES, NO, WARN, DUE = "✓", "–", "⚠", "…"  # DUE: latest month not yet due
 LABELS = (
     "pl_pillar_1", "pl_pillar_2", "pl_pillar_3", "pl_pillar_4", "pl_short_1", "pl_short_2", "pl_short_3",
     "pl_short_4", "pl_unit_orang", "pl_unit_kegiatan", "pl_unit_kasus", "pl_unit_unit", "pl_flag_villages",
+    "pl_unit_orang_one", "pl_unit_kegiatan_one", "pl_unit_kasus_one", "pl_unit_unit_one", "pl_flag_villages_one",
     "pl_axis_villages", "pl_axis_month", "pl_axis_rupiah", "pl_fig_trend", "pl_fig_compare",
     "pl_level_province", "pl_level_district", "pl_level_subdistrict", "pl_level_village",
     "pl_col_area", "pl_col_value", "pl_col_villages_reporting", "pl_col_pillar", "pl_col_villages",
@@ -72,8 +74,8 @@ def indicator_text(value: float | None, unit: str, lang: str, labels: Mapping[st
     if unit == "rupiah":
         return formatting.rupiah(value, lang)
     if unit == "ya/tidak":
-        return label(labels, "pl_flag_villages", n=formatting.number(value, lang))
-    return f"{formatting.number(value, lang)} {label(labels, f'pl_unit_{unit}')}"
+        return label(labels, plural_key("pl_flag_villages", value, lang, labels), n=formatting.number(value, lang))
+    return f"{formatting.number(value, lang)} {label(labels, plural_key(f'pl_unit_{unit}', value, lang, labels))}"
 
 
 def axis_title(unit: str, lang: str, labels: Mapping[str, str] | None, scale: str = "") -> str:
@@ -84,6 +86,12 @@ def axis_title(unit: str, lang: str, labels: Mapping[str, str] | None, scale: st
         return label(labels, "pl_axis_villages")
     word = label(labels, f"pl_unit_{unit}")
     return word[:1].upper() + word[1:]
+
+
+def trend_title(code: str, lang: str, labels: Mapping[str, str] | None) -> str:
+    """'Konsultasi calon PMI per bulan'; a name already saying "(per bulan)" (C02) is not said twice."""
+    name = indicator_name(code, lang)
+    return name if name.endswith(("per bulan)", "per month)")) else label(labels, "pl_fig_trend", indicator=name)
 
 
 def indicator_name(code: str, lang: str) -> str:
@@ -257,10 +265,7 @@ def trend_figure(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, lab
     month_axis(fig, periods, lang)
     mark_missing(fig, periods, [v is None for v in values], labels)
     mark_provisional(fig, rows, labels)
-    name = indicator_name(code, lang)
-    # C02's name already says "(per bulan)": no "Anak PMI dibina (per bulan) per bulan"
-    trend = name if name.endswith(("per bulan)", "per month)")) else label(labels, "pl_fig_trend", indicator=name)
-    title = _provisional_title(trend, any(rows["provisional"]), labels)
+    title = _provisional_title(trend_title(code, lang, labels), any(rows["provisional"]), labels)
     fig = charts.style(fig, title, subtitle, label(labels, "pl_axis_month"),
                        axis_title(ind.unit, lang, labels, word), lang, source)
     charts.full_number_ticks(fig)
