@@ -57,7 +57,7 @@ def test_survey_page_shows_the_study_layout_marked_as_demo(db):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Sulit mendapat modal"] == "50%" and metrics["Keterampilan usaha meningkat"] == "80%"
     # alpha per time point, each with its CI and items; the after scale is the headline metric
-    alpha = at.dataframe[4].value
+    alpha = displayed(at.dataframe[4])
     assert alpha.columns.tolist() == ["Titik waktu", "Butir", "n", "Alfa Cronbach", "IK 95%"]
     assert alpha.values.tolist() == [
         ["Sesudah program", "harmonis_sesudah, partisipasi_sesudah", "140", "0,58", "0,41 – 0,70"],

@@ -14,11 +14,12 @@ from __future__ import annotations
 import importlib.util
 import threading
 import time
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from pipelines import formatting, settings, warehouse
+from pipelines import catalogue, formatting, settings, warehouse
 from pipelines.accounts import audit, passwords, roles, sessions, signin, users
 from pipelines.accounts.roles import User
 from pipelines.labels import plural_key
@@ -38,17 +39,20 @@ _told: dict[str, None] = {}     # sign-ins (session digests) already told of the
 _TOLD_LOCK = threading.Lock()
 _TOLD_MAX = 10_000
 
-LOGIN_PAGE = "pages/akun/masuk.py"
-USERS_PAGE = "pages/akun/pengguna.py"
-UPLOAD_PAGES = ["pages/laporan/unggah.py", "pages/laporan/riwayat.py"]
-DASHBOARD_PAGES = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "pages/dashboard/peta.py",
-                   "pages/dashboard/wilayah.py", "pages/dashboard/desa.py"]
-REPORTING_PAGES = ["pages/reporting/kelengkapan.py"]
-PRESENTING_PAGES = ["pages/presentasi/paket.py"]
-ANALYSIS_PAGES = ["pages/analisis/survei.py", "pages/analisis/kohort.py"]
-DATA_PAGES = ["pages/data/gudang.py"]
-REVIEW_PAGE = "pages/laporan/tinjau.py"
-QUALITY_PAGE = "pages/reporting/mutu.py"
+# Every page, once: file, navigation section, title, icon, URL path and who opens it (ui/pages.csv).
+PAGES_CSV = Path(__file__).resolve().parent / "pages.csv"
+# What the `opens` column may say: every signed-in user, nobody signed in, or a right of roles.csv.
+OPENS = {"semua": lambda user: user is not None, "masuk": lambda user: user is None,
+         "upload": roles.can_upload, "history": roles.can_see_history, "desk": roles.opens_desk,
+         "manage_users": roles.can_manage_users}
+
+
+def pages() -> tuple[dict[str, str], ...]:
+    """The rows of ui/pages.csv, in menu order."""
+    return catalogue.rows(PAGES_CSV.name, PAGES_CSV.parent)
+
+
+LOGIN_PAGE = next(p["file"] for p in pages() if p["opens"] == "masuk")
 
 
 def session_minutes() -> int:
@@ -57,27 +61,19 @@ def session_minutes() -> int:
 
 
 def pages_for(user: User | None) -> dict[str, list[str]]:
-    """The pages a user may open, as {section label key: [page file relative to the project]}.
+    """The pages a user may open, as {section label key: [page file relative to the project]}, in the
+    order of ui/pages.csv; nobody signed in: only the sign-in page."""
+    out: dict[str, list[str]] = {}
+    for p in pages():
+        if OPENS[p["opens"]](user):
+            out.setdefault(p["section"], []).append(p["file"])
+    return out
 
-    Nobody signed in: only the login page. Everyone signed in: the dashboard, reporting, presenting
-    and data pages; admins and coordinators also Unggah Laporan and Riwayat; admins, coordinators and
-    reviewers (peninjau) also Tinjau and Mutu Data; admins also Pengguna."""
-    if user is None:
-        return {"section_account": [LOGIN_PAGE]}
-    pages = {"section_dashboard": list(DASHBOARD_PAGES), "section_reporting": list(REPORTING_PAGES)}
-    reports = ([UPLOAD_PAGES[0]] if roles.can_upload(user) else []) + (
-        [UPLOAD_PAGES[1]] if roles.can_see_history(user) else [])
-    if user.role in ("admin", "koordinator", "peninjau"):  # review and the data-quality desk
-        pages["section_reporting"].append(QUALITY_PAGE)
-        reports.append(REVIEW_PAGE)
-    if reports:
-        pages["section_reports"] = reports
-    pages["section_analysis"] = list(ANALYSIS_PAGES)
-    pages["section_presenting"] = list(PRESENTING_PAGES)
-    pages["section_data"] = list(DATA_PAGES)
-    if roles.can_manage_users(user):
-        pages["section_account"] = [USERS_PAGE]
-    return pages
+
+def page_right(path: str) -> str:
+    """The `opens` value of one page file (ui/pages.csv), given relative to the project or absolute (__file__)."""
+    name = Path(path).resolve().relative_to(PAGES_CSV.parent.parent).as_posix() if Path(path).is_absolute() else path
+    return next(p["opens"] for p in pages() if p["file"] == name)
 
 
 def current_user() -> User | None:
@@ -199,13 +195,15 @@ def sign_out() -> None:
         st.logout()
 
 
-def require(*allowed: str) -> User:
-    """The signed-in user when their role is one of allowed (any role when none given); else stop the page."""
+def require(page_file: str) -> User:
+    """The signed-in user when their role opens this page (ui/pages.csv `opens`); else say so and stop the page."""
     user = current_user()
     if user is None:
         st.warning(t("au_need_login"), icon=":material/lock:")
         st.stop()
-    if allowed and user.role not in allowed:
+    right = page_right(page_file)
+    if not OPENS[right](user):
+        allowed = [r for r in roles.ROLES if OPENS[right](User("-", "-", r))]
         st.error(t("au_forbidden").format(roles=", ".join(role_label(r) for r in allowed)), icon=":material/block:")
         st.stop()
     return user

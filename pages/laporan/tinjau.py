@@ -13,7 +13,7 @@ con = connection()
 demo_banner(con)
 st.title(t("page_review"))
 L = lang()
-user = auth.require("admin", "koordinator", "peninjau")
+user = auth.require(__file__)
 STATE = {s: t(f"rv_state_{s}") for s in review.STATE_ICONS}
 
 districts = data(review.districts, user)

@@ -13,7 +13,7 @@ from ui.state import connection, demo_banner
 
 con = connection()
 demo_banner(con)
-user = auth.require("admin", "koordinator", "peninjau")
+user = auth.require(__file__)
 sel = filters.sidebar()
 st.title(t("page_quality"))
 L = lang()
