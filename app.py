@@ -32,6 +32,7 @@ PAGES = {
     "pages/analisis/kohort.py": ("page_cohort", ":material/timeline:", "kohort"),
     "pages/presentasi/paket.py": ("page_briefing", ":material/slideshow:", "paparan"),
     "pages/data/gudang.py": ("page_warehouse", ":material/database:", "gudang"),
+    "pages/data/kamus.py": ("page_dictionary", ":material/menu_book:", "kamus"),
     "pages/akun/masuk.py": ("page_login", ":material/login:", "masuk"),
     "pages/akun/pengguna.py": ("page_users", ":material/manage_accounts:", "pengguna"),
 }

@@ -41,7 +41,7 @@ DASHBOARD_PAGES = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "
 REPORTING_PAGES = ["pages/reporting/kelengkapan.py"]
 PRESENTING_PAGES = ["pages/presentasi/paket.py"]
 ANALYSIS_PAGES = ["pages/analisis/survei.py", "pages/analisis/kohort.py"]
-DATA_PAGES = ["pages/data/gudang.py"]
+DATA_PAGES = ["pages/data/gudang.py", "pages/data/kamus.py"]
 REVIEW_PAGE = "pages/laporan/tinjau.py"
 QUALITY_PAGE = "pages/reporting/mutu.py"
 
