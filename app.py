@@ -23,6 +23,7 @@ PAGES = {
     "pages/dashboard/peta.py": ("page_map", ":material/map:", "peta"),
     "pages/dashboard/wilayah.py": ("page_areas", ":material/account_tree:", "wilayah"),
     "pages/dashboard/desa.py": ("page_village", ":material/home_work:", "desa"),
+    "pages/dashboard/capaian.py": ("page_capaian", ":material/flag:", "capaian"),
     "pages/reporting/kelengkapan.py": ("page_completeness", ":material/fact_check:", "kelengkapan"),
     "pages/laporan/unggah.py": ("page_upload", ":material/upload_file:", "unggah"),
     "pages/laporan/riwayat.py": ("page_history", ":material/history:", "riwayat"),

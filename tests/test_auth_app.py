@@ -98,7 +98,7 @@ def texts(at: AppTest) -> str:
 
 def test_pages_for_each_role():
     dashboard = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "pages/dashboard/peta.py",
-                 "pages/dashboard/wilayah.py", "pages/dashboard/desa.py"]
+                 "pages/dashboard/wilayah.py", "pages/dashboard/desa.py", "pages/dashboard/capaian.py"]
     common = {"section_dashboard": dashboard, "section_reporting": ["pages/reporting/kelengkapan.py"],
               "section_analysis": ["pages/analisis/survei.py", "pages/analisis/kohort.py"],
               "section_presenting": ["pages/presentasi/paket.py"], "section_data": ["pages/data/gudang.py",

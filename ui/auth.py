@@ -37,7 +37,7 @@ LOGIN_PAGE = "pages/akun/masuk.py"
 USERS_PAGE = "pages/akun/pengguna.py"
 UPLOAD_PAGES = ["pages/laporan/unggah.py", "pages/laporan/riwayat.py"]
 DASHBOARD_PAGES = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "pages/dashboard/peta.py",
-                   "pages/dashboard/wilayah.py", "pages/dashboard/desa.py"]
+                   "pages/dashboard/wilayah.py", "pages/dashboard/desa.py", "pages/dashboard/capaian.py"]
 REPORTING_PAGES = ["pages/reporting/kelengkapan.py"]
 PRESENTING_PAGES = ["pages/presentasi/paket.py"]
 ANALYSIS_PAGES = ["pages/analisis/survei.py", "pages/analisis/kohort.py"]
