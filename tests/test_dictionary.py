@@ -90,3 +90,13 @@ def test_page_lists_every_figure_and_switches_language(app):
     app.sidebar.radio(key="lang_choice").set_value("en").run()
     assert app.title[0].value == "Indicator Dictionary"
     assert app.dataframe[0].value.columns.tolist()[:2] == ["Code", "Name"]
+
+
+def test_only_admins_get_the_satu_data_button(app, monkeypatch):
+    assert [b.proto.label for b in app.get("download_button")] == ["Unduh Kamus Indikator (XLSX)",
+                                                                   "Unduh paket Satu Data (ZIP)"]
+    from pipelines.accounts.roles import User
+    from ui import auth
+    monkeypatch.setattr(auth, "current_user", lambda: User("kemnaker", "Kemnaker", "kementerian"))
+    app.run()
+    assert [b.proto.label for b in app.get("download_button")] == ["Unduh Kamus Indikator (XLSX)"]
