@@ -38,6 +38,10 @@ else:
     if m.to_date:
         st.caption(t("cp_to_date_note"))
     widgets.table(m.table, f"capaian-tabel-{m.area or 'nasional'}-{code}", key="cp-table")
+    st.download_button(t("pdf_download"), data=lambda: capaian.report_pdf(connection(), sel.area, code, L,
+                                                                          sel.approved_only),
+                       file_name=f"laporan-capaian-{m.area or 'nasional'}-{code.lower()}.pdf", mime="application/pdf",
+                       icon=":material/picture_as_pdf:", on_click="ignore", key="cp_pdf")
     st.html("<div style='font-size:0.85rem'>" + " · ".join(
         f"<span style='color:{html.escape(colour)}'>■</span> <b>{html.escape(name)}</b>: {html.escape(note)}"
         for colour, name, note in capaian.legend(L)) + "</div>")

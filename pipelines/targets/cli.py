@@ -3,6 +3,7 @@
     python -m pipelines.targets template --out FILE
     python -m pipelines.targets load [--db PATH] [--user NAME] [--dry-run] [--json] FILE
     python -m pipelines.targets report [--db PATH] --area CODE --period P [--lang en] [--approved-only] [--json]
+    python -m pipelines.targets pdf [--db PATH] --area CODE --period P --out FILE.pdf [--lang en] [--approved-only]
 
 P is 2026, 2026-S1, 2026-T3, 2026-09 or 2026-SD09 (January to September). Exit status: 0 done, 1 the file was
 rejected, 2 usage error (unknown area or period, missing file, warehouse busy).
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 from pipelines import commandline, formatting, migrations, warehouse
-from pipelines.targets import report, store, template
+from pipelines.targets import pdf, report, store, template
 
 
 def parser() -> argparse.ArgumentParser:
@@ -36,6 +37,13 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", choices=("id", "en"), default="id")
     rp.add_argument("--approved-only", action="store_true", help="hanya data bulan-kabupaten yang disetujui")
     rp.add_argument("--json", action="store_true")
+    pd = sub.add_parser("pdf", help="Laporan Capaian (A4 PDF) sebuah wilayah dan periode")
+    pd.add_argument("--db")
+    pd.add_argument("--area", required=True)
+    pd.add_argument("--period", required=True)
+    pd.add_argument("--out", required=True)
+    pd.add_argument("--lang", choices=("id", "en"), default="id")
+    pd.add_argument("--approved-only", action="store_true")
     return p
 
 
@@ -54,7 +62,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "load":
         return _load(args)
+    if args.command == "pdf":
+        return _pdf(args)
     return _report(args)
+
+
+def _pdf(args) -> int:
+    if args.db and not Path(args.db).exists():
+        return _fail(f"Gudang data tidak ditemukan: {args.db}", False)
+    try:
+        with migrations.reading(args.db) as con:
+            data = pdf.pdf(con, args.area, args.period, lang=args.lang, approved_only=args.approved_only)
+    except ValueError as exc:
+        return _fail(str(exc), False)
+    Path(args.out).write_bytes(data)
+    print(f"Laporan Capaian ditulis: {args.out}", file=sys.stderr)
+    return 0
 
 
 def _load(args) -> int:

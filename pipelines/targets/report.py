@@ -64,3 +64,21 @@ def report(con: duckdb.DuckDBPyConnection, area: str, period: str, *, lang: str 
             "first_month": gov.first.strftime("%Y-%m"), "last_month": gov.last.strftime("%Y-%m"),
             "approved_only": bool(approved_only),
             "rows": [row(m.total(k, with_change=False), float(wanted[k]), gov, lang) for k in keys]}
+
+
+def children(con: duckdb.DuckDBPyConnection, area: str, period: str, *, lang: str = "id", today: date | None = None,
+             approved_only: bool = False, deadline_day: int | None = None) -> list[dict]:
+    """The report of each direct child area that has a target for the period, in code order."""
+    gov = periods.parse(period)
+    code = area_code(area)
+    prefix = "" if code == NATIONAL else code
+    if areas.child_level(areas.level_of(prefix)) is None:
+        return []
+    targets = store.current(con, year=gov.year)
+    with_targets = set(targets.filter(targets["period"] == gov.target_period)["area_code"].to_list())
+    out = []
+    for kid in areas.children(con, prefix)["code"].to_list():
+        if kid in with_targets:
+            out.append(report(con, kid, period, lang=lang, today=today, approved_only=approved_only,
+                              deadline_day=deadline_day))
+    return out

@@ -12,7 +12,7 @@ from pipelines import areas, charts, formatting, labels, settings
 from pipelines.accounts.roles import User
 from pipelines.metrics import calendar, figures, periods
 from pipelines.metrics.measure import format_value
-from pipelines.targets import report, status, store
+from pipelines.targets import pdf, report, status, store
 
 LABEL_KEYS = ("cp_col_area", "cp_col_figure", "cp_col_target", "cp_col_actual", "cp_col_capaian", "cp_col_status",
               "cp_col_coverage", "cp_col_provisional", "cp_col_annual_target", "cp_col_annual_capaian",
@@ -130,17 +130,11 @@ def capaian_model(con: duckdb.DuckDBPyConnection, area: str, period: str, lang: 
     gov = periods.parse(period)
     top = report.report(con, area, period, lang=lang, approved_only=approved_only)
     code = "" if top["area"] == report.NATIONAL else top["area"]
-    level = areas.level_of(code)
-    below = areas.child_level(level)
-    kids = areas.children(con, code) if below else pl.DataFrame(schema={"code": pl.String, "name": pl.String})
-    with_targets = set(store.current(con, year=gov.year)["area_code"].to_list())
     child_rows, child_raw, child_codes = [], [], []
-    for kid, name in kids.filter(pl.col("code").is_in(list(with_targets))).iter_rows():
-        sub = report.report(con, kid, period, lang=lang, approved_only=approved_only)
-        if sub["rows"]:
-            child_codes.append((kid, name))
-            child_rows.append(_display(sub["rows"], lang, lab, name))
-            child_raw.append(_raw(sub["rows"], kid))
+    for sub in report.children(con, area, period, lang=lang, approved_only=approved_only):
+        child_codes.append((sub["area"], sub["area_name"]))
+        child_rows.append(_display(sub["rows"], lang, lab, sub["area_name"]))
+        child_raw.append(_raw(sub["rows"], sub["area"]))
     title = areas.label(con, code, lang)
     return CapaianView(
         area=code, title=title, period_label=gov.label(lang), provisional=any(r["sementara"] for r in top["rows"]),
@@ -173,3 +167,8 @@ def errors_table(result: store.Result, lang: str) -> pl.DataFrame:
     return pl.DataFrame([(e.sheet, e.row, e.column, e.value, e.message) for e in result.errors],
                         schema={h: t for h, t in zip(heads, (pl.String, pl.Int64, pl.String, pl.String, pl.String))},
                         orient="row")
+
+
+def report_pdf(con: duckdb.DuckDBPyConnection, area: str, period: str, lang: str, approved_only: bool = False) -> bytes:
+    """The printable Laporan Capaian (A4 PDF) of the page's area and period."""
+    return pdf.pdf(con, area, period, lang=lang, approved_only=approved_only)
