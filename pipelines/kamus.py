@@ -81,3 +81,20 @@ def workbook() -> bytes:
     """The dictionary as XLSX: one sheet in Indonesian, one in English."""
     return exports.to_xlsx({labels.text("page_dictionary", "id"): dictionary("id"),
                             labels.text("page_dictionary", "en"): dictionary("en")})
+
+
+OVERVIEW = ("kamus_col_code", "kamus_col_name", "kamus_col_unit", "kamus_col_months")
+
+
+def overview(frame: pl.DataFrame, lang: str = "id") -> pl.DataFrame:
+    """The dictionary's short columns (code, name, unit, over months) for the page's list."""
+    return frame.select([labels.text(c, lang) for c in OVERVIEW])
+
+
+def detail(frame: pl.DataFrame, index: int, lang: str = "id") -> tuple[str, pl.DataFrame] | None:
+    """(title, field/value table) of one row of the dictionary; None when the row is not there."""
+    if not 0 <= index < frame.height:
+        return None
+    row = frame.row(index)
+    return f"{row[1]} ({row[0]})", pl.DataFrame({labels.text("kamus_field", lang): frame.columns[2:],
+                                                 labels.text("kamus_value", lang): list(row[2:])})

@@ -100,3 +100,24 @@ def test_only_admins_get_the_satu_data_button(app, monkeypatch):
     monkeypatch.setattr(auth, "current_user", lambda: User("kemnaker", "Kemnaker", "kementerian"))
     app.run()
     assert [b.proto.label for b in app.get("download_button")] == ["Unduh Kamus Indikator (XLSX)"]
+
+
+def test_detail_of_one_figure_and_the_page_shows_the_first():
+    frame = dictionary.dictionary("en")
+    title, table = dictionary.detail(frame, list(figures.catalogue()).index("women_share"), "en")
+    assert table.columns == ["Field", "Content"]
+    assert title == "Share of women (women_share)"
+    assert table.rows() == [("Definition", "Placements of women / all placements."), ("Unit", "percent"),
+                            ("Formula", "placements_women / placements"),
+                            ("Over villages", "ratio of the numerator and denominator summed over villages"),
+                            ("Over months", "ratio of the range's totals"),
+                            ("Source (sheet · column)", "from the figures placements_women, placements"),
+                            ("Coverage rule", "village-month reports in of those expected; months not past their "
+                                              "deadline: provisional")]
+    assert dictionary.detail(frame, frame.height) is None
+    assert dictionary.overview(frame, "en").columns == ["Code", "Name", "Unit", "Over months"]
+
+
+def test_page_shows_the_first_figure_in_full(app):
+    assert app.subheader[0].value == "Konsultasi calon PMI laki-laki (L01)"
+    assert app.table[0].value.iloc[:, 1].tolist()[:2] == ["Dijumlahkan atas desa dan bulan yang melapor.", "orang"]

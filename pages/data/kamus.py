@@ -13,7 +13,15 @@ L = page.setup("page_dictionary", with_filters=False).lang
 st.caption(t("kamus_intro"))
 search = st.text_input(t("kamus_search"), key="kamus_q")
 frame = dictionary.dictionary(L, search)  # read from the catalogues, cached there
-dataframe(frame, height=min(38 + 35 * frame.height, 900))
+overview = dictionary.overview(frame, L)
+dataframe(overview, height=min(38 + 35 * frame.height, 640), on_select="rerun", selection_mode="single-row",
+          key="kamus_pick")
+st.caption(t("kamus_pick_help"))
+rows = (st.session_state.get("kamus_pick") or {}).get("selection", {}).get("rows", [])
+detail = dictionary.detail(frame, rows[0] if rows else 0, L)
+if detail is not None:
+    st.subheader(detail[0], anchor=False)
+    st.table(detail[1])
 st.download_button(t("kamus_download"), data=lambda: dictionary.workbook(), file_name="kamus-indikator.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    icon=":material/table:", on_click="ignore", key="kamus_xlsx")

@@ -114,11 +114,11 @@ def _chart(rows: list[dict], lang: str, lab: dict, title: str) -> go.Figure | No
     fig = go.Figure(go.Bar(
         x=[r["capaian"] for r in shown], y=names, orientation="h",
         marker_color=[status.of(r["capaian"]).colour for r in shown],
-        text=[formatting.percent(r["capaian"], lang, 1) for r in shown], textposition="outside",
+        text=[formatting.percent(r["capaian"], lang, 1) for r in shown], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.add_vline(x=1, line_dash="dash", line_color="#333")
     charts.style(fig, title, x_title=lab["cp_chart_x"], lang=lang)
-    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_xaxes(tickformat=".0%", range=[0, max(1.1, max(r["capaian"] for r in shown) * 1.15)])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=140 + 44 * len(shown), showlegend=False)
     return fig
