@@ -209,3 +209,26 @@ def test_cli_template_load_and_report(world, tmp_path, capsys, monkeypatch):
     assert cli.main(["report", "--db", db, "--area", "35.04", "--period", "2024-T5", "--json"]) == 2
     assert "tidak dikenal" in json.loads(capsys.readouterr().out)["error"]
     assert cli.main(["report", "--db", db, "--area", "99", "--period", "2024-T1"]) == 2
+
+
+def test_a_month_range_as_government_periods():
+    got = {(a, b): [p.code for p in periods.matching(date(2026, a, 1), date(2026, b, 1))]
+           for a, b in ((1, 3), (7, 9), (1, 6), (7, 12), (1, 12), (9, 9), (1, 9), (2, 4), (1, 1))}
+    assert got == {(1, 3): ["2026-T1", "2026-SD03"], (7, 9): ["2026-T3"], (1, 6): ["2026-S1", "2026-SD06"],
+                   (7, 12): ["2026-S2"], (1, 12): ["2026"], (9, 9): ["2026-09"], (1, 9): ["2026-SD09"],
+                   (2, 4): [], (1, 1): ["2026-01", "2026-SD01"]}
+    assert periods.matching(date(2025, 11, 1), date(2026, 1, 1)) == []
+
+
+def test_ringkasan_cards_carry_the_target_note(world):
+    from pipelines import labels
+    from pipelines.views import overview
+    words = {k: labels.text(k, "id") for k in overview.LABELS}
+    load_targets(world, [("35.04", "placements", 2024, "T1", 20), ("35.04", "consultations", 2024, "TAHUN", 64)])
+    cards = overview.summary(world, "35.04", date(2024, 1, 1), date(2024, 3, 1), "id", words).cards
+    assert cards["placements"].note == "59,1% perempuan · Target Triwulan I 2024: 20 · capaian 110,00%"
+    # no T1 target for consultations: the annual one pro-rated for s.d. Maret (64 x 3/12 = 16; realisasi 16)
+    assert cards["consultations"].note == "Target s.d. Maret 2024: 16 · capaian 100,00%"
+    assert cards["returns"].note is None or "Target" not in cards["returns"].note
+    other = overview.summary(world, "35.04", date(2024, 2, 1), date(2024, 4, 1), "id", words).cards
+    assert "Target" not in (other["placements"].note or "")

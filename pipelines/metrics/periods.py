@@ -72,3 +72,22 @@ def parse(code: str) -> Period:
 def of_target(year: int, periode: str) -> Period:
     """The Period a target row ('TAHUN', 'S1', 'T3', '09') stands for."""
     return parse(str(year) if periode == "TAHUN" else f"{year}-{periode}")
+
+
+def matching(first: date, last: date) -> list[Period]:
+    """The government periods a month range is, most specific first: Jan-Mar 2026 -> [2026-T1, 2026-SD03]."""
+    if first.year != last.year or first > last:
+        return []
+    year, a, b = first.year, first.month, last.month
+    out = []
+    if a == b:
+        out.append(parse(f"{year}-{a:02d}"))
+    if b - a == 2 and a % 3 == 1:
+        out.append(parse(f"{year}-T{b // 3}"))
+    if b - a == 5 and a in (1, 7):
+        out.append(parse(f"{year}-S{b // 6}"))
+    if (a, b) == (1, 12):
+        out.append(parse(str(year)))
+    elif a == 1:
+        out.append(parse(f"{year}-SD{b:02d}"))
+    return out
