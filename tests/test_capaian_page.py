@@ -87,7 +87,7 @@ def test_to_date_shows_both_targets_and_english(db):
 
 
 def test_no_target_says_so(db):
-    at = open_page(period="2024-T2")
+    at = open_page(period="2024-02")
     assert [i.value for i in at.info] == ["Belum ada target untuk wilayah dan periode ini."]
     assert len(at.dataframe) == 0
 
@@ -119,3 +119,23 @@ def test_only_admins_load(db, monkeypatch):
     at = open_page()
     assert len(at.file_uploader) == 0
     assert capaian.may_load(User("k", "K", "koordinator", ("35.04",))) is False
+
+
+def test_the_sidebar_government_period_drives_the_page(db):
+    at = open_page(period="2024-T1")
+    [pick] = [s for s in at.sidebar.selectbox if s.label == "Periode pemerintahan"]
+    assert pick.value == "2024-T1"
+    pick.set_value("2024-SD02").run()
+    assert [h.value for h in at.header] == ["Kabupaten Tulungagung · s.d. Februari 2024"]
+    assert at.query_params["periode"] == "2024-SD02"
+    assert (at.query_params["from"], at.query_params["to"]) == ("2024-01", "2024-02")
+    assert [i.value for i in at.info] == ["Belum ada target untuk wilayah dan periode ini."]
+
+
+def test_a_free_range_shows_the_default_period_and_says_so(db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"area": "35.04", "from": "2024-02", "to": "2024-03"})
+    at.run()
+    at.switch_page("pages/dashboard/capaian.py").run()
+    assert at.info[0].value.startswith("Rentang bulan di sidebar bukan periode pemerintahan; ditampilkan s.d. Maret 2024.")
+    assert [h.value for h in at.header] == ["Kabupaten Tulungagung · s.d. Maret 2024"]

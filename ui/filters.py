@@ -9,6 +9,7 @@ import streamlit as st
 from pipelines import areas, formatting, settings
 from pipelines.metrics import calendar
 from pipelines.views import status
+from ui import govperiod
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection
@@ -68,6 +69,7 @@ def _init_state() -> None:
         end = calendar.month_start(qp["to"]) if "to" in qp else end
     except ValueError:
         pass
+    start, end = govperiod.from_url(qp.get("periode")) or (start, end)  # &periode=2026-T3 wins over from/to
     area = qp.get("area", "")
     if area and areas.lookup(connection(), area) is None:
         area = ""
@@ -92,6 +94,7 @@ def sidebar() -> Selection:
     months = _month_options()
     with st.sidebar:
         st.markdown(f"**{t('filter_period')}**")
+        govperiod.picker(months, L)
         start = st.session_state["f_start"]
         end = st.session_state["f_end"]
         start = start if start in months else months[max(0, len(months) - 12)]
@@ -119,6 +122,7 @@ def sidebar() -> Selection:
         st.query_params["data"] = "disetujui"
     elif "data" in st.query_params:
         del st.query_params["data"]
+    govperiod.to_url()
     if L != "id":
         st.query_params["lang"] = L
     elif "lang" in st.query_params:

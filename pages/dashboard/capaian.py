@@ -6,25 +6,19 @@ import streamlit as st
 from pipelines.metrics import periods
 from pipelines.targets import template
 from pipelines.views import capaian
-from ui import auth, filters, page, widgets
+from ui import auth, filters, govperiod, page, widgets
 from ui.cache import data
 from ui.i18n import t
 from ui.state import connection
 
 p = page.setup("page_capaian", capaian.LABEL_KEYS, with_filters=False)
-sel = filters.sidebar()  # the area (and approved-only); the month range is replaced by the period below
+sel = filters.sidebar()  # the area, approved-only and the government period (ui/govperiod.py)
 L = p.lang
 
-# The government period, kept in the URL (&periode=2026-T3).
-years = data(capaian.years)
-year_now, part_now = capaian.picked(st.query_params.get("periode"), years)
-left, right = st.columns([1, 3])
-year = left.selectbox(t("cp_year"), years, index=years.index(year_now), key="cp_year")
-part = right.selectbox(t("cp_period"), capaian.PARTS, index=capaian.PARTS.index(part_now), key="cp_part",
-                       format_func=lambda x: periods.parse(capaian.code_of(year, x)).label(L))
-code = capaian.code_of(year, part)
-st.query_params["periode"] = code
-st.caption(t("cp_period_note"))
+# The government period of the sidebar (&periode= in the URL); a free month range shows the default period.
+code = govperiod.current() or capaian.default_period()
+if govperiod.current() is None:
+    st.info(t("cp_period_note").format(period=periods.parse(code).label(L)), icon=":material/date_range:")
 
 m = data(capaian.capaian_model, sel.area, code, L, p.labels, approved_only=sel.approved_only)
 st.header(f"{m.title} · {m.period_label}", anchor=False)

@@ -34,10 +34,10 @@ if satudata.may_build(user):
     years = data(capaian.years)
     left, mid, right = st.columns([1, 2, 2])
     year = left.selectbox(t("cp_year"), years, key="sd_year")
-    part = mid.selectbox(t("cp_period"), capaian.PARTS, index=capaian.PARTS.index("T1"), key="sd_part",
-                         format_func=lambda x: periods.parse(capaian.code_of(year, x)).label(L))
+    part = mid.selectbox(t("cp_period"), periods.PARTS, index=periods.PARTS.index("T1"), key="sd_part",
+                         format_func=lambda x: periods.parse(periods.code_of(year, x)).label(L))
     every = right.toggle(t("sd_all_data"), key="sd_all", help=t("sd_all_data_help"))
-    code = capaian.code_of(year, part)
+    code = periods.code_of(year, part)
     st.download_button(t("sd_download"), data=lambda: satudata.zip_package(connection(), code, not every),
                        file_name=f"satudata-desmigratif-{code.lower()}.zip", mime="application/zip",
                        icon=":material/dataset:", on_click="ignore", key="sd_zip")

@@ -11,6 +11,9 @@ from pipelines.metrics import calendar
 KINDS = ("year", "semester", "quarter", "month", "to_date")
 # The periode column of a target workbook: which government period a target is set for.
 TARGET_PERIODS = ("TAHUN", "S1", "S2", "T1", "T2", "T3", "T4", *(f"{m:02d}" for m in range(1, 13)))
+# Every period of a year a picker offers, in the order a ministry reads them ('TAHUN' is the year itself).
+PARTS = ("TAHUN", "S1", "S2", "T1", "T2", "T3", "T4", *(f"SD{m:02d}" for m in range(1, 13)),
+         *(f"{m:02d}" for m in range(1, 13)))
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _CODE = re.compile(r"^(\d{4})(?:-(S[12]|T[1-4]|SD(?:0[1-9]|1[0-2])|0[1-9]|1[0-2]))?$")
 
@@ -91,3 +94,8 @@ def matching(first: date, last: date) -> list[Period]:
     elif a == 1:
         out.append(parse(f"{year}-SD{b:02d}"))
     return out
+
+
+def code_of(year: int, part: str) -> str:
+    """(2026, 'TAHUN') -> '2026', (2026, 'T3') -> '2026-T3'."""
+    return str(year) if part == "TAHUN" else f"{year}-{part}"

@@ -17,9 +17,6 @@ from pipelines.targets import pdf, report, status, store
 LABEL_KEYS = ("cp_col_area", "cp_col_figure", "cp_col_target", "cp_col_actual", "cp_col_capaian", "cp_col_status",
               "cp_col_coverage", "cp_col_provisional", "cp_col_annual_target", "cp_col_annual_capaian",
               "cp_col_basis", "cp_chart_title", "cp_chart_x", "sementara")
-# Period parts offered beside the year, in the order a ministry reads them.
-PARTS = ("TAHUN", "S1", "S2", "T1", "T2", "T3", "T4", *(f"SD{m:02d}" for m in range(1, 13)),
-         *(f"{m:02d}" for m in range(1, 13)))
 
 
 @dataclass
@@ -38,25 +35,10 @@ class CapaianView:
     to_date: bool
 
 
-def code_of(year: int, part: str) -> str:
-    """(2026, 'TAHUN') -> '2026', (2026, 'T3') -> '2026-T3'."""
-    return str(year) if part == "TAHUN" else f"{year}-{part}"
-
-
 def default_period(today: date | None = None) -> str:
     """'s.d.' the newest closed month: on 2026-12-01, '2026-SD10'."""
     last = calendar.latest_closed_month(today or settings.today())
     return f"{last.year}-SD{last.month:02d}"
-
-
-def picked(wanted: str | None, years: list[int]) -> tuple[int, str]:
-    """The (year, part) of a period code from the URL; the default period when it is missing or not one."""
-    try:
-        chosen = periods.parse(wanted or default_period())
-    except ValueError:
-        chosen = periods.parse(default_period())
-    part = "TAHUN" if chosen.kind == "year" else chosen.code.split("-")[1]
-    return (chosen.year if chosen.year in years else years[0]), part
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
