@@ -232,3 +232,34 @@ def test_ringkasan_cards_carry_the_target_note(world):
     assert cards["returns"].note is None or "Target" not in cards["returns"].note
     other = overview.summary(world, "35.04", date(2024, 2, 1), date(2024, 4, 1), "id", words).cards
     assert "Target" not in (other["placements"].note or "")
+
+
+def test_area_codes_as_people_type_them(world):
+    from pipelines.targets.validate import area_code
+    assert [area_code(c) for c in ("nasional", "3504", "350414", "3504142011", "35.1", "35.04", "35")] == [
+        "NASIONAL", "35.04", "35.04.14", TUNGGANGRI, "35.10", "35.04", "35"]
+    rows = [("Target per wilayah 2024", None, None, None, None),   # a title row above the header
+            ("kode_wilayah", "kode_indikator", "tahun", "periode", "target"),
+            (3504, "placements", 2024, 1, 5), ("nasional", "placements", 2024.0, "t1", "1.500")]
+    import io
+
+    import xlsxwriter
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf)
+    ws = wb.add_worksheet("Target")
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if v is not None:
+                ws.write(i, j, v)
+    wb.close()
+    result = store.load(world, buf.getvalue(), "ketik.xlsx", "admin")
+    assert (result.status, result.errors) == ("accepted", [])
+    assert store.current(world).select("area_code", "period", "target").rows() == [
+        ("35.04", "01", 5.0), ("NASIONAL", "T1", 1500.0)]
+
+
+def test_a_warehouse_without_target_tables_has_no_targets(tmp_path):
+    import duckdb
+    con = duckdb.connect(str(tmp_path / "lama.duckdb"))
+    assert store.current(con).height == 0
+    con.close()

@@ -58,7 +58,12 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, user: str,
 
 
 def current(con: duckdb.DuckDBPyConnection, area: str | None = None, year: int | None = None) -> pl.DataFrame:
-    """The current targets (area_code, indicator_code, year, period, target, load_id), optionally of one area/year."""
+    """The current targets (area_code, indicator_code, year, period, target, load_id), optionally of one area/year.
+
+    A warehouse opened read-only that was made before targets existed has no target table: no targets then."""
+    if not warehouse.rows(con, "target_table_present")[0][0]:
+        return pl.DataFrame(schema={"area_code": pl.String, "indicator_code": pl.String, "year": pl.Int32,
+                                    "period": pl.String, "target": pl.Float64, "load_id": pl.Int64})
     return warehouse.query(con, "target_current", area=area, year=year)
 
 

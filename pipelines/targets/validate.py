@@ -1,6 +1,7 @@
 """Read a target workbook and check every row at once: area, figure, year, period, target, duplicates."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import fastexcel
@@ -44,6 +45,18 @@ def _sheets(data: bytes) -> tuple[dict[str, list[tuple]], list[Finding]]:
     return sheets, errors
 
 
+def area_code(text: str) -> str:
+    """'nasional' -> 'NASIONAL'; '3504' -> '35.04', '350414' -> '35.04.14', '3504142011' -> '35.04.14.2011';
+    '35.1' (a district code typed as a number, its trailing zero lost) -> '35.10'; anything else as written."""
+    if text.upper() == NATIONAL:
+        return NATIONAL
+    if text.isdigit() and len(text) in (2, 4, 6, 10):
+        return ".".join(p for p in (text[:2], text[2:4], text[4:6], text[6:]) if p)
+    if re.fullmatch(r"\d{2}\.\d", text):
+        return text + "0"
+    return text
+
+
 def _period(text: str) -> str | None:
     """'tahun' -> 'TAHUN', 't3' -> 'T3', '9' or '9.0' -> '09'; None when not a target period."""
     value = text.upper()
@@ -80,14 +93,16 @@ def check(data: bytes, areas: set[str]) -> Checked:
         return Checked(None, [Finding(SHEET, None, None, None, f"Sheet {SHEET} tidak ditemukan; sheet ini wajib ada.")])
     name = by_key[norm(SHEET)]
     rows = sheets[name]
-    header = {norm(c): j for j, c in enumerate(rows[0] if rows else ()) if c}
+    # the header is the first of the top ten rows naming kode_wilayah (a title row above it is allowed)
+    top = next((i for i, r in enumerate(rows[:10]) if "kode_wilayah" in {norm(c) for c in r if c}), 0)
+    header = {norm(c): j for j, c in enumerate(rows[top] if rows else ()) if c}
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        return Checked(None, [Finding(name, 1, c, None, "Kolom wajib ini tidak ada.") for c in missing])
+        return Checked(None, [Finding(name, top + 1, c, None, "Kolom wajib ini tidak ada.") for c in missing])
     catalogue = figures.catalogue()
     out: list[dict] = []
     seen: dict[tuple, int] = {}
-    for i in range(1, len(rows)):
+    for i in range(top + 1, len(rows)):
         raw = {c: (rows[i][header[c]] or "").replace("\u00a0", " ").strip() for c in COLUMNS}
         if not any(raw.values()):
             continue
@@ -99,7 +114,7 @@ def check(data: bytes, areas: set[str]) -> Checked:
         for column in COLUMNS:
             if not raw[column]:
                 err(column, "Wajib diisi.")
-        area = raw["kode_wilayah"].upper() if raw["kode_wilayah"].upper() == NATIONAL else raw["kode_wilayah"]
+        area = area_code(raw["kode_wilayah"])
         if area and area != NATIONAL and area not in areas:
             err("kode_wilayah", "Kode wilayah tidak dikenal: NASIONAL atau kode Kemendagri dari daftar desa "
                                 "(35, 35.04, 35.04.14, 35.04.14.2011).")
