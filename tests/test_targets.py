@@ -263,3 +263,20 @@ def test_a_warehouse_without_target_tables_has_no_targets(tmp_path):
     con = duckdb.connect(str(tmp_path / "lama.duckdb"))
     assert store.current(con).height == 0
     con.close()
+
+
+def test_wilayah_ranking_shows_the_placements_capaian_of_children_with_a_target(world):
+    from pipelines import labels
+    from pipelines.views import drilldown
+    words = {k: labels.text(k, "id") for k in drilldown.LABEL_KEYS}
+    load_targets(world, [(TUNGGANGRI, "placements", 2024, "TAHUN", 64), (BETAK, "placements", 2024, "T1", 4)])
+    m = drilldown.drill_model(world, "35.04.14", date(2024, 1, 1), date(2024, 3, 1), "id", words)
+    # Betak's own T1 target is the most specific: 6 of 4; Tunggangri has only an annual one (not used for T1)
+    assert dict(zip(m.child_codes, m.children_view["% capaian penempatan, target Triwulan I 2024"])) == {
+        BETAK: "150,00%", TUNGGANGRI: "–"}
+    sd = drilldown.drill_model(world, "35.04.14", date(2024, 1, 1), date(2024, 2, 1), "id", words)
+    # s.d. Februari: Tunggangri's annual 64 pro-rated 2/12 = 10,67 against 10 placed
+    assert dict(zip(sd.child_codes, sd.children_view["% capaian penempatan, target s.d. Februari 2024"])) == {
+        TUNGGANGRI: "93,75%", BETAK: "–"}
+    plain = drilldown.drill_model(world, "35.04.14", date(2024, 2, 1), date(2024, 3, 1), "id", words)
+    assert not any("capaian" in c for c in plain.children_view.columns)

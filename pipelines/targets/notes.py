@@ -6,7 +6,7 @@ from datetime import date
 import duckdb
 
 from pipelines import formatting, labels
-from pipelines.metrics import periods
+from pipelines.metrics import figures, periods
 from pipelines.metrics.measure import Total, format_value
 from pipelines.targets import report, store
 
@@ -31,3 +31,22 @@ def notes(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date, tot
                                    target=format_value(total.figure, row["target"], lang),
                                    capaian=formatting.percent(row["capaian"], lang, 2))
     return out
+
+
+def ranking_capaian(con: duckdb.DuckDBPyConnection, values: dict[str, float | None], key: str, start: date,
+                    end: date) -> tuple[str, dict[str, float | None]] | None:
+    """(period code, area code -> capaian) of one figure for child areas with a target for the range taken as a
+    government period (the most specific period any of them has); None when none has one."""
+    figure = figures.get(key)
+    for gov in periods.matching(start, end):
+        current = store.current(con, year=gov.year)
+        wanted = current.filter((current["period"] == gov.target_period) & (current["indicator_code"] == key)
+                                & current["area_code"].is_in(list(values)))
+        if wanted.height:
+            targets = dict(zip(wanted["area_code"], wanted["target"]))
+            out = {}
+            for code, value in values.items():
+                target = report.to_date_target(figure, float(targets[code]), gov) if code in targets else None
+                out[code] = value / target if value is not None and target else None
+            return gov.code, out
+    return None

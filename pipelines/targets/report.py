@@ -25,6 +25,13 @@ def _ratio(value: float | None, target: float | None) -> float | None:
     return value / target if value is not None and target else None
 
 
+def to_date_target(figure: figures.Figure, annual: float, period: periods.Period) -> float:
+    """The annual target for an 's.d.' period: pro-rated by month for figures summed over months, else as it is."""
+    if period.kind == "to_date" and figure.over_months in ACCUMULATING:
+        return annual * len(period.months) / 12
+    return annual
+
+
 def row(total: Total, target: float, period: periods.Period, lang: str = "id") -> dict:
     """One figure's capaian; for 's.d.' against the annual target pro-rated by month and the annual target."""
     figure = total.figure
@@ -36,7 +43,7 @@ def row(total: Total, target: float, period: periods.Period, lang: str = "id") -
     if period.kind == "to_date":
         months = len(period.months)
         prorated = figure.over_months in ACCUMULATING
-        share = target * months / 12 if prorated else target
+        share = to_date_target(figure, target, period)
         out.update(target=share, capaian=_ratio(total.value, share), target_tahunan=target,
                    capaian_tahunan=_ratio(total.value, target),
                    dasar_target=(f"target tahunan x {months}/12" if prorated else "target tahunan (tidak diprorata)")
