@@ -280,3 +280,12 @@ def test_wilayah_ranking_shows_the_placements_capaian_of_children_with_a_target(
         TUNGGANGRI: "93,75%", BETAK: "–"}
     plain = drilldown.drill_model(world, "35.04.14", date(2024, 2, 1), date(2024, 3, 1), "id", words)
     assert not any("capaian" in c for c in plain.children_view.columns)
+
+
+def test_a_nik_in_the_file_name_is_never_stored_or_logged(world):
+    result = store.load(world, template.template_bytes([("35.04", "placements", 2024, "T1", 20)]),
+                        "target 3504145607890001.xlsx", "admin")
+    assert (result.status, result.file) == ("rejected", "(nama berkas disembunyikan)")
+    assert scalar(world, "SELECT detail FROM audit_log WHERE event = 'target_rejected'") == \
+        "(nama berkas disembunyikan) · 1 galat"
+    assert scalar(world, "SELECT count(*) FROM audit_log WHERE detail LIKE '%3504145607890001%'") == 0

@@ -9,7 +9,9 @@ import polars as pl
 
 from pipelines import areas, warehouse
 from pipelines.accounts import audit
-from pipelines.ingest.findings import Finding
+from pipelines.ingest import nik
+from pipelines.ingest.findings import HIDDEN, Finding
+from pipelines.ingest.load import HIDDEN_NAME
 from pipelines.targets import validate
 
 
@@ -29,8 +31,14 @@ class Result:
 
 def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, user: str, *,
          dry_run: bool = False) -> Result:
-    """Check and (unless dry_run or rejected) store the targets; every outcome but a dry run is audited."""
-    checked = validate.check(data, set(areas.units(con)["code"].to_list()))
+    """Check and (unless dry_run or rejected) store the targets; every outcome but a dry run is audited.
+
+    A file name holding a NIK-like number rejects the file, and the name is never echoed, stored or logged."""
+    if nik.found(file_name):
+        file_name = HIDDEN_NAME
+        checked = validate.Checked(None, [Finding(None, None, None, HIDDEN, validate.NIK_MESSAGE)])
+    else:
+        checked = validate.check(data, set(areas.units(con)["code"].to_list()))
     if checked.errors:
         if not dry_run:
             # the file name may be hostile text: it is only stored, never interpreted; no cell value is logged
