@@ -1,13 +1,11 @@
 """The indicator dictionary (Kamus Indikator): every figure's definition, unit, formula, aggregation, source, coverage rule."""
 from __future__ import annotations
 
-import csv
 from functools import cache
 
 import polars as pl
 
 from pipelines import catalogue, exports, labels, vocabulary
-from pipelines.catalogue import REFERENCE
 from pipelines.metrics import figures
 from pipelines.metrics.figures import Figure
 
@@ -19,8 +17,7 @@ CALENDAR_INPUTS = ("desa_program", "reported", "expected")
 @cache
 def flow_sources() -> dict[str, dict[str, str]]:
     """flow -> {sheet, column, condition} from reference/flow_sources.csv."""
-    with open(REFERENCE / "flow_sources.csv", newline="", encoding="utf-8") as fh:
-        return {r["flow"]: r for r in csv.DictReader(fh)}
+    return {r["flow"]: r for r in catalogue.rows("flow_sources.csv")}
 
 
 def _formula(f: Figure, lang: str) -> str:

@@ -99,9 +99,9 @@ def test_admin_loads_targets_on_the_page_and_sees_every_error(db):
     submit(at)
     assert [e.value for e in at.error] == ["Berkas ditolak: 2 kesalahan. Tidak ada target yang disimpan."]
     assert at.dataframe[-1].value.to_dict("records") == [
-        {"Sheet": "Target", "Baris": "2", "Kolom": "periode", "Isi": "T9",
+        {"Sheet": "Target", "Baris": 2, "Kolom": "periode", "Isi": "T9",
          "Kesalahan": "Periode harus TAHUN, S1, S2, T1 sampai T4 atau bulan 01 sampai 12."},
-        {"Sheet": "Target", "Baris": "2", "Kolom": "target", "Isi": "-1", "Kesalahan": "Target tidak boleh negatif."}]
+        {"Sheet": "Target", "Baris": 2, "Kolom": "target", "Isi": "-1", "Kesalahan": "Target tidak boleh negatif."}]
     good = template.template_bytes([("35.04", "returns", 2024, "T1", 4)])
     at.file_uploader(key="cp_load_file").set_value([("baik.xlsx", good, XLSX)])
     submit(at)

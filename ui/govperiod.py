@@ -49,12 +49,3 @@ def picker(months: list[date], lang: str) -> None:
         if choice:
             gov = periods.parse(choice)
             st.session_state.update(f_start=gov.first, f_end=gov.last)
-
-
-def to_url() -> None:
-    """`&periode=` carries the government period the range is, and is dropped for a free range."""
-    code = current()
-    if code:
-        st.query_params["periode"] = code
-    elif "periode" in st.query_params:
-        del st.query_params["periode"]

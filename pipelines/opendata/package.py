@@ -1,7 +1,6 @@
 """Write a Satu Data package: data CSV (UTF-8), its XLSX twin and metadata.json (statistical metadata)."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import tempfile
@@ -13,8 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines import exports, kamus, settings, warehouse
-from pipelines.catalogue import REFERENCE
+from pipelines import catalogue, exports, kamus, settings, warehouse
 from pipelines.metrics import figures, periods
 from pipelines.opendata.table import COLUMNS, LEVELS, long_table
 
@@ -40,8 +38,7 @@ COLUMN_HELP = {
 @cache
 def facts() -> dict[str, str]:
     """The producer's facts for the metadata (reference/satudata.csv)."""
-    with open(REFERENCE / "satudata.csv", newline="", encoding="utf-8") as fh:
-        return {r["key"]: r["value"] for r in csv.DictReader(fh)}
+    return {r["key"]: r["value"] for r in catalogue.rows("satudata.csv")}
 
 
 def metadata(period: periods.Period, frame: pl.DataFrame, provisional: bool, approved_only: bool,

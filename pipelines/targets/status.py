@@ -1,11 +1,10 @@
 """Status of a capaian by the thresholds kept as data in reference/capaian_status.csv (colour, names, help)."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 
-from pipelines.catalogue import REFERENCE
+from pipelines import catalogue
 
 NO_DATA = "tanpa_data"
 
@@ -30,9 +29,8 @@ class Status:
 @cache
 def statuses() -> dict[str, Status]:
     """status -> Status, highest threshold first; the row without a threshold is 'no data'."""
-    with open(REFERENCE / "capaian_status.csv", newline="", encoding="utf-8") as fh:
-        rows = [Status(**{**r, "min_capaian": float(r["min_capaian"]) if r["min_capaian"] else None})
-                for r in csv.DictReader(fh)]
+    rows = [Status(**{**r, "min_capaian": float(r["min_capaian"]) if r["min_capaian"] else None})
+            for r in catalogue.rows("capaian_status.csv")]
     return {s.status: s for s in sorted(rows, key=lambda s: -1 if s.min_capaian is None else -s.min_capaian)
             if s.min_capaian is not None} | {s.status: s for s in rows if s.min_capaian is None}
 
