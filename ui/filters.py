@@ -117,7 +117,6 @@ def sidebar() -> Selection:
     months = _month_options()
     with st.sidebar:
         st.markdown(f"**{t('filter_period')}**")
-        govperiod.picker(months, L)
         start, end = _fit(st.session_state["f_start"], st.session_state["f_end"], months)
         # One above the other: side by side, 'Oktober 2026' does not fit the sidebar.
         new_start = st.selectbox(t("filter_from"), months, index=months.index(start), format_func=lambda d: formatting.month(d, L))
@@ -125,6 +124,7 @@ def sidebar() -> Selection:
         if new_start > new_end:
             new_start, new_end = new_end, new_start
         st.session_state.update(f_start=new_start, f_end=new_end)
+        govperiod.picker(months, L)  # after the months: picking a period sets them on the next run (a callback)
         if calendar.open_months(new_start, new_end, settings.today()):
             st.caption(t("filter_provisional"))
         st.markdown(f"**{t('filter_area')}**")
@@ -154,7 +154,7 @@ def link_params() -> dict[str, str]:
         params["data"] = "disetujui"
     if lang() != "id":
         params["lang"] = lang()
-    gov = govperiod.current()  # the range as a government period (ui/govperiod.py)
+    gov = govperiod.chosen()  # a government period picked (ui/govperiod.py) while the range is still its months
     if gov:
         params["periode"] = gov
     return params

@@ -8,7 +8,8 @@ import streamlit as st
 from pipelines.metrics import periods
 from ui.i18n import t
 
-KEY = "f_gov"  # the chosen period code ('2026-T3'), or '' for the free range
+KEY = "f_gov"          # the period code a user chose ('2026-T3', also from &periode=), or '' for the free range
+WIDGET = "f_gov_pick"  # the select's own key, set from the range before it is drawn
 
 
 def from_url(value: str | None) -> tuple[date, date] | None:
@@ -21,16 +22,29 @@ def from_url(value: str | None) -> tuple[date, date] | None:
     return (gov.first, gov.last) if gov else None
 
 
+def chosen() -> str | None:
+    """The period a user chose, while the range is still its months (the URL carries only this one)."""
+    code = st.session_state.get(KEY) or ""
+    if not code:
+        return None
+    gov = periods.parse(code)
+    return gov.code if (gov.first, gov.last) == (st.session_state.get("f_start"), st.session_state.get("f_end")) \
+        else None
+
+
 def current() -> str | None:
-    """The chosen period while the range is still its months; else the range's most specific period, or None."""
+    """The chosen period, else the range's most specific government period (Jan-Mar: Triwulan I), else None."""
     start, end = st.session_state.get("f_start"), st.session_state.get("f_end")
-    chosen = st.session_state.get(KEY) or ""
-    if chosen:
-        gov = periods.parse(chosen)
-        if (gov.first, gov.last) == (start, end):
-            return gov.code
     found = periods.matching(start, end) if start and end else []
-    return found[0].code if found else None
+    return chosen() or (found[0].code if found else None)
+
+
+def _picked() -> None:
+    choice = st.session_state.get(WIDGET) or ""
+    st.session_state[KEY] = choice
+    if choice:
+        gov = periods.parse(choice)
+        st.session_state.update(f_start=gov.first, f_end=gov.last)
 
 
 def picker(months: list[date], lang: str) -> None:
@@ -39,13 +53,8 @@ def picker(months: list[date], lang: str) -> None:
     codes = [c for year in sorted({m.year for m in months}, reverse=True)
              for c in (periods.code_of(year, p) for p in periods.PARTS)
              if {periods.parse(c).first, periods.parse(c).last} <= have]
-    now = current() or ""
     options = [""] + codes
-    # no key: the select follows the range when the months are changed by hand
-    choice = st.selectbox(t("filter_gov_period"), options, index=options.index(now) if now in options else 0,
-                          format_func=lambda c: periods.parse(c).label(lang) if c else t("filter_gov_free"))
-    if choice != now:
-        st.session_state[KEY] = choice
-        if choice:
-            gov = periods.parse(choice)
-            st.session_state.update(f_start=gov.first, f_end=gov.last)
+    now = current() or ""
+    st.session_state[WIDGET] = now if now in options else ""  # follows the range when months are changed by hand
+    st.selectbox(t("filter_gov_period"), options, key=WIDGET, on_change=_picked,
+                 format_func=lambda c: periods.parse(c).label(lang) if c else t("filter_gov_free"))
