@@ -146,19 +146,12 @@ def test_the_house_template_is_the_registered_plotly_white_as_validated_plotly_w
     charts.style(slow, "Judul", "Sub", lang="id", source="Sumber")
     assert fast.to_dict() == slow.to_dict()
     assert fast.layout.template.layout.plot_bgcolor == "white"
+    # plotly's public default: every new figure starts on the house template, unvalidated by plotly itself
+    assert go.Figure().layout.template == slow.layout.template
     # validation is back on for everything else
     import pytest
     with pytest.raises(ValueError):
         fast.update_layout(margin=dict(l="wide"))
-
-
-def test_a_shared_figure_keeps_one_plain_dict_and_others_none():
-    spec = go.Figure(go.Bar(x=["a", "b"], y=[3, 4])).to_dict()
-    fig = overview.figure(spec)
-    assert overview.figure(spec) is fig
-    first = overview.plain(fig)
-    assert first == fig.to_dict() and overview.plain(fig) is first
-    assert overview.plain(go.Figure(go.Bar(x=["a"], y=[1]))) is None
 
 
 def _drawn_app():
@@ -166,19 +159,18 @@ def _drawn_app():
     import polars as pl
     import streamlit as st
 
-    from pipelines.views import overview
     from ui import widgets
 
-    spec = go.Figure(go.Scatter(x=["Jan", "Feb"], y=[1.5, 2.5], name="Penempatan")).to_dict()
+    fig = go.Figure(go.Scatter(x=["Jan", "Feb"], y=[1.5, 2.5], name="Penempatan"))
     frame = pl.DataFrame({"Wilayah": ["Ponorogo", "Tulungagung"], "Penempatan": [6102, 2881],
                           "Porsi": [0.697, None]})
-    widgets.chart(overview.figure(spec), frame, "uji", key="shared")
-    st.plotly_chart(overview.figure(spec), key="plain")  # Streamlit's own path, for comparison
+    widgets.chart(fig, frame, "uji", key="shared")
+    st.plotly_chart(fig, key="plain")  # Streamlit's own path, for comparison
     widgets.dataframe(frame)
     widgets.dataframe(frame.drop("Porsi"))  # whole numbers only
 
 
-def test_a_shared_figure_is_drawn_exactly_as_streamlit_draws_the_figure():
+def test_a_chart_is_drawn_exactly_as_streamlit_draws_the_figure():
     at = AppTest.from_function(_drawn_app).run()
     assert not at.exception
     ours, streamlit_own = (el.proto.spec for el in at.get("plotly_chart"))

@@ -152,7 +152,7 @@ def pillar_slides(ctx: Context, page: pillars.PillarPage) -> tuple[list[Slide], 
             if (page.weakest == p and row["share_active"] is not None and shares
                     and row["share_active"] < max(shares)):
                 sentences.append(ctx.t("bp_n_pillar_weakest"))
-        fig = overview.figure(view.trend)
+        fig = view.trend
         if view.kpis[view.pick].value is None:
             mark_empty(fig, ctx.t("bp_not_reported"))
         sentences.append(ctx.t("bp_n_chart", title=pillars.trend_title(
@@ -204,7 +204,7 @@ def placement_slides(ctx: Context, ov: overview.Summary, placed: pl.DataFrame) -
         callouts.append((formatting.month(peak["period"][0], lang),
                          ctx.t("bp_cap_peak", n=n(peak["placements"][0]))))
     monthly_slide = Slide("placements", ctx.t("bp_title_placements"), lines(sentences),
-                          overview.figure(ov.figures["placements"]), callouts=callouts, provisional=ov.provisional)
+                          ov.figures["placements"], callouts=callouts, provisional=ov.provisional)
 
     # destinations
     countries = (placed.group_by("country_iso2")
@@ -223,7 +223,7 @@ def placement_slides(ctx: Context, ov: overview.Summary, placed: pl.DataFrame) -
     callouts = [(n(countries.height) if total is not None else formatting.MISSING, ctx.t("bp_cap_countries"))]
     callouts += [(nm, ctx.t("bp_cap_people_share", n=n(v), share=share_text(v, total, lang)))
                  for nm, v in zip(names[:3], countries["placements"].to_list())]
-    fig = overview.figure(ov.figures["destinations"])
+    fig = ov.figures["destinations"]
     if not countries.height:
         mark_empty(fig, empty_text(total, ctx))
     destination_slide = Slide("destinations", ctx.t("bp_title_destinations"), lines(sentences + [covered]), fig,

@@ -1,8 +1,6 @@
 """The Ringkasan (overview) page model: headline figures with their change, monthly trends, destinations."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -127,47 +125,6 @@ def source_note(con, labels: Mapping[str, str] | None, lang: str) -> str:
     return label(labels, "source_note", date=formatting.day(last, lang))
 
 
-def figure(spec: dict) -> go.Figure:
-    """A figure again from its cached dict, without re-validating (already validated when built).
-
-    Page models keep figures as plain dicts: a cached go.Figure is re-validated on every unpickle,
-    which costs tens of milliseconds per chart on each warm page run. The cached model's dict is
-    the same object on every rerun and session, so the figure is built once per dict and shared
-    (drawing only reads it); the entry holds the dict, so its id is never reused while kept.
-    """
-    key = id(spec)
-    with _FIGURES_LOCK:
-        hit = _FIGURES.get(key)
-        if hit is not None and hit[0] is spec:
-            _FIGURES.move_to_end(key)
-            return hit[1]
-    fig = go.Figure(spec, _validate=False)
-    fig._pantau_plain = None  # marks it shared and never changed: plain() may keep its dict
-    with _FIGURES_LOCK:
-        _FIGURES[key] = (spec, fig)
-        while len(_FIGURES) > _FIGURES_KEPT:
-            _FIGURES.popitem(last=False)
-    return fig
-
-
-def plain(fig: go.Figure) -> dict | None:
-    """The plotly dict of a shared figure from figure(), made once; None for any other figure.
-
-    Drawing a figure makes its dict (a deep copy of all its data) on every page run; a shared
-    figure never changes, so one dict serves every rerun and session (drawing only reads it).
-    """
-    if "_pantau_plain" not in fig.__dict__:
-        return None
-    if fig._pantau_plain is None:  # two threads may both make it: the same dict, either is kept
-        fig._pantau_plain = fig.to_dict()
-    return fig._pantau_plain
-
-
-_FIGURES: OrderedDict[int, tuple[dict, go.Figure]] = OrderedDict()
-_FIGURES_KEPT = 512  # a few pages' worth of charts for every area in use; older ones are built again
-_FIGURES_LOCK = threading.Lock()
-
-
 def _sum_or_none(values: list[float | None]) -> float | None:
     """Sum of the reported parts; None only when no part was reported."""
     present = [v for v in values if v is not None]
@@ -199,7 +156,7 @@ class Summary:
     monthly: pl.DataFrame        # period, reports_expected, reports_in, placements, women, men, returns, remittances_idr, provisional
     monthly_table: pl.DataFrame  # the same with display headers (the trend charts' downloads)
     destinations: pl.DataFrame   # display table of the top destinations
-    figures: dict[str, dict] = field(default_factory=dict)  # plotly dicts: restore with figure()
+    figures: dict[str, go.Figure] = field(default_factory=dict)  # built once; the page cache shares them
 
     @property
     def kpis(self) -> dict[str, Card]:
@@ -253,9 +210,9 @@ def summary(con, area: str, start: date, end: date, lang: str = "id",
         subtitle += f" ({label(labels, 'sementara')})"
     source = source_note(con, labels, lang)
     model.figures = {
-        "placements": placements_figure(monthly, subtitle, lang, labels, source).to_dict(),
-        "remittances": remittances_figure(monthly, subtitle, lang, labels, source).to_dict(),
-        "destinations": destinations_figure(destinations, subtitle, lang, labels, source).to_dict(),
+        "placements": placements_figure(monthly, subtitle, lang, labels, source),
+        "remittances": remittances_figure(monthly, subtitle, lang, labels, source),
+        "destinations": destinations_figure(destinations, subtitle, lang, labels, source),
     }
     return model
 

@@ -42,9 +42,9 @@ class PillarView:
     kpis: dict[str, Card]        # indicator code -> card (value, like-for-like change, coverage, sementara)
     villages: dict[str, int]     # indicator code -> villages with at least one report of it in the range
     pick: str                    # the indicator the charts show
-    trend: dict                  # figure (plotly dict; restore with overview.figure)
+    trend: go.Figure             # built once; the page cache shares it (pages only draw it)
     trend_table: pl.DataFrame
-    comparison: dict | None      # None when the area is a single village
+    comparison: go.Figure | None  # None when the area is a single village
     comparison_table: pl.DataFrame
 
 
@@ -365,11 +365,11 @@ def page(con, area: str, start: date, end: date, lang: str = "id", labels: Mappi
         else:
             compared = by_area.filter(pl.col("figure") == pick)
             comparison = comparison_figure(compared, pick, child, subtitle, lang, labels, source,
-                                           provisional).to_dict()
+                                           provisional)
         kpis = {c: _kpi(m, c, lang, labels) for c in codes}
         views[p] = PillarView(
             p, codes, kpis, {c: figures.villages(m.facts, c) for c in codes}, pick,
-            trend_figure(monthly, pick, subtitle, lang, labels, source).to_dict(), trend_table(monthly, pick, labels),
+            trend_figure(monthly, pick, subtitle, lang, labels, source), trend_table(monthly, pick, labels),
             comparison, comparison_table(compared, pick, labels, provisional))
 
     # the scorecard judges the latest month against the village's own previous months (outliers.csv)
