@@ -82,7 +82,7 @@ def test_heatmap_layout_ticks_and_colour_legend():
                         schema=["unit_code", "period", "completeness", "not_due", "reported", "joined", "on_time",
                                 "late", "missing"], orient="row")
     keys = {k: labels.text(k, "id") for k in reporting.LABEL_KEYS}
-    fig = reporting.heatmap_figure(grid, units, MONTHS, "district", "Provinsi Jawa Timur", "periode", "id", keys)
+    fig = reporting.heatmap_chart(grid, units, MONTHS, "district", "Provinsi Jawa Timur", "periode", "id", keys)
     assert fig.layout.xaxis.tickangle == 0
     assert fig.layout.xaxis.ticktext[:3] == ("Nov<br>2025", "Des", "Jan<br>2026")
     assert fig.layout.xaxis.tickvals[0] == "Nov 2025"
@@ -93,37 +93,37 @@ def test_heatmap_layout_ticks_and_colour_legend():
 def test_village_money_chart_in_juta_with_indonesian_ticks():
     values = pl.DataFrame({"indicator_code": ["U06", "U06"], "period": [MONTHS[0], MONTHS[1]],
                            "value": [238_500_000.0, 200_000_000.0]})
-    fig, data = village_profile.indicator_figure(values, "U06", MONTHS[:2], "Desa Jonggol", "periode", "id",
+    fig, data = village_profile.indicator_chart(values, "U06", MONTHS[:2], "Desa Jonggol", "periode", "id",
                                                  VP_LABELS)
     assert list(fig.data[0].y) == [238.5, 200.0]
     assert (fig.layout.yaxis.title.text, fig.layout.yaxis.tickformat, fig.layout.separators) == (
         "Rupiah (juta)", ",~f", ",.")
     assert data[VP_LABELS["vp_value"]].to_list() == [238_500_000.0, 200_000_000.0]   # downloads keep rupiah
-    en, _ = village_profile.indicator_figure(values, "U06", MONTHS[:2], "Desa Jonggol", "period", "en", VP_LABELS_EN)
+    en, _ = village_profile.indicator_chart(values, "U06", MONTHS[:2], "Desa Jonggol", "period", "en", VP_LABELS_EN)
     assert (en.layout.yaxis.title.text, en.layout.separators) == ("Rupiah (million)", ".,")
 
 
 def test_village_count_chart_ticks_whole_numbers():
     values = pl.DataFrame({"indicator_code": ["L01"] * 3, "period": MONTHS[:3], "value": [1.0, 2.0, None]})
-    fig, _ = village_profile.indicator_figure(values, "L01", MONTHS[:3], "Desa Jonggol", "periode", "id", VP_LABELS)
+    fig, _ = village_profile.indicator_chart(values, "L01", MONTHS[:3], "Desa Jonggol", "periode", "id", VP_LABELS)
     assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", 1)
 
 
 def test_village_remittance_bars_in_juta():
     data = pl.DataFrame({"Negara": ["Taiwan", "Malaysia"], "Nilai (Rp)": [450_000_000.0, 90_000_000.0]})
-    fig = village_profile.bar_figure(data, "Nilai (Rp)", "Remitansi", "Desa", "Nilai (Rp)", "id", None, money=True)
+    fig = village_profile.bar_chart(data, "Nilai (Rp)", "Remitansi", "Desa", "Nilai (Rp)", "id", None, money=True)
     assert list(fig.data[0].x) == [450.0, 90.0]
     assert list(fig.data[0].text) == ["Rp 450,0 juta", "Rp 90,0 juta"]
     assert (fig.layout.xaxis.title.text, fig.layout.xaxis.tickformat) == ("Rupiah (juta)", ",~f")
     people = pl.DataFrame({"Negara": ["Taiwan", "Korea Selatan"], "Jumlah (orang)": [2, 1]})
-    counts = village_profile.bar_figure(people, "Jumlah (orang)", "Penempatan", "Desa", "Jumlah (orang)", "id", None)
+    counts = village_profile.bar_chart(people, "Jumlah (orang)", "Penempatan", "Desa", "Jumlah (orang)", "id", None)
     assert (counts.layout.xaxis.tickformat, counts.layout.xaxis.dtick) == (",d", 1)
 
 
 def test_warehouse_chart_names_months():
     from pipelines.views import status
     by_month = pl.DataFrame({"period": MONTHS[:3], "villages_reported": [3, 4, 2]})
-    fig = status.reports_figure(by_month, "Laporan desa per bulan", "Periode", "Desa melapor", "id")
+    fig = status.reports_chart(by_month, "Laporan desa per bulan", "Periode", "Desa melapor", "id")
     assert fig.layout.xaxis.ticktext == ("Nov<br>2025", "Des", "Jan<br>2026")   # not '11/2025'
     assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", 1)
 

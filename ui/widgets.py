@@ -42,9 +42,9 @@ def _fingerprint(fig: go.Figure) -> int:
 
 
 def _make_png(fig: go.Figure, key: str) -> None:
-    """Render the chart (bounded: exports.figure_image) and keep the bytes, or why there are none."""
+    """Render the chart (bounded: exports.chart_image) and keep the bytes, or why there are none."""
     try:
-        made: bytes | str = exports.figure_image(fig, "png")
+        made: bytes | str = exports.chart_image(fig, "png")
     except exports.ImageUnavailable as exc:
         made = exc.reason
     st.session_state[f"png-made-{key}"] = (_fingerprint(fig), made)

@@ -156,7 +156,7 @@ class Summary:
     monthly: pl.DataFrame        # period, reports_expected, reports_in, placements, women, men, returns, remittances_idr, provisional
     monthly_table: pl.DataFrame  # the same with display headers (the trend charts' downloads)
     destinations: pl.DataFrame   # display table of the top destinations
-    figures: dict[str, go.Figure] = field(default_factory=dict)  # built once; the page cache shares them
+    charts: dict[str, go.Figure] = field(default_factory=dict)  # built once; the page cache shares them
 
     @property
     def kpis(self) -> dict[str, Card]:
@@ -209,10 +209,10 @@ def summary(con, area: str, start: date, end: date, lang: str = "id",
     if facts.provisional:
         subtitle += f" ({label(labels, 'sementara')})"
     source = source_note(con, labels, lang)
-    model.figures = {
-        "placements": placements_figure(monthly, subtitle, lang, labels, source),
-        "remittances": remittances_figure(monthly, subtitle, lang, labels, source),
-        "destinations": destinations_figure(destinations, subtitle, lang, labels, source),
+    model.charts = {
+        "placements": placements_chart(monthly, subtitle, lang, labels, source),
+        "remittances": remittances_chart(monthly, subtitle, lang, labels, source),
+        "destinations": destinations_chart(destinations, subtitle, lang, labels, source),
     }
     return model
 
@@ -332,7 +332,7 @@ def mark_provisional(fig: go.Figure, monthly: pl.DataFrame, labels: Mapping[str,
                                font=dict(size=12, color="#7a4b00"))
 
 
-def placements_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
+def placements_chart(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
                       source: str | None = None) -> go.Figure:
     """Monthly placements stacked women/men; months without reports left empty and marked."""
     periods = monthly["period"].to_list()
@@ -353,7 +353,7 @@ def placements_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: M
     return fig
 
 
-def remittances_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
+def remittances_chart(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
                        source: str | None = None) -> go.Figure:
     """Monthly remittances in rupiah on a short-scale axis (juta/miliar/triliun)."""
     periods = monthly["period"].to_list()
@@ -373,7 +373,7 @@ def remittances_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: 
     return fig
 
 
-def destinations_figure(destinations: pl.DataFrame, subtitle: str, lang: str,
+def destinations_chart(destinations: pl.DataFrame, subtitle: str, lang: str,
                         labels: Mapping[str, str] | None, source: str | None = None) -> go.Figure:
     """Top destination countries as horizontal bars (largest on top), women and men stacked."""
     ranked = destinations.reverse()  # plotly draws the first category at the bottom
