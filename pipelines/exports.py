@@ -146,7 +146,7 @@ def _render(fig: go.Figure, opts: dict, seconds: float) -> bytes:
 
 
 def chart_image(fig: go.Figure, fmt: str = "png", width: int = SLIDE["width"],
-                 height: int = SLIDE["height"], scale: float = 1.0) -> bytes:
+                height: int = SLIDE["height"], scale: float = 1.0) -> bytes:
     """The figure rendered server-side (Debian Chromium through kaleido) as PNG or SVG bytes, within
     render_seconds(); ImageUnavailable when there is no browser, the wait runs out, or two renders
     already hold the server that long. A render that hangs holds nobody else."""

@@ -94,7 +94,7 @@ def test_village_money_chart_in_juta_with_indonesian_ticks():
     values = pl.DataFrame({"indicator_code": ["U06", "U06"], "period": [MONTHS[0], MONTHS[1]],
                            "value": [238_500_000.0, 200_000_000.0]})
     fig, data = village_profile.indicator_chart(values, "U06", MONTHS[:2], "Desa Jonggol", "periode", "id",
-                                                 VP_LABELS)
+                                                VP_LABELS)
     assert list(fig.data[0].y) == [238.5, 200.0]
     assert (fig.layout.yaxis.title.text, fig.layout.yaxis.tickformat, fig.layout.separators) == (
         "Rupiah (juta)", ",~f", ",.")

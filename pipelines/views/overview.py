@@ -333,7 +333,7 @@ def mark_provisional(fig: go.Figure, monthly: pl.DataFrame, labels: Mapping[str,
 
 
 def placements_chart(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
-                      source: str | None = None) -> go.Figure:
+                     source: str | None = None) -> go.Figure:
     """Monthly placements stacked women/men; months without reports left empty and marked."""
     periods = monthly["period"].to_list()
     fig = go.Figure()
@@ -354,7 +354,7 @@ def placements_chart(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Ma
 
 
 def remittances_chart(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
-                       source: str | None = None) -> go.Figure:
+                      source: str | None = None) -> go.Figure:
     """Monthly remittances in rupiah on a short-scale axis (juta/miliar/triliun)."""
     periods = monthly["period"].to_list()
     values = monthly["remittances_idr"].to_list()
@@ -374,7 +374,7 @@ def remittances_chart(monthly: pl.DataFrame, subtitle: str, lang: str, labels: M
 
 
 def destinations_chart(destinations: pl.DataFrame, subtitle: str, lang: str,
-                        labels: Mapping[str, str] | None, source: str | None = None) -> go.Figure:
+                       labels: Mapping[str, str] | None, source: str | None = None) -> go.Figure:
     """Top destination countries as horizontal bars (largest on top), women and men stacked."""
     ranked = destinations.reverse()  # plotly draws the first category at the bottom
     names = [country_name(c, lang) for c in ranked["country_iso2"]]

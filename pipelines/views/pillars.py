@@ -239,7 +239,7 @@ def _provisional_title(title: str, provisional: bool, labels: Mapping[str, str] 
 
 
 def trend_chart(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, labels: Mapping[str, str] | None,
-                 source: str | None = None) -> go.Figure:
+                source: str | None = None) -> go.Figure:
     """One figure per month (Measure.series: period, value, covered, expected, provisional): flows and flags
     as bars, stocks (month-end balances) as a line; the hover says what each month rests on."""
     ind = catalogue.indicators()[code]
@@ -273,8 +273,8 @@ def trend_chart(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, labe
 
 
 def comparison_chart(by_area: pl.DataFrame, code: str, level: str, subtitle: str, lang: str,
-                      labels: Mapping[str, str] | None, source: str | None = None,
-                      provisional: bool = False) -> go.Figure:
+                     labels: Mapping[str, str] | None, source: str | None = None,
+                     provisional: bool = False) -> go.Figure:
     """One figure per child unit (Measure.by_unit) as ranked horizontal bars, largest on top; units without
     reports left out; the hover says what each bar rests on."""
     ind = catalogue.indicators()[code]
@@ -365,7 +365,7 @@ def page(con, area: str, start: date, end: date, lang: str = "id", labels: Mappi
         else:
             compared = by_area.filter(pl.col("figure") == pick)
             comparison = comparison_chart(compared, pick, child, subtitle, lang, labels, source,
-                                           provisional)
+                                          provisional)
         kpis = {c: _kpi(m, c, lang, labels) for c in codes}
         views[p] = PillarView(
             p, codes, kpis, {c: figures.villages(m.facts, c) for c in codes}, pick,

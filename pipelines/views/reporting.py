@@ -159,7 +159,7 @@ def _unique_names(units: pl.DataFrame) -> list[str]:
 
 
 def heatmap_chart(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], level: str,
-                   area_label: str, period: str, lang: str, labels: dict, source: str | None = None) -> go.Figure:
+                  area_label: str, period: str, lang: str, labels: dict, source: str | None = None) -> go.Figure:
     """Units x months, coloured by the share of joined villages reporting; hover with the three counts."""
     opened = set(grid.filter(pl.col("not_due") > 0)["period"].to_list()) if "not_due" in grid.columns else set()
     x = [month_short(m, lang) + ("*" if m in opened else "") for m in months]
@@ -217,7 +217,7 @@ def heatmap_chart(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], l
 
 
 def trend_chart(frame: pl.DataFrame, area_label: str, period: str, lang: str, labels: dict,
-                 source: str | None = None) -> go.Figure:
+                source: str | None = None) -> go.Figure:
     """Completeness % and on-time % per month (both over joined villages); gaps where none had joined."""
     x = [month_short(m, lang) for m in frame["period"].to_list()]
     # months with villages not yet due are left out of the lines (a fall there would be no fall) and noted

@@ -127,7 +127,7 @@ def _month_names(lang: str) -> list[str]:
 
 
 def grid_chart(grid: pl.DataFrame, title: str, subtitle: str, lang: str, labels: dict,
-                source: str | None = None) -> go.Figure:
+               source: str | None = None) -> go.Figure:
     """The month grid as coloured cells (on time / late / missing / not yet joined) with a legend."""
     names = _month_names(lang)
     words = {s: labels[f"vp_status_{s}"] for s in GRID_STATUSES}
@@ -211,8 +211,8 @@ def indicator_table(values: pl.DataFrame, months: list[date], lang: str, labels:
 
 
 def indicator_chart(values: pl.DataFrame, code: str, months: list[date], village_label: str, period: str,
-                     lang: str, labels: dict, source: str | None = None,
-                     open_months: list[date] | tuple = ()) -> tuple[go.Figure, pl.DataFrame]:
+                    lang: str, labels: dict, source: str | None = None,
+                    open_months: list[date] | tuple = ()) -> tuple[go.Figure, pl.DataFrame]:
     """One indicator over the months: bars for flows, a line for stocks and flags; gaps, never 0, where
     not reported. Returns the figure and its data."""
     ind = catalogue.indicators()[code]
@@ -315,7 +315,7 @@ def breakdowns(con: Con, m: Measure, lang: str, labels: dict) -> dict[str, Table
 
 
 def bar_chart(data: pl.DataFrame, value: str, title: str, subtitle: str, x_title: str, lang: str,
-               source: str | None, money: bool = False) -> go.Figure:
+              source: str | None, money: bool = False) -> go.Figure:
     """Horizontal bars, largest on top, from the first (name) column and a value column of a breakdown."""
     names = data[data.columns[0]].to_list()
     raw = data[value].to_list()
@@ -396,7 +396,7 @@ def profile(con: Con, code: str, start: date, end: date, indicator: str, lang: s
 
     values = indicator_values(m)
     indicator_fig, indicator_data = indicator_chart(values, indicator, months, label, period, lang, labels, source,
-                                                     open_months)
+                                                    open_months)
     parts = breakdowns(con, m, lang, labels)
     placements = parts["placements_country_iso2"][1]
     remittances = parts["remittances_country_iso2"][1]
@@ -410,8 +410,8 @@ def profile(con: Con, code: str, start: date, end: date, indicator: str, lang: s
         deadline_day=m.facts.deadline_day, provisional=bool(open_months),
         breakdowns=parts,
         placements_fig=bar_chart(placements, labels["vp_people"], labels["vp_placements_title"], subtitle,
-                                  labels["vp_people"], lang, source) if placements.height else None,
+                                 labels["vp_people"], lang, source) if placements.height else None,
         remittances_fig=bar_chart(remittances, labels["vp_amount"], labels["vp_remittances_title"], subtitle,
-                                   labels["vp_amount"], lang, source, money=True) if remittances.height else None,
+                                  labels["vp_amount"], lang, source, money=True) if remittances.height else None,
         history=history(con, code, start, end, lang, labels) if roles.may_see_village(user, code) else None,
     )
