@@ -25,6 +25,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Create what is missing, swap old views for tables, and fill the metric layer's facts table."""
     _migrate_views(con)
     con.execute(warehouse.sql_text("schema"))
+    con.execute(warehouse.sql_text("quality_rule_ids"))  # marks made under the rules' old ids K01-K04
     rollup.ensure(con)  # warehouses made before the facts table existed get it filled here
 
 

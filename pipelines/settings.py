@@ -99,3 +99,11 @@ def boundary_file() -> Path | None:
     """A deployer's boundary file (GeoJSON/GeoPackage with Kemendagri codes) for choropleths."""
     path = value("PANTAU_BOUNDARIES")
     return Path(path) if path else None
+
+
+def fast_paths() -> bool:
+    """PANTAU_FAST_PATHS: 1 (default) uses ui/internals.py's measured speed-ups, 0 the public APIs only."""
+    raw = value("PANTAU_FAST_PATHS").strip()
+    if raw not in ("0", "1"):
+        raise ValueError(f"PANTAU_FAST_PATHS must be 1 or 0, not {raw!r}")
+    return raw == "1"

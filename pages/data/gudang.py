@@ -2,7 +2,7 @@
 import streamlit as st
 
 from pipelines import formatting, settings
-from pipelines.views.status import reports_figure, status
+from pipelines.views.status import reports_chart, status
 from ui import page
 from ui.cache import data
 from ui.i18n import t
@@ -28,7 +28,7 @@ cols[3].metric(t("last_upload"), formatting.day(last, L) if last else formatting
 if s.by_month.is_empty():
     st.info(t("empty_warehouse"))
 else:
-    fig = reports_figure(s.by_month, t("reports_per_month"), t("period"), t("villages_reported"), L)
+    fig = reports_chart(s.by_month, t("reports_per_month"), t("period"), t("villages_reported"), L)
     chart(fig, s.by_month, t("reports_per_month"))
 st.subheader(t("villages_per_province"))
 table(s.by_province.rename({"province_code": t("map_col_code"), "province": t("province"), "joined_year": t("joined_year"),

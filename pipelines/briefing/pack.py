@@ -15,9 +15,9 @@ import polars as pl
 
 from pipelines.briefing import deck, native, survey_slides, workbook
 from pipelines.briefing import slides as content
+from pipelines.briefing.charts import CANVAS, RENDER_SCALE
 from pipelines.briefing.context import BriefingError, Context, make, read_labels  # noqa: F401
 from pipelines.briefing.deck import PICTURE  # noqa: F401
-from pipelines.briefing.figures import CANVAS, RENDER_SCALE
 from pipelines.briefing.slides import KINDS as SLIDE_KINDS
 from pipelines.briefing.slides import KPI_ROWS, Slide
 from pipelines.briefing.text import change_sentence, figure_sentence, file_stem, row_change  # noqa: F401

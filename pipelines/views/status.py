@@ -38,7 +38,7 @@ def period_span(con: duckdb.DuckDBPyConnection) -> tuple:
     return warehouse.query(con, "period_span").row(0)
 
 
-def reports_figure(by_month: pl.DataFrame, title: str, x_title: str, y_title: str, lang: str) -> go.Figure:
+def reports_chart(by_month: pl.DataFrame, title: str, x_title: str, y_title: str, lang: str) -> go.Figure:
     """Village reports per month as bars, month ticks in words ('Jan' with the year under January) and
     whole-number counts."""
     fig = px.bar(by_month.to_pandas(), x="period", y="villages_reported")
