@@ -9,11 +9,11 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import settings, warehouse
+from pipelines import postgres, settings, warehouse
 from pipelines.metrics import rollup
 
 
-def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path | None = None, read_only: bool = False):
     """Open the warehouse file; a writable one is created or migrated to the current schema first."""
     con = warehouse.connect(path, read_only=read_only)
     if not read_only:
@@ -21,11 +21,26 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     return con
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
+def migrate(con) -> None:
     """Create what is missing, swap old views for tables, and fill the metric layer's facts table."""
-    _migrate_views(con)
-    con.execute(warehouse.sql_text("schema"))
+    if warehouse.engine(con) == "postgres":
+        _migrate_postgres(con)
+    else:
+        _migrate_views(con)
+        con.execute(warehouse.sql_text("schema"))
     rollup.ensure(con)  # warehouses made before the facts table existed get it filled here
+    if warehouse.engine(con) == "postgres":
+        postgres.forget_schema(con.url)  # `* EXCLUDE` is spelled out from the migrated tables
+
+
+def _migrate_postgres(con) -> None:
+    """The same schema.sql (transpiled), after the few functions PostgreSQL lacks; several processes may
+    start at once, so the migration runs under one advisory lock."""
+    with warehouse.transaction(con) as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended('pantau-migrate', 0))")
+        cur.run_native(warehouse.sql_text("postgres_compat"))
+        cur.execute(warehouse.sql_text("schema"))
+        cur.run_native(warehouse.sql_text("postgres_schema"))
 
 
 def _migrate_views(con: duckdb.DuckDBPyConnection) -> None:
