@@ -39,6 +39,11 @@ def database_url() -> str:
     return value("PANTAU_DATABASE_URL").strip()
 
 
+def store_target() -> str:
+    """What the app opens: the PostgreSQL URL when PANTAU_DATABASE_URL is set, else the DuckDB file."""
+    return database_url() or str(db_path())
+
+
 def files_dir(db: Path | None = None) -> Path:
     """Where original workbooks are kept, content-addressed, beside the warehouse."""
     return Path(db or db_path()).resolve().parent / "files"

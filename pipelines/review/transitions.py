@@ -83,7 +83,7 @@ def act(con: duckdb.DuckDBPyConnection, user: roles.User | None, action: str, di
             _refuse(con, user, action, district, period,
                     f"Bulan {month} belum selesai; ajukan setelah bulan itu berakhir.")
         detail = _submission_detail(con, user, district, period, missing or {})
-    return _write(con, user, action, district, period, reason, detail, name, month)
+    return _write(con, user, action, district, period, reason, detail, name, month, current.state)
 
 
 def _verb(action: str) -> str:
@@ -110,10 +110,15 @@ def _submission_detail(con, user, district: str, period: date, missing: dict[str
 
 
 def _write(con, user: roles.User, action: str, district: str, period: date, reason: str, detail: dict,
-           name: str, month: str) -> Done:
+           name: str, month: str, before: str) -> Done:
     state = LEADS_TO[action]
     at = audit.now()
     with warehouse.transaction(con) as cur:
+        # The district-month's lock (the one uploads of its villages take too), then the state checked
+        # again: another process may have acted on the month since it was read.
+        warehouse.lock_keys(cur, [("kabupaten", district, period)])
+        if states.state_of(cur, district, period).state != before:
+            raise Refused(f"Status bulan {month} {name} baru saja diubah oleh pengguna lain; muat ulang halaman.")
         if state == states.RECEIVED:
             cur.execute(warehouse.sql_text("review_state_delete"), {"district": district, "period": period})
         else:
