@@ -37,9 +37,9 @@ def _migrate_postgres(con) -> None:
     """The same schema.sql (transpiled), after the few functions PostgreSQL lacks; several processes may
     start at once, so the migration runs under one advisory lock."""
     with warehouse.transaction(con) as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended('pantau-migrate', 0))")
+        warehouse.lock_keys(cur, [("pantau-migrate",)])
         cur.run_native(warehouse.sql_text("postgres_compat"))
-        cur.execute(warehouse.sql_text("schema"))
+        warehouse.execute(cur, "schema")
         cur.run_native(warehouse.sql_text("postgres_schema"))
 
 
@@ -58,7 +58,7 @@ def _migrate_views(con: duckdb.DuckDBPyConnection) -> None:
 def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:
     """Refill the current-version tables (and the facts table) from the versioned rows, in one transaction."""
     with warehouse.transaction(con) as cur:
-        cur.execute(warehouse.sql_text("rebuild_current"))
+        warehouse.execute(cur, "rebuild_current")
         if rollup.present(cur):  # a warehouse being migrated gets the table from migrate() just after
             rollup.rebuild(cur)
 
@@ -71,7 +71,16 @@ def reading(path: str | Path | None = None, attempts: int = 3) -> Iterator[duckd
     is read from a private copy of the file and its WAL (the committed state when copied). A copy
     torn by a checkpoint running at that moment fails DuckDB's block checksums on opening and is
     simply taken again. A warehouse made before the facts table is read from a private copy too,
-    migrated there."""
+    migrated there. PostgreSQL (a postgresql:// path, or PANTAU_DATABASE_URL when none is given)
+    is shared by every process: it is simply opened."""
+    target = path if path is not None else (settings.database_url() or None)
+    if warehouse.is_url(target):
+        con = connect(str(target))
+        try:
+            yield con
+        finally:
+            con.close()
+        return
     db = Path(path or settings.db_path())
     try:
         con = warehouse.connect(db, read_only=True)

@@ -16,13 +16,13 @@ SEQUENCES = {"submission_seq": ("submissions", "submission_id"), "survey_seq": (
 
 def tables(con) -> list[str]:
     """The DuckDB warehouse's base tables (views such as current_submissions are made by the schema)."""
-    found = con.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-                    "AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()
+    found = warehouse.execute_sql(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                                  "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
     return [name for (name,) in found]
 
 
 def count(con, table: str) -> int:
-    return con.sql(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+    return warehouse.execute_sql(con, f'SELECT count(*) FROM "{table}"')[0][0]
 
 
 def copy(source: str | Path, url: str) -> dict[str, tuple[int, int]]:
@@ -45,7 +45,8 @@ def copy(source: str | Path, url: str) -> dict[str, tuple[int, int]]:
                 for sequence, (table, column) in SEQUENCES.items():
                     warehouse.execute_sql(
                         cur, f"SELECT setval('{sequence}', coalesce((SELECT max({column}) FROM {table}), 0) + 1, false)")
-                kept = {sha: originals.read(src, sha) for (sha,) in src.sql("SELECT file_sha256 FROM originals").fetchall()}
+                kept = {sha: originals.read(src, sha)
+                        for (sha,) in warehouse.execute_sql(src, "SELECT file_sha256 FROM originals")}
                 kept = {sha: data for sha, data in kept.items() if data is not None}
                 if kept:
                     originals.store(cur, kept)

@@ -188,3 +188,10 @@ def test_every_page_runs_on_postgresql(pg_app_store, page, monkeypatch, tmp_path
         assert not (tmp_path / "tidak-dipakai.duckdb").exists()  # the DuckDB file was never opened
     finally:
         release()
+
+
+def test_no_postgresql_is_a_failure_that_says_why(monkeypatch, tmp_path):
+    from tests import pgserver
+    monkeypatch.setattr(pgserver, "BIN", tmp_path / "tidak-ada")
+    with pytest.raises(pgserver.CannotStart, match="PostgreSQL 15 is not installed .*tidak-ada/initdb missing"):
+        pgserver.Server()
