@@ -85,7 +85,7 @@ def registry_csv(tmp_path: Path) -> Path:
 # Test modules whose `con` runs on both stores (issue 21): the embedded DuckDB file and PostgreSQL
 # (pg_server below: when PostgreSQL cannot start, these tests fail with the reason, never skip).
 BOTH_STORES = {"test_load", "test_rollup", "test_metric_layer", "test_reconciliation", "test_registry",
-               "test_review", "test_users", "test_sessions", "test_store"}
+               "test_review", "test_users", "test_sessions", "test_store", "test_survey", "test_cohort"}
 
 
 def pytest_generate_tests(metafunc):

@@ -195,3 +195,54 @@ def test_no_postgresql_is_a_failure_that_says_why(monkeypatch, tmp_path):
     monkeypatch.setattr(pgserver, "BIN", tmp_path / "tidak-ada")
     with pytest.raises(pgserver.CannotStart, match="PostgreSQL 15 is not installed .*tidak-ada/initdb missing"):
         pgserver.Server()
+
+
+def _ingest_cli(target: str, registry_csv, folder) -> dict:
+    done = subprocess.run([sys.executable, "-m", "pipelines.ingest", "--db", target, "--registry", str(registry_csv),
+                           "--json", str(folder)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env=os.environ | {"PANTAU_READ_WORKERS": "1"})
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def _dump(con) -> dict[str, list]:
+    """Every stored fact that does not depend on the clock or the id sequence, sorted."""
+    out = {}
+    for table, cols in {"submissions": "village_code, period, version, is_current, status, file_name, file_sha256, "
+                                       "officer, warnings, reported_on",
+                        "indicator_values": "*", "placements": "*", "returns": "*", "remittances": "*",
+                        "village_month_facts": "*", "villages": "*"}.items():
+        out[table] = sorted(con.sql(f"SELECT {cols} FROM {table}").fetchall(), key=repr)
+    return out
+
+
+def test_the_ingest_cli_gives_the_same_answers_on_both_stores(tmp_path, registry_csv, pg_server):
+    from pipelines import migrations
+    folder = tmp_path / "laporan"
+    folder.mkdir()
+    march = make_workbook()
+    corpus = {
+        "a-maret.xlsx": march,
+        "b-maret-lagi.xlsx": march,  # the same bytes again: unchanged
+        "c-maret-koreksi.xlsx": make_workbook(values=good_values() | {"L01": 9}, placements=[]),
+        "d-negatif.xlsx": make_workbook(values=good_values() | {"L01": -1}),
+        "e-desa-asing.xlsx": make_workbook(identity=good_identity(kode_desa="35.04.14.9999")),
+        "f-bringinan.xlsx": make_workbook(identity=good_identity(kode_desa="35.02.20.2001", nama_desa="Bringinan",
+                                                                 periode="2024-04", tanggal_lapor="2024-05-20")),
+        "g-rusak.xlsx": b"bukan berkas excel",
+    }
+    for name, data in corpus.items():
+        (folder / name).write_bytes(data)
+    duck = str(tmp_path / "pantau.duckdb")
+    url = pg_server.schema()
+    on_duck, on_pg = _ingest_cli(duck, registry_csv, folder), _ingest_cli(url, registry_csv, folder)
+    assert on_pg == on_duck
+    assert [(f["status"], f["version"]) for f in on_duck["files"]] == [
+        ("accepted", 1), ("unchanged", 1), ("accepted", 2), ("rejected", None), ("rejected", None),
+        ("accepted", 1), ("rejected", None)]
+    duck_con, pg_con = migrations.connect(duck), migrations.connect(url)
+    try:
+        assert _dump(pg_con) == _dump(duck_con)
+    finally:
+        duck_con.close()
+        pg_con.close()

@@ -146,11 +146,11 @@ def test_figures_equal_scipy_and_pingouin(con):
     assert result["by_age"]["<30"]["income"]["t"] is None  # one respondent: no test, null not NaN
 
 
-def test_cli_template_load_analyse(tmp_path, con, capsys):
+def test_cli_template_load_analyse(tmp_path, con, capsys, store_url):
     out = tmp_path / "templat.xlsx"
     assert cli.main(["template", "--out", str(out)]) == 0
     assert openpyxl.load_workbook(out).sheetnames == ["Petunjuk", "Responden"]
-    db = str(tmp_path / "pantau.duckdb")
+    db = str(store_url)
     con.close()
     filled = tmp_path / "isi.xlsx"
     filled.write_bytes(survey_file())
@@ -192,10 +192,10 @@ def test_survey_columns_catalogue_is_complete():
     assert all(c.low is not None and c.high is not None for c in cols.values() if c.kind in ("number", "likert"))
 
 
-def test_cli_analyse_text_output(tmp_path, con, capsys):
+def test_cli_analyse_text_output(tmp_path, con, capsys, store_url):
     store.load(con, "Survei Uji", survey_file(), "a.xlsx", "penguji")
     con.close()
-    assert cli.main(["analyse", "--db", str(tmp_path / "pantau.duckdb"), "--survey", "Survei Uji"]) == 0
+    assert cli.main(["analyse", "--db", str(store_url), "--survey", "Survei Uji"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Survei Survei Uji (n = 7)"
     assert out[1] == f"  {A} Tunggangri: n=4 pendapatan 1.750.000 -> 2.837.500 (62,1%)  (n < 10)"
