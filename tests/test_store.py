@@ -246,3 +246,19 @@ def test_the_ingest_cli_gives_the_same_answers_on_both_stores(tmp_path, registry
     finally:
         duck_con.close()
         pg_con.close()
+
+
+def test_the_demo_builds_into_postgresql(pg_server):
+    from pipelines import migrations
+    from pipelines.demo import build as demo
+    url = pg_server.schema()
+    summary = demo.build_postgres(url, months=2, today=date(2026, 11, 23), villages=4, workers=0)
+    assert summary["rejected"] == 0 and summary["accepted"] == summary["workbooks"] > 0
+    assert "search_path" not in summary["db"] and summary["db"].startswith("127.0.0.1:")
+    con = migrations.connect(url)
+    try:
+        assert warehouse.is_demo(con)
+        assert scalar(con, "SELECT count(*) FROM submissions") == summary["accepted"]
+        assert scalar(con, "SELECT count(DISTINCT village_code) FROM submissions") == summary["villages"] == 4
+    finally:
+        con.close()
