@@ -17,6 +17,17 @@ VILLAGES = {"35.04.14.2011": "Tunggangri", "35.04.14.2016": "Betak", "35.02.20.2
             "52.03.01.2001": "Desa Baru"}
 
 
+@pytest.fixture
+def pg_con(pg_server, registry_csv):
+    """PostgreSQL only (what DuckDB does instead is tested elsewhere): a fresh schema with the small registry."""
+    from pipelines import migrations
+    from pipelines.ingest import registry
+    connection = migrations.connect(pg_server.schema())
+    registry.load_registry(connection, registry_csv)
+    yield connection
+    connection.close()
+
+
 def test_frames_have_the_same_dtypes_and_values_on_both_stores(con, ingest):
     ingest({"a.xlsx": make_workbook()})
     history = warehouse.query(con, "history_submissions", all=True, districts=[], district="", village="",
@@ -67,9 +78,9 @@ sys.exit(cli.main(sys.argv[1:]))
 
 
 @pytest.mark.slow
-def test_five_processes_uploading_at_once(con, store, tmp_path):
-    if store == "duckdb":  # one writer process by design: a second one gets the clear message (test_load)
-        return
+def test_five_processes_uploading_at_once(pg_con, tmp_path):
+    # PostgreSQL only: DuckDB has one writer process by design, a second one gets the clear message (test_load)
+    con = pg_con
     same, changed = _workbooks(False), _workbooks(True)
     assert (len(same), len(changed)) == (20, 5)
     folders = []
@@ -262,3 +273,12 @@ def test_the_demo_builds_into_postgresql(pg_server):
         assert scalar(con, "SELECT count(DISTINCT village_code) FROM submissions") == summary["villages"] == 4
     finally:
         con.close()
+
+
+def test_the_template_cli_prefills_from_postgresql(pg_con):
+    from pipelines.ingest import template
+    target = pg_con.url  # the DuckDB file case is tests/test_template.py's
+    assert template.lookup_village("3504142011", target) == {"village_code": "35.04.14.2011",
+                                                              "village_name": "Tunggangri"}
+    with pytest.raises(template.UsageError, match="35.04.14.9999 tidak ada"):
+        template.lookup_village("35.04.14.9999", target)
