@@ -147,6 +147,20 @@ class Connection:
         self.close()
 
     # -- running SQL ---------------------------------------------------------------------
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def read(self, sql: str, params=None) -> Relation:
+        """A read: inside this connection's open transaction (its locks and its writes), else on a pooled
+        connection, so that the app's threads read in parallel rather than queue on one connection."""
+        if self.in_transaction():
+            return self.run(sql, params)
+        cur = self.cursor()
+        try:
+            return cur.run(sql, params)
+        finally:
+            cur.close()
+
     def run(self, sql: str, params=None) -> Relation:
         """Run DuckDB-dialect SQL (one or more statements) with $name or ? parameters; the last statement's rows."""
         if isinstance(params, (list, tuple)) and not params:

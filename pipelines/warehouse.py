@@ -118,7 +118,7 @@ def sql_text(name: str) -> str:
 def query(con, name: str, **params) -> pl.DataFrame:
     """Run sql/<name>.sql on a fresh cursor with named $parameters; return a polars frame."""
     if engine(con) == "postgres":
-        return con.sql(sql_text(name), params).pl()
+        return con.read(sql_text(name), params).pl()
     cur = con.cursor()
     try:
         return cur.sql(sql_text(name), params=params or None).pl()
@@ -129,7 +129,7 @@ def query(con, name: str, **params) -> pl.DataFrame:
 def rows(con, name: str, **params) -> list[tuple]:
     """Run sql/<name>.sql like query() and return plain tuples (no Arrow: the ingest CLI never imports pyarrow)."""
     if engine(con) == "postgres":
-        return con.sql(sql_text(name), params).fetchall()
+        return con.read(sql_text(name), params).fetchall()
     cur = con.cursor()
     try:
         return cur.sql(sql_text(name), params=params or None).fetchall()
