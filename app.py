@@ -7,34 +7,17 @@ from ui import warmup
 
 warmup.wait_core()  # polars, duckdb, pyarrow: imported once by ui/serve.py's warm-up thread
 
-from ui import auth  # noqa: E402
-from ui.i18n import KEY, LANGS, lang, t  # noqa: E402
 from pipelines import settings  # noqa: E402
 from pipelines.warehouse import WarehouseBusy  # noqa: E402
+from ui import auth  # noqa: E402
+from ui.i18n import KEY, LANGS, lang, t  # noqa: E402
 from ui.state import connection, ensure_warehouse, startup_problem  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Pages live in sub-folders of pages/ (one per navigation section): Streamlit's old automatic
 # pages/*.py discovery would otherwise take over a fresh server process before this script runs.
-# Every page, explicitly: file -> (title label, icon, URL path). Who sees which is ui.auth.pages_for.
-PAGES = {
-    "pages/dashboard/ringkasan.py": ("page_overview", ":material/dashboard:", "ringkasan"),
-    "pages/dashboard/pilar.py": ("page_pillars", ":material/account_balance:", "pilar"),
-    "pages/dashboard/peta.py": ("page_map", ":material/map:", "peta"),
-    "pages/dashboard/wilayah.py": ("page_areas", ":material/account_tree:", "wilayah"),
-    "pages/dashboard/desa.py": ("page_village", ":material/home_work:", "desa"),
-    "pages/reporting/kelengkapan.py": ("page_completeness", ":material/fact_check:", "kelengkapan"),
-    "pages/laporan/unggah.py": ("page_upload", ":material/upload_file:", "unggah"),
-    "pages/laporan/riwayat.py": ("page_history", ":material/history:", "riwayat"),
-    "pages/laporan/tinjau.py": ("page_review", ":material/approval:", "tinjau"),
-    "pages/reporting/mutu.py": ("page_quality", ":material/rule:", "mutu"),
-    "pages/analisis/survei.py": ("page_survey", ":material/quiz:", "survei"),
-    "pages/analisis/kohort.py": ("page_cohort", ":material/timeline:", "kohort"),
-    "pages/presentasi/paket.py": ("page_briefing", ":material/slideshow:", "paparan"),
-    "pages/data/gudang.py": ("page_warehouse", ":material/database:", "gudang"),
-    "pages/akun/masuk.py": ("page_login", ":material/login:", "masuk"),
-    "pages/akun/pengguna.py": ("page_users", ":material/manage_accounts:", "pengguna"),
-}
+# Every page, its section, title, icon, URL path and who opens it: ui/pages.csv (ui.auth reads it).
+PAGES = {p["file"]: (p["title_key"], p["icon"], p["url"]) for p in auth.pages()}
 
 st.set_page_config(page_title="Pantau Desmigratif", page_icon=":material/home_work:", layout="wide")
 ensure_warehouse()
@@ -67,7 +50,7 @@ def page(path: str, default: bool = False) -> st.Page:
 if user is None:
     # Every address answers with the sign-in form, so a shared link (/wilayah?area=35.04) opens its
     # page right after signing in instead of "page not found".
-    login = "pages/akun/masuk.py"
+    login = auth.LOGIN_PAGE
     st.navigation([page(login, default=True)] + [
         st.Page(auth.login_page, title=t(title), url_path=url)
         for path, (title, _, url) in PAGES.items() if path != login], position="hidden").run()
@@ -81,17 +64,22 @@ else:
     may_open = {p for paths in allowed.values() for p in paths}
     # Pages this role may not open still answer their address, saying so (never in the menu).
     forbidden = [st.Page(auth.forbidden_page(title), title=t(title), url_path=url, visibility="hidden")
-                 for path, (title, _, url) in PAGES.items() if path not in may_open and path != "pages/akun/masuk.py"]
+                 for path, (title, _, url) in PAGES.items() if path not in may_open and path != auth.LOGIN_PAGE]
     # Streamlit's own sectioned navigation puts <li> outside a <ul> (axe-core: list/listitem), so the
     # router is hidden and the sections are drawn here as headed groups of page links.
     routes = {**sections}
     last = list(routes)[-1]
     routes[last] = routes[last] + forbidden
     current = st.navigation(routes, position="hidden")
+    from ui import filters  # needs plotly (pipelines.views.status): after warmup.wait()
+    # Every sidebar choice travels with the links and stays in the URL on pages without filters
+    # (a page link otherwise clears the query), so a reload or a copied address keeps them.
+    choices = filters.link_params()
+    filters.keep_in_url()
     with nav:
         for section, items in sections.items():
             st.caption(f"**{section}**")
             for item in items:
-                st.page_link(item, label=item.title, icon=item.icon)
+                st.page_link(item, label=item.title, icon=item.icon, query_params=choices)
     current.run()
     warmup.settle()  # a page's first visit loaded libraries: keep them out of every later collection

@@ -31,9 +31,11 @@ class Indicator:
     over_months: str  # how a range of months is shown: sum | last | mean
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(REFERENCE / name, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+@cache
+def rows(name: str, folder: Path = REFERENCE) -> tuple[dict[str, str], ...]:
+    """The rows of one CSV catalogue (reference/<name>, or <folder>/<name>), read once: the one reader of them all."""
+    with open(folder / name, newline="", encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh))
 
 
 @cache
@@ -44,7 +46,7 @@ def indicators() -> dict[str, Indicator]:
             r["code"], r["sheet"], int(r["pillar"]), r["name_id"], r["name_en"],
             r["unit"], r["kind"], float(r["max_per_month"]), r["over_months"],
         )
-        for r in _rows("indicators.csv")
+        for r in rows("indicators.csv")
     }
 
 
@@ -57,7 +59,7 @@ def indicators_of(sheet: str) -> list[Indicator]:
 def layout() -> dict[str, list[tuple[str, str, bool]]]:
     """Sheet -> [(column, type, required)] in template order."""
     out: dict[str, list[tuple[str, str, bool]]] = {}
-    for r in _rows("layout.csv"):
+    for r in rows("layout.csv"):
         out.setdefault(r["sheet"], []).append((r["column"], r["type"], r["required"] == "ya"))
     return out
 
@@ -65,14 +67,14 @@ def layout() -> dict[str, list[tuple[str, str, bool]]]:
 @cache
 def identity_fields() -> list[dict[str, str]]:
     """Fields of the Identitas sheet: field, type, required, example, help."""
-    return _rows("identity.csv")
+    return rows("identity.csv")
 
 
 @cache
 def vocabulary() -> dict[str, dict[str, str]]:
     """List name -> {normalised alias: canonical value} (sektor, jenis_kelamin, saluran, ya_tidak)."""
     out: dict[str, dict[str, str]] = {}
-    for r in _rows("vocabulary.csv"):
+    for r in rows("vocabulary.csv"):
         out.setdefault(r["list"], {})[norm(r["alias"])] = r["value"]
     return out
 
@@ -85,13 +87,13 @@ def choices(list_name: str) -> list[str]:
 @cache
 def cross_checks() -> list[dict[str, str]]:
     """Cross-checks between indicators: left, op, right, severity, message."""
-    return _rows("checks.csv")
+    return rows("checks.csv")
 
 
 @cache
 def country_aliases() -> dict[str, str]:
     """Extra country names (Indonesian, colloquial) -> ISO alpha-2; the first per code is its display name."""
-    return {r["alias"]: r["iso2"] for r in _rows("countries.csv")}
+    return {r["alias"]: r["iso2"] for r in rows("countries.csv")}
 
 
 @lru_cache(maxsize=65536)  # the same few hundred header and code texts recur in every workbook

@@ -1,8 +1,12 @@
 """Tables as CSV and XLSX downloads (safe against formula injection), charts as PNG/SVG via kaleido."""
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import os
+import queue
+import shutil
 import threading
 from functools import cache
 
@@ -13,8 +17,9 @@ import xlsxwriter
 from pipelines import settings
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_KALEIDO_LOCK = threading.Lock()
-_kaleido_started = False
+# Renders at the same time (each its own Chromium): two on the 2-core server; more wait their turn, bounded.
+_RENDER_SLOTS = threading.BoundedSemaphore(2)
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome")
 SLIDE = {"width": 1600, "height": 900}  # 16:9, the default size of every exported chart
 SHARE_DIGITS = 4            # a share 0.7397 is 74,0 %: more digits are noise
 PERCENT_FORMAT = "0.0%"     # Excel shows a share stored as 0.7397 as 74.0% (74,0% in an Indonesian Excel)
@@ -111,21 +116,73 @@ def to_xlsx(sheets: dict[str, pl.DataFrame], notes: list[str] | None = None, not
     return buf.getvalue()
 
 
-def _ensure_kaleido() -> None:
-    # One headless Chromium per process, reused: starting one costs seconds.
-    global _kaleido_started
-    if not _kaleido_started:
-        import kaleido
-        kaleido.start_sync_server(silence_warnings=True)
-        _kaleido_started = True
+class ImageUnavailable(RuntimeError):
+    """A chart image that could not be made; reason 'no_browser', 'timeout', 'busy' or 'failed'
+    (ui/labels.csv 'download_png_<reason>' says it in the page's language)."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+def render_seconds() -> float:
+    """The longest wait for one chart image (PANTAU_RENDER_SECONDS)."""
+    return float(settings.value("PANTAU_RENDER_SECONDS"))
+
+
+def browser() -> str | None:
+    """The Chromium a render would start, as kaleido looks for it (BROWSER_PATH, else the usual names on PATH,
+    else Debian's /usr/bin/chromium); None when there is none. Starts and imports nothing: pages ask on every run."""
+    named = os.environ.get("BROWSER_PATH")
+    found = [named] if named else [shutil.which(n) for n in BROWSER_NAMES] + ["/usr/bin/chromium"]
+    return next((p for p in found if p and os.path.isfile(p) and os.access(p, os.X_OK)), None)
+
+
+def _render(fig: go.Figure, opts: dict, seconds: float) -> bytes:
+    # Its own Chromium and event loop, within the wait: a hung render is cancelled and its browser closed,
+    # where kaleido's shared sync server, once its thread died, left every caller waiting for ever.
+    import kaleido
+    return asyncio.run(asyncio.wait_for(kaleido.calc_fig(fig, opts=opts), seconds))
 
 
 def figure_image(fig: go.Figure, fmt: str = "png", width: int = SLIDE["width"],
                  height: int = SLIDE["height"], scale: float = 1.0) -> bytes:
-    """The figure rendered server-side (Debian Chromium through kaleido) as PNG or SVG bytes."""
+    """The figure rendered server-side (Debian Chromium through kaleido) as PNG or SVG bytes, within
+    render_seconds(); ImageUnavailable when there is no browser, the wait runs out, or two renders
+    already hold the server that long. A render that hangs holds nobody else."""
     if fmt not in ("png", "svg"):
         raise ValueError("fmt must be png or svg")
-    import kaleido
-    with _KALEIDO_LOCK:
-        _ensure_kaleido()
-        return kaleido.calc_fig_sync(fig, opts={"format": fmt, "width": width, "height": height, "scale": scale})
+    if browser() is None:
+        raise ImageUnavailable("no_browser")
+    seconds = render_seconds()
+    if not _RENDER_SLOTS.acquire(timeout=seconds):
+        raise ImageUnavailable("busy")
+    released = threading.Lock()
+
+    def release() -> None:  # once: by the render when it ends, or by the caller who stops waiting
+        if released.acquire(blocking=False):
+            _RENDER_SLOTS.release()
+
+    result: queue.Queue = queue.Queue(maxsize=1)
+
+    def run() -> None:
+        try:
+            result.put(_render(fig, {"format": fmt, "width": width, "height": height, "scale": scale}, seconds))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            result.put(exc)
+        finally:
+            release()
+
+    threading.Thread(target=run, name="chart-image", daemon=True).start()
+    try:
+        out = result.get(timeout=seconds + 1)  # the render's own limit first; this one if even that hangs
+    except queue.Empty:
+        release()
+        raise ImageUnavailable("timeout", f"no image after {seconds:g} s") from None
+    if isinstance(out, (asyncio.TimeoutError, TimeoutError)):
+        raise ImageUnavailable("timeout", f"no image after {seconds:g} s") from out
+    if type(out).__name__ == "ChromeNotFoundError":
+        raise ImageUnavailable("no_browser", str(out)) from out
+    if isinstance(out, BaseException):
+        raise ImageUnavailable("failed", str(out)) from out
+    return out

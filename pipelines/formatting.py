@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
 LOCALES = {"id": "id_ID", "en": "en_GB"}
@@ -63,6 +63,15 @@ def day(value: date | None, lang: str = "id") -> str:
     if value is None:
         return MISSING
     return format_date(value, format="d MMMM yyyy", locale=LOCALES[lang])
+
+
+def moment(value: datetime | None, lang: str = "id") -> str:
+    """datetime(2026, 12, 2, 7, 17) -> '2 Desember 2026 07.17 WIB' ('2 December 2026 07:17 WIB'); None -> '–'.
+
+    Stored times are WIB (naive); the zone is named so a WITA or WIT reader reads it right."""
+    if value is None:
+        return MISSING
+    return f"{day(value, lang)} {format_time(value, format='short', locale=LOCALES[lang])} WIB"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&\"'])")

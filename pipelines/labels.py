@@ -21,3 +21,14 @@ def text(key: str, lang: str = "id", **fields) -> str:
     row = catalogue().get(key)
     out = row[lang] if row else key
     return out.format(**fields) if fields else out
+
+
+def plural_key(key: str, n: float, lang: str, within=None) -> str:
+    """key, or its "_one" variant where the language's plural rule (CLDR, via Babel) says n is singular
+    and that variant exists (in `within`, a page's labels, when given): '1 district month is waiting';
+    Indonesian has no plural forms."""
+    from babel import Locale
+    one = f"{key}_one"
+    if one in (catalogue() if within is None else within) and Locale.parse(lang).plural_form(abs(n)) == "one":
+        return one
+    return key

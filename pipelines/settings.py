@@ -1,12 +1,13 @@
 """Deployment settings: declared once in reference/settings.csv (name, default, meaning), read from the environment."""
 from __future__ import annotations
 
-import csv
 import os
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from pipelines.catalogue import rows as catalogue_rows
 
 WIB = ZoneInfo("Asia/Jakarta")  # the programme's clock: every warehouse timestamp is Western Indonesia Time, naive
 
@@ -17,8 +18,7 @@ CATALOGUE = Path(__file__).resolve().parent / "reference" / "settings.csv"
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     """name -> {name, default, meaning}: the one declaration of every setting (the README table mirrors it)."""
-    with open(CATALOGUE, newline="", encoding="utf-8") as fh:
-        return {row["name"]: row for row in csv.DictReader(fh)}
+    return {row["name"]: row for row in catalogue_rows("settings.csv")}
 
 
 def value(name: str) -> str:

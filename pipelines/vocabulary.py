@@ -1,21 +1,18 @@
 """The form's vocabularies (sectors, channels, sex, indicator kinds and units, statuses) named in Indonesian or English."""
 from __future__ import annotations
 
-import csv
 from functools import cache
 
 import polars as pl
 
-from pipelines import settings
-
-NAMES_CSV = settings.ROOT / "pipelines" / "reference" / "vocabulary_names.csv"
+from pipelines import catalogue
 
 
 @cache
 def names() -> dict[tuple[str, str], dict[str, str]]:
     """{(list, value): {'id': ..., 'en': ...}} from reference/vocabulary_names.csv."""
-    with open(NAMES_CSV, encoding="utf-8", newline="") as fh:
-        return {(row["list"], row["value"]): {"id": row["id"], "en": row["en"]} for row in csv.DictReader(fh)}
+    return {(row["list"], row["value"]): {"id": row["id"], "en": row["en"]}
+            for row in catalogue.rows("vocabulary_names.csv")}
 
 
 def name(kind: str, value: str | None, lang: str = "id") -> str | None:

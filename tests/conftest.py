@@ -150,3 +150,35 @@ def area_picker(at, level: str):
     """The sidebar's area selectbox of a level (its key changes after each drill-down)."""
     [box] = [s for s in at.sidebar.selectbox if s.label == AREA_PICKER_LABELS[level]]
     return box
+
+
+def displayed(table):
+    """What the browser shows in an AppTest st.dataframe, as a pandas frame of cells: the text Python wrote
+    (pandas Styler display values: shares, fractions), whole numbers written by their column's printf format
+    ("%'.,d" is 1.234, "%,d" 1,234), the placeholder for a missing value, other cells as sent."""
+    import json
+
+    import pandas as pd
+    import pyarrow as pa
+
+    from pipelines import formatting
+
+    data = pa.ipc.open_stream(table.proto.arrow_data.data).read_all()
+    written = table.proto.arrow_data.styler.display_values
+    text = pa.ipc.open_stream(written).read_all().to_pylist() if written else None
+    formats = {c: v.get("type_config", {}).get("format") for c, v in json.loads(table.proto.columns or "{}").items()}
+    rows = []
+    for i, row in enumerate(data.to_pylist()):
+        cells = {}
+        for column, value in row.items():
+            fmt = formats.get(column)
+            if value is None:
+                cells[column] = table.proto.placeholder or None
+            elif fmt in ("%'.,d", "%,d"):
+                cells[column] = formatting.number(int(value), "id" if fmt == "%'.,d" else "en")
+            elif text is not None and isinstance(value, float):
+                cells[column] = text[i][column]
+            else:
+                cells[column] = value
+        rows.append(cells)
+    return pd.DataFrame(rows, columns=data.column_names)

@@ -40,7 +40,13 @@ def test_sign_in_page_has_no_serious_violations(tab):
     assert serious_violations(tab) == []
 
 
-@pytest.mark.parametrize("link,title", PAGES.items())
+# Every page an admin opens: the browser test's list and the review desk's two pages, Pengguna last
+# (its form has a "Nama pengguna" field, which the test reads as the sign-in form).
+AXE_PAGES = {**{k: v for k, v in PAGES.items() if k != "Pengguna"}, "Tinjau": "Tinjau", "Mutu Data": "Mutu Data",
+             "Pengguna": PAGES["Pengguna"]}
+
+
+@pytest.mark.parametrize("link,title", AXE_PAGES.items())
 def test_page_has_no_serious_violations(tab, link, title):
     page = tab
     if page.get_by_label("Nama pengguna").count():
@@ -52,3 +58,38 @@ def test_page_has_no_serious_violations(tab, link, title):
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=90_000)
     page.wait_for_timeout(1500)  # charts and maps finish drawing
     assert serious_violations(page) == []
+
+
+@pytest.fixture(scope="module")
+def waiting_db(fixture_db, tmp_path_factory):  # noqa: F811
+    """The fixture warehouse with Tulungagung's March 2024 submitted: an admin has a month to approve."""
+    import shutil
+    from datetime import date
+
+    from pipelines import warehouse
+    from pipelines.accounts import roles
+    from pipelines.review import transitions
+    db = tmp_path_factory.mktemp("waiting") / "pantau.duckdb"
+    shutil.copy(fixture_db, db)
+    con = warehouse.connect(db)
+    koord = roles.User("koord.tulungagung", "Koordinator Tulungagung", "koordinator", ("35.04",))
+    transitions.act(con, koord, "submit", "35.04", date(2024, 3, 1), "", {"35.04.14.2016": "tutup"})
+    con.close()
+    return db
+
+
+def test_review_notice_after_signing_in_has_no_serious_violations(tab, waiting_db):
+    """The first page after signing in tells a reviewer of the months waiting (issue 19.6: aria-dialog-name)."""
+    with streamlit_server(waiting_db, PANTAU_TODAY="2024-04-15") as url:
+        page = tab.context.browser.new_page(viewport={"width": 1400, "height": 1000})  # a fresh browser context
+        try:
+            page.goto(url + "/")
+            page.get_by_label("Nama pengguna").fill("penguji", timeout=90_000)
+            page.get_by_label("Kata sandi").fill(BROWSER_PASSWORD)
+            page.get_by_role("button", name="Masuk").click()
+            page.get_by_role("heading", name="Ringkasan").wait_for(timeout=90_000)
+            page.get_by_text("1 bulan kabupaten/kota menunggu persetujuan Anda").wait_for(timeout=30_000)
+            page.wait_for_timeout(1000)
+            assert serious_violations(page) == []
+        finally:
+            page.close()

@@ -1,5 +1,5 @@
-"""Briefing pack: the CLI builds a 16:9 PPTX and its XLSX; slides, pictures and speaker-note figures checked
-against the data layer on a small fixture warehouse; exit codes; the static map; slide-size image export."""
+"""Briefing pack: the CLI builds a 16:9 PPTX and its XLSX; slides, native charts, the map picture and
+speaker-note figures checked against the data layer on a small fixture warehouse; exit codes; the static map."""
 from __future__ import annotations
 
 import contextlib
@@ -13,15 +13,13 @@ import polars as pl
 import pytest
 from pptx import Presentation
 
+from pipelines import formatting, migrations
+from pipelines.briefing import cli
 from pipelines.briefing import pack as briefing
-from pipelines import exports, formatting, migrations
-from pipelines.views import geo, maps, overview, static_map
 from pipelines.ingest import load, registry
-from tests.crosscheck import aggregate as metrics
+from pipelines.views import geo, maps, overview, static_map
 from tests.conftest import good_identity, good_values, make_workbook
-
-CHROMIUM = Path("/usr/bin/chromium")
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
+from tests.crosscheck import aggregate as metrics
 
 AREA, START, END = "35.04", date(2024, 1, 1), date(2024, 6, 1)
 FORMULA_NAME = "=SUM(A1)"
@@ -85,13 +83,11 @@ def con(warehouse_file):
 
 @pytest.fixture(scope="module")
 def built(warehouse_file, tmp_path_factory):
-    """One pack for the module, built by the command line (its progress goes to stderr)."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not installed")
+    """One pack for the module, built by the command line (its progress goes to stderr); no browser needed."""
     out = tmp_path_factory.mktemp("pack") / "paket.pptx"
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = briefing.main(["--area", AREA, "--from", "2024-01", "--to", "2024-06", "--out", str(out),
+        code = cli.main(["--area", AREA, "--from", "2024-01", "--to", "2024-06", "--out", str(out),
                               "--db", str(warehouse_file)])
     return {"code": code, "out": out, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(),
             "deck": Presentation(str(out))}
@@ -130,7 +126,7 @@ def test_cli_writes_pptx_and_xlsx_with_progress(built):
 ])
 def test_cli_exit_code_2_for_bad_area_or_period(warehouse_file, tmp_path, args, capsys):
     out = tmp_path / "x.pptx"
-    assert briefing.main(args + ["--out", str(out), "--db", str(warehouse_file)]) == 2
+    assert cli.main(args + ["--out", str(out), "--db", str(warehouse_file)]) == 2
     assert not out.exists()
     assert capsys.readouterr().err
 
@@ -138,7 +134,7 @@ def test_cli_exit_code_2_for_bad_area_or_period(warehouse_file, tmp_path, args, 
 def test_cli_exit_code_2_without_warehouse(tmp_path, capsys):
     args = ["--area", AREA, "--from", "2024-01", "--to", "2024-06", "--out", str(tmp_path / "x.pptx"),
             "--db", str(tmp_path / "none.duckdb")]
-    assert briefing.main(args) == 2
+    assert cli.main(args) == 2
     assert "Gudang data tidak ditemukan" in capsys.readouterr().err
 
 
@@ -150,17 +146,25 @@ def test_slide_count_titles_and_size(built):
     assert [s.shapes.title.text for s in deck.slides] == TITLES
 
 
-def test_every_chart_slide_has_one_picture_at_the_fixed_size(built):
+def test_every_chart_slide_has_one_native_chart_and_the_map_one_picture_at_the_fixed_size(built):
     for number, slide in enumerate(built["deck"].slides, start=1):
         pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+        charts = [s for s in slide.shapes if s.has_chart]
         if number in (1, 2, 15):
-            assert pictures == [], number
+            assert pictures == [] and charts == [], number
             continue
-        [picture] = pictures
-        assert (picture.left, picture.top, picture.width, picture.height) == briefing.PICTURE
-        assert (picture.width, picture.height) == (8193024, 4608576)  # 8.96 x 5.04 in, 16:9
-        assert picture.image.content_type == "image/png"
-        assert picture.image.size == (1920, 1080)
+        if number == 14:  # the map: a picture drawn by matplotlib
+            [picture] = pictures
+            assert charts == []
+            assert (picture.left, picture.top, picture.width, picture.height) == briefing.PICTURE
+            assert (picture.width, picture.height) == (8193024, 4608576)  # 8.96 x 5.04 in, 16:9
+            assert picture.image.content_type == "image/png"
+            assert picture.image.size == (1920, 1080)
+            continue
+        [chart] = charts
+        assert pictures == [], number
+        assert (chart.left, chart.top, chart.width) == briefing.PICTURE[:3]
+        assert chart.height == briefing.PICTURE[3] - 274320  # 0.3 in left under it for the source line
 
 
 def test_speaker_notes_on_every_content_slide(built):
@@ -321,21 +325,16 @@ def test_static_map_geometry():
     assert [i for i, _ in placed] == [0, 1, 2]
 
 
-@needs_chromium
-def test_slide_chart_png_and_svg_dimensions(con):
+def test_static_map_png_at_slide_size_without_a_browser(con):
     villages = maps.village_values(con, AREA, START, END)
-    fig = static_map.figure(villages, AREA, "Peta", "Kabupaten Tulungagung, Januari 2024 – Juni 2024", "id",
-                            briefing.read_labels("id"), "Sumber: laporan bulanan desa Desmigratif, data per x",
-                            *briefing.CANVAS)
-    png = exports.figure_image(fig, "png", *briefing.CANVAS, briefing.RENDER_SCALE)
+    png = static_map.png(villages, AREA, "Peta", "Kabupaten Tulungagung, Januari 2024 – Juni 2024", "id",
+                         briefing.read_labels("id"), "Sumber: laporan bulanan desa Desmigratif, data per x",
+                         *briefing.CANVAS, briefing.RENDER_SCALE)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1920, 1080)
-    svg = exports.figure_image(fig, "svg", *briefing.CANVAS).decode("utf-8")
-    assert 'width="960"' in svg and 'height="540"' in svg and "Tunggangri" in svg
 
 
 # --- presenter's choices, tables and the map's honesty ---------------------------------------------------------
 
-@needs_chromium
 def test_english_pack_with_unticked_slides(con):
     pack = briefing.build(con, AREA, START, END, "en", include={1, 2, 9, 12, 15})
     deck = Presentation(io.BytesIO(pack.pptx))
@@ -372,10 +371,12 @@ def test_static_map_greys_silent_villages_and_shows_every_point():
         "months_joined": [6, 6, 6], "months_reported": [6, 0, 3], "completeness": [1.0, 0.0, 0.5],
         "placements": [10, None, 2]})
     labels = briefing.read_labels("id")
-    fig = static_map.figure(villages, "35.04", "Peta", "x", "id", labels)
-    points = {tr.name: list(zip(tr.x, tr.y)) for tr in fig.data if tr.mode == "markers"}
-    assert points[labels["map_not_reported"]] == [pytest.approx(p) for p in points[labels["map_not_reported"]]]
-    grey = points[labels["map_not_reported"]]
-    assert len(grey) == 1 and grey[0] != (112.0, -8.0)          # B: no report, grey, moved off A
-    drawn = [p for ps in points.values() for p in ps if p[0] is not None]
+    *_, located, cuts = static_map.layout(villages, "35.04", 1024, 576)
+    classes = maps.legend(cuts, "share", "id", labels)
+    assert classes[-1][1] == labels["map_not_reported"]
+    grey = located.filter(pl.col("klass") == len(classes) - 1)
+    assert grey["village_name"].to_list() == ["B"]
+    assert (grey["lon"][0], grey["lat"][0]) != (112.0, -8.0)       # B: no report, grey, moved off A
+    drawn = list(zip(located["lon"].to_list(), located["lat"].to_list()))
     assert len(drawn) == 3 and len(set(drawn)) == 3
+    assert len(static_map.png(villages, "35.04", "Peta", "x", "id", labels)) > 0  # drawn without a browser

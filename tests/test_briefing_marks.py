@@ -9,7 +9,6 @@ from datetime import date
 
 import fastexcel
 import pytest
-from PIL import Image
 from pptx import Presentation
 
 from pipelines import exports
@@ -24,11 +23,11 @@ DATA_APPROVED = "Data: hanya bulan kabupaten yang sudah disetujui peninjau."
 
 
 @pytest.fixture(autouse=True)
-def tiny_pictures(monkeypatch):
-    """Charts are not what these tests look at: a 1-pixel PNG instead of a Chromium render."""
-    buf = io.BytesIO()
-    Image.new("RGB", (1, 1)).save(buf, "PNG")
-    monkeypatch.setattr(exports, "figure_image", lambda *a, **k: buf.getvalue())
+def no_browser(monkeypatch):
+    """The pack draws its charts natively and its map with matplotlib: a browser render would fail here."""
+    def render(*args, **kwargs):
+        raise AssertionError("the briefing pack must not render through kaleido")
+    monkeypatch.setattr(exports, "figure_image", render)
 
 
 def _report(ingest, village: str, period: str) -> None:

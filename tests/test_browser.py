@@ -125,3 +125,31 @@ def test_card_titles_and_values_are_never_cut(signed_in):
     page.get_by_text("Anak PMI dibina (rata-rata per bulan)").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid=stMetric]").count() == 10
     assert page.evaluate(TRUNCATED) == []
+
+
+SHARED = "area=35.04&from=2024-01&to=2024-03&banding=prev&data=disetujui"
+# The sidebar's text and its pickers' shown values (a select may show its choice in an input).
+SIDEBAR_TEXT = "e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')"
+
+
+def test_sidebar_choices_survive_navigation(signed_in, server):
+    """A shared link's five choices stay in the URL and in the sidebar when the menu opens other pages
+    (issue 19.4: Pilar compared with a year earlier and counted all data)."""
+    from urllib.parse import parse_qs, urlsplit
+    page = signed_in
+    page.goto(f"{server}/?{SHARED}")  # a new session, signed in again by the cookie
+    page.get_by_role("heading", name="Ringkasan").wait_for(timeout=30_000)
+    sidebar = page.get_by_test_id("stSidebar")
+    for link in ("Pilar", "Wilayah", "Kelengkapan"):
+        sidebar.get_by_role("link", name=link, exact=True).click()
+        page.get_by_role("heading", name=link, exact=True).first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)  # the run's last URL update
+        assert parse_qs(urlsplit(page.url).query, keep_blank_values=True) == parse_qs(SHARED), link
+        assert sidebar.get_by_role("radio", name="Periode sebelumnya").is_checked(), link
+        assert sidebar.get_by_label("Hanya data disetujui", exact=True).is_checked(), link
+        picked = sidebar.evaluate(SIDEBAR_TEXT)
+        assert all(x in picked for x in ("Januari 2024", "Maret 2024", "Kabupaten Tulungagung")), (link, picked)
+    page.reload()  # and a reload keeps them
+    page.get_by_role("heading", name="Kelengkapan", exact=True).first.wait_for(timeout=30_000)
+    assert sidebar.get_by_role("radio", name="Periode sebelumnya").is_checked()
+    assert sidebar.get_by_label("Hanya data disetujui", exact=True).is_checked()

@@ -91,3 +91,19 @@ def test_figures_come_only_from_the_metric_layer():
     pages_sql = [str(p.relative_to(ROOT)) for p in (ROOT / "pages").rglob("*.py")
                  if "import duckdb" in p.read_text(encoding="utf-8") or "warehouse.query" in p.read_text(encoding="utf-8")]
     assert pages_sql == []
+
+
+def test_pages_catalogue_lists_every_page_once_with_a_known_right_and_help():
+    from pathlib import Path
+
+    from ui import auth
+    from ui.i18n import t
+
+    root = Path(__file__).resolve().parent.parent
+    files = [p["file"] for p in auth.pages()]
+    assert sorted(files) == sorted(str(p.relative_to(root)) for p in (root / "pages").rglob("*.py"))
+    assert len(set(files)) == len(files) and len({p["url"] for p in auth.pages()}) == len(files)
+    for p in auth.pages():
+        assert p["opens"] in auth.OPENS and len(p["help"]) > 20, p["file"]
+        assert t(p["title_key"]) != p["title_key"] and t(p["section"]) != p["section"], p["file"]
+    assert auth.LOGIN_PAGE == "pages/akun/masuk.py"

@@ -1,12 +1,14 @@
 """Wilayah: the drill-down model (KPIs, quarter, ranked children, breadcrumbs) and the page's interactions."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import polars as pl
+import pyarrow as pa
 
 from pipelines.views import drilldown
 from pipelines import labels, migrations
@@ -87,7 +89,6 @@ def test_quarter_sentence_and_table_are_the_same_figure(ro, closed):
     assert m.quarter_coverage == "Dari 6 laporan yang diharapkan, 4 masuk (66,7%)"
     assert m.quarter_destinations.rows() == [("Taiwan", 12, 12 / 23), ("Malaysia", 6, 6 / 23),
                                              ("Hong Kong", 5, 5 / 23)]
-    assert m.quarter_destinations_view.row(0) == ("Taiwan", "12", "52,2%")
 
 
 def test_pre_join_placements_never_reach_sentence_or_table(con, ingest, monkeypatch):
@@ -202,10 +203,10 @@ def test_query_parameter_link_opens_tulungagung(app):
     assert "Dari 6 laporan yang diharapkan, 4 masuk (66,7%)" in [c.value for c in app.caption]
     assert "**Kabupaten Tulungagung**: desa Desmigratif menempatkan **23 PMI** pada Triwulan I 2024" in \
         " ".join(md.value for md in app.markdown)
-    quarter = app.dataframe[0].value
-    assert list(quarter.itertuples(index=False, name=None)) == [("Taiwan", "12", "52,2%"),
-                                                                ("Malaysia", "6", "26,1%"),
-                                                                ("Hong Kong", "5", "21,7%")]
+    assert sent(app.dataframe[0]) == [{"Negara tujuan": "Taiwan", "Penempatan": 12, "Porsi": 0.5217},
+                                      {"Negara tujuan": "Malaysia", "Penempatan": 6, "Porsi": 0.2609},
+                                      {"Negara tujuan": "Hong Kong", "Penempatan": 5, "Porsi": 0.2174}]
+    assert [row["Porsi"] for row in shown(app.dataframe[0])] == ["52,2%", "26,1%", "21,7%"]
     assert _area(app) == "35.04"
 
 
@@ -230,3 +231,42 @@ def test_english_labels_and_formats(app):
     assert not app.exception
     metrics = _metrics(app)
     assert (metrics["Placements"], metrics["Remittances"]) == ("23", "Rp 50.0 million")
+
+
+
+def sent(table) -> list[dict]:
+    """The rows a st.dataframe sent to the browser, with their types (Arrow)."""
+    return pa.ipc.open_stream(table.proto.arrow_data.data).read_all().to_pylist()
+
+
+def shown(table) -> list[dict]:
+    """The text the browser shows for each cell that Python writes (pandas Styler display values)."""
+    return pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pylist()
+
+
+def column_formats(table) -> dict[str, str]:
+    return {c: v["type_config"].get("format") for c, v in json.loads(table.proto.columns).items()
+            if v.get("type_config", {}).get("type") == "number"}
+
+
+@pytest.mark.parametrize("lang,counts,women,completeness", [
+    ("id", "%'.,d", ["73,9%", "–"], ["66,7%", "0,0%"]), ("en", "%,d", ["73.9%", "–"], ["66.7%", "0.0%"])])
+def test_ranking_sends_numbers_and_writes_them_in_the_language(app, lang, counts, women, completeness):
+    """Sorting the ranking by placements orders 9 before 10: the browser gets numbers, written for the language
+    (whole numbers by a column format: "%'.,d" is 1.234; shares by Python: 73,9%)."""
+    app.query_params["area"] = "35"
+    app.query_params["lang"] = lang
+    app.switch_page("pages/dashboard/wilayah.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    ranking = app.dataframe[-1]
+    schema = pa.ipc.open_stream(ranking.proto.arrow_data.data).read_all().schema
+    header = {"id": ("Penempatan", "% perempuan", "Kelengkapan", "Remitansi (Rp)"),
+              "en": ("Placements", "% women", "Completeness", "Remittances (Rp)")}[lang]
+    assert all(pa.types.is_integer(schema.field(h).type) or pa.types.is_floating(schema.field(h).type) for h in header)
+    assert [(row[header[0]], row[header[1]], row[header[2]], row[header[3]]) for row in sent(ranking)] == [
+        (23, 0.7391, 0.6667, 50_000_000), (None, None, 0.0, None)]
+    formats = column_formats(ranking)
+    assert formats[header[0]] == formats[header[3]] == counts
+    assert [row[header[1]] for row in shown(ranking)] == women
+    assert [row[header[2]] for row in shown(ranking)] == completeness
+    assert ranking.proto.placeholder == "–"   # a value nobody reported: never 0, never 'None'

@@ -42,4 +42,4 @@ def test_first_start_builds_the_demo_and_shows_the_sign_in_form(tmp_path, monkey
     assert [t.value for t in at.title] == ["Masuk"]  # the sign-in form, in the same run
     assert at.warning[0].value.startswith("DATA DEMO:")
     assert not at.info  # the build's note is gone
-    assert [t.value for t in at.toast] == ["Gudang data demo siap."]
+    assert [s.value for s in at.success] == ["Gudang data demo siap."]

@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from pipelines.views import geo, maps
+from pipelines.views import geo, map_layers, map_style, map_values, map_view, maps
 from pipelines.ingest import load, registry
 from pipelines import migrations
 from pipelines.metrics.measure import measure
@@ -26,7 +26,8 @@ LABELS = {"map_cov_short": "{covered}/{expected} laporan masuk", "map_col_covere
           "map_metric_placements": "Penempatan PMI (orang)", "map_coords_approx": "koordinat perkiraan",
           "map_months_reported": "Bulan melapor", "map_villages_n": "{n} desa program",
           "map_not_reported": "tidak melapor", "level_district": "Kabupaten/kota", "level_village": "Desa",
-          "level_province": "Provinsi"}
+          "level_province": "Provinsi", "map_size_value": "nilai", "map_all_values": "semua nilai",
+          "map_legend_units_coloured": "Lingkaran {level} (luas sebanding dengan {size}), warna menurut nilai:"}
 
 
 def build_fixture(folder: Path) -> Path:
@@ -124,7 +125,7 @@ def test_boundary_file_loads_at_province_level(squares):
 # --- values ------------------------------------------------------------------------------------------------
 
 def test_village_values_exact_and_missing_stays_missing(ro):
-    v = {r["village_code"]: r for r in maps.village_values(ro, "", JAN, MAR).iter_rows(named=True)}
+    v = {r["village_code"]: r for r in map_values.village_values(ro, "", JAN, MAR).iter_rows(named=True)}
     assert sorted(v) == ["35.02.20.2001", "35.04.14.2011", "35.04.14.2016"]  # Desa Baru joined 2025: no programme village
     t, b, p = v["35.04.14.2011"], v["35.04.14.2016"], v["35.02.20.2001"]
     assert (t["placements"], t["placements_women"], t["returns"], t["remittances"]) == (18, 12, 9, 37_500_000)
@@ -136,7 +137,7 @@ def test_village_values_exact_and_missing_stays_missing(ro):
 
 def test_unit_figures_come_from_the_metric_layer_not_summed_villages(ro):
     m = measure(ro, "", JAN, MAR, compare=None)
-    d = {r["code"]: r for r in maps.unit_values(m, "district").iter_rows(named=True)}
+    d = {r["code"]: r for r in map_values.unit_values(m, "district").iter_rows(named=True)}
     assert sorted(d) == ["35.02", "35.04"]
     t = d["35.04"]
     assert (t["placements"], t["members"], t["consultations"], t["villages"]) == (23, 170, 12, 2)
@@ -156,45 +157,45 @@ def test_pre_join_report_never_counts_on_the_map(con, ingest):
         kode_desa="52.03.01.2001", nama_desa="Desa Baru", periode="2020-12", tanggal_lapor="2021-01-05"))})
     assert r.status.startswith("accepted")
     assert scalar(con, "SELECT sum(count) FROM placements WHERE village_code = '52.03.01.2001'") == 6  # kept
-    v = maps.village_values(con, "52", date(2020, 12, 1), date(2021, 1, 1), today=date(2021, 6, 1))
+    v = map_values.village_values(con, "52", date(2020, 12, 1), date(2021, 1, 1), today=date(2021, 6, 1))
     assert v.select("village_code", "placements", "months_reported", "months_joined", "completeness").rows() == [
         ("52.03.01.2001", None, 0, 1, 0.0)]
-    assert maps.village_values(con, "52", date(2020, 12, 1), date(2020, 12, 1), today=date(2021, 6, 1)).height == 0
+    assert map_values.village_values(con, "52", date(2020, 12, 1), date(2020, 12, 1), today=date(2021, 6, 1)).height == 0
 
 
 def test_breaks_legend_and_colours():
-    assert maps.breaks([None, None], "count") == []
-    cuts = maps.breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "count")
+    assert map_style.breaks([None, None], "count") == []
+    cuts = map_style.breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "count")
     assert cuts == [3, 5, 7, 9]
-    assert [maps.colour_index(v, cuts, "count") for v in (1, 3, 4, 10, None)] == [0, 0, 1, 4, None]
-    rows = maps.legend(cuts, "count", "id", {"map_not_reported": "tidak melapor"})
+    assert [map_style.colour_index(v, cuts, "count") for v in (1, 3, 4, 10, None)] == [0, 0, 1, 4, None]
+    rows = map_style.legend(cuts, "count", "id", {"map_not_reported": "tidak melapor"})
     assert [r[1] for r in rows] == ["≤ 3", "4 – 5", "6 – 7", "8 – 9", "≥ 10", "tidak melapor"]
-    assert [maps.colour_index(v, cuts, "count") for v in (3.4, 3.6)] == [0, 1]  # the class of the shown '3', '4'
+    assert [map_style.colour_index(v, cuts, "count") for v in (3.4, 3.6)] == [0, 1]  # the class of the shown '3', '4'
 
 
 def test_count_legend_classes_are_distinct_indonesian_numbers():
-    rows = maps.legend([45, 46, 1200, 2500], "count", "id", {"map_not_reported": "tidak melapor"})
+    rows = map_style.legend([45, 46, 1200, 2500], "count", "id", {"map_not_reported": "tidak melapor"})
     assert [r[1] for r in rows] == ["≤ 45", "46", "47 – 1.200", "1.201 – 2.500", "≥ 2.501", "tidak melapor"]
-    assert [r[1] for r in maps.legend([45, 46, 1200, 2500], "count", "en", {})][:5] == [
+    assert [r[1] for r in map_style.legend([45, 46, 1200, 2500], "count", "en", {})][:5] == [
         "≤ 45", "46", "47 – 1,200", "1,201 – 2,500", "≥ 2,501"]
-    assert maps.legend([0.5, 0.7, 0.85, 0.95], "share", "id", {})[0][1] == "< 50,0%"
-    assert maps.format_value(48_500_000, "rupiah", "id") == "Rp 48,5 juta"
+    assert map_style.legend([0.5, 0.7, 0.85, 0.95], "share", "id", {})[0][1] == "< 50,0%"
+    assert map_style.format_value(48_500_000, "rupiah", "id") == "Rp 48,5 juta"
 
 
 def test_view_fits_the_area():
-    assert maps.view_for(pl.DataFrame({"lat": [-8.0], "lon": [112.0]}), "") == maps.NATIONAL_VIEW
-    view = maps.view_for_bounds(111.4, -8.16, 111.96, -7.9)
+    assert map_view.view_for(pl.DataFrame({"lat": [-8.0], "lon": [112.0]}), "") == map_view.NATIONAL_VIEW
+    view = map_view.view_for_bounds(111.4, -8.16, 111.96, -7.9)
     assert (view["longitude"], round(view["latitude"], 2)) == (111.68, -8.03)
-    assert 3 <= view["zoom"] <= maps.MAX_ZOOM
-    assert maps.view_for_bounds(111.0, -8.0, 111.0, -8.0)["zoom"] <= maps.MAX_ZOOM
+    assert 3 <= view["zoom"] <= map_view.MAX_ZOOM
+    assert map_view.view_for_bounds(111.0, -8.0, 111.0, -8.0)["zoom"] <= map_view.MAX_ZOOM
 
 
 def test_selected_code_reads_the_map_selection():
     state = {"selection": {"indices": {"map-units": [0]}, "objects": {"map-units": [{"code": "35.04"}]}}}
-    assert maps.selected_code(state) == "35.04"
-    assert maps.selected_code({"selection": {"objects": {"map-choropleth": [{"properties": {"code": "52"}}]}}}) == "52"
-    assert maps.selected_code({"selection": {"indices": {}, "objects": {}}}) is None
-    assert maps.selected_code(None) is None
+    assert map_layers.selected_code(state) == "35.04"
+    assert map_layers.selected_code({"selection": {"objects": {"map-choropleth": [{"properties": {"code": "52"}}]}}}) == "52"
+    assert map_layers.selected_code({"selection": {"indices": {}, "objects": {}}}) is None
+    assert map_layers.selected_code(None) is None
 
 
 # --- the deck ------------------------------------------------------------------------------------------------
@@ -202,25 +203,60 @@ def test_selected_code_reads_the_map_selection():
 def test_deck_is_offline_with_layers_and_indonesian_tooltip(ro):
     model = maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS)
     spec = json.loads(model.deck.to_json())
-    assert [layer["id"] for layer in spec["layers"]] == ["map-sea", "map-land", "map-provinces", "map-units",
-                                                         "map-villages"]
+    # nationally one circle per district and no village points (spread apart they made rings in the sea)
+    assert [layer["id"] for layer in spec["layers"]] == ["map-sea", "map-land", "map-provinces", "map-units"]
     assert "cartocdn" not in model.deck.to_json() and "mapProvider" not in spec  # no online tiles needed
     assert "Penempatan PMI (orang): <b>{value_text}</b>" in model.deck._tooltip["html"]
-    villages = {d["code"]: d for d in spec["layers"][-1]["data"]}
-    t = villages["35.04.14.2011"]
-    assert (t["name"], t["value_text"], t["note"]) == ("Desa Tunggangri", "18", "koordinat perkiraan")
-    assert t["kind"] == "Desa · Kec. Kalidawir · Kabupaten Tulungagung"
-    assert villages["35.02.20.2001"]["value_text"] == "–"
     units = {d["code"]: d for d in spec["layers"][3]["data"]}
     assert (units["35.04"]["value_text"], units["35.04"]["extra"]) == ("23", "2 desa program · 4/6 laporan masuk")
     assert model.table.columns[4:] == ["Laporan masuk", "Laporan diharapkan", "Penempatan PMI (orang)"]
     assert model.table.rows() == [("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", 2, 4, 6, 23.0),
                                   ("35.02", "Kabupaten Ponorogo", "Kabupaten/kota", 1, 0, 3, None)]
     assert model.table_view.row(0)[-1] == "23" and model.table_view.row(1)[-1] == "–"
-    assert (model.villages, model.villages_located, model.approximate) == (3, 3, 3)
+    assert (model.villages, model.villages_located, model.approximate, model.aggregated) == (3, 3, 3, True)
     assert model.coverage == "Penempatan PMI (orang), seluruh wilayah terpilih: 23; dari 9 laporan yang diharapkan, " \
                              "4 masuk (44,4%)"
     assert not model.provisional
+
+
+def test_national_and_province_maps_show_districts_at_their_centres_with_figure_and_coverage(ro):
+    for area in ("", "35"):
+        model = maps.map_model(ro, area, JAN, MAR, "placements", "id", LABELS)
+        spec = json.loads(model.deck.to_json())
+        assert "map-villages" not in model.layers and "map-village-names" not in model.layers
+        [units] = [layer["data"] for layer in spec["layers"] if layer["id"] == "map-units"]
+        # the largest circle first (drawn under the smaller ones); grey: not reported; one class for one value
+        assert [(d["code"], d["name"], d["kind"], d["value_text"], d["extra"], d["position"], d["fill"], d["radius"])
+                for d in units] == [
+            ("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", "23", "2 desa program · 4/6 laporan masuk",
+             [111.955, -8.155], [65, 182, 196, 210], maps.DISTRICT_RADII["national" if not area else "province"][1]),
+            ("35.02", "Kabupaten Ponorogo", "Kabupaten/kota", "–", "1 desa program · 0/3 laporan masuk",
+             [111.4, -7.9], [170, 170, 170, 210], maps.DISTRICT_RADII["national" if not area else "province"][0])]
+        assert model.legend[0] == ("Lingkaran Kabupaten/kota (luas sebanding dengan nilai), warna menurut nilai:",
+                                   [("#41b6c4", "semua nilai"), ("#aaaaaa", "tidak melapor")])
+        assert model.drill == [("35.02", "Kabupaten Ponorogo"), ("35.04", "Kabupaten Tulungagung")]
+        # clicking a circle drills into its district
+        pick = {"selection": {"objects": {"map-units": [units[1]]}}}
+        assert map_layers.selected_code(pick) == "35.02"
+
+
+def test_district_map_shows_each_village_and_its_subdistricts(ro):
+    model = maps.map_model(ro, "35.04", JAN, MAR, "placements", "id", LABELS)
+    spec = json.loads(model.deck.to_json())
+    assert [layer["id"] for layer in spec["layers"]] == ["map-sea", "map-land", "map-provinces", "map-units",
+                                                         "map-villages", "map-village-names"]
+    villages = {d["code"]: d for d in spec["layers"][4]["data"]}
+    assert sorted(villages) == ["35.04.14.2011", "35.04.14.2016"]
+    t = villages["35.04.14.2011"]
+    assert (t["name"], t["value_text"], t["note"], t["label"]) == (
+        "Desa Tunggangri", "18", "koordinat perkiraan", "Tunggangri")
+    assert t["kind"] == "Desa · Kec. Kalidawir · Kabupaten Tulungagung"
+    assert villages["35.04.14.2016"]["value_text"] == "5"
+    assert [(d["code"], d["value_text"]) for d in spec["layers"][3]["data"]] == [("35.04.14", "23")]
+    assert not model.aggregated and (model.villages, model.villages_located) == (2, 2)
+    other = json.loads(maps.map_model(ro, "35.02", JAN, MAR, "placements", "id", LABELS).deck.to_json())
+    [bringinan] = next(layer["data"] for layer in other["layers"] if layer["id"] == "map-villages")
+    assert (bringinan["code"], bringinan["value_text"]) == ("35.02.20.2001", "–")
 
 
 def test_online_tiles_only_when_asked(ro):
@@ -250,7 +286,7 @@ def test_choropleth_from_test_made_polygons(ro, squares):
     layer = next(layer for layer in spec["layers"] if layer["id"] == "map-choropleth")
     props = {f["properties"]["code"]: f["properties"] for f in layer["data"]["features"]}
     assert (props["35"]["name"], props["35"]["value_text"]) == ("Jawa Timur", "23")
-    assert props["52"]["value_text"] == "–" and props["52"]["fill"][:3] == list(maps.MISSING_COLOUR)
+    assert props["52"]["value_text"] == "–" and props["52"]["fill"][:3] == list(map_style.MISSING_COLOUR)
     assert model.choropleth_level == "province" and "map-units" in model.layers  # district bubbles stay
 
 
@@ -258,7 +294,7 @@ def test_bad_boundary_file_reports_and_still_draws(ro, tmp_path):
     bad = tmp_path / "bad.geojson"
     bad.write_text(gpd.GeoDataFrame({"nama": ["x"]}, geometry=[box(0, 0, 1, 1)], crs=4326).to_json())
     model = maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS, boundary_path=str(bad))
-    assert model.boundary_error and "map-choropleth" not in model.layers and "map-villages" in model.layers
+    assert model.boundary_error and "map-choropleth" not in model.layers and "map-units" in model.layers
 
 
 # --- the page ----------------------------------------------------------------------------------------------
@@ -282,9 +318,12 @@ def test_map_page_shows_district_ranking_and_drills_in(app):
     assert app.subheader[0].value == "Penempatan PMI (orang) · Nasional · Januari 2024 – Maret 2024"
     assert _table(app)[0] == ("35.04", "Kabupaten Tulungagung", "Kabupaten/kota", "2", "4", "6", "23")
     assert _table(app)[1][-1] == "–"
+    assert any("Satu lingkaran per kabupaten/kota di titik tengah desanya (3 dari 3 desa berkoordinat)" in c.value
+               for c in app.caption)
     app.selectbox(key="map_drill_id").set_value("35.04").run()
     assert not app.exception
     assert "Kabupaten Tulungagung" in app.subheader[0].value
+    assert any("2 dari 2 desa digambar; 2 desa memakai koordinat perkiraan" in c.value for c in app.caption)
     assert _table(app) == [("35.04.14", "Kalidawir", "Kecamatan", "2", "4", "6", "23")]
     assert app.query_params["area"] == ["35.04"] or app.query_params["area"] == "35.04"
 
@@ -308,23 +347,23 @@ def test_map_page_draws_choropleth_from_boundary_setting(app, squares, monkeypat
 
 def test_fitted_view_uses_the_areas_level_and_boundary():
     villages = pl.DataFrame({"lat": [-7.90, -7.91], "lon": [111.40, 111.42]})
-    district = maps.view_for(villages, "35.02")
-    assert district == maps.view_for_bounds(111.40, -7.91, 111.42, -7.90, min_span=maps.LEVEL_SPAN["district"])
-    assert district["zoom"] > maps.view_for_bounds(111.40, -7.91, 111.42, -7.90)["zoom"]  # not the 0.8° floor
+    district = map_view.view_for(villages, "35.02")
+    assert district == map_view.view_for_bounds(111.40, -7.91, 111.42, -7.90, min_span=map_view.LEVEL_SPAN["district"])
+    assert district["zoom"] > map_view.view_for_bounds(111.40, -7.91, 111.42, -7.90)["zoom"]  # not the 0.8° floor
     boundary = {"features": [{"geometry": {"type": "Polygon", "coordinates": [
         [[111.0, -8.3], [111.9, -8.3], [111.9, -7.6], [111.0, -7.6], [111.0, -8.3]]]}}]}
-    assert maps.view_for(villages, "35.02", boundary) == maps.view_for_bounds(
-        111.0, -8.3, 111.9, -7.6, min_span=maps.LEVEL_SPAN["district"])
+    assert map_view.view_for(villages, "35.02", boundary) == map_view.view_for_bounds(
+        111.0, -8.3, 111.9, -7.6, min_span=map_view.LEVEL_SPAN["district"])
 
 
 def test_villages_on_one_spot_are_spread_apart_on_the_deck():
     points = [{"position": [111.4, -7.9], "radius": 5}, {"position": [111.4, -7.9], "radius": 5},
               {"position": [112.5, -7.0], "radius": 5}]
     view = {"latitude": -7.5, "longitude": 112.0, "zoom": 9.0}
-    out = maps.spread_points(points, view)
+    out = map_view.spread_points(points, view)
     assert out[2]["position"] == [112.5, -7.0]
     assert out[0]["position"] != out[1]["position"]
     assert out[0]["position"][0] == out[1]["position"][0] == 111.4           # one above the other
-    px = maps.TILE * 2 ** 9 / 360
+    px = map_view.TILE * 2 ** 9 / 360
     lats = sorted(p["position"][1] for p in out[:2])
     assert round((lats[1] - lats[0]) * px / math.cos(math.radians(7.9))) == 12  # 2 * radius + 2 px apart

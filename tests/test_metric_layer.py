@@ -195,3 +195,20 @@ def test_series_by_month_and_unit(con, ingest):
     by_village = m.wide(["K01", "C02"], "village")
     assert by_village.select("area_code", "K01", "C02", "K01_covered").rows() == [
         (TUNGGANGRI, 100.0, 30.0, 1), (BETAK, 50.0, 20.0, 1)]
+
+
+def test_outlier_parameters_are_data_with_help_that_says_their_value():
+    from pipelines.metrics import outliers
+    rows = outliers.parameters()
+    assert list(rows) == ["history_months", "min_history", "scale", "threshold", "mean_ad_scale", "min_distance",
+                          "zero_mad_relative", "kinds"]
+    r = outliers.rule()
+    assert (r.history_months, r.min_history, r.scale, r.threshold, r.mean_ad_scale, r.min_distance,
+            r.zero_mad_relative, r.kinds) == (12, 6, 0.6745, 3.5, 1.253314, 3.0, 0.5, ("flow",))
+    for name in ("history_months", "min_history", "scale", "threshold", "mean_ad_scale", "min_distance"):
+        value = rows[name]["value"]
+        assert value.replace(".", ",") in rows[name]["help_id"], name   # the help never drifts from the value
+        assert value in rows[name]["help_en"], name
+    # flows only: a balance growing steadily (K01 123, 127, ... 151) is always far from its own median, and a
+    # yes/no answer is no amount
+    assert {"L01", "C02", "K03"} <= set(r.codes) and not {"K01", "K02", "U05", "C01", "K05"} & set(r.codes)

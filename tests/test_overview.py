@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines.ingest import load, registry
 from pipelines.views import overview
 from pipelines import migrations
+from pipelines.labels import text as label_text
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook, area_picker
 
 APP = str(ROOT / "app.py")
@@ -215,6 +216,19 @@ def test_figures_name_area_and_period(con):
                                               "dari 2 laporan yang diharapkan, 2 masuk (100,0%)"]
 
 
+def test_children_note_names_the_last_closed_month(con, monkeypatch):
+    labels = {k: label_text(k, "id") for k in overview.LABELS}
+    monkeypatch.setenv("PANTAU_TODAY", "2024-07-08")   # June's reports are due on 10 July: June is open
+    assert overview.summary(con, "", JAN, JUN, "id", labels).cards["children"].caption == (
+        "Mei 2024: 90 anak · Sementara · dari 30 laporan yang diharapkan, 17 masuk (56,7%)")
+    # only open months: the last one, on a card marked Sementara
+    assert overview.summary(con, "", JUN, JUN, "id", labels).cards["children"].caption == (
+        "Juni 2024: 90 anak · Sementara · dari 5 laporan yang diharapkan, 3 masuk (60,0%)")
+    monkeypatch.setenv("PANTAU_TODAY", "2024-07-15")   # June closed
+    assert overview.summary(con, "", JAN, JUN, "id", labels).cards["children"].caption == (
+        "Juni 2024: 90 anak · dari 30 laporan yang diharapkan, 17 masuk (56,7%)")
+
+
 # --- the page -------------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -297,3 +311,4 @@ def test_open_month_is_provisional(fixture_db, monkeypatch):
     shown = metric_values(at)
     assert shown["Laporan masuk"] == ("23", None)   # reporting figures are not compared while open
     assert any(c.value.startswith("Sementara · ") for c in at.caption)
+

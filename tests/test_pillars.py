@@ -9,10 +9,11 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pipelines import labels, migrations
+from pipelines.metrics import outliers
 from pipelines.views import overview, pillars
-from pipelines import migrations
 from tests.conftest import ROOT, area_picker
-from tests.test_overview import A, B, JAN, JUN, N, Y, build_warehouse
+from tests.test_overview import JAN, JUN, A, B, N, Y, build_warehouse
 
 APP = str(ROOT / "app.py")
 
@@ -33,30 +34,30 @@ def con(fixture_db):
 
 def test_outlier_rule_median_and_mad():
     history = [10, 12, 11, 13, 9, 10, 11, 12]        # median 11, MAD 1
-    assert pillars.is_outlier(17, history) is True    # 6 / 1.4826 = 4.05 > 3.5
-    assert pillars.is_outlier(16, history) is False   # 5 / 1.4826 = 3.37
-    assert pillars.is_outlier(5, history) is True     # a drop counts as well
+    assert outliers.is_outlier(17, history) is True    # 0.6745 * 6 / 1 = 4.05 > 3.5
+    assert outliers.is_outlier(16, history) is False   # 0.6745 * 5 / 1 = 3.37
+    assert outliers.is_outlier(5, history) is True     # a drop counts as well
     # one wild month in the history barely moves median and MAD (a mean and SD would be pulled)
-    assert pillars.is_outlier(17, history[:-1] + [500]) is True
+    assert outliers.is_outlier(17, history[:-1] + [500]) is True
 
 
 def test_outlier_rule_needs_six_months_of_history():
-    assert pillars.is_outlier(40, [2] * 5) is None
-    assert pillars.is_outlier(40, [2, None, 2, None, 2, 2, 2, None]) is None  # blanks are not history
-    assert pillars.is_outlier(40, [2, None, 2, None, 2, 2, 2, 2]) is True
+    assert outliers.is_outlier(40, [2] * 5) is None
+    assert outliers.is_outlier(40, [2, None, 2, None, 2, 2, 2, None]) is None  # blanks are not history
+    assert outliers.is_outlier(40, [2, None, 2, None, 2, 2, 2, 2]) is True
 
 
 def test_outlier_rule_when_mad_is_zero():
     # a constant history: only a clear jump (more than 3 units and more than half the median) counts
-    assert pillars.is_outlier(2, [2] * 12) is False
-    assert pillars.is_outlier(5, [2] * 12) is False
-    assert pillars.is_outlier(6, [2] * 12) is True
-    assert pillars.is_outlier(170, [120] * 12) is False
-    assert pillars.is_outlier(181, [120] * 12) is True
+    assert outliers.is_outlier(2, [2] * 12) is False
+    assert outliers.is_outlier(5, [2] * 12) is False
+    assert outliers.is_outlier(6, [2] * 12) is True
+    assert outliers.is_outlier(170, [120] * 12) is False
+    assert outliers.is_outlier(181, [120] * 12) is True
     # an activity held now and then: 3.5 x 1.2533 x mean abs. deviation (37/12) = 13.5
     sparse = [0] * 9 + [12, 10, 15]
-    assert pillars.is_outlier(13, sparse) is False
-    assert pillars.is_outlier(14, sparse) is True
+    assert outliers.is_outlier(13, sparse) is False
+    assert outliers.is_outlier(14, sparse) is True
 
 
 # --- the page model -----------------------------------------------------------------------------------
@@ -162,6 +163,20 @@ def test_trend_titles_say_per_month_once(con):
     members = pillars.page(con, B, JAN, JUN, "id", labels)
     assert overview.figure(members.pillars[4].trend).layout.title.text.startswith("<b>Anggota koperasi per bulan</b>")
 
+
+def test_trend_title_says_per_month_once_for_the_briefing_too():
+    assert pillars.trend_title("C02", "id", {"pl_fig_trend": "{indicator} per bulan"}) == "Anak PMI dibina (per bulan)"
+    assert pillars.trend_title("C02", "en", {"pl_fig_trend": "{indicator} per month"}) == "Migrants' children served (per month)"
+    assert pillars.trend_title("K01", "id", {"pl_fig_trend": "{indicator} per bulan"}) == "Anggota koperasi per bulan"
+
+
+def test_indicator_text_is_singular_for_one():
+    en = {k: labels.text(k, "en") for k in pillars.LABELS}
+    ind = {k: labels.text(k, "id") for k in pillars.LABELS}
+    assert [pillars.indicator_text(v, "orang", "en", en) for v in (1, 1.0, 2, 0)] == [
+        "1 person", "1 person", "2 people", "0 people"]
+    assert [pillars.indicator_text(v, "ya/tidak", "en", en) for v in (1, 3)] == ["1 village", "3 villages"]
+    assert [pillars.indicator_text(v, "kegiatan", "id", ind) for v in (1, 2)] == ["1 kegiatan", "2 kegiatan"]
 
 
 def test_scorecard(con):

@@ -175,6 +175,7 @@ def _drawn_app():
     widgets.chart(overview.figure(spec), frame, "uji", key="shared")
     st.plotly_chart(overview.figure(spec), key="plain")  # Streamlit's own path, for comparison
     widgets.dataframe(frame)
+    widgets.dataframe(frame.drop("Porsi"))  # whole numbers only
 
 
 def test_a_shared_figure_is_drawn_exactly_as_streamlit_draws_the_figure():
@@ -185,10 +186,41 @@ def test_a_shared_figure_is_drawn_exactly_as_streamlit_draws_the_figure():
     assert json.loads(ours)["data"][0]["name"] == "Penempatan"
 
 
-def test_a_table_reaches_the_browser_as_arrow_text_in_the_page_language():
+def test_a_table_reaches_the_browser_as_numbers_written_in_the_page_language():
+    """Numbers go as numbers (a column sorts by value: 9 before 10), written for the page's language."""
     at = AppTest.from_function(_drawn_app).run()
-    shown = at.dataframe[0].value
-    assert list(shown.columns) == ["Wilayah", "Penempatan", "Porsi"]
-    assert shown.values.tolist() == [["Ponorogo", "6.102", "69,7%"], ["Tulungagung", "2.881", "–"]]
+    with_shares, counts = at.dataframe
+    sent = pa.ipc.open_stream(with_shares.proto.arrow_data.data).read_all()
+    assert sent.column_names == ["Wilayah", "Penempatan", "Porsi"]
+    assert sent.to_pylist() == [{"Wilayah": "Ponorogo", "Penempatan": 6102, "Porsi": 0.697},
+                                {"Wilayah": "Tulungagung", "Penempatan": 2881, "Porsi": None}]
+    # whole numbers by the column's format ("%'.,d" writes 6.102), shares by Python (a decimal comma)
+    assert json.loads(with_shares.proto.columns)["Penempatan"]["type_config"] == {"type": "number", "format": "%'.,d"}
+    shown = pa.ipc.open_stream(with_shares.proto.arrow_data.styler.display_values).read_all()
+    assert [row["Porsi"] for row in shown.to_pylist()] == ["69,7%", "–"]
+    assert with_shares.proto.placeholder == "–"
+    # a table of whole numbers goes as Arrow without pandas, strings not large_string
+    table = pa.ipc.open_stream(counts.proto.arrow_data.data).read_all()
+    assert [f.type for f in table.schema] == [pa.string(), pa.int64()]
+    assert table.column("Penempatan").to_pylist() == [6102, 2881]
+    assert not counts.proto.arrow_data.styler.display_values
+
+def _large_table_app():
+    import pandas as pd
+    import polars as pl
+
+    from ui import widgets
+
+    with pd.option_context("styler.render.max_elements", 4):  # this 2 x 3 table is "too large" for Styler
+        widgets.dataframe(pl.DataFrame({"Wilayah": ["Ponorogo", "Tulungagung"], "Penempatan": [6102, 2881],
+                                        "Porsi": [0.697, None]}))
+
+
+def test_a_table_too_large_for_styler_is_sent_as_text():
+    at = AppTest.from_function(_large_table_app).run()
+    assert not at.exception
     table = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.data).read_all()
-    assert [f.type for f in table.schema] == [pa.string()] * 3  # not large_string: Arrow JS reads it
+    assert table.to_pylist() == [{"Wilayah": "Ponorogo", "Penempatan": "6.102", "Porsi": "69,7%"},
+                                 {"Wilayah": "Tulungagung", "Penempatan": "2.881", "Porsi": "–"}]
+    assert {c: v["type_config"]["type"] for c, v in json.loads(at.dataframe[0].proto.columns).items()
+            if "type_config" in v} == {"Penempatan": "text", "Porsi": "text"}

@@ -5,10 +5,12 @@ from datetime import date
 
 import polars as pl
 
+from pipelines.accounts.roles import User
 from pipelines.review import followup, quality
 from tests.conftest import good_identity, good_values, make_workbook
 
 T, B = "35.04.14.2011", "35.04.14.2016"
+KOORD = User("koord.ta", "Koordinator Tulungagung", "koordinator", ("35.04",))
 
 
 def wb(code, month, reported_on=None, officer="Siti Aminah", **values):
@@ -72,17 +74,29 @@ def test_no_over_time_finding_within_33_percent(con, ingest):
     assert found(con, date(2024, 3, 1), date(2024, 3, 1), "T01") == []
 
 
-def test_outliers_by_modified_z_score_with_minimum_count(con, ingest):
-    # L04 history 10,12,11,13,12,11 then 40: median 12, MAD 1, z = 0.6745*28 = 18.9 -> flagged
+def test_outliers_by_the_metric_layers_rule(con, ingest):
+    # the rule of pipelines/metrics/outliers.py (as on Pilar): each month against the village's previous months.
+    # L04 10,12,11,13,12,11 then 40: median 11.5, MAD 1, z = 0.6745*28.5 = 19.2 -> flagged
     history = [10, 12, 11, 13, 12, 11]
     books = [wb(T, f"2024-{m:02d}", L04=v) for m, v in zip(range(1, 7), history)]
     books.append(wb(T, "2024-07", L04=40))
-    # Betak: the same shape at small numbers (1,2,1,2,1,2 then 8): 8 < 10, not flagged
+    # Betak: the same shape at small numbers (1,2,1,2,1,2 then 8): median 1.5, MAD 0.5, 6.5 off, z = 8.8 -> flagged
+    # (the desk's former 'values below 10 are never flagged' is gone: Pilar flagged it, now both do)
     books += [wb(B, f"2024-{m:02d}", L04=v) for m, v in zip(range(1, 7), [1, 2, 1, 2, 1, 2])]
     books.append(wb(B, "2024-07", L04=8))
     load(ingest, *books)
     rows = [r for r in found(con, date(2024, 7, 1), date(2024, 7, 1), "O01") if r[2] == "L04"]
-    assert rows == [(T, date(2024, 7, 1), "L04", 40.0, 12.0)]
+    assert rows == [(T, date(2024, 7, 1), "L04", 40.0, 11.5), (B, date(2024, 7, 1), "L04", 8.0, 1.5)]
+
+
+def test_outliers_at_most_three_units_off_are_not_flagged(con, ingest):
+    # history 9,10,10,10,11,11: median 10, MAD 0.5. 13 is z = 0.6745*3/0.5 = 4.05 but only 3 units off: not
+    # flagged; 14 (4 off, z = 5.4) is
+    for code, last in ((B, 13), (T, 14)):
+        load(ingest, *[wb(code, f"2024-{m:02d}", L04=v) for m, v in zip(range(1, 7), [9, 10, 10, 10, 11, 11])],
+             wb(code, "2024-07", L04=last))
+    rows = [r for r in found(con, date(2024, 7, 1), date(2024, 7, 1), "O01") if r[2] == "L04"]
+    assert rows == [(T, date(2024, 7, 1), "L04", 14.0, 10.0)]
 
 
 def test_outliers_need_six_months_of_history(con, ingest):
@@ -96,7 +110,7 @@ def test_marking_a_finding_checked_is_audited_and_closes_it(con, ingest):
         pl.col("rule") == "K02")["finding_id"].to_list()
     assert fid == "K02|35.04.14.2011|2024-04|L07"
     assert fid in quality.open_findings(con, "35.04", date(2024, 4, 1))
-    quality.mark_checked(con, "koord.ta", fid, "dua keberangkatan dicegah dari indikasi bulan Maret")
+    quality.mark_checked(con, KOORD, fid, "dua keberangkatan dicegah dari indikasi bulan Maret")
     assert fid not in quality.open_findings(con, "35.04", date(2024, 4, 1))
     assert con.sql("SELECT username, event, detail FROM audit_log WHERE event = 'quality_checked'").fetchall() == [
         ("koord.ta", "quality_checked", f"{fid}: dua keberangkatan dicegah dari indikasi bulan Maret")]
@@ -106,8 +120,10 @@ def test_completeness_timeliness_and_consistently_reporting(con, ingest):
     # Tunggangri reports Jan (on time) and Feb (late, 20 March); Betak only Jan (on time); March: nobody
     load(ingest, wb(T, "2024-01"), wb(T, "2024-02", reported_on="2024-03-20"), wb(B, "2024-01"))
     [row] = quality.district_summary(con, "35.04", date(2024, 1, 1), date(2024, 2, 1)).to_dicts()
-    assert row == {"district_code": "35.04", "due": 4, "reported": 3, "on_time": 2, "completeness": 0.75,
-                   "timeliness": 2 / 3, "villages_any": 2, "villages_every": 1, "consistently": 0.5}
+    # timeliness is the catalogue's (on time / expected, as on Kelengkapan); on time / received has its own key
+    assert row == {"district_code": "35.04", "reports_expected": 4, "not_yet_due": 0, "reported": 3, "on_time": 2,
+                   "completeness": 0.75, "timeliness": 0.5, "on_time_share_received": 2 / 3,
+                   "villages_any": 2, "villages_every": 1, "consistently": 0.5}
 
 
 def test_village_scores(con, ingest):
@@ -150,12 +166,32 @@ def test_months_not_yet_due_are_left_out(con, ingest, monkeypatch):
     frame = followup.followup(con, "35.04", date(2024, 6, 1))
     assert frame.select("village_code", "months_behind").rows() == [(T, 2)]
     [row] = quality.district_summary(con, "35.04", date(2024, 3, 1), date(2024, 6, 1)).to_dicts()
-    assert (row["due"], row["reported"], row["completeness"]) == (6, 4, 4 / 6)
+    # June counts as expected (the catalogue's completeness, as on Kelengkapan), never as not reported
+    assert (row["reports_expected"], row["not_yet_due"], row["reported"], row["completeness"]) == (8, 2, 4, 0.5)
 
 
 def test_marking_checked_bumps_the_data_version(con, ingest):
     from pipelines import warehouse
     load(ingest, wb(T, "2024-04", L06=1, L07=2))
     before = int(warehouse.info(con)["data_version"])
-    quality.mark_checked(con, "koord.ta", "K02|35.04.14.2011|2024-04|L07", "dicek ke desa")
+    quality.mark_checked(con, KOORD, "K02|35.04.14.2011|2024-04|L07", "dicek ke desa")
     assert int(warehouse.info(con)["data_version"]) == before + 1
+
+
+def test_pilar_and_mutu_flag_the_same_village_months(con, ingest):
+    # each case was flagged by one of the two former rules and not by the other; now both pages agree.
+    # Tunggangri L04 2,2,2,2,2,2 then 6 (MAD 0; 4 units and more than half the median off): flagged
+    # Betak L04 1,2,1,2,1,2 then 8 (median 1.5, MAD 0.5, z = 8.8; below the desk's former minimum of 10): flagged
+    # Betak L03 2,2,2,2,2,2 then 5: 3 units off, never flagged
+    from pipelines.views import pillars
+    history = {T: dict(L04=[2] * 6, L03=[2] * 6), B: dict(L04=[1, 2, 1, 2, 1, 2], L03=[2] * 6)}
+    last = {T: dict(L04=6, L03=2), B: dict(L04=8, L03=5)}
+    books = [wb(code, f"2024-{m:02d}", **{k: v[m - 1] for k, v in values.items()})
+             for code, values in history.items() for m in range(1, 7)]
+    books += [wb(code, "2024-07", **values) for code, values in last.items()]
+    load(ingest, *books)
+    mutu = [(v, p, i) for v, p, i, _, _ in found(con, date(2024, 7, 1), date(2024, 7, 1), "O01") if i in ("L03", "L04")]
+    assert mutu == [(T, date(2024, 7, 1), "L04"), (B, date(2024, 7, 1), "L04")]
+    page = pillars.page(con, "35.04", date(2024, 7, 1), date(2024, 7, 1), "id", None, compare=None)
+    codes = page.scorecard.columns[-1]
+    assert dict(zip(page.scorecard[page.scorecard.columns[0]], page.scorecard[codes])) == {T: "L04", B: "L04"}

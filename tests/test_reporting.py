@@ -12,7 +12,7 @@ from pipelines.ingest import load, registry
 from tests.crosscheck import aggregate as metrics
 from pipelines.views import reporting
 from pipelines import migrations
-from tests.conftest import ROOT, good_identity, good_values, make_workbook
+from tests.conftest import ROOT, displayed, good_identity, good_values, make_workbook
 
 APP = str(ROOT / "app.py")
 NOV, DEC, JAN, FEB = date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1)
@@ -118,7 +118,8 @@ def test_heatmap_rows_are_districts_nationally(wh):
     assert list(heat.y) == ["Kabupaten Ponorogo", "Kabupaten Tulungagung"]
     assert list(heat.x) == ["Nov 2023", "Des 2023", "Jan 2024", "Feb 2024"]
     assert [list(r) for r in heat.z] == [[0.0, 50.0, 33.3, 33.3], [100.0, 50.0, 50.0, 50.0]]
-    assert tuple(heat.customdata[0][2]) == (0, 1, 2, 3, 0)  # Ponorogo, January: on time, late, missing, joined, not due
+    # Ponorogo, January: on time, late, missing, joined, not due, not yet approved (0: every report counts)
+    assert tuple(heat.customdata[0][2]) == (0, 1, 2, 3, 0, 0)
     assert "rp_late: %{customdata[1]}" in heat.hovertemplate
     assert "Kabupaten Ponorogo" not in m.heatmap.layout.title.text  # title names the area and period
     assert "Nasional, November 2023 – Februari 2024" in m.heatmap.layout.title.text
@@ -212,7 +213,7 @@ def test_page_shows_the_last_month_and_the_lists(app):
         "Bulan terakhir periode: Februari 2024", "Desa yang tidak melapor untuk Februari 2024 (Nasional)",
         "Desa tanpa laporan 2 bulan atau lebih (sampai Februari 2024)",
         "Status tinjauan per kabupaten/kota dan bulan"]
-    missing, silent, review = (d.value for d in app.dataframe)
+    missing, silent, review = (displayed(d) for d in app.dataframe)
     assert review["Kabupaten/kota"].tolist() == ["Kabupaten Ponorogo", "Kabupaten Tulungagung"]
     assert review["Feb 2024"].tolist() == ["Diterima (belum diajukan)"] * 2  # month names, not "2024-02"
     assert missing["Desa"].tolist() == ["Sendang", "Betak", "Bringinan"]

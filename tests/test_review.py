@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from pipelines import formatting
 from pipelines.accounts.roles import User
 from pipelines.ingest import cli as ingest_cli
 from pipelines.review import cli, lock, states, transitions
@@ -144,7 +145,7 @@ def test_an_approved_month_refuses_a_new_version_until_unlocked(loaded, ingest):
     [e] = r.errors
     assert (e.sheet, e.column, e.value) == ("Identitas", "periode", "2024-03")
     assert e.message == (f"Bulan Maret 2024 Kabupaten Tulungagung sudah disetujui oleh pen pada "
-                         f"{at:%d-%m-%Y %H:%M} WIB dan dikunci: versi baru ditolak. Minta peninjau atau admin "
+                         f"{formatting.moment(at)} dan dikunci: versi baru ditolak. Minta peninjau atau admin "
                          "membuka kuncinya (dengan alasan) bila laporan perlu diperbaiki.")
     assert scalar(loaded, "SELECT count(*) FROM submissions") == 1
     # another district's month is not locked

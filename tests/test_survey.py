@@ -129,10 +129,11 @@ def test_figures_equal_scipy_and_pingouin(con):
     assert o["harmony"]["t"] == pytest.approx(th.statistic, abs=1e-9)
     assert o["harmony"]["mean_after"] == pytest.approx(32 / 7, abs=1e-9)
     import pandas as pd
-    items = pd.DataFrame(arr[:, 2:6], columns=list(analysis.LIKERT_ITEMS))
-    a, ci = pingouin.cronbach_alpha(data=items, ci=0.95)
-    assert o["cronbach_alpha"] == {"alpha": pytest.approx(a, abs=1e-9), "ci_low": pytest.approx(ci[0], abs=1e-9),
-                                   "ci_high": pytest.approx(ci[1], abs=1e-9)}
+    for point, cols in (("sesudah", [3, 5]), ("sebelum", [2, 4])):  # one scale per time point, never the four mixed
+        a, ci = pingouin.cronbach_alpha(data=pd.DataFrame(arr[:, cols]), ci=0.95)
+        assert {k: o["cronbach_alpha"][point][k] for k in ("alpha", "ci_low", "ci_high")} == {
+            "alpha": pytest.approx(a, abs=1e-9), "ci_low": pytest.approx(ci[0], abs=1e-9),
+            "ci_high": pytest.approx(ci[1], abs=1e-9)}
     assert o["credit_access_share"] == pytest.approx(3 / 7, abs=1e-12)
     assert o["skills_improved_share"] == pytest.approx(5 / 7, abs=1e-12)
     [va, vb] = result["villages"]
@@ -164,6 +165,8 @@ def test_cli_template_load_analyse(tmp_path, con, capsys, store_url):
     assert list(doc)[:1] == ["survey"] and {"n", "overall", "villages", "by_sex", "by_age"} <= set(doc)
     assert (doc["survey"], doc["n"], doc["villages"][0]["village_code"]) == ("Evaluasi Ponorogo 2024", 7, A)
     assert doc["by_age"]["<30"]["income"]["p"] is None
+    assert list(doc["overall"]["cronbach_alpha"]) == ["sesudah", "sebelum"]
+    assert doc["overall"]["cronbach_alpha"]["sebelum"]["items"] == ["harmonis_sebelum", "partisipasi_sebelum"]
     assert cli.main(["analyse", "--db", db, "--survey", "Tidak Ada"]) == 1
     assert cli.main(["analyse", "--db", str(tmp_path / "none.duckdb"), "--survey", "x"]) == 2
 
@@ -178,7 +181,9 @@ def test_demo_survey_agrees_with_the_study():
     assert (o["credit_access_share"], o["skills_improved_share"]) == (0.5, 0.8)
     assert round(o["harmony"]["mean_before"], 2) == 3.14 and round(o["harmony"]["mean_after"], 2) == 4.54
     assert round(o["income"]["mean_before"] / 1e6, 1) == 2.1 and round(o["income"]["mean_after"] / 1e6, 1) == 3.6
-    assert o["cronbach_alpha"]["alpha"] > 0.7
+    alphas = o["cronbach_alpha"]
+    assert [(p, round(a["alpha"], 2), a["ci_low"], a["ci_high"]) for p, a in alphas.items()] == [
+        ("sesudah", 0.58, 0.412, 0.699), ("sebelum", 0.66, 0.529, 0.759)]
     assert sum(1 for r in rows if 3 <= r["lama_di_luar_negeri_tahun"] <= 5) == 84
 
 
@@ -190,6 +195,11 @@ def test_survey_columns_catalogue_is_complete():
     assert all(c.help_id and c.help_en for c in cols.values())
     assert all(c.choices for c in cols.values() if c.kind == "choice")
     assert all(c.low is not None and c.high is not None for c in cols.values() if c.kind in ("number", "likert"))
+    from pipelines.survey.columns import time_points
+    assert {c.time_point for c in cols.values() if c.kind == "likert"} == {"sebelum", "sesudah"}
+    assert all(c.time_point == "" for c in cols.values() if c.kind != "likert")
+    assert time_points() == {"sesudah": ("harmonis_sesudah", "partisipasi_sesudah"),
+                             "sebelum": ("harmonis_sebelum", "partisipasi_sebelum")}
 
 
 def test_cli_analyse_text_output(tmp_path, con, capsys, store_url):
@@ -199,4 +209,47 @@ def test_cli_analyse_text_output(tmp_path, con, capsys, store_url):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Survei Survei Uji (n = 7)"
     assert out[1] == f"  {A} Tunggangri: n=4 pendapatan 1.750.000 -> 2.837.500 (62,1%)  (n < 10)"
-    assert out[-2] == "  semua : n=7 pendapatan 2.000.000 -> 3.150.000 (57,5%)  (n < 10)"
+    assert out[-4] == "  semua : n=7 pendapatan 2.000.000 -> 3.150.000 (57,5%)  (n < 10)"
+
+
+# Eight respondents whose before items agree with each other and whose after items agree with each other,
+# but whose change differs person to person: the four items mixed give 0,50, though each scale holds together.
+LIKERT = {"harmonis_sebelum": [2, 3, 2, 4, 3, 2, 3, 4], "partisipasi_sebelum": [2, 3, 3, 4, 2, 2, 3, 4],
+          "harmonis_sesudah": [5, 4, 4, 4, 3, 5, 3, 5], "partisipasi_sesudah": [5, 4, 5, 4, 4, 4, 3, 5]}
+
+
+def _alpha(*items) -> float:
+    """Cronbach's alpha by its formula: k/(k-1) * (1 - sum of item variances / variance of the sum)."""
+    x = np.column_stack(items).astype(float)
+    k = x.shape[1]
+    return k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / x.sum(axis=1).var(ddof=1))
+
+
+def _ci(a: float, n: int, k: int) -> tuple[float, float]:
+    """The F-based 95% interval of alpha (Feldt), to 3 decimals as pingouin gives it."""
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    return (round(1 - (1 - a) * stats.f.ppf(0.975, df1, df2), 3), round(1 - (1 - a) * stats.f.ppf(0.025, df1, df2), 3))
+
+
+def test_alpha_per_time_point_with_ci_and_items_never_mixed(con, tmp_path, capsys):
+    rows = [dict(p, **{c: v[i] for c, v in LIKERT.items()}) for i, p in enumerate(people(PEOPLE + PEOPLE[:1]))]
+    assert store.load(con, "Survei Alfa", survey_file(rows), "alfa.xlsx", "penguji").status == "accepted"
+    o = analysis.analyse(store.responses(con, "Survei Alfa"), "Survei Alfa")["overall"]
+    after = _alpha(LIKERT["harmonis_sesudah"], LIKERT["partisipasi_sesudah"])
+    before = _alpha(LIKERT["harmonis_sebelum"], LIKERT["partisipasi_sebelum"])
+    mixed = _alpha(*LIKERT.values())
+    assert (round(after, 4), round(before, 4), round(mixed, 4)) == (0.7928, 0.8857, 0.4964)
+    assert (_ci(after, 8, 2), _ci(before, 8, 2)) == ((-0.035, 0.959), (0.429, 0.977))
+    alphas = o["cronbach_alpha"]
+    assert list(alphas) == ["sesudah", "sebelum"]  # the headline first
+    assert alphas["sesudah"] == {"items": ["harmonis_sesudah", "partisipasi_sesudah"], "n": 8,
+                                 "alpha": pytest.approx(after, abs=1e-12), "ci_low": -0.035, "ci_high": 0.959}
+    assert alphas["sebelum"] == {"items": ["harmonis_sebelum", "partisipasi_sebelum"], "n": 8,
+                                 "alpha": pytest.approx(before, abs=1e-12), "ci_low": 0.429, "ci_high": 0.977}
+    # the mixed alpha is gone: no alpha of the result is the four items' 0,4964
+    assert all(abs(a["alpha"] - mixed) > 0.1 for a in alphas.values()) and "alpha" not in alphas
+    con.close()
+    assert cli.main(["analyse", "--db", str(tmp_path / "pantau.duckdb"), "--survey", "Survei Alfa"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == ["  alfa Cronbach sesudah (harmonis_sesudah, partisipasi_sesudah): 0,79, IK 95% -0,04 – 0,96",
+                        "  alfa Cronbach sebelum (harmonis_sebelum, partisipasi_sebelum): 0,89, IK 95% 0,43 – 0,98"]

@@ -12,7 +12,7 @@ from pipelines.cohort import series
 from pipelines.demo import survey as demo_survey
 from pipelines.ingest import registry
 from pipelines.survey import template
-from tests.conftest import ROOT
+from tests.conftest import ROOT, displayed
 from tests.test_cohort import planted
 
 SURVEY = str(ROOT / "pages" / "analisis" / "survei.py")
@@ -44,19 +44,26 @@ def test_survey_page_shows_the_study_layout_marked_as_demo(db):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Survei"
     assert any(w.value.startswith("SURVEI DEMO") for w in at.warning)
-    income = at.dataframe[0].value
+    income = displayed(at.dataframe[0])
     assert income.columns.tolist() == ["Desa", "Kode desa", "n", "Rerata sebelum", "Rerata sesudah", "Kenaikan (%)",
                                        "Catatan"]
     assert income["Desa"].tolist() == ["Jonggol", "Sendang", "Bulu Lor", "Srandil", "Sidoharjo", "Semua desa"]
     assert income.iloc[-1].tolist() == ["Semua desa", "", "140", "2.110.714", "3.561.429", "68,7", ""]
-    harmony = at.dataframe[1].value
+    harmony = displayed(at.dataframe[1])
     assert harmony.iloc[-1][["Rerata sebelum", "Rerata sesudah"]].tolist() == ["3,14", "4,54"]
-    tests = at.dataframe[3].value
+    tests = displayed(at.dataframe[3])
     assert tests["df"].tolist() == ["139", "139", "139"]
     assert "scipy.stats.ttest_rel" in at.markdown[0].value
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Sulit mendapat modal"] == "50%" and metrics["Keterampilan usaha meningkat"] == "80%"
-    assert at.dataframe[4].value["Kelompok"].tolist() == ["Laki-laki", "Perempuan"]
+    # alpha per time point, each with its CI and items; the after scale is the headline metric
+    alpha = displayed(at.dataframe[4])
+    assert alpha.columns.tolist() == ["Titik waktu", "Butir", "n", "Alfa Cronbach", "IK 95%"]
+    assert alpha.values.tolist() == [
+        ["Sesudah program", "harmonis_sesudah, partisipasi_sesudah", "140", "0,58", "0,41 – 0,70"],
+        ["Sebelum program", "harmonis_sebelum, partisipasi_sebelum", "140", "0,66", "0,53 – 0,76"]]
+    assert (metrics["Alfa Cronbach sesudah"], metrics["IK 95% alfa sesudah"]) == ("0,58", "0,41 – 0,70")
+    assert at.dataframe[5].value["Kelompok"].tolist() == ["Laki-laki", "Perempuan"]
 
 
 def test_survey_page_in_english(db):
@@ -64,7 +71,9 @@ def test_survey_page_in_english(db):
     at.session_state["lang_choice"] = "en"
     at.run()
     assert at.dataframe[0].value.columns.tolist()[:5] == ["Village", "Village code", "n", "Mean before", "Mean after"]
-    assert at.dataframe[0].value.iloc[-1]["Increase (%)"] == "68.7"
+    assert displayed(at.dataframe[0]).iloc[-1]["Increase (%)"] == "68.7"
+    assert displayed(at.dataframe[4]).values.tolist()[0] == [
+        "After the programme", "harmonis_sesudah, partisipasi_sesudah", "140", "0.58", "0.41 – 0.70"]
     small = [w.value for w in at.warning if w.value.startswith("Groups with fewer")]
     assert small == []  # the demo's smallest group (age >50) has 14 respondents
 
@@ -98,7 +107,7 @@ def test_ministry_sees_no_upload(db, monkeypatch):
 def test_cohort_page_without_and_with_an_external_series(db):
     at = AppTest.from_file(COHORT, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.dataframe[0].value.values.tolist() == [[2017, "3"], [2018, "2"]]
+    assert displayed(at.dataframe[0]).values.tolist() == [[2017, "3"], [2018, "2"]]
     assert any(i.value.startswith("Perbandingan ini hanya tampil") for i in at.info)
     from ui.state import connection
     frame = planted()

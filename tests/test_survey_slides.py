@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
 from pptx import Presentation
 
 from pipelines import exports
@@ -16,23 +15,23 @@ from tests.test_survey import survey_file
 
 
 @pytest.fixture
-def tiny_pictures(monkeypatch):
-    """Charts are not what these tests look at: a 1-pixel PNG instead of a Chromium render."""
-    buf = io.BytesIO()
-    Image.new("RGB", (1, 1)).save(buf, "PNG")
-    monkeypatch.setattr(exports, "figure_image", lambda *a, **k: buf.getvalue())
+def no_browser(monkeypatch):
+    """The pack draws its charts natively and its map with matplotlib: a browser render would fail here."""
+    def render(*args, **kwargs):
+        raise AssertionError("the briefing pack must not render through kaleido")
+    monkeypatch.setattr(exports, "figure_image", render)
 
 
 def _texts(slide) -> list[str]:
     return [s.text_frame.text for s in slide.shapes if s.has_text_frame]
 
 
-def test_no_survey_or_series_no_extra_slides(con, tiny_pictures):
+def test_no_survey_or_series_no_extra_slides(con, no_browser):
     built = pack.build(con, "35.04", "2024-01", "2024-03")
     assert [s.kind for s in built.slides if s.kind in ("survey", "cohort")] == []
 
 
-def test_survey_and_cohort_slides_before_the_notes(con, ingest, tiny_pictures):
+def test_survey_and_cohort_slides_before_the_notes(con, ingest, no_browser):
     store.load(con, "Evaluasi Uji", survey_file(), "a.xlsx", "penguji")
     frame = planted()
     csv = frame.with_columns(seri=__import__("polars").lit("Uji"), nilai=frame["value"].round(2)).select(
@@ -49,6 +48,10 @@ def test_survey_and_cohort_slides_before_the_notes(con, ingest, tiny_pictures):
     texts = "\n".join(_texts(deck.slides[len(kinds) - 3]))
     assert "Rp 2,0 juta" in texts and "Rp 3,2 juta" in texts  # the 7 respondents: 2.000.000 -> 3.150.000
     assert "n = 7" in texts
+    # alpha per time point: the after scale on the card, the before scale under it, the items in the footnote
+    assert "Alfa Cronbach sesudah\n0,50\nIK 95%: -1,91 – 0,91\nsebelum: 0,45 (IK -2,19 – 0,91)" in texts
+    assert ("alfa Cronbach (pingouin) per titik waktu: sesudah (harmonis_sesudah, partisipasi_sesudah) dan sebelum "
+            "(harmonis_sebelum, partisipasi_sebelum)") in texts
     assert "Survei per desa" in built.sheets and "Efek per tahun sejak bergabung" in built.sheets
     notes = deck.slides[len(kinds) - 3].notes_slide.notes_text_frame.text
     assert notes.startswith("7 responden; rerata pendapatan per bulan naik dari Rp 2,0 juta menjadi Rp 3,2 juta")

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.views import village_profile
 from pipelines import migrations
+from pipelines.accounts.roles import User
+from pipelines.views import village_profile
 from tests.conftest import ROOT, area_picker, good_identity, good_values, make_workbook
-from tests.test_reporting import B, DEC, FEB, J, JAN, NOV, T, build_warehouse
+from tests.test_reporting import DEC, FEB, JAN, NOV, B, J, T, build_warehouse
 
 APP = str(ROOT / "app.py")
+ADMIN = User("penguji", "Penguji", "admin")
 LABELS = {k: k for k in village_profile.LABEL_KEYS} | {"source_note": "Sumber, data per {date}"}
 ON, LATE, MISS, NOT_YET, NOT_DUE = "tepat_waktu", "terlambat", "tidak_lapor", "belum_bergabung", "belum_jatuh_tempo"
 
@@ -32,7 +34,7 @@ def wh(fixture_db, monkeypatch):
 
 
 def profile(wh, code=T, start=NOV, end=FEB, indicator="L01", lang="id"):
-    return village_profile.profile(wh, code, start, end, indicator, lang, LABELS)
+    return village_profile.profile(wh, code, start, end, indicator, lang, LABELS, user=ADMIN)
 
 
 def test_registry_facts_with_approximate_or_exact_coordinates(wh):

@@ -12,38 +12,47 @@ The Streamlit session also holds st.session_state["auth_user"] (a roles.User), "
 from __future__ import annotations
 
 import importlib.util
+import threading
 import time
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from pipelines import formatting, settings, warehouse
+from pipelines import catalogue, formatting, settings, warehouse
 from pipelines.accounts import audit, passwords, roles, sessions, signin, users
 from pipelines.accounts.roles import User
+from pipelines.labels import plural_key
 from ui import cookie
 from ui.i18n import KEY as LANG_KEY
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.state import connection, demo_banner
 
 USER_KEY = "auth_user"
 AT_KEY = "auth_at"
 SESSION_KEY = "auth_session"
-_TICKET = "au_cookie_ticket"   # a one-time ticket the hidden frame exchanges for the cookie
+_TICKET = "au_cookie_ticket"   # a one-time ticket the page's script exchanges for the cookie
 _CHECKED = "auth_checked"      # (session digest, write generation, session expiry) of the last check
-_CLEAR = "au_cookie_clear"     # the hidden frame should expire the cookie (after Keluar)
+_CLEAR = "au_cookie_clear"     # the page's script should expire the cookie (after Keluar)
 _OIDC_REFUSED = "au_oidc_refused"  # the e-mail an OIDC sign-in was refused for (audited once)
+_told: dict[str, None] = {}     # sign-ins (session digests) already told of the months awaiting review
+_TOLD_LOCK = threading.Lock()
+_TOLD_MAX = 10_000
 
-LOGIN_PAGE = "pages/akun/masuk.py"
-USERS_PAGE = "pages/akun/pengguna.py"
-UPLOAD_PAGES = ["pages/laporan/unggah.py", "pages/laporan/riwayat.py"]
-DASHBOARD_PAGES = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "pages/dashboard/peta.py",
-                   "pages/dashboard/wilayah.py", "pages/dashboard/desa.py"]
-REPORTING_PAGES = ["pages/reporting/kelengkapan.py"]
-PRESENTING_PAGES = ["pages/presentasi/paket.py"]
-ANALYSIS_PAGES = ["pages/analisis/survei.py", "pages/analisis/kohort.py"]
-DATA_PAGES = ["pages/data/gudang.py"]
-REVIEW_PAGE = "pages/laporan/tinjau.py"
-QUALITY_PAGE = "pages/reporting/mutu.py"
+# Every page, once: file, navigation section, title, icon, URL path and who opens it (ui/pages.csv).
+PAGES_CSV = Path(__file__).resolve().parent / "pages.csv"
+# What the `opens` column may say: every signed-in user, nobody signed in, or a right of roles.csv.
+OPENS = {"semua": lambda user: user is not None, "masuk": lambda user: user is None,
+         "upload": roles.can_upload, "history": roles.can_see_history, "desk": roles.opens_desk,
+         "manage_users": roles.can_manage_users}
+
+
+def pages() -> tuple[dict[str, str], ...]:
+    """The rows of ui/pages.csv, in menu order."""
+    return catalogue.rows(PAGES_CSV.name, PAGES_CSV.parent)
+
+
+LOGIN_PAGE = next(p["file"] for p in pages() if p["opens"] == "masuk")
 
 
 def session_minutes() -> int:
@@ -52,27 +61,19 @@ def session_minutes() -> int:
 
 
 def pages_for(user: User | None) -> dict[str, list[str]]:
-    """The pages a user may open, as {section label key: [page file relative to the project]}.
+    """The pages a user may open, as {section label key: [page file relative to the project]}, in the
+    order of ui/pages.csv; nobody signed in: only the sign-in page."""
+    out: dict[str, list[str]] = {}
+    for p in pages():
+        if OPENS[p["opens"]](user):
+            out.setdefault(p["section"], []).append(p["file"])
+    return out
 
-    Nobody signed in: only the login page. Everyone signed in: the dashboard, reporting, presenting
-    and data pages; admins and coordinators also Unggah Laporan and Riwayat; admins, coordinators and
-    reviewers (peninjau) also Tinjau and Mutu Data; admins also Pengguna."""
-    if user is None:
-        return {"section_account": [LOGIN_PAGE]}
-    pages = {"section_dashboard": list(DASHBOARD_PAGES), "section_reporting": list(REPORTING_PAGES)}
-    reports = ([UPLOAD_PAGES[0]] if roles.can_upload(user) else []) + (
-        [UPLOAD_PAGES[1]] if roles.can_see_history(user) else [])
-    if user.role in ("admin", "koordinator", "peninjau"):  # review and the data-quality desk
-        pages["section_reporting"].append(QUALITY_PAGE)
-        reports.append(REVIEW_PAGE)
-    if reports:
-        pages["section_reports"] = reports
-    pages["section_analysis"] = list(ANALYSIS_PAGES)
-    pages["section_presenting"] = list(PRESENTING_PAGES)
-    pages["section_data"] = list(DATA_PAGES)
-    if roles.can_manage_users(user):
-        pages["section_account"] = [USERS_PAGE]
-    return pages
+
+def page_right(path: str) -> str:
+    """The `opens` value of one page file (ui/pages.csv), given relative to the project or absolute (__file__)."""
+    name = Path(path).resolve().relative_to(PAGES_CSV.parent.parent).as_posix() if Path(path).is_absolute() else path
+    return next(p["opens"] for p in pages() if p["file"] == name)
 
 
 def current_user() -> User | None:
@@ -146,13 +147,15 @@ def _remember(user: User) -> None:
 
 
 def cookie_frame() -> None:
-    """The hidden frame that sets (after a sign-in) or clears (after Keluar) the cookie; once each."""
+    """The script that sets (after a sign-in) or clears (after Keluar) the cookie; once each."""
     ticket = st.session_state.pop(_TICKET, None)
     clear = st.session_state.pop(_CLEAR, None)
     if ticket or clear:
-        import streamlit.components.v1 as components
-        components.html(cookie.frame_script(cookie.ISSUE_PATH, ticket) if ticket
-                        else cookie.frame_script(cookie.CLEAR_PATH), height=0)
+        # st.components.v1.html is deprecated (removal date 2026-06-01). The script is ours alone
+        # (a path and a random ticket, JSON-quoted) and draws nothing, so it runs in the page itself
+        # rather than in a frame that would need a size and an accessible name.
+        st.html(cookie.frame_script(cookie.ISSUE_PATH, ticket) if ticket else cookie.frame_script(cookie.CLEAR_PATH),
+                unsafe_allow_javascript=True)
 
 
 def _forget() -> None:
@@ -187,18 +190,20 @@ def sign_out() -> None:
         signin.sign_out(connection(), user.username)
     oidc = _oidc_logged_in()
     _forget()
-    st.session_state[_CLEAR] = True  # the hidden frame expires this browser's cookie too
+    st.session_state[_CLEAR] = True  # the page's script expires this browser's cookie too
     if oidc:
         st.logout()
 
 
-def require(*allowed: str) -> User:
-    """The signed-in user when their role is one of allowed (any role when none given); else stop the page."""
+def require(page_file: str) -> User:
+    """The signed-in user when their role opens this page (ui/pages.csv `opens`); else say so and stop the page."""
     user = current_user()
     if user is None:
         st.warning(t("au_need_login"), icon=":material/lock:")
         st.stop()
-    if allowed and user.role not in allowed:
+    right = page_right(page_file)
+    if not OPENS[right](user):
+        allowed = [r for r in roles.ROLES if OPENS[right](User("-", "-", r))]
         st.error(t("au_forbidden").format(roles=", ".join(role_label(r) for r in allowed)), icon=":material/block:")
         st.stop()
     return user
@@ -216,14 +221,26 @@ def forbidden_page(title_key: str):
 
 
 def review_notice(user: User | None) -> None:
-    """Once per sign-in, tell a reviewer how many district-months wait for their approval."""
-    if user is None or st.session_state.get("rv_notice_shown") == user.username:
+    """Once per sign-in, tell a reviewer how many district-months wait for their approval (above the first page).
+
+    Not once per page load: a reload or a new tab starts a new Streamlit session, signed in again by
+    the same cookie (the same sign-in session), so the sign-ins already told are kept by this process."""
+    if user is None:
         return
-    st.session_state["rv_notice_shown"] = user.username
+    sign_in = st.session_state.get(SESSION_KEY) or f"{user.username}@{st.session_state.get(AT_KEY, '')}"
+    with _TOLD_LOCK:
+        if sign_in in _told:
+            return
+        _told[sign_in] = None
+        while len(_told) > _TOLD_MAX:  # oldest first; a session lasts a working day at most
+            del _told[next(iter(_told))]
     from pipelines.review import transitions
     waiting = transitions.waiting(connection(), user)
     if waiting:
-        st.toast(t("rv_notice").format(n=len(waiting)), icon=":material/pending_actions:", duration="long")
+        # A box on the first page, not st.toast: Streamlit's toast is an alertdialog without an
+        # accessible name (axe-core: aria-dialog-name, serious).
+        st.info(t(plural_key("rv_notice", len(waiting), lang())).format(n=formatting.number(len(waiting), lang())),
+                icon=":material/pending_actions:")
 
 
 def role_label(role: str) -> str:

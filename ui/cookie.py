@@ -2,7 +2,7 @@
 
 Streamlit talks to the browser over a websocket and cannot set an HttpOnly cookie itself. The
 app is therefore served as an st.App (Streamlit 1.67's ASGI app, ui/asgi.py) with two small
-same-origin routes: after a sign-in the page's hidden frame posts a one-time ticket to
+same-origin routes: after a sign-in a script on the page posts a one-time ticket to
 /pantau/sesi, which answers with Set-Cookie (HttpOnly, SameSite=Lax, signed session id);
 /pantau/keluar expires it. The cookie is read back from the websocket handshake through
 st.context.cookies. Tickets live only in this process's memory for a minute.
@@ -49,7 +49,7 @@ def same_origin(origin: str | None, host: str | None, scheme: str) -> bool:
 
 
 def frame_script(path: str, body: str = "") -> str:
-    """The hidden frame's HTML: one same-origin POST to path (the ticket as body)."""
+    """The script's HTML: one same-origin POST to path (the ticket as body), run in the app's page."""
     import json
-    return ("<script>fetch(new URL(" + json.dumps(path) + ", window.parent.location.href), "
+    return ("<script>fetch(new URL(" + json.dumps(path) + ", window.location.href), "
             "{method: 'POST', credentials: 'same-origin', body: " + json.dumps(body) + "});</script>")

@@ -48,6 +48,15 @@ def _month_options() -> list[date]:
     return calendar.months_between(first, max(last, span[1] or last))
 
 
+def _fit(start: date, end: date, months: list[date]) -> tuple[date, date]:
+    """The range's ends as months a user may pick: a start before the first is the first, another start
+    outside them begins the last 12; an end outside them is the last; in order."""
+    if start not in months:
+        start = months[0] if start < months[0] else months[max(0, len(months) - 12)]
+    end = end if end in months else months[-1]
+    return (start, end) if start <= end else (end, start)
+
+
 def default_range() -> tuple[date, date]:
     """The last 12 closed months (deadline passed); ends at the newest data month when the data stop earlier."""
     start, end = calendar.default_range(settings.today())
@@ -68,12 +77,26 @@ def _init_state() -> None:
         end = calendar.month_start(qp["to"]) if "to" in qp else end
     except ValueError:
         pass
+    start, end = _fit(start, end, _month_options())  # the links drawn before the sidebar carry these
     area = qp.get("area", "")
     if area and areas.lookup(connection(), area) is None:
         area = ""
     compare = qp.get("banding") if qp.get("banding") in COMPARE else "yoy"
-    st.session_state.update(f_area=area, f_start=start, f_end=end, f_compare=compare,
-                            f_approved=qp.get("data") == "disetujui")
+    st.session_state.update(f_area=area, f_start=start, f_end=end, f_compare_kept=compare,
+                            f_approved_kept=qp.get("data") == "disetujui")
+
+
+# The comparison and approved-only widgets (by key) and their defaults; each choice lives under
+# "<key>_kept", which no widget owns, so it outlives a page switch.
+KEPT = {"f_compare": "yoy", "f_approved": False}
+
+
+def _kept(key: str):
+    return st.session_state.get(f"{key}_kept", KEPT[key])
+
+
+def _keep(key: str) -> None:
+    st.session_state[f"{key}_kept"] = st.session_state[key]
 
 
 def set_area(code: str) -> None:
@@ -92,10 +115,7 @@ def sidebar() -> Selection:
     months = _month_options()
     with st.sidebar:
         st.markdown(f"**{t('filter_period')}**")
-        start = st.session_state["f_start"]
-        end = st.session_state["f_end"]
-        start = start if start in months else months[max(0, len(months) - 12)]
-        end = end if end in months else months[-1]
+        start, end = _fit(st.session_state["f_start"], st.session_state["f_end"], months)
         # One above the other: side by side, 'Oktober 2026' does not fit the sidebar.
         new_start = st.selectbox(t("filter_from"), months, index=months.index(start), format_func=lambda d: formatting.month(d, L))
         new_end = st.selectbox(t("filter_to"), months, index=months.index(end), format_func=lambda d: formatting.month(d, L))
@@ -106,24 +126,46 @@ def sidebar() -> Selection:
             st.caption(t("filter_provisional"))
         st.markdown(f"**{t('filter_area')}**")
         _area_pickers(con, L)
+        # Each page draws these widgets itself, and Streamlit drops a page's widget values on a page
+        # switch (Pilar then compared with a year earlier and counted every report): the choice is
+        # kept under its own key and handed to the widget before it is drawn.
+        for key in KEPT:
+            st.session_state[key] = _kept(key)
         st.radio(t("filter_compare"), list(COMPARE), format_func=lambda k: t(COMPARE[k]), key="f_compare",
-                 help=t("filter_compare_help"))
-        st.toggle(t("filter_approved"), key="f_approved", help=t("filter_approved_help"))
+                 help=t("filter_compare_help"), on_change=_keep, args=("f_compare",))
+        st.toggle(t("filter_approved"), key="f_approved", help=t("filter_approved_help"),
+                  on_change=_keep, args=("f_approved",))
     sel = current()
-    st.query_params.update({"area": sel.area, "from": sel.start.strftime("%Y-%m"), "to": sel.end.strftime("%Y-%m")})
-    if sel.compare != "yoy":
-        st.query_params["banding"] = sel.compare
-    elif "banding" in st.query_params:
-        del st.query_params["banding"]
-    if sel.approved_only:
-        st.query_params["data"] = "disetujui"
-    elif "data" in st.query_params:
-        del st.query_params["data"]
-    if L != "id":
-        st.query_params["lang"] = L
-    elif "lang" in st.query_params:
-        del st.query_params["lang"]
+    keep_in_url()
     return sel
+
+
+def link_params() -> dict[str, str]:
+    """The URL query parameters that carry every sidebar choice (area, period, comparison, approved-only, language)."""
+    _init_state()
+    state = st.session_state
+    params = {"area": state["f_area"], "from": state["f_start"].strftime("%Y-%m"), "to": state["f_end"].strftime("%Y-%m")}
+    if _kept("f_compare") != "yoy":
+        params["banding"] = _kept("f_compare")
+    if _kept("f_approved"):
+        params["data"] = "disetujui"
+    if lang() != "id":
+        params["lang"] = lang()
+    return params
+
+
+URL_KEYS = ("area", "from", "to", "banding", "data", "lang")
+
+
+def keep_in_url() -> None:
+    """Write the choices to the URL (defaults left out), so a reload or a copied address opens the same view."""
+    wanted = link_params()
+    for key in URL_KEYS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
 
 
 def _area_pickers(con, L: str) -> None:
@@ -157,4 +199,4 @@ def current() -> Selection:
     start, end = st.session_state["f_start"], st.session_state["f_end"]
     return Selection(area, start, end, areas.label(connection(), area, L),
                      f"{formatting.month(start, L)} – {formatting.month(end, L)}",
-                     st.session_state.get("f_compare", "yoy"), bool(st.session_state.get("f_approved", False)))
+                     _kept("f_compare"), bool(_kept("f_approved")))

@@ -9,7 +9,7 @@ import pyarrow as pa
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
-from pipelines import exports
+from pipelines import exports, formatting
 from pipelines.views import overview, table_text
 from ui.i18n import lang, t
 
@@ -35,10 +35,41 @@ def downloads(frame: pl.DataFrame, name: str, fig: go.Figure | None = None, key:
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         on_click="ignore")
     if fig is not None:
-        # Rendered only when clicked: a server-side Chromium render takes a moment.
-        row.download_button(t("download_png"), data=lambda: exports.figure_image(fig, "png"),
-                            file_name=f"{slug}.png", mime="image/png", key=f"png-{key}",
-                            icon=":material/image:", on_click="ignore")
+        _png(row, fig, slug, key)
+
+
+def _fingerprint(fig: go.Figure) -> int:
+    return hash(fig.to_json())
+
+
+def _make_png(fig: go.Figure, key: str) -> None:
+    """Render the chart (bounded: exports.figure_image) and keep the bytes, or why there are none."""
+    try:
+        made: bytes | str = exports.figure_image(fig, "png")
+    except exports.ImageUnavailable as exc:
+        made = exc.reason
+    st.session_state[f"png-made-{key}"] = (_fingerprint(fig), made)
+
+
+def _png(row, fig: go.Figure, slug: str, key: str) -> None:
+    """The chart as PNG: made on a click (a server-side Chromium render takes a moment and is bounded),
+    then downloaded. Without Chromium, or when the render does not finish in time, the page says so in
+    its language instead of waiting."""
+    if exports.browser() is None:
+        row.caption(t("download_png_no_browser"))
+        return
+    made = st.session_state.get(f"png-made-{key}")
+    if made is not None and made[0] != _fingerprint(fig):  # another chart since (filters changed)
+        made = None
+    if made is not None and isinstance(made[1], bytes):
+        row.download_button(t("download_png"), data=made[1], file_name=f"{slug}.png", mime="image/png",
+                            key=f"png-{key}", icon=":material/image:", on_click="ignore")
+        return
+    row.button(t("download_png_make"), key=f"png-make-{key}", icon=":material/image:", on_click=_make_png,
+               args=(fig, key))
+    if made is not None:
+        st.warning(t(f"download_png_{made[1]}").format(seconds=formatting.number(exports.render_seconds(), lang())),
+                   icon=":material/warning:")
 
 
 class _Drawn(BaseFigure):
@@ -74,12 +105,30 @@ def _arrow(frame: pl.DataFrame) -> pa.Table:
 
 
 def dataframe(frame: pl.DataFrame, **kwargs) -> None:
-    """st.dataframe with every number written in the page's language ('2.881', '69,7%'), right-aligned."""
-    config = {c: st.column_config.TextColumn(c, alignment="right") for c in table_text.right_aligned(frame)}
-    config.update(kwargs.pop("column_config", None) or {})
+    """st.dataframe with every number written in the page's language ('2.881', '69,7%'), right-aligned,
+    and kept a number, so that sorting a column orders it by value (9 before 10, not after)."""
+    import pandas as pd
+    L = lang()
+    frame = exports.tidy_numbers(frame)
+    given = kwargs.pop("column_config", None) or {}
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    st.dataframe(_arrow(table_text.shown(frame, lang())), column_config=config, **kwargs)
+    kwargs.setdefault("placeholder", formatting.MISSING)  # a value nobody reported: '–', never 0 or 'None'
+    writers = table_text.writers(frame, L)
+    if writers and frame.height * frame.width > pd.get_option("styler.render.max_elements"):
+        # Beyond what pandas Styler renders: every number as text, as before (sorted as text).
+        right = {c: st.column_config.TextColumn(c, alignment="right") for c in table_text.right_aligned(frame)}
+        st.dataframe(_arrow(table_text.shown(frame, L)), column_config={**right, **given}, **kwargs)
+        return
+    config = {c: st.column_config.TextColumn(c, alignment="right") for c in table_text.right_aligned(frame)
+              if not frame.schema[c].is_numeric()}
+    config.update({c: st.column_config.NumberColumn(c, format=table_text.INTEGER_FORMAT[L])
+                   for c in table_text.integer_columns(frame)})
+    config.update(given)
+    # Shares and fractions need a decimal comma, which no column format writes: pandas Styler sends
+    # their text beside the numbers. A table of whole numbers goes as Arrow, without pandas.
+    data = frame.to_pandas().style.format(writers, na_rep=formatting.MISSING) if writers else _arrow(frame)
+    st.dataframe(data, column_config=config, **kwargs)
 
 
 def table(frame: pl.DataFrame, name: str, key: str | None = None, **kwargs) -> None:

@@ -8,7 +8,7 @@ from ui.i18n import t
 from ui.state import connection, demo_banner
 from ui.widgets import table
 
-admin = require("admin")
+admin = require(__file__)
 con = connection()
 demo_banner(con)
 st.title(t("page_users"))

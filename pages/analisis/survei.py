@@ -37,12 +37,16 @@ else:
     st.subheader(t("sv_head_tests"))
     table(model.tests, t("sv_head_tests"), key="sv-tests")
     st.caption(t("sv_tests_note"))
+    after = model.reliability["sesudah"]  # the headline: the after scale; both time points in the table below
     cols = st.columns(4)
-    cols[0].metric(t("sv_alpha"), model.reliability["alpha"], help=t("sv_alpha_help").format(ci=model.reliability["ci"]),
-                   border=True)
-    cols[1].metric(t("sv_alpha_ci"), model.reliability["ci"], border=True)
+    cols[0].metric(t("sv_alpha"), after["alpha"], border=True,
+                   help=t("sv_alpha_help").format(ci=after["ci"], items=survey.plain(after["items"])))
+    cols[1].metric(t("sv_alpha_ci"), after["ci"], border=True)
     cols[2].metric(t("sv_no_credit"), model.shares["no_credit"], border=True)
     cols[3].metric(t("sv_skills"), model.shares["skills"], border=True)
+    st.subheader(t("sv_head_reliability"))
+    table(model.reliability_table, t("sv_head_reliability"), key="sv-alpha")
+    st.caption(t("sv_alpha_note"))
     st.subheader(t("sv_head_sex"))
     table(model.by_sex, t("sv_head_sex"), key="sv-sex")
     st.subheader(t("sv_head_age"))

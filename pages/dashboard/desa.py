@@ -2,7 +2,6 @@
 import streamlit as st
 
 from pipelines import areas, catalogue, formatting
-from pipelines.accounts import roles
 from pipelines.views import village_profile
 from ui import auth, filters, page, widgets
 from ui.cache import data
@@ -41,7 +40,8 @@ def picker() -> None:
 
 def profile() -> None:
     indicator = st.session_state.get("vp_indicator", next(iter(catalogue.indicators())))
-    p = data(village_profile.profile, sel.area, sel.start, sel.end, indicator, L, pg.labels, **sel.model_args)
+    p = data(village_profile.profile, sel.area, sel.start, sel.end, indicator, L, pg.labels, **sel.model_args,
+             user=auth.current_user())
     if p is None:
         st.error(t("vp_unknown"))
         return
@@ -118,7 +118,7 @@ def profile() -> None:
 
     # submission history
     st.markdown(f"#### {t('vp_history')}")
-    if not roles.may_see_village(auth.current_user(), p.code):  # file names, officers, uploaders: scoped
+    if p.history is None:  # file names, officers, uploaders: not this user's village (roles.may_see_village)
         st.info(t("vp_history_not_yours"), icon=":material/lock:")
     elif p.history[0].is_empty():
         st.info(t("vp_no_history"))

@@ -1,8 +1,11 @@
 """Peta: programme villages and district totals on an offline map of Indonesia, by a chosen metric."""
 import streamlit as st
 
-from pipelines.views import maps, village_profile
 from pipelines import settings
+from pipelines.views import maps, village_profile
+from pipelines.views.map_layers import selected_code
+from pipelines.views.map_style import legend_html
+from pipelines.views.map_values import METRICS
 from ui import filters, page, widgets
 from ui.cache import data
 from ui.i18n import t
@@ -18,7 +21,7 @@ def _go(code: str | None) -> None:
 
 
 top = st.columns([3, 3, 2], vertical_alignment="bottom")
-metric = top[0].selectbox(t("map_metric"), list(maps.METRICS), format_func=lambda k: t(f"map_metric_{k}"),
+metric = top[0].selectbox(t("map_metric"), list(METRICS), format_func=lambda k: t(f"map_metric_{k}"),
                           key="map_metric")
 tiles = top[2].toggle(t("map_tiles"), value=False, help=t("map_tiles_help"), key="map_tiles")
 boundary = settings.boundary_file()
@@ -46,13 +49,15 @@ if model.boundary_error:
     st.warning(t("map_boundary_error").format(error=model.boundary_error))
 deck_key = f"map_deck_{sel.area or 'id'}_{metric}_{int(tiles)}"
 st.pydeck_chart(model.deck, height=560, key=deck_key, selection_mode="single-object",
-                on_select=lambda: _go(maps.selected_code(st.session_state.get(deck_key))),
+                on_select=lambda: _go(selected_code(st.session_state.get(deck_key))),
                 alt=f"{t('page_map')}: {t(f'map_metric_{metric}')}, {sel.area_label}, {sel.period_label}")
-st.markdown(maps.legend_html(model.legend), unsafe_allow_html=True)
+st.markdown(legend_html(model.legend), unsafe_allow_html=True)
 st.caption(model.coverage)
 st.caption(t(f"map_explain_{metric}"))
 notes = [t("map_click_hint"),
-         t("map_coords_note").format(located=model.villages_located, total=model.villages, approx=model.approximate)]
+         t("map_aggregated_note").format(total=model.villages, located=model.villages_located) if model.aggregated
+         else t("map_coords_note").format(located=model.villages_located, total=model.villages,
+                                          approx=model.approximate)]
 if model.choropleth_level:
     notes.append(t("map_choropleth_note").format(level=t(f"level_{model.choropleth_level}"),
                                                  file=boundary.name if boundary else ""))

@@ -2,7 +2,9 @@
 import streamlit as st
 
 from pipelines import settings
-from pipelines.views import drilldown, maps
+from pipelines.views import drilldown
+from pipelines.views.map_layers import selected_code
+from pipelines.views.map_style import legend_html
 from ui import filters, page, widgets
 from ui.cache import data
 from ui.i18n import t
@@ -53,12 +55,12 @@ with left:
     st.markdown(m.quarter_text)
     st.caption(m.quarter_coverage)
     if m.quarter_destinations.height:
-        widgets.dataframe(m.quarter_destinations_view)
+        widgets.dataframe(m.quarter_destinations)
         widgets.downloads(m.quarter_destinations, f"tujuan-triwulan-{m.code or 'nasional'}", key="dr-dl-quarter")
 with right:
     st.subheader(t("dr_section_destinations").format(period=sel.period_label))
     if m.destinations.height:
-        widgets.dataframe(m.destinations_view)
+        widgets.dataframe(m.destinations)
         st.caption(m.destinations_coverage)
         widgets.downloads(m.destinations, f"tujuan-{m.code or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}",
                           key="dr-dl-destinations")
@@ -99,8 +101,8 @@ if m.deck is not None:
     st.subheader(t("dr_section_map").format(area=m.title))
     map_key = f"dr_map_{m.code or 'id'}"
     st.pydeck_chart(m.deck, height=460, key=map_key, selection_mode="single-object",
-                    on_select=lambda: _go(maps.selected_code(st.session_state.get(map_key))),
+                    on_select=lambda: _go(selected_code(st.session_state.get(map_key))),
                     alt=f"{t('dr_section_map').format(area=m.title)}")
-    st.markdown(maps.legend_html(m.legend), unsafe_allow_html=True)
+    st.markdown(legend_html(m.legend), unsafe_allow_html=True)
     # a village has nothing below it to click into
     st.caption(t("map_basemap_attr") if m.level == "village" else t("map_click_hint") + " · " + t("map_basemap_attr"))

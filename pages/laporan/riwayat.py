@@ -4,8 +4,8 @@ from datetime import date
 import streamlit as st
 
 from pipelines import formatting
-from pipelines.views import history, review
 from pipelines.accounts import roles
+from pipelines.views import history, review
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection, demo_banner
@@ -85,7 +85,7 @@ vers = data(history.versions, code, period)
 rstate = data(review.state_of_village_month, code, period)
 st.markdown(t("rv_state_line").format(icon=review.STATE_ICONS[rstate.state], state=t(f"rv_state_{rstate.state}"),
                                       by=formatting.plain(rstate.changed_by or "–"),
-                                      at=review.transitions.at_text(rstate.changed_at) or "–"))
+                                      at=review.transitions.at_text(rstate.changed_at, L) or "–"))
 st.dataframe(_headers(history.table(vers, L, STATUS)), hide_index=True, width="stretch", key="hi_versions_table")
 
 ids = vers["submission_id"].to_list()

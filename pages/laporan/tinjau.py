@@ -1,5 +1,4 @@
 """Tinjau: a district's month submitted by its coordinator, approved or returned with a reason by a reviewer, unlocked."""
-import polars as pl
 import streamlit as st
 
 from pipelines import formatting
@@ -14,7 +13,7 @@ con = connection()
 demo_banner(con)
 st.title(t("page_review"))
 L = lang()
-user = auth.require("admin", "koordinator", "peninjau")
+user = auth.require(__file__)
 STATE = {s: t(f"rv_state_{s}") for s in review.STATE_ICONS}
 
 districts = data(review.districts, user)
@@ -45,7 +44,7 @@ m = data(review.review, user, district, month)
 s = m.state
 st.subheader(f"{review.STATE_ICONS[s.state]} {STATE[s.state]}")
 if s.changed_by:
-    st.markdown(t("rv_changed").format(by=formatting.plain(s.changed_by), at=transitions.at_text(s.changed_at)))
+    st.markdown(t("rv_changed").format(by=formatting.plain(s.changed_by), at=transitions.at_text(s.changed_at, L)))
 if s.reason:
     st.markdown(t("rv_reason_shown").format(reason=formatting.plain(s.reason)))
 if m.lock_message:
@@ -58,15 +57,10 @@ cols[1].metric(t("rv_reported"), formatting.number(reported, L))
 cols[2].metric(t("rv_open_findings"), formatting.number(len(m.open_findings), L))
 if m.open_findings:
     st.caption(t("rv_open_findings_note"))
-shown = m.villages.select(
-    "village_code", "village_name", "subdistrict",
-    pl.col("reported").replace_strict({True: t("rv_yes"), False: t("rv_no")}),
-    pl.col("officer").fill_null(formatting.MISSING),
-    pl.col("reported_on").map_elements(lambda d: formatting.day(d, L), return_dtype=pl.String)
-    .fill_null(formatting.MISSING),
-    pl.col("version").cast(pl.String).fill_null(formatting.MISSING),
-    pl.col("village_code").replace_strict(m.missing_reasons, default="").alias("missing_reason"))
+shown = review.village_rows(m.villages, m.missing_reasons, L, t("rv_yes"), t("rv_no"))
 widgets.dataframe(shown.rename(lambda c: t(f"rv_col_{c}")), key="rv_villages")
+if m.officers_hidden:
+    st.caption(t("officers_hidden"))
 
 
 def _act(action: str, reason: str = "", missing: dict | None = None) -> None:
@@ -113,7 +107,5 @@ st.markdown(f"#### {t('rv_history')}")
 if m.events.is_empty():
     st.caption(t("rv_history_none"))
 else:
-    st.dataframe(m.events.with_columns(
-        action=m.events["action"].replace_strict({a: t(f"rv_action_{a}") for a in transitions.ACTIONS}),
-        state=m.events["state"].replace_strict(STATE)).rename(lambda c: t(f"rv_col_{c}")),
-        hide_index=True, width="stretch", key="rv_events")
+    st.dataframe(review.event_rows(m.events, L, {a: t(f"rv_action_{a}") for a in transitions.ACTIONS}, STATE)
+                 .rename(lambda c: t(f"rv_col_{c}")), hide_index=True, width="stretch", key="rv_events")

@@ -2,9 +2,9 @@
 import streamlit as st
 
 from pipelines import formatting, settings
-from pipelines.views import history, review, upload
-from pipelines.metrics import calendar
 from pipelines.accounts import roles
+from pipelines.metrics import calendar
+from pipelines.views import history, review, upload
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection, demo_banner

@@ -2,8 +2,8 @@
 import polars as pl
 import streamlit as st
 
-from pipelines.briefing import pack as briefing
 from pipelines import formatting
+from pipelines.briefing import pack as briefing
 from pipelines.metrics import calendar
 from ui import filters
 from ui.cache import data, data_version
@@ -56,7 +56,8 @@ chosen = st.data_editor(
 st.caption(t("bp_include_hint"))
 include = {n for n, keep in zip(chosen[t("bp_col_no")], chosen[include_col]) if keep}
 # A built pack belongs to its area, period, language, slides and data version; any change asks for a new build.
-wanted = (sel.area, sel.start, sel.end, pack_lang, tuple(sorted(include)), sel.approved_only, data_version())
+wanted = (sel.area, sel.start, sel.end, pack_lang, tuple(sorted(include)), sel.approved_only, sel.compare,
+          data_version())
 if not include:
     st.warning(t("bp_cli_bad_slides_page"), icon=":material/warning:")
 elif st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="bp_build"):
@@ -69,8 +70,9 @@ elif st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="
     try:
         st.session_state["bp_pack"] = (wanted, briefing.build(con, sel.area, sel.start, sel.end, pack_lang,
                                                               pack_labels, _progress, include,
-                                                              approved_only=sel.approved_only))
-    except Exception as exc:  # e.g. no Chromium for the charts: say so instead of a traceback
+                                                              approved_only=sel.approved_only,
+                                                              compare=sel.compare))
+    except Exception as exc:  # a pack that cannot be built says why instead of a traceback
         st.error(t("bp_failed").format(error=exc), icon=":material/error:")
     bar.empty()
 

@@ -31,7 +31,7 @@ def _list(shown, raw, name: str) -> None:
 # the latest month of the range
 st.subheader(t("rp_latest").format(month=latest))
 c = m.latest_counts
-cols = st.columns(7)
+cols = st.columns(8 if m.approved_only else 7)
 cols[0].metric(t("rp_joined"), formatting.number(c["joined"], L))
 cols[1].metric(t("rp_reported"), formatting.number(c["reported"], L))
 cols[2].metric(t("rp_completeness"), formatting.percent(c["completeness"], L))
@@ -39,8 +39,12 @@ cols[3].metric(t("rp_on_time"), formatting.number(c["on_time"], L))
 cols[4].metric(t("rp_late"), formatting.number(c["late"], L))
 cols[5].metric(t("rp_missing"), formatting.number(c["missing"], L))
 cols[6].metric(t("rp_not_due"), formatting.number(c["not_due"], L))
+if m.approved_only:  # in, but not counted: without it the counts would not add up to the joined villages
+    cols[7].metric(t("rp_unapproved"), formatting.number(c["unapproved"], L))
 if not c["joined"]:
     st.info(t("rp_no_joined"))
+if c["unapproved"]:
+    st.info(t("rp_unapproved_note").format(n=formatting.number(c["unapproved"], L), month=latest))
 if c["not_due"]:
     st.info(t("rp_open_month").format(month=latest, deadline=formatting.day(m.latest_deadline, L),
                                       n=formatting.number(c["not_due"], L)), icon=":material/schedule:")

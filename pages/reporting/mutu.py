@@ -13,14 +13,18 @@ from ui.state import connection, demo_banner
 
 con = connection()
 demo_banner(con)
-user = auth.require("admin", "koordinator", "peninjau")
+user = auth.require(__file__)
 sel = filters.sidebar()
 st.title(t("page_quality"))
 L = lang()
-area = desk_view.scope_area(user, sel.area)
 as_of = min(sel.end, calendar.latest_reportable_month(settings.today()))
-d = data(desk_view.desk, area, sel.start, sel.end, as_of, L)
+d = data(desk_view.desk, user, sel.area, sel.start, sel.end, as_of, L, approved_only=sel.approved_only)
 st.caption(t("mq_intro"))
+if d.scope.empty:
+    st.info(t("mq_outside").format(area=formatting.md(sel.area_label)), icon=":material/lock:")
+    st.stop()
+if d.scope_names:
+    st.caption(t("mq_narrowed").format(areas=", ".join(formatting.md(n) for n in d.scope_names)))
 
 done = st.session_state.pop("mq_done", None)
 if done:
@@ -29,7 +33,8 @@ if done:
 # ---------------------------------------------------------------- completeness, timeliness, consistency
 st.subheader(t("mq_summary"))
 pct = lambda c: pl.col(c).map_elements(lambda v: formatting.percent(v, L), return_dtype=pl.String)  # noqa: E731
-summary = d.summary.with_columns(pct("completeness"), pct("timeliness"), pct("consistently"))
+summary = d.summary.with_columns(pct("completeness"), pct("timeliness"), pct("on_time_share_received"),
+                                  pct("consistently"))
 widgets.table(summary.rename(lambda c: t(f"mq_col_{c}")), "mutu-kabupaten", key="mq-summary")
 st.caption(t("mq_summary_note"))
 
@@ -61,7 +66,9 @@ else:
             note = st.text_input(t("mq_check_note"), key="mq_check_note", max_chars=500)
             if st.form_submit_button(t("mq_check"), icon=":material/check:"):
                 try:
-                    quality.mark_checked(connection(), user.username, fid, note)
+                    quality.mark_checked(connection(), user, fid, note)
+                except quality.Refused:
+                    st.error(t("mq_check_refused"), icon=":material/block:")
                 except ValueError:
                     st.error(t("mq_check_need_note"))
                 else:
@@ -78,12 +85,10 @@ st.subheader(t("mq_followup").format(month=formatting.month(as_of, L)))
 if d.followup.is_empty():
     st.success(t("mq_followup_none"))
 else:
-    shown = d.followup.drop("district_code").with_columns(
-        pl.col("last_period").map_elements(lambda m: formatting.month(m, L), return_dtype=pl.String),
-        pl.col("reported_on").map_elements(lambda m: formatting.day(m, L), return_dtype=pl.String),
-        pl.col("officer").fill_null(formatting.MISSING))
-    widgets.dataframe(shown.with_columns(pl.col("last_period", "reported_on").fill_null(formatting.MISSING))
-                      .rename(lambda c: t(f"mq_col_{c}")), key="mq_followup_table")
+    widgets.dataframe(desk_view.followup_shown(d.followup, L).rename(lambda c: t(f"mq_col_{c}")),
+                      key="mq_followup_table")
+    if d.officers_hidden:
+        st.caption(t("officers_hidden"))
     st.download_button(t("mq_followup_xlsx"), data=lambda: followup.workbook(d.followup),
                        file_name=f"tindak-lanjut-{as_of:%Y-%m}.xlsx", icon=":material/table:", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="mq_followup_xlsx")

@@ -1,20 +1,25 @@
-"""Who may do what: the roles (reference/roles.csv) and the district scope of uploads and upload history."""
+"""Who may do what: the roles (reference/roles.csv), the area a user works on and the scope of upload history."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-_CSV = Path(__file__).resolve().parent.parent / "reference" / "roles.csv"
+from pipelines import catalogue
+
 HISTORY_SCOPES = ("semua", "sendiri", "tidak")  # all districts | the user's own districts | none
+DESK_SCOPES = HISTORY_SCOPES  # the same three values in the desk column
 
 
 @cache
 def rules() -> dict[str, dict[str, str]]:
-    """role -> its row of reference/roles.csv (upload, manage_users: ya/tidak; history: semua/sendiri/tidak)."""
-    with _CSV.open(encoding="utf-8") as fh:
-        return {r["role"]: r for r in csv.DictReader(fh)}
+    """role -> its row of reference/roles.csv; what each column means is in reference/role_rights.csv."""
+    return {r["role"]: r for r in catalogue.rows("roles.csv")}
+
+
+@cache
+def rights() -> dict[str, dict[str, str]]:
+    """column of roles.csv -> {values, help_id, help_en} (reference/role_rights.csv)."""
+    return {r["column"]: r for r in catalogue.rows("role_rights.csv")}
 
 
 ROLES = tuple(rules())
@@ -58,7 +63,10 @@ def upload_scope(user: User | None) -> set[str] | None:
     """District codes a user may load reports for: None means every district, an empty set none."""
     if not can_upload(user):
         return set()
-    return None if user.role == "admin" else set(user.districts)
+    own = scope(user)
+    if own.empty:
+        return set()
+    return None if own.within is None and not own.area else set(own.codes)
 
 
 def history_scope(user: User | None) -> set[str] | None:
@@ -83,17 +91,102 @@ def may_see_village(user: User | None, village_code: str) -> bool:
     return scope is None or village_code[:5] in scope
 
 
-def can_review(user: User | None, district_code: str) -> bool:
-    """Admins approve anywhere; a reviewer (peninjau) in every province or in the provinces listed."""
+def may_see_officers(user: User | None, district_code: str) -> bool:
+    """Whether the names of a district's village officers may be shown (page, chat text or export).
+
+    Officer names are part of the upload history, so the history column decides (roles.csv):
+    coordinators their own districts, admins all, ministry staff and reviewers none."""
+    return may_see_village(user, district_code)
+
+
+def _inside(code: str, prefix: str) -> bool:
+    """Whether an area code lies within another ('' is the whole country)."""
+    return not prefix or code == prefix or code.startswith(prefix + ".")
+
+
+def desk_areas(user: User | None) -> set[str] | None:
+    """The areas a user works on at the desks (Mutu Data, Tinjau): None every area, else area codes.
+
+    roles.csv desk: semua = all; sendiri = the account's codes (a coordinator's districts, a reviewer's
+    provinces, where a reviewer without provinces covers them all); tidak = none."""
     if user is None:
-        return False
-    if user.role == "admin":
-        return True
-    return user.role == "peninjau" and (not user.districts or district_code[:2] in user.districts)
+        return set()
+    rule = rules()[user.role]["desk"]
+    if rule == "sendiri" and user.role == "peninjau" and not user.districts:
+        return None
+    return _scope(user, rule)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of a requested area a user may read and act on at the desks.
+
+    area: the narrowest area code holding all of it ('' national); within: the area codes the
+    reads keep inside area (None: all of area; () nothing: the request lies outside the user's areas)."""
+    requested: str
+    area: str
+    within: tuple[str, ...] | None
+
+    @property
+    def empty(self) -> bool:
+        """The requested area lies wholly outside the user's areas: nothing of it is shown."""
+        return self.within == ()
+
+    @property
+    def narrowed(self) -> bool:
+        """The page shows less than was asked for (only the user's own areas within it)."""
+        return not self.empty and (self.within is not None or self.area != self.requested)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The area codes shown: within, or the area alone ('' national)."""
+        return self.within if self.within is not None else (self.area,)
+
+    def allows(self, code: str) -> bool:
+        """Whether a district or village code lies within the scope."""
+        return any(_inside(code, c) for c in self.codes) if not self.empty else False
+
+
+def scope(user: User | None, area: str = "") -> Scope:
+    """The one place that narrows a requested area (URL, sidebar; '' national) to what the user may work on.
+
+    Every desk read (Mutu Data, Tinjau) and write (tandai dicek, submit, approve, upload) asks here."""
+    own = desk_areas(user)
+    if own is None or any(_inside(area, c) for c in own):
+        return Scope(area, area, None)
+    keep = sorted(c for c in own if _inside(c, area))
+    if not keep:
+        return Scope(area, "", ())
+    if len(keep) == 1:
+        return Scope(area, keep[0], None)
+    common = []
+    for parts in zip(*(c.split(".") for c in keep)):
+        if len(set(parts)) > 1:
+            break
+        common.append(parts[0])
+    return Scope(area, ".".join(common), tuple(keep))
+
+
+def reviews(user: User | None) -> bool:
+    """Whether the role approves, returns and unlocks months at all (roles.csv: review)."""
+    return user is not None and rules()[user.role]["review"] == "ya"
+
+
+def submits(user: User | None) -> bool:
+    """Whether the role submits a district's month for approval at all (roles.csv: submit)."""
+    return user is not None and rules()[user.role]["submit"] == "ya"
+
+
+def opens_desk(user: User | None) -> bool:
+    """Whether the role opens Mutu Data and Tinjau at all (roles.csv: desk is not tidak)."""
+    return user is not None and rules()[user.role]["desk"] != "tidak"
+
+
+def can_review(user: User | None, district_code: str) -> bool:
+    """Whether the user approves, returns or unlocks this district's months (review, within the desk area)."""
+    return reviews(user) and scope(user).allows(district_code)
 
 
 def can_submit(user: User | None, district_code: str) -> bool:
-    """Admins and the district's own coordinator submit a district's month for review."""
-    if user is None:
-        return False
-    return user.role == "admin" or (user.role == "koordinator" and district_code in user.districts)
+    """Whether the user submits this district's month for approval (submit, within the desk area)."""
+    return submits(user) and scope(user).allows(district_code)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from pipelines import formatting, migrations, settings
 from pipelines.briefing.context import BriefingError, read_labels
+from pipelines.briefing.pack import build
 from pipelines.briefing.slides import KINDS
 from pipelines.views import overview
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m pipelines.briefing --area 35.04 --from 2024-01 --to 2024-06 --out FILE.pptx`; exit 0, or 2."""
-    from pipelines.briefing.pack import build  # the pack imports this module's siblings, not the reverse
     parser = argparse.ArgumentParser(prog="python -m pipelines.briefing",
                                      description="Paket paparan (PPTX + XLSX) satu wilayah dan periode.")
     parser.add_argument("--area", required=True, help="kode Kemendagri (35, 35.04, ...) atau 'nasional'")
@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="gudang data (bawaan: PANTAU_DB atau data/pantau.duckdb)")
     parser.add_argument("--lang", choices=("id", "en"), default="id")
     parser.add_argument("--skip", default="", help="nomor slide yang dilewati, mis. 4,5 (lihat urutan di halaman)")
+    parser.add_argument("--banding", choices=("yoy", "prev"), default="yoy",
+                        help="perubahan dibanding periode yang sama tahun lalu (yoy) atau periode sebelumnya "
+                             "(prev), seperti &banding=prev")
     parser.add_argument("--approved-only", action="store_true",
                         help="hanya bulan kabupaten yang sudah disetujui peninjau (seperti &data=disetujui)")
     try:
@@ -54,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{done:>2}/{total}] {message}", file=sys.stderr, flush=True)
         try:
             pack = build(con, area, args.start, args.end, args.lang, labels, report,
-                         set(range(1, len(KINDS) + 1)) - skip, approved_only=args.approved_only)
+                         set(range(1, len(KINDS) + 1)) - skip, approved_only=args.approved_only,
+                         compare=args.banding)
         except BriefingError as exc:
             print(say(f"bp_cli_bad_{exc.what}", area=args.area, error=exc), file=sys.stderr)
             return 2

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipelines import areas, formatting, settings, warehouse
 from pipelines.metrics import calendar
+from pipelines.metrics.measure import BASES
 from pipelines.views import overview, reporting
 
 LABELS_CSV = settings.ROOT / "ui" / "labels.csv"
@@ -41,6 +42,7 @@ class Context:
     provisional: bool = False   # the range includes a month whose deadline has not passed
     approved_only: bool = False  # only district-months a reviewer approved are counted
     nothing_approved: bool = False  # approved only, and no report of the range is in an approved month
+    compare: str = "yoy"        # what every change compares with: yoy (a year earlier) | prev (just before)
 
     def t(self, key: str, **fields) -> str:
         """The label in the pack's language; one the caller did not pass comes from ui/labels.csv."""
@@ -65,8 +67,9 @@ def read_labels(lang: str = "id", path: Path | None = None) -> dict[str, str]:
 
 
 def make(con, area: str, start, end, lang: str, labels: Mapping[str, str] | None,
-         approved_only: bool = False) -> Context:
-    """Checked inputs and the texts every slide shares; BriefingError for an unknown area or a bad range."""
+         approved_only: bool = False, compare: str = "yoy") -> Context:
+    """Checked inputs and the texts every slide shares; BriefingError for an unknown area or a bad range
+    (or a comparison other than 'yoy' and 'prev')."""
     labels = labels if labels is not None else read_labels(lang)
     area = (area or "").strip()
     try:
@@ -81,9 +84,11 @@ def make(con, area: str, start, end, lang: str, labels: Mapping[str, str] | None
         known = None
     if known is None:
         raise BriefingError("area", f"unknown area {area!r}")
-    prev_start, prev_end = overview.previous_range(start, end)
+    if compare not in BASES:
+        raise BriefingError("compare", f"unknown comparison {compare!r}")
+    prev_start, prev_end = calendar.comparison_range(start, end, compare)
     as_of = reporting.long_date(reporting.data_as_of(con), lang)
     return Context(con, area, start, end, lang, labels, areas.label(con, area, lang),
                    overview.period_label(start, end, lang), overview.period_label(prev_start, prev_end, lang),
                    formatting.month(prev_end, lang), overview.label(labels, "source_note", date=as_of),
-                   as_of, warehouse.is_demo(con), approved_only=bool(approved_only))
+                   as_of, warehouse.is_demo(con), approved_only=bool(approved_only), compare=compare)

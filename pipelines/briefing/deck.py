@@ -1,4 +1,4 @@
-"""Writing the PPTX: 16:9 slides with one picture per chart, a side panel, footer and speaker notes."""
+"""Writing the PPTX: 16:9 slides with one native chart (or the map's picture) each, a side panel, footer and notes."""
 from __future__ import annotations
 
 import io
@@ -11,6 +11,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from pipelines import charts, settings
+from pipelines.briefing import native
 from pipelines.briefing.context import Context
 from pipelines.briefing.slides import Slide, data_choice
 from pipelines.briefing.text import clean
@@ -19,6 +20,7 @@ from pipelines.views import reporting
 # --- slide geometry (EMU; 914400 per inch) -------------------------------------------------------
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)          # 13.333 x 7.5 in: 16:9
 PICTURE = (Inches(0.45), Inches(1.3), Emu(8193024), Emu(4608576))  # left, top, 8.96 x 5.04 in (16:9)
+CHART = PICTURE[:3] + (PICTURE[3] - Inches(0.3),)                   # a native chart, its source line under it
 PANEL = (Inches(9.61), Inches(1.3), Inches(3.27), Emu(4608576))    # right of the picture
 TITLE_BOX = (Inches(0.45), Inches(0.3), Inches(10.2), Inches(0.8))  # leaves room for the 'sementara' tag
 BADGE = (Inches(10.78), Inches(0.45), Inches(2.1), Inches(0.5))     # top right: 'SEMENTARA'
@@ -196,6 +198,18 @@ def _write_rows(slide, rows: list[tuple[str, str, str]], footnote: str = "") -> 
         _textbox(slide, (left, top + height + Inches(0.02), width, Inches(0.55)), [(footnote, 9, MUTED, False)])
 
 
+def _write_chart(slide, chart: native.ChartSpec, ctx: Context) -> None:
+    """The native chart in the picture's place, the source note under it, and across an empty chart
+    what it lacks ('tidak dilaporkan', or 0)."""
+    native.add(slide, chart, CHART)
+    left, top, width, height = CHART
+    _textbox(slide, (left, top + height, width, PICTURE[3] - height), [(ctx.source, 10, MUTED, False)],
+             align=PP_ALIGN.RIGHT)
+    if chart.empty:
+        _textbox(slide, (left + int(width * 0.2), top + int(height * 0.4), int(width * 0.6), Inches(0.7)),
+                 [(chart.empty, 22, MUTED, False)], align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
+
+
 def _write_bullets(slide, bullets: list[str]) -> None:
     size = 16 if sum(len(b) for b in bullets) < 1400 else 13
     box = (Inches(0.45), Inches(1.3), Inches(12.43), Inches(5.5))
@@ -223,6 +237,8 @@ def write(slides: list[Slide], ctx: Context) -> bytes:
             _badge(slide, ctx)
         if s.png is not None:
             slide.shapes.add_picture(io.BytesIO(s.png), *PICTURE)
+        if s.chart is not None:
+            _write_chart(slide, s.chart, ctx)
         if s.cards:
             _write_cards(slide, s)
         if s.rows:

@@ -1,4 +1,4 @@
-"""The charts the pack makes itself (the others come from the page models), and every chart at slide size."""
+"""The charts the pack makes itself (the others come from the page models); each becomes a native chart."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -9,9 +9,8 @@ from pipelines.briefing.context import Context
 from pipelines.briefing.text import sector_name
 from pipelines.views import overview
 
-CANVAS = (960, 540)        # chart size in CSS px: 16:9, fonts sized for a projector at the placed size
+CANVAS = (960, 540)        # the map picture's size in CSS px: 16:9, fonts sized for a projector at the placed size
 RENDER_SCALE = 2           # PNG pixels per CSS px: 1920 x 1080, sharp on a full-HD projector
-SLIDE_FONT = 18            # chart base font (px) for slides; about 12 pt at the placed size
 
 
 def subtitle(ctx: Context) -> str:
@@ -85,16 +84,4 @@ def returns_figure(monthly: pl.DataFrame, ctx: Context) -> go.Figure:
                  ctx.t("ov_axis_people"), ctx.lang, ctx.source)
     fig.update_layout(margin_t=125)
     charts.full_number_ticks(fig)
-    return fig
-
-
-def slide_ready(fig: go.Figure, ctx: Context) -> go.Figure:
-    """The chart at slide size with projector fonts and the pack's one source note (date of the newest upload)."""
-    fig.update_layout(font_size=SLIDE_FONT, width=CANVAS[0], height=CANVAS[1])
-    title = fig.layout.title.text or ""
-    fig.layout.title.text = title.replace("font-size:15px", "font-size:17px")
-    prefix = ctx.t("source_note").split("{date}")[0]
-    for note in fig.layout.annotations:
-        if note.text and note.text.startswith(prefix):
-            note.update(text=ctx.source, font_size=13)
     return fig

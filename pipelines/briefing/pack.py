@@ -1,8 +1,9 @@
 """The briefing pack ("Paket Paparan"): a 16:9 PPTX of an area and period with charts, map and notes, plus its XLSX.
 
 The jobs live in small modules: context (area, period, labels), text (sentences and numbers), figures
-(charts at slide size), slides (each slide's content), tables (the sheets), deck (PPTX), workbook
-(XLSX), cli (`python -m pipelines.briefing`). This module builds a pack from them.
+(the pack's own charts), native (charts as native PowerPoint charts), slides (each slide's content),
+tables (the sheets), deck (PPTX), workbook (XLSX), cli (`python -m pipelines.briefing`, which imports
+this module). This module builds a pack from them.
 """
 from __future__ import annotations
 
@@ -12,13 +13,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines import exports
-from pipelines.briefing import deck, survey_slides, workbook
+from pipelines.briefing import deck, native, survey_slides, workbook
 from pipelines.briefing import slides as content
-from pipelines.briefing.cli import main  # noqa: F401 - the command line, kept importable from here
 from pipelines.briefing.context import BriefingError, Context, make, read_labels  # noqa: F401
 from pipelines.briefing.deck import PICTURE  # noqa: F401
-from pipelines.briefing.figures import CANVAS, RENDER_SCALE, slide_ready
+from pipelines.briefing.figures import CANVAS, RENDER_SCALE
 from pipelines.briefing.slides import KINDS as SLIDE_KINDS
 from pipelines.briefing.slides import KPI_ROWS, Slide
 from pipelines.briefing.text import change_sentence, figure_sentence, file_stem, row_change  # noqa: F401
@@ -45,6 +44,7 @@ OWN_LABELS = (
     "bp_n_destinations_count", "bp_n_sectors", "bp_n_no_placements", "bp_item_people", "bp_item_money",
     "bp_n_returns", "bp_n_returns_missing", "bp_n_return_countries", "bp_n_remit", "bp_n_remit_missing",
     "bp_n_remit_countries", "bp_n_channels", "bp_n_reporting", "bp_n_reporting_none", "bp_n_reporting_avg", "bp_n_reporting_open",
+    "bp_n_reporting_unapproved", "bp_note_unapproved",
     "bp_n_map", "bp_n_map_top", "bp_n_map_approx", "bp_n_map_silent", "bp_cap_placements", "bp_cap_women",
     "bp_cap_men", "bp_cap_peak", "bp_cap_countries", "bp_cap_people_share", "bp_cap_money_share", "bp_cap_returns",
     "bp_cap_problem", "bp_cap_top_origin", "bp_cap_remittances", "bp_cap_transactions", "bp_cap_average",
@@ -79,6 +79,7 @@ class SlideInfo:
     kind: str
     title: str
     pictures: int
+    charts: int = 0
 
 
 @dataclass
@@ -106,18 +107,22 @@ def outline(con, area: str, start, end, lang: str = "id", labels: Mapping[str, s
 
 
 def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str] | None = None,
-          progress: Progress | None = None, include: set[int] | None = None, approved_only: bool = False) -> Pack:
+          progress: Progress | None = None, include: set[int] | None = None, approved_only: bool = False,
+          compare: str = "yoy") -> Pack:
     """The briefing pack of an area ('' national, else a Kemendagri code) and month range.
 
     progress(done, total, message) is called after every step. include: the outline's slide numbers
     to keep (None: all); the XLSX keeps every table. approved_only: count only district-months a
     reviewer approved (the sidebar's '&data=disetujui'); the title slide says which data it counts.
-    Raises BriefingError for an unknown area, a range whose start is after its end, or no slide left ('slides').
+    compare: what every change compares with, as the sidebar's '&banding=' ('yoy' the same months a
+    year earlier, 'prev' the period just before).
+    Raises BriefingError for an unknown area, a range whose start is after its end, an unknown
+    comparison ('compare') or no slide left ('slides').
     """
     if include is not None and not set(include) & set(range(1, len(SLIDE_KINDS) + 1)):
         raise BriefingError("slides", "no slide chosen")
     began = time.perf_counter()
-    ctx = make(con, area, start, end, lang, labels, approved_only)
+    ctx = make(con, area, start, end, lang, labels, approved_only, compare)
     kept = [i for i in range(1, len(SLIDE_KINDS) + 1) if include is None or i in include]
     steps = 5 + sum(1 for i in kept if SLIDE_KINDS[i - 1] not in ("title", "kpis", "notes")) + 2
     done = 0
@@ -129,11 +134,11 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
             progress(done, steps, message)
 
     only = dict(approved_only=ctx.approved_only)
-    ov = overview.summary(*ctx.args, lang, ctx.labels, **only)
+    ov = overview.summary(*ctx.args, lang, ctx.labels, compare=ctx.compare, **only)
     ctx.provisional = bool(ov.provisional)
     ctx.nothing_approved = ctx.approved_only and not ov.kpis["reported"].value  # every figure would be '–'
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_overview")))
-    page = pillars.page(*ctx.args, lang, ctx.labels, **only)
+    page = pillars.page(*ctx.args, lang, ctx.labels, compare=ctx.compare, **only)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_pillars")))
     # the data-sheet breakdowns rest on the same counted village-months as every other figure
     facts = facts_mod.load(*ctx.args, **only)
@@ -143,7 +148,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     remit_by_country = breakdown.by(con, facts, "remittances", ["country_iso2"])
     remit_by_channel = breakdown.by(con, facts, "remittances", ["channel"])
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_flows")))
-    rp = reporting.completeness(*ctx.args, lang, ctx.labels, **only)
+    rp = reporting.completeness(*ctx.args, lang, ctx.labels, compare=ctx.compare, **only)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_reporting")))
     villages = maps.village_values(*ctx.args, **only)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_map")))
@@ -154,7 +159,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     return_slide, return_sheets = content.return_slide(ctx, ov, returns_by_month, returns_by_country)
     remit_slides, remit_sheets = content.remittance_slides(ctx, ov, remit_by_country, remit_by_channel)
     reporting_slide, reporting_sheets = content.reporting_slide(ctx, rp)
-    map_slide, map_sheets = content.map_slide(ctx, villages, ov.kpis["placements"], CANVAS)
+    map_slide, map_sheets = content.map_slide(ctx, villages, ov.kpis["placements"], (*CANVAS, RENDER_SCALE))
     notes_slide = content.notes_slide(ctx, page, rp, villages)
     slides = ([content.title_slide(ctx), kpi_slide] + pillar_slides + placement_slides + [return_slide]
               + remit_slides + [reporting_slide, map_slide, notes_slide])
@@ -163,10 +168,14 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     at = len(slides) - 1 if slides[-1].kind == "notes" else len(slides)  # before the notes, else last
     slides[at:at] = extra_slides
 
+    # Charts become native PowerPoint charts and the map a matplotlib picture: no browser anywhere.
+    marks = {"sementara": ctx.t("sementara")}
     for s in slides:
         if s.figure is not None:
-            fig = slide_ready(s.figure, ctx)
-            s.png = exports.figure_image(fig, "png", CANVAS[0], CANVAS[1], RENDER_SCALE)
+            s.chart = native.spec(s.figure, ctx.lang, marks)
+            step(ctx.t("bp_step_chart", what=s.title))
+        elif s.draw is not None:
+            s.png = s.draw()
             step(ctx.t("bp_step_chart", what=s.title))
 
     pptx = deck.write(slides, ctx)
@@ -176,6 +185,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     xlsx = workbook.write(sheets, [ctx.t("bp_title_notes") + f": {ctx.area_label}, {ctx.period}"]
                           + notes_slide.bullets, ctx.t("bp_sheet_notes"))
     step(ctx.t("bp_step_xlsx"))
-    infos = [SlideInfo(i, s.kind, s.title, int(s.png is not None)) for i, s in enumerate(slides, start=1)]
+    infos = [SlideInfo(i, s.kind, s.title, int(s.png is not None), int(s.chart is not None))
+             for i, s in enumerate(slides, start=1)]
     return Pack(pptx, xlsx, infos, list(sheets), time.perf_counter() - began,
                 file_stem(ctx.area_label, ctx.start, ctx.end), ctx.approved_only)

@@ -3,6 +3,7 @@ and the tables behind it from the page models; nothing here sums a figure itself
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -12,6 +13,7 @@ from pipelines import catalogue, formatting, vocabulary
 from pipelines.briefing import tables
 from pipelines.briefing.context import Context
 from pipelines.briefing.figures import empty_text, mark_empty, money_bars, returns_figure, sectors_figure
+from pipelines.briefing.native import ChartSpec
 from pipelines.briefing.text import (
     TOP_N,
     arrow,
@@ -42,8 +44,10 @@ class Slide:
     kind: str
     title: str
     notes: str = ""
-    figure: go.Figure | None = None
-    png: bytes | None = None
+    figure: go.Figure | None = None   # its data become a native PowerPoint chart (native.spec)
+    png: bytes | None = None          # a picture (the map), drawn by `draw` when the slide is kept
+    draw: Callable[[], bytes] | None = None
+    chart: ChartSpec | None = None    # the figure's data as the native chart shows them
     callouts: list[tuple[str, str]] = field(default_factory=list)    # (big value, caption)
     rows: list[tuple[str, str, str]] = field(default_factory=list)   # pillar table: name, value, change
     cards: list[tuple[str, str, str, str]] = field(default_factory=list)  # label, value, note, change
@@ -135,7 +139,7 @@ def pillar_slides(ctx: Context, page: pillars.PillarPage) -> tuple[list[Slide], 
             words = card_change(k, unit, ctx) if k.value is not None else ""
             sentences.append(" ".join(s for s in (sentence, words, coverage(k, ctx)) if s))
             table.append((code, label, vocabulary.name("satuan", ind.unit, ctx.lang),
-                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, _matched(k)[1], view.covered[code]))
+                          vocabulary.name("jenis", ind.kind, ctx.lang), k.value, _matched(k)[1], view.villages[code]))
         row = summary.get(p)
         if row and row["reporting"]:
             sentences.append(ctx.t("bp_n_pillar_active", active=formatting.number(row["active"], ctx.lang),
@@ -151,8 +155,8 @@ def pillar_slides(ctx: Context, page: pillars.PillarPage) -> tuple[list[Slide], 
         fig = overview.figure(view.trend)
         if view.kpis[view.pick].value is None:
             mark_empty(fig, ctx.t("bp_not_reported"))
-        sentences.append(ctx.t("bp_n_chart", title=ctx.t("pl_fig_trend", indicator=pillars.indicator_name(
-            view.pick, ctx.lang))))
+        sentences.append(ctx.t("bp_n_chart", title=pillars.trend_title(
+            view.pick, ctx.lang, {"pl_fig_trend": ctx.t("pl_fig_trend")})))
         compared = ctx.t("bp_n_pillar_compare", period=page.previous_label) if page.previous_label else ""
         slides.append(Slide("pillar", ctx.t("bp_title_pillar", n=p, name=name), lines(sentences), fig,
                             rows=rows, provisional=page.provisional, footnote=compared))
@@ -373,6 +377,8 @@ def reporting_slide(ctx: Context, rp: reporting.Completeness) -> tuple[Slide, di
                            late=n(c["late"]), missing=n(c["missing"]))]
     else:
         sentences = [ctx.t("bp_n_reporting_none", month=month)]
+    if c.get("unapproved"):  # approved-only: in but not counted, so the counts add up to the joined villages
+        sentences.append(ctx.t("bp_n_reporting_unapproved", n=n(c["unapproved"])))
     for r in trend.filter(pl.col("not_due") > 0).iter_rows(named=True):
         sentences.append(ctx.t("bp_n_reporting_open", month=formatting.month(r["period"], lang),
                                reported=n(r["reported"]), joined=n(r["joined"]), not_due=n(r["not_due"])))
@@ -389,7 +395,7 @@ def reporting_slide(ctx: Context, rp: reporting.Completeness) -> tuple[Slide, di
     return slide, sheets
 
 
-def map_slide(ctx: Context, villages: pl.DataFrame, placements, canvas: tuple[int, int]) -> tuple[Slide, dict]:
+def map_slide(ctx: Context, villages: pl.DataFrame, placements, canvas: tuple[int, int, float]) -> tuple[Slide, dict]:
     """The static map; `placements` is the key-figure card whose coverage the point sizes share."""
     lang = ctx.lang
     n = lambda v: formatting.number(v, lang)  # noqa: E731
@@ -409,10 +415,11 @@ def map_slide(ctx: Context, villages: pl.DataFrame, placements, canvas: tuple[in
                 (n(silent), ctx.t("bp_cap_silent")), (n(approx), ctx.t("bp_cap_approx"))]
     if top.height:
         callouts.insert(1, (top["village_name"][0], ctx.t("bp_cap_top_village", n=n(top["placements"][0]))))
-    fig = static_map.figure(villages, ctx.area, ctx.t("bp_fig_map"), f"{ctx.area_label}, {ctx.period}", lang,
-                            ctx.labels, ctx.source, *canvas)
-    slide = Slide("map", ctx.t("bp_title_map"), lines(sentences), fig, callouts=callouts,
-                  provisional=ctx.provisional)
+    labels = {k: ctx.t(k) for k in ("bp_map_legend", "bp_map_size", "bp_map_scale", "map_not_reported",
+                                     "map_basemap_attr")}
+    slide = Slide("map", ctx.t("bp_title_map"), lines(sentences), callouts=callouts, provisional=ctx.provisional,
+                  draw=lambda: static_map.png(villages, ctx.area, ctx.t("bp_fig_map"),
+                                              f"{ctx.area_label}, {ctx.period}", lang, labels, ctx.source, *canvas))
     yes, no = ctx.t("bp_yes"), ctx.t("bp_no")
     sheet = villages.select(
         pl.col("village_code").alias(ctx.t("bp_col_village_code")),
@@ -441,22 +448,27 @@ def notes_slide(ctx: Context, page: pillars.PillarPage, rp: reporting.Completene
     lang = ctx.lang
     n = lambda v: formatting.number(v, lang)  # noqa: E731
     bullets = []
-    silent = villages.filter((pl.col("months_joined") > 0) & (pl.col("months_reported") == 0))
+    # approved-only: a village whose reports all wait for approval is not silent (Kelengkapan's per-village counts)
+    sent = rp.per_village.filter(pl.col("unapproved") > 0)["village_code"].to_list()
+    silent = villages.filter((pl.col("months_joined") > 0) & (pl.col("months_reported") == 0),
+                             ~pl.col("village_code").is_in(sent))
     if silent.height:
         bullets.append(ctx.t("bp_note_silent", period=ctx.period, n=n(silent.height),
                              names=names_list(silent["village_name"].to_list(), ctx)))
     elif villages.filter(pl.col("months_joined") > 0).height:
         bullets.append(ctx.t("bp_note_all_reported", period=ctx.period))
-    expected = int(villages["months_joined"].sum() or 0)
-    received = int(villages["months_reported"].sum() or 0)
-    if expected > received:
-        bullets.append(ctx.t("bp_note_missing_reports", missing=n(expected - received), expected=n(expected)))
+    # the metric layer's counts (Kelengkapan's): not reported after the deadline, and in but not approved
+    expected, missing, unapproved = (int(rp.trend[c].sum() or 0) for c in ("joined", "missing", "unapproved"))
+    if missing:
+        bullets.append(ctx.t("bp_note_missing_reports", missing=n(missing), expected=n(expected)))
+    if unapproved:
+        bullets.append(ctx.t("bp_note_unapproved", n=n(unapproved)))
     if rp.not_reported.height:
         bullets.append(ctx.t("bp_note_missing_last", month=formatting.month(rp.latest, lang),
                              n=n(rp.not_reported.height),
                              names=names_list(rp.not_reported[ctx.t("rp_village")].to_list(), ctx)))
     empty = [formatting.month(r["period"], lang) for r in rp.trend.iter_rows(named=True)
-             if r["joined"] and not r["reported"]]
+             if r["joined"] and not r["reported"] and not r.get("unapproved")]
     if empty:
         bullets.append(ctx.t("bp_note_months_empty", months=", ".join(empty)))
     unreported = [pillars.indicator_name(code, lang) for view in page.pillars.values() for code in view.codes

@@ -25,15 +25,18 @@ def _survey_slide(ctx, make, t) -> tuple[list, dict]:
         if frame.is_empty():
             continue
         o = analysis.analyse(frame, name, demo)["overall"]
-        inc, har, par, a = o["income"], o["harmony"], o["participation"], o["cronbach_alpha"]
+        inc, har, par = o["income"], o["harmony"], o["participation"]
+        a, ab = o["cronbach_alpha"]["sesudah"], o["cronbach_alpha"]["sebelum"]  # one scale per time point
+        ci = {k: f"{formatting.number(x['ci_low'], L, 2)} – {formatting.number(x['ci_high'], L, 2)}"
+              for k, x in (("sesudah", a), ("sebelum", ab))}
         p = f"< {formatting.number(0.001, L, 3)}" if (inc["p"] or 1) < 0.001 else f"= {formatting.number(inc['p'], L, 3)}"
         cards = [
             (t["sv_col_income_before"], formatting.rupiah(inc["mean_before"], L), f"n = {o['n']}", ""),
             (t["sv_col_income_after"], formatting.rupiah(inc["mean_after"], L),
              f"{t['sv_col_increase']}: {formatting.number(inc['change_pct'], L, 1)}", ""),
             (t["bp_sv_paired_t"], formatting.number(inc["t"], L, 2), f"df = {inc['df']}, p {p}", ""),
-            (t["sv_alpha"], formatting.number(a["alpha"], L, 2), f"{t['co_ci']}: {formatting.number(a['ci_low'], L, 2)}"
-                                                                 f" – {formatting.number(a['ci_high'], L, 2)}", ""),
+            (t["sv_alpha"], formatting.number(a["alpha"], L, 2), f"{t['co_ci']}: {ci['sesudah']}",
+             t["bp_sv_alpha_before"].format(alpha=formatting.number(ab["alpha"], L, 2), ci=ci["sebelum"])),
             (t["sv_measure_harmony"], f"{formatting.number(har['mean_before'], L, 2)} → "
                                       f"{formatting.number(har['mean_after'], L, 2)}", "", ""),
             (t["sv_measure_participation"], f"{formatting.number(par['mean_before'], L, 2)} → "
@@ -46,7 +49,8 @@ def _survey_slide(ctx, make, t) -> tuple[list, dict]:
                                         after=formatting.rupiah(inc["mean_after"], L),
                                         pct=formatting.number(inc["change_pct"], L, 1))
         slide = make("survey", title, notes, cards=cards,
-                     footnote=(t["sv_demo"] + " " if demo else "") + t["bp_survey_method"])
+                     footnote=(t["sv_demo"] + " " if demo else "") + t["bp_survey_method"].format(
+                         after=", ".join(a["items"]), before=", ".join(ab["items"])))
         table = pl.DataFrame([{"desa": v["village_name"] or v["village_code"], "n": v["n"],
                                "pendapatan_sebelum": v["income"]["mean_before"],
                                "pendapatan_sesudah": v["income"]["mean_after"],

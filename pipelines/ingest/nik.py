@@ -1,11 +1,10 @@
 """Recognising a NIK (national ID number) in any text: 16 digits, bare or grouped as people write them, plausible."""
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from pathlib import Path
 
+from pipelines import catalogue
 from pipelines.ingest.findings import HIDDEN
 
 # A NIK is PPKKCC DDMMYY SSSS: province, regency/city, sub-district, birth date (women: day + 40),
@@ -26,9 +25,7 @@ NIK_GROUPINGS = ((4, 4, 4, 4), (6, 6, 4), (2, 2, 2, 6, 4))
 @cache
 def provinces() -> frozenset[str]:
     """Two-digit Kemendagri province codes (reference/provinces.csv), old and new Papua codes included."""
-    path = Path(__file__).resolve().parent.parent / "reference" / "provinces.csv"
-    with path.open(encoding="utf-8") as fh:
-        return frozenset(r["kode"] for r in csv.DictReader(fh))
+    return frozenset(r["kode"] for r in catalogue.rows("provinces.csv"))
 
 
 def plausible(digits: str) -> bool:

@@ -89,7 +89,6 @@ def aggregate(frame: pl.DataFrame, figure: Figure, by: list[str]) -> pl.DataFram
     rests on, expected how many there should be. value is NULL when nothing was reported.
     """
     method = figure.over_months
-    keys = by or [pl.lit(1).alias("_all")]
     group = by or ["_all"]
     base = frame if by else frame.with_columns(pl.lit(1).alias("_all"))
     if method == "ratio":
@@ -141,6 +140,14 @@ def _calendar(base: pl.DataFrame, figure: Figure, group: list[str], by: list[str
         out = out.with_columns(covered=pl.col("value"))
     elif figure.inputs == "expected":
         out = base.group_by(group).agg(value=pl.len(), covered=pl.len(), expected=pl.len())
+    elif figure.inputs == "unapproved":
+        # approved-only mode: in, but its district-month not approved, so it counts for no figure
+        out = base.group_by(group).agg(value=(pl.col("reported") & ~pl.col("counts")).sum(),
+                                       covered=pl.len(), expected=pl.len())
+    elif figure.inputs == "due":
+        # deadline passed or report in: approved or not (approval says nothing about being due)
+        out = base.group_by(group).agg(value=(pl.col("state") != "belum_jatuh_tempo").sum(),
+                                       covered=pl.len(), expected=pl.len())
     else:
         states = figure.inputs.split("+")
         # approved-only mode: an unapproved report is in but does not count for figures
@@ -150,6 +157,16 @@ def _calendar(base: pl.DataFrame, figure: Figure, group: list[str], by: list[str
         out = base.group_by(group).agg(value=hit.sum(), covered=pl.len(), expected=pl.len())
     out = out.with_columns(pl.col("value").cast(pl.Float64), pl.col("covered", "expected").cast(pl.Int64))
     return out.select(*by, "value", "covered", "expected") if by else out.select("value", "covered", "expected")
+
+
+def villages(facts: Facts, key: str) -> int:
+    """Distinct villages with at least one counted value of the figure in the range ('Desa melapor' of a
+    figure): a village that reported three months counts once, unlike the figure's covered reports."""
+    figure = get(key)
+    if figure.source in ("calendar", "ratio"):
+        raise ValueError(f"{key}: villages reporting is for indicator, composite and flow figures")
+    x = facts.expected.with_columns(_input(figure))
+    return int(x.filter(pl.col("x").is_not_null())["village_code"].n_unique())
 
 
 def table(facts: Facts, keys: list[str], by: list[str] | None = None) -> pl.DataFrame:

@@ -41,12 +41,12 @@ def followup(con: duckdb.DuckDBPyConnection, area: str, as_of: date, min_months:
 
 
 def workbook(frame: pl.DataFrame) -> bytes:
-    """The list as an XLSX (Indonesian headers; every text escaped by exports)."""
-    return exports.to_xlsx({"tindak_lanjut": frame.drop("district_code").rename(XLSX_HEADERS)})
+    """The list as an XLSX (Indonesian headers; every text escaped by exports); officers only when listed."""
+    return exports.to_xlsx({"tindak_lanjut": frame.drop("district_code").rename(XLSX_HEADERS, strict=False)})
 
 
 def message(frame: pl.DataFrame, as_of: date, lang: str = "id") -> str:
-    """A plain text to paste into a chat group: one line per village, the officer and last report."""
+    """A plain text to paste into a chat group: one line per village, its last report and (when listed) officer."""
     month = formatting.month(as_of, lang)
     if lang == "en":
         head = f"Follow-up of monthly Desmigratif reports (up to {month}): {frame.height} villages late or silent."
@@ -57,10 +57,12 @@ def message(frame: pl.DataFrame, as_of: date, lang: str = "id") -> str:
                 "atau belum melapor.")
         line = "- {village} ({sub}): {n} bulan; laporan terakhir {last} tgl {day}, petugas {officer}"
         never = "belum pernah"
+    if "officer" not in frame.columns:  # the reader may not see officer names (roles.may_see_officers)
+        line = line.rsplit(",", 1)[0]
     lines = [head]
     for r in frame.iter_rows(named=True):
         lines.append(line.format(
             village=r["village_name"], sub=r["subdistrict"], n=r["months_behind"],
             last=formatting.month(r["last_period"], lang) if r["last_period"] else never,
-            day=formatting.day(r["reported_on"], lang), officer=r["officer"] or formatting.MISSING))
+            day=formatting.day(r["reported_on"], lang), officer=r.get("officer") or formatting.MISSING))
     return "\n".join(lines)

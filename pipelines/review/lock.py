@@ -45,7 +45,7 @@ def message(district_name: str, period: date, state: str | None, by: str | None,
     """Why a new version of this district-month is refused, or None when it is open."""
     if state == "disetujui":
         return (f"Bulan {formatting.month(period)} {district_name} sudah disetujui oleh {by} pada "
-                f"{at:%d-%m-%Y %H:%M} WIB dan dikunci: versi baru ditolak. Minta peninjau atau admin "
+                f"{formatting.moment(at)} dan dikunci: versi baru ditolak. Minta peninjau atau admin "
                 "membuka kuncinya (dengan alasan) bila laporan perlu diperbaiki.")
     day = auto_lock_day(period)
     if day and today >= day and state not in UNDER_REVIEW and not unlocked:

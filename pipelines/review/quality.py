@@ -10,12 +10,12 @@ import duckdb
 import polars as pl
 
 from pipelines import catalogue, settings, warehouse
-from pipelines.accounts import audit
+from pipelines.accounts import audit, roles
 from pipelines.catalogue import REFERENCE
-from pipelines.metrics import calendar
+from pipelines.metrics import calendar, discipline, outliers
+from pipelines.metrics import facts as facts_mod
 
 KINDS = ("le", "requires", "over_time", "outlier", "score")
-MIN_HISTORY = 6        # months of a village's own history before its outliers are judged
 PREVIOUS_YEARS = 3     # consistency over time compares with up to this many earlier years
 FINDINGS_SCHEMA = {"finding_id": pl.String, "rule": pl.String, "district_code": pl.String,
                    "village_code": pl.String, "period": pl.Date, "indicator": pl.String,
@@ -102,22 +102,19 @@ def _over_time(values: pl.DataFrame, rule: Rule, start: date, end: date) -> pl.D
                           indicator=pl.lit("+".join(rule.left))))
 
 
-def _outliers(values: pl.DataFrame, rule: Rule, start: date, end: date) -> pl.DataFrame:
-    """Modified z-score 0.6745 (x - median) / MAD on each village's own monthly history of each indicator."""
-    v = values.filter(pl.col("indicator_code").is_in(rule.left), pl.col("period") <= end)
-    by = ["village_code", "indicator_code"]
-    stats = v.with_columns(
-        median=pl.col("value").median().over(by), months=pl.len().over(by)).with_columns(
-        mad=(pl.col("value") - pl.col("median")).abs().median().over(by))
-    z = 0.6745 * (pl.col("value") - pl.col("median")) / pl.col("mad")
-    return (stats.filter(pl.col("period") >= start, pl.col("months") >= MIN_HISTORY, pl.col("mad") > 0,
-                         pl.col("value") >= rule.min_count, z.abs() > rule.threshold)
-            .select("village_code", "district_code", "period", pl.col("indicator_code").alias("indicator"),
-                    "value", pl.col("median").alias("expected")))
+def _outliers(con, area: str, start: date, end: date, approved_only: bool) -> pl.DataFrame:
+    """The metric layer's one outlier rule (pipelines/metrics/outliers.py, as on Pilar) on every month of
+    the range, over the same counted village-months as every figure."""
+    facts = facts_mod.load(con, area, outliers.history_start(start), end, approved_only=approved_only)
+    judged = outliers.judge(outliers.values(facts), start, end).filter(pl.col("outlier"))
+    return judged.select("village_code", pl.col("village_code").str.slice(0, 5).alias("district_code"), "period",
+                         pl.col("indicator_code").alias("indicator"), "value", pl.col("median").alias("expected"))
 
 
-def findings(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date) -> pl.DataFrame:
+def findings(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date,
+             approved_only: bool = False) -> pl.DataFrame:
     """Every finding of every rule in the area and range, with whether (and by whom) it was checked.
+    approved_only: only district-months a reviewer approved (the sidebar's &data=disetujui).
 
     Columns: finding_id, rule, district_code, village_code (the district for over-time rules), period
     (the quarter's first month for quarterly rules, the range start for over-time rules), indicator,
@@ -126,6 +123,9 @@ def findings(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date) 
     q_start = date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
     earliest = min(q_start, calendar.add_months(start, -12 * PREVIOUS_YEARS))
     values = _values(con, area, earliest, end)
+    if approved_only:  # the same counted village-months as every figure
+        counted = facts_mod.load(con, area, earliest, end, approved_only=True).frame.filter(pl.col("counts"))
+        values = values.join(counted.select("village_code", "period"), on=["village_code", "period"], how="semi")
     parts = []
     for rule in rules().values():
         if rule.kind == "le":
@@ -136,7 +136,7 @@ def findings(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date) 
         elif rule.kind == "over_time":
             found = _over_time(values, rule, start, end)
         elif rule.kind == "outlier":
-            found = _outliers(values, rule, start, end)
+            found = _outliers(con, area, start, end, approved_only)
         else:
             continue
         parts.append(found.with_columns(rule=pl.lit(rule.rule)).select(
@@ -159,16 +159,30 @@ def open_findings(con: duckdb.DuckDBPyConnection, district: str, period: date) -
     return frame.filter(~pl.col("checked"))["finding_id"].to_list()
 
 
-def mark_checked(con: duckdb.DuckDBPyConnection, username: str, finding_id: str, note: str) -> None:
-    """Mark a finding as checked ('dicek') with a note; audited in the same transaction."""
+class Refused(PermissionError):
+    """The finding lies outside the user's districts (or the role works on no desk); nothing was written."""
+
+
+def mark_checked(con: duckdb.DuckDBPyConnection, user: roles.User | None, finding_id: str, note: str) -> None:
+    """Mark a finding as checked ('dicek') with a note; audited in the same transaction.
+
+    Only within the user's scope (roles.scope): a finding of another district is refused, and the
+    refusal audited, here in the write path whatever the page offered."""
     note = (note or "").strip()
+    parts = (finding_id or "").split("|")
+    place = parts[1] if len(parts) == 4 else ""
+    if not place or not roles.scope(user).allows(place):
+        # who tried to close which finding: the id names rule, village, month and indicator, never a person
+        audit.audit(con, user.username if user else "?", "quality_check_refused",
+                    f"{finding_id}: di luar wilayah akun")
+        raise Refused(f"Temuan {finding_id} di luar kabupaten/kota akun ini; tidak dapat ditandai dicek.")
     if not note:
         raise ValueError("Tuliskan catatan pemeriksaan.")
     at = audit.now()
     with warehouse.transaction(con) as cur:
         cur.execute(warehouse.sql_text("quality_check_upsert"),
-                    {"finding_id": finding_id, "checked_by": username, "checked_at": at, "note": note})
-        audit.record(cur, username, "quality_checked", f"{finding_id}: {note}", at)
+                    {"finding_id": finding_id, "checked_by": user.username, "checked_at": at, "note": note})
+        audit.record(cur, user.username, "quality_checked", f"{finding_id}: {note}", at)
         cur.execute(warehouse.sql_text("bump_data_version"))  # cached desks show it checked at once
 
 
@@ -182,38 +196,31 @@ def calendar_states(con, area: str, start: date, end: date, today: date | None =
                                                    status=pl.col("state"))
 
 
-DUE = (calendar.ON_TIME, calendar.LATE, calendar.MISSING)  # not belum_jatuh_tempo: its deadline is ahead
-REPORTED = (calendar.ON_TIME, calendar.LATE)
-
-
-def district_summary(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date) -> pl.DataFrame:
-    """Per district: district_code, due, reported, on_time, completeness, timeliness, villages_any,
-    villages_every, consistently (villages reporting every month / villages reporting any month).
+def district_summary(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date,
+                     approved_only: bool = False) -> pl.DataFrame:
+    """Per district, from the metric layer (figures.csv): district_code, reports_expected, not_yet_due, reported,
+    on_time, completeness, timeliness (on time / expected), on_time_share_received (on time / received),
+    villages_any, villages_every, consistently (villages with every due report in / villages reporting).
     Shares are NULL when their denominator is 0 (never shown as zero)."""
-    cal = calendar_states(con, area, start, end).filter(pl.col("status").is_in(DUE))
-    months_due = cal.group_by("village_code").agg(due=pl.len(), got=pl.col("status").is_in(REPORTED).sum(),
-                                                  district_code=pl.col("district_code").first())
-    per_village = months_due.group_by("district_code").agg(
-        villages_any=(pl.col("got") > 0).sum(), villages_every=((pl.col("got") == pl.col("due")) & (pl.col("due") > 0)).sum())
-    out = cal.group_by("district_code").agg(
-        due=pl.len(), reported=pl.col("status").is_in(REPORTED).sum(),
-        on_time=(pl.col("status") == "tepat_waktu").sum()).join(per_village, on="district_code", how="left")
-    share = lambda a, b: pl.when(pl.col(b) > 0).then(pl.col(a) / pl.col(b)).otherwise(None)  # noqa: E731
-    return (out.with_columns(completeness=share("reported", "due"), timeliness=share("on_time", "reported"),
-                             consistently=share("villages_every", "villages_any"))
-            .select("district_code", "due", "reported", "on_time", "completeness", "timeliness",
-                    "villages_any", "villages_every", "consistently")
+    facts = facts_mod.load(con, area, start, end, approved_only=approved_only)
+    counts = discipline.counts(facts, ["district_code"])
+    return (counts.join(discipline.per_village(facts, ["district_code"]), on="district_code", how="left")
+            .select("district_code", pl.col("joined").alias("reports_expected"), pl.col("not_due").alias("not_yet_due"),
+                    "reported", "on_time",
+                    "completeness", "timeliness", "on_time_share_received", "villages_any", "villages_every",
+                    "consistently")
             .sort("district_code"))
 
 
 def village_scores(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date,
-                   found: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Per village: village_code, due, reported, open_findings, score (NULL when nothing was due)."""
+                   found: pl.DataFrame | None = None, approved_only: bool = False) -> pl.DataFrame:
+    """Per village: village_code, due, reported, open_findings, score (NULL when nothing was due);
+    due and reported are the metric layer's reports_due and reports_in."""
     penalty = rules()["S01"].threshold
-    cal = calendar_states(con, area, start, end).filter(pl.col("status").is_in(DUE))
-    found = findings(con, area, start, end) if found is None else found
+    facts = facts_mod.load(con, area, start, end, approved_only=approved_only)
+    found = findings(con, area, start, end, approved_only) if found is None else found
     open_ = (found.filter(~pl.col("checked")).group_by("village_code").agg(open_findings=pl.len()))
-    per = cal.group_by("village_code").agg(due=pl.len(), reported=pl.col("status").is_in(REPORTED).sum())
+    per = discipline.counts(facts, ["village_code"]).select("village_code", "due", "reported")
     return (per.join(open_, on="village_code", how="left")
             .with_columns(pl.col("open_findings").fill_null(0).cast(pl.Int64))
             .with_columns(score=pl.when(pl.col("due") > 0).then(

@@ -144,7 +144,7 @@ def _write(con, user: roles.User, action: str, district: str, period: date, reas
 
 def waiting(con: duckdb.DuckDBPyConnection, user: roles.User | None) -> list[tuple[str, str, date]]:
     """District-months waiting for this reviewer's approval: (district_code, district, period), oldest first."""
-    if user is None or user.role not in ("admin", "peninjau"):
+    if not roles.reviews(user):
         return []
     frame = warehouse.query(con, "review_states_in", area="", start=date(1900, 1, 1), end=date(2999, 12, 1))
     return [(d, n, p) for d, n, p, s in frame.select("district_code", "district", "period", "state").iter_rows()
@@ -152,7 +152,9 @@ def waiting(con: duckdb.DuckDBPyConnection, user: roles.User | None) -> list[tup
 
 
 def returned(con: duckdb.DuckDBPyConnection, user: roles.User | None) -> list[dict]:
-    """Months returned to this coordinator's districts (all for admins): district_code, district, period, changed_by, changed_at, reason."""
+    """Months returned to this coordinator's districts (all for admins).
+
+    Each a dict: district_code, district, period, changed_by, changed_at, reason."""
     if user is None:
         return []
     frame = warehouse.query(con, "review_states_in", area="", start=date(1900, 1, 1), end=date(2999, 12, 1))
@@ -161,5 +163,6 @@ def returned(con: duckdb.DuckDBPyConnection, user: roles.User | None) -> list[di
             if scope is None or r["district_code"] in scope]
 
 
-def at_text(at: datetime | None) -> str:
-    return f"{at:%d-%m-%Y %H:%M} WIB" if at else ""
+def at_text(at: datetime | None, lang: str = "id") -> str:
+    """'2 Desember 2026 07.17 WIB', as the app writes every time (formatting.moment); '' for none."""
+    return formatting.moment(at, lang) if at else ""

@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
                   + ("  (n < 10)" if v["small"] else ""))
         print(f"  uji t berpasangan: t = {num(o['income']['t'], 2)}, df = {o['income']['df']}, "
               f"p = {num(o['income']['p'], 4)}")
+        for point, a in o["cronbach_alpha"].items():  # one scale per time point; "sesudah" is the headline
+            print(f"  alfa Cronbach {point} ({', '.join(a['items'])}): {num(a['alpha'], 2)}, "
+                  f"IK 95% {num(a['ci_low'], 2)} – {num(a['ci_high'], 2)}")
     return 0
 
 

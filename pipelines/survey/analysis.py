@@ -1,4 +1,4 @@
-"""The study's figures: means before/after, % change, paired t-test, Wilcoxon, Cronbach's alpha, shares."""
+"""The study's figures: means before/after, % change, paired t-test, Wilcoxon, alpha per time point, shares."""
 from __future__ import annotations
 
 import math
@@ -10,15 +10,18 @@ import pingouin
 import polars as pl
 from scipy import stats
 
+from pipelines.survey.columns import time_points
+from pipelines.survey.validate import FIELD
+
 SMALL = 10  # groups with fewer respondents are shown with a warning
 MEASURES = {"income": ("income_before", "income_after"), "harmony": ("harmony_before", "harmony_after"),
             "participation": ("participation_before", "participation_after")}
-LIKERT_ITEMS = ("harmony_before", "harmony_after", "participation_before", "participation_after")
 AGE_GROUPS = ("<30", "30-40", "41-50", ">50")
 SEXES = ("L", "P")
 METHOD = {"paired_test": "scipy.stats.ttest_rel (uji t berpasangan, dua sisi)",
           "robust_check": "scipy.stats.wilcoxon (uji peringkat bertanda Wilcoxon, dua sisi)",
-          "reliability": "pingouin.cronbach_alpha (alfa Cronbach, IK 95%) atas empat butir Likert",
+          "reliability": "pingouin.cronbach_alpha (alfa Cronbach, IK 95%) per titik waktu: butir Likert sesudah "
+                         "(utama) dan butir Likert sebelum, masing-masing satu skala",
           "change_pct": "(rerata sesudah - rerata sebelum) / rerata sebelum x 100"}
 
 
@@ -50,7 +53,7 @@ def paired(before: np.ndarray, after: np.ndarray) -> dict:
 
 
 def alpha(items: pd.DataFrame) -> dict:
-    """Cronbach's alpha of the Likert items with its 95% confidence interval (pingouin)."""
+    """Cronbach's alpha of one scale's items with its 95% confidence interval (pingouin; the CI to 3 decimals)."""
     if len(items) < 2:
         return {"alpha": None, "ci_low": None, "ci_high": None}
     with warnings.catch_warnings():
@@ -59,13 +62,23 @@ def alpha(items: pd.DataFrame) -> dict:
     return {"alpha": _num(a), "ci_low": _num(ci[0]), "ci_high": _num(ci[1])}
 
 
+def reliability(frame: pl.DataFrame) -> dict:
+    """Alpha per time point ("sesudah" first, the headline; then "sebelum"): alpha is the internal
+    consistency of one scale at one time, so items from before and after are never mixed."""
+    out = {}
+    for point, items in time_points().items():
+        fields = [FIELD[c] for c in items]
+        out[point] = {"items": list(items), "n": frame.height, **alpha(frame.select(fields).to_pandas())}
+    return out
+
+
 def group(frame: pl.DataFrame) -> dict:
     """Every figure for one group of respondents."""
     n = frame.height
     out = {"n": n, "small": n < SMALL}
     for key, (b, a) in MEASURES.items():
         out[key] = paired(frame[b].to_numpy().astype(float), frame[a].to_numpy().astype(float))
-    out["cronbach_alpha"] = alpha(frame.select(LIKERT_ITEMS).to_pandas())
+    out["cronbach_alpha"] = reliability(frame)
     out["credit_access_share"] = _num(frame["credit_access"].mean()) if n else None
     out["skills_improved_share"] = _num(frame["skills_improved"].mean()) if n else None
     out["women_share"] = _num((frame["sex"] == "P").mean()) if n else None

@@ -12,10 +12,12 @@ import pydeck as pdk
 
 from pipelines import areas, catalogue, formatting, vocabulary
 from pipelines.ingest import countries
+from pipelines.labels import plural_key
 from pipelines.metrics import breakdown, calendar, figures
 from pipelines.metrics.measure import format_value, measure
-from pipelines.views import geo, maps
+from pipelines.views import geo, maps, overview
 from pipelines.views.cards import Card, card
+from pipelines.views.map_values import places, unit_values
 
 Con = duckdb.DuckDBPyConnection
 
@@ -46,7 +48,7 @@ LABEL_KEYS = maps.LABEL_KEYS + tuple(CARDS) + (
     "dr_col_placements", "dr_col_women", "dr_col_returns", "dr_col_remittances", "dr_col_completeness",
     "dr_col_consultations", "dr_col_trainees", "dr_col_trend", "dr_col_country", "dr_col_share",
     "dr_col_pillar", "dr_col_indicator", "dr_col_unit", "dr_col_kind", "dr_col_value", "dr_col_covered",
-    "dr_col_expected", "dr_col_coverage", "dr_flag_villages", "dr_cov_short", "dr_cov_short_villages", "dr_kind_sum",
+    "dr_col_expected", "dr_col_coverage", "dr_flag_villages", "dr_flag_villages_one", "dr_cov_short", "dr_cov_short_villages", "dr_kind_sum",
     "dr_kind_last", "dr_kind_mean", "dr_kind_flag", "sementara", "vp_yes", "vp_no",
 )
 
@@ -66,14 +68,12 @@ class DrillModel:
     quarter_coverage: str                   # what the quarter's figure rests on
     quarter_destinations: pl.DataFrame      # country, placements, share (the last complete quarter)
     destinations: pl.DataFrame              # country, placements, share (the selected period)
-    quarter_destinations_view: pl.DataFrame  # the same as formatted text
-    destinations_view: pl.DataFrame
     destinations_coverage: str              # what the period's placements rest on
     pillars: list[tuple[str, list[tuple[str, str, str]]]]  # (pillar name, [(figure, value text, coverage)])
     indicators: pl.DataFrame                # every catalogue indicator over the period, with coverage
     child_level: str | None
     children: pl.DataFrame                  # ranked child units, raw values (downloads)
-    children_view: pl.DataFrame             # the same with formatted text and a trend list column
+    children_view: pl.DataFrame             # the same as shown: numbers kept numbers (they sort by value), a trend list
     child_codes: list[str]                  # codes in the order of children_view
     deck: pdk.Deck | None
     legend: list
@@ -111,7 +111,7 @@ def _value_text(key: str, value: float | None, lang: str, labels: dict, covered:
             return formatting.MISSING
         if level == "village":
             return _label(labels, "vp_yes" if value else "vp_no")
-        return _label(labels, "dr_flag_villages", n=formatting.number(value, lang))
+        return _label(labels, plural_key("dr_flag_villages", value, lang, labels), n=formatting.number(value, lang))
     return format_value(fig, value, lang)
 
 
@@ -140,9 +140,7 @@ def kpis(m, end: date, lang: str, labels: dict, level: str = "") -> list[Card]:
     }
     if totals["dr_kpi_children"].value is not None:
         # a per-month count of people: shown as the average per month, with the latest month beside it
-        latest = m.series(["C02"]).filter(pl.col("period") == end)["value"]
-        notes["dr_kpi_children"] = _label(labels, "dr_note_children_latest", month=formatting.month(end, lang),
-                                          n=formatting.number(latest[0] if len(latest) else None, lang))
+        notes["dr_kpi_children"] = overview.latest_month_note(m, "C02", "dr_note_children_latest", lang, labels)
     return [card(total, lang, title=_label(labels, key), note=notes.get(key)) for key, total in totals.items()]
 
 
@@ -185,19 +183,9 @@ def destinations(placed: pl.DataFrame, lang: str, labels: dict) -> pl.DataFrame:
     }, schema={country: pl.String, count: pl.Int64, share: pl.Float64})
 
 
-def destinations_view(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """A destinations table with its numbers as text in the chosen language's format."""
-    country, count, share = frame.columns
-    return pl.DataFrame({
-        country: frame[country].to_list(),
-        count: [formatting.number(v, lang) for v in frame[count].to_list()],
-        share: [formatting.percent(v, lang) for v in frame[share].to_list()],
-    }, schema={country: pl.String, count: pl.String, share: pl.String})
-
-
 def child_tables(m, level: str, lang: str, labels: dict) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """Child units ranked by placements (not reported last): raw table, display table, codes in order."""
-    units = maps.unit_values(m, level, CHILD_COLUMNS)
+    units = unit_values(m, level, CHILD_COLUMNS)
     series = (m.series(["placements"], level=level).sort("area_code", "period")
               .group_by("area_code", maintain_order=True).agg(pl.col("value").alias("trend"))
               .rename({"area_code": "code"}))
@@ -216,20 +204,21 @@ def child_tables(m, level: str, lang: str, labels: dict) -> tuple[pl.DataFrame, 
         pl.col("completeness").alias(col("completeness")), pl.col("consultations").alias(col("consultations")),
         pl.col("trainees").alias(col("trainees")))
     n = lambda v: formatting.number(v, lang)  # noqa: E731
+    # Numbers stay numbers (ui.widgets writes them in the page's language), so the ranking sorts by value.
     view = pl.DataFrame({
-        col("rank"): units["rank"].cast(pl.Int64).to_list(),
-        col("name"): units["name"].to_list(),
-        col("villages"): [n(v) for v in units["villages"].to_list()],
+        col("rank"): units["rank"].cast(pl.Int64),
+        col("name"): units["name"],
+        col("villages"): units["villages"].cast(pl.Int64),
         col("coverage"): [f"{n(a)} / {n(b)}" for a, b in zip(units["months_reported"], units["months_joined"])],
-        col("placements") + sementara: [n(v) for v in units["placements"].to_list()],
+        col("placements") + sementara: units["placements"],
         # Sparklines cannot draw gaps: months without a report are skipped (never drawn as 0).
         col("trend"): [[int(x) for x in (t or []) if x is not None] or None for t in units["trend"].to_list()],
-        col("women"): [formatting.percent(v, lang) for v in units["women"].to_list()],
-        col("returns"): [n(v) for v in units["returns"].to_list()],
-        col("remittances"): [formatting.rupiah(v, lang) for v in units["remittances"].to_list()],
-        col("completeness"): [formatting.percent(v, lang) for v in units["completeness"].to_list()],
-        col("consultations"): [n(v) for v in units["consultations"].to_list()],
-        col("code"): units["code"].to_list(),
+        col("women"): units["women"],
+        col("returns"): units["returns"],
+        col("remittances"): units["remittances"],
+        col("completeness"): units["completeness"],
+        col("consultations"): units["consultations"],
+        col("code"): units["code"],
     }, schema_overrides={col("trend"): pl.List(pl.Int64)})
     return raw, view, units["code"].to_list()
 
@@ -277,7 +266,7 @@ def drill_model(con: Con, area: str, start: date, end: date, lang: str, labels: 
             boundaries = None  # the Peta page reports the problem
     the_deck, legend = (None, [])
     if m.facts.expected.height:
-        the_deck, legend, _ = maps.area_deck(m, maps.places(con, m), area, "placements", lang, labels, boundaries)
+        the_deck, legend, _ = maps.area_deck(m, places(con, m), area, "placements", lang, labels, boundaries)
 
     dest = destinations(breakdown.by(con, m.facts, "placements", ["country_iso2"]), lang, labels)
     placements = m.total("placements", with_change=False)
@@ -289,7 +278,6 @@ def drill_model(con: Con, area: str, start: date, end: date, lang: str, labels: 
         quarter_label=q_label, quarter_total=q_total.value, quarter_text=q_text,
         quarter_coverage=_upper(q_total.coverage.text(lang)),
         quarter_destinations=q_dest, destinations=dest,
-        quarter_destinations_view=destinations_view(q_dest, lang), destinations_view=destinations_view(dest, lang),
         destinations_coverage=_upper(placements.coverage.text(lang)),
         pillars=pillar_summary(m, lang, labels, unit.level),
         indicators=indicator_table(m, lang, labels),

@@ -206,6 +206,19 @@ class Summary:
         return self.cards
 
 
+def latest_month_note(m, code: str, key: str, lang: str, labels: Mapping[str, str] | None) -> str:
+    """'Oktober 2026: 85 anak': a per-month figure in the range's newest closed month. An open month
+    (deadline not passed) holds only its early reports, so it is not shown as the latest; when every
+    month of the range is open, the last one is shown (its card is marked Sementara, as every card of
+    a range with an open month)."""
+    facts = m.facts
+    closed = [month for month in facts.months if month not in facts.open_months]
+    month = closed[-1] if closed else facts.end
+    values = m.series([code]).filter(pl.col("period") == month)["value"]
+    return label(labels, key, month=formatting.month(month, lang),
+                 n=formatting.number(values[0] if len(values) else None, lang))
+
+
 def summary(con, area: str, start: date, end: date, lang: str = "id",
             labels: Mapping[str, str] | None = None, compare: str = "yoy",
             approved_only: bool = False) -> Summary:
@@ -223,10 +236,8 @@ def summary(con, area: str, start: date, end: date, lang: str = "id",
         "returns": label(labels, "ov_note_problem", n=formatting.number(problems.value, lang))
         if problems.value is not None else None,
     }
-    latest_children = m.series(["C02"]).filter(pl.col("period") == end)["value"]
     if totals["children"].value is not None:
-        notes["children"] = label(labels, "ov_note_children_latest", month=formatting.month(end, lang),
-                                  n=formatting.number(latest_children[0] if len(latest_children) else None, lang))
+        notes["children"] = latest_month_note(m, "C02", "ov_note_children_latest", lang, labels)
     cards = {key: card(total, lang, title=label(labels, f"ov_kpi_{key}"), note=notes.get(key))
              for key, total in totals.items()}
 

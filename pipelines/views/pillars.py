@@ -9,33 +9,21 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import areas, catalogue, charts, formatting
+from pipelines.labels import plural_key
 from pipelines.labels import text as labels_text
-from pipelines.metrics import calendar
+from pipelines.metrics import calendar, figures, outliers
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views.cards import Card, card
 from pipelines.views.overview import label, mark_missing, mark_provisional, money_scale, month_axis, period_label, source_note
 
 PILLARS = (1, 2, 3, 4)
 HEADLINE = {1: "L01", 2: "U02", 3: "C02", 4: "K01"}  # the indicator a tab's charts open with
-# Robust outlier rule on a village's own history (the 12 months before the latest month):
-# the modified z-score of Iglewicz and Hoaglin, |x - median| / (1.4826 * MAD) > 3.5.
-HISTORY_MONTHS = 12
-MIN_HISTORY = 6
-MAD_SCALE = 1.4826          # makes the MAD comparable to a standard deviation for normal data
-THRESHOLD = 3.5
-# MAD = 0 (half or more of the history equals the median, e.g. an activity held now and then, or a
-# balance that never moved): the score is undefined. The value is then an outlier only when it is off
-# the median by a clear amount: more than 3.5 x 1.2533 x the mean absolute deviation (the usual
-# fallback for MAD = 0), and more than 3 units and more than half the median (so a constant history
-# does not turn every small change into a warning).
-MEAN_AD_SCALE = 1.253314
-ZERO_MAD_ABSOLUTE = 3.0     # units of the indicator (3 people, 3 sessions, ...)
-ZERO_MAD_RELATIVE = 0.5
 YES, NO, WARN, DUE = "✓", "–", "⚠", "…"  # DUE: latest month not yet due, no report yet
 
 LABELS = (
     "pl_pillar_1", "pl_pillar_2", "pl_pillar_3", "pl_pillar_4", "pl_short_1", "pl_short_2", "pl_short_3",
     "pl_short_4", "pl_unit_orang", "pl_unit_kegiatan", "pl_unit_kasus", "pl_unit_unit", "pl_flag_villages",
+    "pl_unit_orang_one", "pl_unit_kegiatan_one", "pl_unit_kasus_one", "pl_unit_unit_one", "pl_flag_villages_one",
     "pl_axis_villages", "pl_axis_month", "pl_axis_rupiah", "pl_fig_trend", "pl_fig_compare",
     "pl_level_province", "pl_level_district", "pl_level_subdistrict", "pl_level_village",
     "pl_col_area", "pl_col_value", "pl_col_villages_reporting", "pl_col_pillar", "pl_col_villages",
@@ -52,7 +40,7 @@ class PillarView:
     number: int
     codes: list[str]
     kpis: dict[str, Card]        # indicator code -> card (value, like-for-like change, coverage, sementara)
-    covered: dict[str, int]      # indicator code -> expected reports (villages for balances) the total rests on
+    villages: dict[str, int]     # indicator code -> villages with at least one report of it in the range
     pick: str                    # the indicator the charts show
     trend: dict                  # figure (plotly dict; restore with overview.figure)
     trend_table: pl.DataFrame
@@ -86,8 +74,8 @@ def indicator_text(value: float | None, unit: str, lang: str, labels: Mapping[st
     if unit == "rupiah":
         return formatting.rupiah(value, lang)
     if unit == "ya/tidak":
-        return label(labels, "pl_flag_villages", n=formatting.number(value, lang))
-    return f"{formatting.number(value, lang)} {label(labels, f'pl_unit_{unit}')}"
+        return label(labels, plural_key("pl_flag_villages", value, lang, labels), n=formatting.number(value, lang))
+    return f"{formatting.number(value, lang)} {label(labels, plural_key(f'pl_unit_{unit}', value, lang, labels))}"
 
 
 def axis_title(unit: str, lang: str, labels: Mapping[str, str] | None, scale: str = "") -> str:
@@ -100,54 +88,16 @@ def axis_title(unit: str, lang: str, labels: Mapping[str, str] | None, scale: st
     return word[:1].upper() + word[1:]
 
 
+def trend_title(code: str, lang: str, labels: Mapping[str, str] | None) -> str:
+    """'Konsultasi calon PMI per bulan'; a name already saying "(per bulan)" (C02) is not said twice."""
+    name = indicator_name(code, lang)
+    return name if name.endswith(("per bulan)", "per month)")) else label(labels, "pl_fig_trend", indicator=name)
+
+
 def indicator_name(code: str, lang: str) -> str:
     """The catalogue name in the chosen language."""
     ind = catalogue.indicators()[code]
     return ind.name_en if lang == "en" else ind.name_id
-
-
-# --- the robust outlier rule ------------------------------------------------------------------------
-
-def robust_outliers(values: pl.DataFrame, latest: date) -> pl.DataFrame:
-    """Judge each village-indicator's value in `latest` against its own previous 12 months.
-
-    values: village_code, indicator_code, period, value (reported values only).
-    Returns village_code, indicator_code, value, history, median, mad, mean_ad, score, outlier where
-    outlier is True/False, or None when there are fewer than 6 months of history; score is the
-    modified z-score (None when MAD = 0).
-    """
-    keys = ["village_code", "indicator_code"]
-    first = calendar.add_months(latest, -HISTORY_MONTHS)
-    past = values.filter(pl.col("period").is_between(first, calendar.add_months(latest, -1)),
-                         pl.col("value").is_not_null())
-    centre = past.group_by(keys).agg(history=pl.len(), median=pl.col("value").median())
-    deviation = (pl.col("value") - pl.col("median")).abs()
-    spread = past.join(centre, on=keys).group_by(keys).agg(mad=deviation.median(), mean_ad=deviation.mean())
-    now = values.filter(pl.col("period") == latest, pl.col("value").is_not_null()).select(*keys, "value")
-    judged = (now.join(centre, on=keys, how="left").join(spread, on=keys, how="left")
-              .with_columns(pl.col("history").fill_null(0).cast(pl.Int64),
-                            distance=(pl.col("value") - pl.col("median")).abs()))
-    clear = pl.max_horizontal(pl.lit(ZERO_MAD_ABSOLUTE), ZERO_MAD_RELATIVE * pl.col("median").abs(),
-                              THRESHOLD * MEAN_AD_SCALE * pl.col("mean_ad"))
-    return judged.with_columns(
-        score=pl.when(pl.col("mad") > 0).then(pl.col("distance") / (MAD_SCALE * pl.col("mad"))),
-    ).with_columns(
-        outlier=pl.when(pl.col("history") < MIN_HISTORY).then(None)
-        .when(pl.col("mad") > 0).then(pl.col("score") > THRESHOLD)
-        .otherwise(pl.col("distance") > clear),
-    ).select(*keys, "value", "history", "median", "mad", "mean_ad", "score", "outlier").sort(keys)
-
-
-def is_outlier(x: float, history: list[float | None]) -> bool | None:
-    """The rule for one value and its history (oldest first, up to 12 months; None = not reported)."""
-    latest = date(2000, 1, 1)
-    n = len(history)
-    frame = pl.DataFrame({
-        "village_code": "v", "indicator_code": "i",
-        "period": [calendar.add_months(latest, i - n) for i in range(n)] + [latest],
-        "value": [None if h is None else float(h) for h in history] + [float(x)],
-    }, schema={"village_code": pl.String, "indicator_code": pl.String, "period": pl.Date, "value": pl.Float64})
-    return robust_outliers(frame, latest)["outlier"][0]
 
 
 # --- scorecard and pillar summary -------------------------------------------------------------------
@@ -178,7 +128,8 @@ def scorecard(villages: pl.DataFrame, values: pl.DataFrame, start: date, end: da
     reported = values.filter(pl.col("period") == end).select(keys).unique().with_columns(reported=pl.lit(True))
     active = (values.filter(pl.col("period").is_between(start, end), pl.col("value") > 0)
               .select(keys).unique().with_columns(active=pl.lit(True)))
-    judged = (robust_outliers(values, end).join(pillar_of, on="indicator_code")
+    # the metric layer's one outlier rule (as on Mutu Data): the latest month against the previous ones
+    judged = (outliers.judge(values, end, end).join(pillar_of, on="indicator_code")
               .filter(pl.col("outlier").is_not_null())
               .group_by(keys).agg(outlier=pl.col("outlier").any(),
                                   outlier_codes=pl.col("indicator_code").filter(pl.col("outlier")).sort()))
@@ -195,7 +146,7 @@ def scorecard(villages: pl.DataFrame, values: pl.DataFrame, start: date, end: da
 def pillar_reports(m: Measure, values: pl.DataFrame) -> pl.DataFrame:
     """Per pillar, over the range: due (expected village-months whose deadline has passed or that were
     reported) and reported (those with an entry for any of the pillar's indicators)."""
-    due = m.facts.expected.filter((pl.col("state") != calendar.NOT_DUE) | pl.col("counts")).height
+    due = int(m.total("reports_due", with_change=False).value or 0)  # the metric layer's reports due
     pillar_of = pl.DataFrame({"indicator_code": list(catalogue.indicators()),
                               "pillar": [i.pillar for i in catalogue.indicators().values()]})
     inside = values.filter(pl.col("period").is_between(m.facts.start, m.facts.end)).join(pillar_of, on="indicator_code")
@@ -314,10 +265,7 @@ def trend_figure(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, lab
     month_axis(fig, periods, lang)
     mark_missing(fig, periods, [v is None for v in values], labels)
     mark_provisional(fig, rows, labels)
-    name = indicator_name(code, lang)
-    # C02's name already says "(per bulan)": no "Anak PMI dibina (per bulan) per bulan"
-    trend = name if name.endswith(("per bulan)", "per month)")) else label(labels, "pl_fig_trend", indicator=name)
-    title = _provisional_title(trend, any(rows["provisional"]), labels)
+    title = _provisional_title(trend_title(code, lang, labels), any(rows["provisional"]), labels)
     fig = charts.style(fig, title, subtitle, label(labels, "pl_axis_month"),
                        axis_title(ind.unit, lang, labels, word), lang, source)
     charts.full_number_ticks(fig)
@@ -420,12 +368,12 @@ def page(con, area: str, start: date, end: date, lang: str = "id", labels: Mappi
                                            provisional).to_dict()
         kpis = {c: _kpi(m, c, lang, labels) for c in codes}
         views[p] = PillarView(
-            p, codes, kpis, {c: m.total(c, with_change=False).coverage.covered for c in codes}, pick,
+            p, codes, kpis, {c: figures.villages(m.facts, c) for c in codes}, pick,
             trend_figure(monthly, pick, subtitle, lang, labels, source).to_dict(), trend_table(monthly, pick, labels),
             comparison, comparison_table(compared, pick, labels, provisional))
 
-    # the scorecard judges the latest month against the village's own previous 12 months
-    first = min(start, calendar.add_months(end, -HISTORY_MONTHS))
+    # the scorecard judges the latest month against the village's own previous months (outliers.csv)
+    first = min(start, outliers.history_start(end))
     history = m if first == start else measure(con, area, first, end, compare=None, approved_only=approved_only)
     values = village_values(history, codes_all)
     villages = programme_villages(m)

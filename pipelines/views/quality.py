@@ -1,42 +1,72 @@
 """The data-quality desk page model: per-district summary, findings with help text, village scores, follow-up list."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import polars as pl
 
-from pipelines import formatting, warehouse
+from pipelines import areas, formatting, warehouse
 from pipelines.accounts import roles
 from pipelines.review import followup, quality
 
 
 @dataclass
 class Desk:
-    summary: pl.DataFrame    # district_code, district, due, reported, on_time, completeness, timeliness, villages_any, villages_every, consistently
-    findings: pl.DataFrame   # finding_id, rule, help, district_code, village_code, village_name, period, indicator, value, expected, checked, checked_by, note
+    """What Mutu Data shows.
+
+    summary: district_code, district, reports_expected, not_yet_due, reported, on_time, completeness,
+    timeliness (on time / expected), on_time_share_received, villages_any, villages_every, consistently
+    (quality.district_summary, from the metric layer). findings: finding_id, rule, help, district_code,
+    village_code, village_name, period, indicator, value, expected, checked, checked_by, note."""
+    summary: pl.DataFrame
+    findings: pl.DataFrame
     scores: pl.DataFrame     # village_code, village_name, district, due, reported, open_findings, score
-    followup: pl.DataFrame   # followup.followup columns
+    followup: pl.DataFrame   # followup.followup columns; no officer column when the user may not see officer names
     message: str
+    scope: roles.Scope       # what of the requested area the user works on (roles.scope)
+    scope_names: list[str] = field(default_factory=list)  # the areas shown when narrowed ('Kabupaten Ponorogo')
+
+    @property
+    def officers_hidden(self) -> bool:
+        """The user may not see the officer names of the follow-up list (roles.may_see_officers)."""
+        return "officer" not in self.followup.columns
 
 
-def scope_area(user: roles.User | None, area: str) -> str:
-    """A coordinator of one district sees that district when the filter is national."""
-    if user is not None and user.role == "koordinator" and not area and len(user.districts) == 1:
-        return user.districts[0]
-    return area
+def _kept(frame: pl.DataFrame, scope: roles.Scope, column: str = "district_code") -> pl.DataFrame:
+    """The rows of the scope's areas (all rows when the scope is the whole of its area)."""
+    if scope.within is None:
+        return frame
+    if scope.empty:
+        return frame.clear()
+    inside = pl.any_horizontal([(pl.col(column) == c) | pl.col(column).str.starts_with(c + ".")
+                                for c in scope.within])
+    return frame.filter(inside)
 
 
-def desk(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date, as_of: date, lang: str) -> Desk:
-    """Everything the desk shows for an area and range; follow-up up to as_of."""
+def _without_hidden_officers(user: roles.User | None, follow: pl.DataFrame) -> pl.DataFrame:
+    """Officer names only when the user may see them for every district listed (roles.may_see_officers)."""
+    shown = roles.history_scope(user) is None or (
+        follow.height > 0 and all(roles.may_see_officers(user, d) for d in follow["district_code"].unique()))
+    return follow if shown else follow.drop("officer")
+
+
+def desk(con: duckdb.DuckDBPyConnection, user: roles.User | None, area: str, start: date, end: date,
+         as_of: date, lang: str, approved_only: bool = False) -> Desk:
+    """Everything the desk shows for the user's part of an area and range (roles.scope); follow-up up to as_of.
+    approved_only (the sidebar's &data=disetujui): figures, findings and scores over approved district-months
+    only, as on every page; the follow-up list stays about reports sent."""
+    scope = roles.scope(user, area)
+    # outside the user's areas: read the requested area (bounded, as for anyone else) and keep no row of it
+    read = scope.requested if scope.empty else scope.area
     names = warehouse.query(con, "upload_villages", all=True, districts=[]).select(
         "village_code", "village_name", "district_code", "district")
     dnames = names.select("district_code", "district").unique()
     help_col = "help_en" if lang == "en" else "help_id"
     helps = pl.DataFrame({"rule": list(quality.rules()),
                           "help": [getattr(r, help_col) for r in quality.rules().values()]})
-    found = quality.findings(con, area, start, end)
+    found = _kept(quality.findings(con, read, start, end, approved_only), scope)
     shown = (found.join(helps, on="rule", how="left")
              .join(names.select("village_code", "village_name"), on="village_code", how="left")
              .join(dnames, on="district_code", how="left")
@@ -47,13 +77,24 @@ def desk(con: duckdb.DuckDBPyConnection, area: str, start: date, end: date, as_o
                                                          return_dtype=pl.String))
              .select("finding_id", "rule", "help", "district_code", "village_code", "village_name", "period",
                      "indicator", "value", "expected", "checked", "checked_by", "note"))
-    summary = quality.district_summary(con, area, start, end).join(dnames, on="district_code", how="left")
-    scores = quality.village_scores(con, area, start, end, found).join(
+    summary = _kept(quality.district_summary(con, read, start, end, approved_only), scope).join(
+        dnames, on="district_code", how="left")
+    scores = _kept(quality.village_scores(con, read, start, end, found, approved_only), scope, "village_code").join(
         names.select("village_code", "village_name", "district"), on="village_code", how="left")
-    follow = followup.followup(con, area, as_of)
+    follow = _without_hidden_officers(user, _kept(followup.followup(con, read, as_of), scope))
     return Desk(summary.select("district_code", "district", *[c for c in summary.columns
                                                              if c not in ("district_code", "district")]),
                 shown,
                 scores.select("village_code", "village_name", "district", "due", "reported", "open_findings",
                               "score").sort(["score", "village_code"], nulls_last=True),
-                follow, followup.message(follow, as_of, lang))
+                follow, followup.message(follow, as_of, lang), scope,
+                [areas.label(con, c, lang) for c in scope.codes] if scope.narrowed else [])
+
+
+def followup_shown(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The follow-up list for reading: months and dates in words, '–' for none (officer only when listed)."""
+    out = frame.drop("district_code").with_columns(
+        pl.col("last_period").map_elements(lambda m: formatting.month(m, lang), return_dtype=pl.String),
+        pl.col("reported_on").map_elements(lambda m: formatting.day(m, lang), return_dtype=pl.String))
+    texts = [c for c in ("last_period", "reported_on", "officer") if c in out.columns]
+    return out.with_columns(pl.col(texts).fill_null(formatting.MISSING))

@@ -9,8 +9,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import areas, charts, formatting, warehouse
-from pipelines.metrics import calendar
+from pipelines.metrics import calendar, discipline
 from pipelines.metrics import facts as facts_mod
+from pipelines.metrics.facts import UNIT_COLUMNS, Facts
 
 Con = duckdb.DuckDBPyConnection
 
@@ -20,7 +21,7 @@ LABEL_KEYS = (
     "rp_on_time_share", "rp_heatmap_title", "rp_colorbar", "rp_month", "rp_area", "rp_area_code",
     "rp_trend_title", "rp_trend_axis", "rp_village_code", "rp_village", "rp_subdistrict",
     "rp_district", "rp_last_report", "rp_months_silent", "rp_no_joined", "rp_not_due", "sementara",
-    "level_province", "level_district", "level_subdistrict", "level_village", "source_note",
+    "level_province", "level_district", "level_subdistrict", "level_village", "source_note", "rp_unapproved",
 )
 # The heatmap's rows: the area's child units, districts for the whole country.
 ROW_LEVEL = {"national": "district", "province": "district", "district": "subdistrict",
@@ -44,10 +45,12 @@ class Completeness:
     latest_deadline: date        # the deadline of the range's last month
     row_level: str
     deadline_day: int
-    latest_counts: dict          # the range's last month: joined, on_time, late, missing, reported, shares
-    grid: pl.DataFrame           # unit_code, unit_name, period, joined, on_time, late, missing, reported,
+    approved_only: bool          # only approved district-months count: 'unapproved' reports are in but not counted
+    latest_counts: dict          # the range's last month: joined, on_time, late, missing, reported, unapproved, shares
+    grid: pl.DataFrame           # unit_code, unit_name, period, joined, on_time, late, missing, reported, unapproved,
                                  # completeness, on_time_share (shares NULL where no village had joined)
     units: pl.DataFrame          # unit_code, unit_name: the heatmap's rows, for drilling down
+    per_village: pl.DataFrame    # village_code and the range's counts and shares of each village
     heatmap: go.Figure
     heatmap_data: pl.DataFrame   # the grid with labelled columns, for downloads
     trend: pl.DataFrame          # period, joined, on_time, late, missing, reported, completeness, on_time_share
@@ -112,41 +115,32 @@ def row_level(area: str) -> str:
     return ROW_LEVEL[areas.level_of(area)]
 
 
-def count_statuses(status: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-    """Per group of expected village-months (column `state` from the reporting calendar): joined,
-    on_time, late, missing (deadline passed), not_due (deadline not passed: never missing), reported."""
-    state = pl.col("state") if "state" in status.columns else pl.col("status").replace({"tidak_lapor": calendar.MISSING})
-    return (status.group_by(by).agg(
-        joined=pl.len().cast(pl.Int64),
-        on_time=(state == calendar.ON_TIME).sum().cast(pl.Int64),
-        late=(state == calendar.LATE).sum().cast(pl.Int64),
-        missing=(state == calendar.MISSING).sum().cast(pl.Int64),
-        not_due=(state == calendar.NOT_DUE).sum().cast(pl.Int64),
-    ).with_columns(reported=pl.col("on_time") + pl.col("late")))
+COLUMNS = ("joined", "on_time", "late", "missing", "not_due", "reported", "unapproved")
 
 
 def _shares(frame: pl.DataFrame) -> pl.DataFrame:
-    """Counts filled with 0 where nobody had joined; shares NULL there (no village was due)."""
-    counts = ["joined", "on_time", "late", "missing", "not_due", "reported"]
-    frame = frame.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64))
-    due = pl.col("joined") > 0
-    return frame.with_columns(
-        completeness=pl.when(due).then(pl.col("reported") / pl.col("joined")),
-        on_time_share=pl.when(due).then(pl.col("on_time") / pl.col("joined")),
-    )
+    """Counts filled with 0 where nobody had joined (the metric layer has no row there); shares stay NULL."""
+    return frame.with_columns(pl.col(COLUMNS).fill_null(0).cast(pl.Int64))
 
 
-def trend(status: pl.DataFrame, months: list[date]) -> pl.DataFrame:
+def _counts(facts: Facts, by: list[str]) -> pl.DataFrame:
+    """The metric layer's reporting counts and shares (figures.csv) per group: COLUMNS, completeness,
+    on_time_share (the catalogue's timeliness: on time / expected)."""
+    return discipline.counts(facts, by).select(*by, *COLUMNS, "completeness",
+                                               pl.col("timeliness").alias("on_time_share"))
+
+
+def trend(facts: Facts) -> pl.DataFrame:
     """Per month of the range: counts and shares over every joined village of the area."""
-    frame = pl.DataFrame({"period": months}, schema={"period": pl.Date})
-    return _shares(frame.join(count_statuses(status, ["period"]), on="period", how="left")).sort("period")
+    frame = pl.DataFrame({"period": facts.months}, schema={"period": pl.Date})
+    return _shares(frame.join(_counts(facts, ["period"]), on="period", how="left")).sort("period")
 
 
-def unit_grid(status: pl.DataFrame, units: pl.DataFrame, months: list[date], level: str) -> pl.DataFrame:
+def unit_grid(facts: Facts, units: pl.DataFrame, level: str) -> pl.DataFrame:
     """Every unit (unit_code, unit_name) x month with the counts of its joined villages and shares."""
-    keyed = status.with_columns(unit_code=pl.col("village_code").str.slice(0, CODE_WIDTH[level]))
-    counts = count_statuses(keyed, ["unit_code", "period"])
-    cells = units.join(pl.DataFrame({"period": months}, schema={"period": pl.Date}), how="cross")
+    code = UNIT_COLUMNS[level][0]
+    counts = _counts(facts, [code, "period"]).rename({code: "unit_code"})
+    cells = units.join(pl.DataFrame({"period": facts.months}, schema={"period": pl.Date}), how="cross")
     return _shares(cells.join(counts, on=["unit_code", "period"], how="left")).sort("unit_code", "period")
 
 
@@ -172,11 +166,13 @@ def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], 
     y = _unique_names(units)
     width = len(months)
     rows = grid.sort("unit_code", "period")
+    if "unapproved" not in rows.columns:  # a grid made without approved-only counts (every report counts)
+        rows = rows.with_columns(unapproved=pl.lit(0, pl.Int64))
     # a cell with villages not yet due is not coloured as a share: its low share would read as silence
     share = [None if nd else v for v, nd in zip(rows["completeness"].to_list(), rows["not_due"].to_list())]
     z = [[None if v is None else round(v * 100, 1) for v in share[i * width:(i + 1) * width]] for i in range(len(y))]
     pending = [f"{r}/{j}" if nd else "" for r, j, nd in zip(rows["reported"], rows["joined"], rows["not_due"])]
-    counts = rows.select("on_time", "late", "missing", "joined", "not_due").rows()
+    counts = rows.select("on_time", "late", "missing", "joined", "not_due", "unapproved").rows()
     custom = [counts[i * width:(i + 1) * width] for i in range(len(y))]
     show_text = len(y) * width <= MAX_CELL_TEXT
     text = None
@@ -186,7 +182,8 @@ def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], 
     hover = (f"<b>%{{y}}</b> · %{{x}}<br>{labels['rp_completeness']}: %{{z:.0f}}%<br>"
              f"{labels['rp_on_time']}: %{{customdata[0]}}<br>{labels['rp_late']}: %{{customdata[1]}}<br>"
              f"{labels['rp_missing']}: %{{customdata[2]}}<br>{labels['rp_not_due']}: %{{customdata[4]}}<br>"
-             f"{labels['rp_joined']}: %{{customdata[3]}}<extra></extra>")
+             + (f"{labels['rp_unapproved']}: %{{customdata[5]}}<br>" if rows["unapproved"].sum() else "")
+             + f"{labels['rp_joined']}: %{{customdata[3]}}<extra></extra>")
     fig = go.Figure(go.Heatmap(
         z=z, x=x, y=y, customdata=custom, zmin=0, zmax=100, colorscale=SHARE_SCALE, xgap=2, ygap=2,
         text=text, texttemplate="%{text}" if show_text else None, textfont=dict(size=13),
@@ -280,23 +277,26 @@ def completeness(con: Con, area: str, start: date, end: date, lang: str, labels:
                  deadline_day: int | None = None, compare: str = "yoy", approved_only: bool = False) -> Completeness:
     """Everything the Kelengkapan page shows for an area and month range (the reporting calendar)."""
     area = (area or "").strip()
-    facts = facts_mod.load(con, area, start, end, deadline_day=deadline_day)
+    # approved-only (the sidebar's &data=disetujui) is read with the facts: no count below can forget it
+    facts = facts_mod.load(con, area, start, end, deadline_day=deadline_day, approved_only=approved_only)
     start, end, day = facts.start, facts.end, facts.deadline_day
     months = facts.months
-    status = facts.expected
     closed = calendar.latest_closed_month(facts.today, day)
     latest_closed = min(end, closed) if closed >= start else None
     level = row_level(area)
     units = _row_units(con, area, level)
-    grid = unit_grid(status, units, months, level)
-    monthly = trend(status, months)
+    grid = unit_grid(facts, units, level)
+    monthly = trend(facts)
     area_label, period = areas.label(con, area, lang), period_label(start, end, lang)
     source = source_note(con, lang, labels)
 
     data_heads = {"unit_code": labels["rp_area_code"], "unit_name": labels["rp_area"], "period": labels["rp_month"],
                   "joined": labels["rp_joined"], "on_time": labels["rp_on_time"], "late": labels["rp_late"],
                   "missing": labels["rp_missing"], "not_due": labels["rp_not_due"], "reported": labels["rp_reported"],
-                  "completeness": labels["rp_completeness"], "on_time_share": labels["rp_on_time_share"]}
+                  "completeness": labels["rp_completeness"], "on_time_share": labels["rp_on_time_share"],
+                  "unapproved": labels["rp_unapproved"]}
+    # the downloads say how many reports are in but not counted only when approved-only is on (else always 0)
+    shown = [c for c in data_heads if c in grid.columns and (approved_only or c != "unapproved")]
     missing = missing_villages(con, area, latest_closed)
     silent = missing.filter(pl.col("months_silent") >= 2)
     not_reported_shown, not_reported_data = _village_list(missing, lang, labels)
@@ -304,13 +304,14 @@ def completeness(con: Con, area: str, start: date, end: date, lang: str, labels:
     return Completeness(
         area_label=area_label, period_label=period, latest=end, latest_closed=latest_closed,
         provisional=facts.provisional, latest_deadline=calendar.deadline(end, day), row_level=level,
-        deadline_day=day,
+        deadline_day=day, approved_only=bool(approved_only),
         latest_counts=monthly.filter(pl.col("period") == end).to_dicts()[0],
-        grid=grid, units=units,
+        grid=grid, units=units, per_village=_counts(facts, ["village_code"]),
         heatmap=heatmap_figure(grid, units, months, level, area_label, period, lang, labels, source),
-        heatmap_data=grid.rename(data_heads),
+        heatmap_data=grid.select(shown).rename({c: data_heads[c] for c in shown}),
         trend=monthly, trend_fig=trend_figure(monthly, area_label, period, lang, labels, source),
-        trend_data=monthly.rename({k: v for k, v in data_heads.items() if k in monthly.columns}),
+        trend_data=monthly.select(c for c in shown if c in monthly.columns).rename(
+            {c: data_heads[c] for c in shown if c in monthly.columns}),
         not_reported=not_reported_shown, not_reported_data=not_reported_data,
         silent=silent_shown, silent_data=silent_data,
     )

@@ -41,7 +41,8 @@ class Review:
     district_name: str
     period: date
     state: states.State
-    villages: pl.DataFrame          # village_code, village_name, subdistrict, reported, officer, reported_on, version
+    villages: pl.DataFrame          # village_code, village_name, subdistrict, reported, officer (only when the
+                                    # user may see officer names: roles.may_see_officers), reported_on, version
     missing_reasons: dict[str, str]  # from the latest submission
     events: pl.DataFrame             # action, state, username, acted_at, reason, open_findings
     open_findings: list[str]
@@ -49,10 +50,19 @@ class Review:
     lock_message: str | None
     waiting_elsewhere: list[tuple[str, str, date]] = field(default_factory=list)
 
+    @property
+    def officers_hidden(self) -> bool:
+        """The user may not see the officer names of this district (roles.may_see_officers)."""
+        return "officer" not in self.villages.columns
+
 
 def review(con: Con, user: roles.User | None, district: str, period: date, today: date | None = None) -> Review:
-    """State, villages, history and the actions the user may take on a district-month."""
+    """State, villages, history and the actions the user may take on a district-month.
+
+    Only for a district the user may submit or review (roles.scope); PermissionError otherwise."""
     from pipelines.review import quality
+    if not (roles.can_submit(user, district) or roles.can_review(user, district)):
+        raise PermissionError(f"{district} di luar wilayah akun ini")
     today = today or settings.today()
     name = warehouse.query(con, "review_districts").filter(district_code=district)["district"]
     current = states.state_of(con, district, period)
@@ -67,19 +77,41 @@ def review(con: Con, user: roles.User | None, district: str, period: date, today
         if allowed and (current.state in needs or (action == "unlock" and locked and current.state not in
                                                    lock.UNDER_REVIEW)):
             actions.append(action)
-    return Review(district, name[0] if len(name) else district, period, current,
-                  warehouse.query(con, "review_district_month", district=district, period=period),
+    villages = warehouse.query(con, "review_district_month", district=district, period=period)
+    if not roles.may_see_officers(user, district):
+        villages = villages.drop("officer")
+    return Review(district, name[0] if len(name) else district, period, current, villages,
                   dict(warehouse.query(con, "review_missing", district=district, period=period)
                        .select("village_code", "reason").iter_rows()),
                   events, quality.open_findings(con, district, period), actions, locked,
                   transitions.waiting(con, user))
 
 
+def village_rows(villages: pl.DataFrame, missing_reasons: dict[str, str], lang: str, yes: str,
+                 no: str) -> pl.DataFrame:
+    """The villages of a Review for reading: reported as yes/no, dates in words, '–' for none, the missing reason."""
+    officer = [pl.col("officer").fill_null(formatting.MISSING)] if "officer" in villages.columns else []
+    return villages.select(
+        "village_code", "village_name", "subdistrict",
+        pl.col("reported").replace_strict({True: yes, False: no}), *officer,
+        pl.col("reported_on").map_elements(lambda d: formatting.day(d, lang), return_dtype=pl.String)
+        .fill_null(formatting.MISSING),
+        pl.col("version").cast(pl.String).fill_null(formatting.MISSING),
+        pl.col("village_code").replace_strict(missing_reasons, default="").alias("missing_reason"))
+
+
+def event_rows(events: pl.DataFrame, lang: str, actions: dict[str, str], states_: dict[str, str]) -> pl.DataFrame:
+    """The review history for reading: actions and states in words, times as the app writes them."""
+    return events.with_columns(
+        pl.col("action").replace_strict(actions), pl.col("state").replace_strict(states_),
+        pl.col("acted_at").map_elements(lambda at: transitions.at_text(at, lang), return_dtype=pl.String))
+
+
 def returned_notices(con: Con, user: roles.User | None, lang: str, template: str) -> list[str]:
     """One line per month returned to the user's districts; template has {district} {month} {by} {at} {reason}."""
     # shown as markdown (st.warning): the reason is typed by a reviewer, so every markdown sign is escaped
     return [template.format(district=formatting.plain(r["district"]), month=formatting.month(r["period"], lang),
-                            by=formatting.plain(r["changed_by"]), at=transitions.at_text(r["changed_at"]),
+                            by=formatting.plain(r["changed_by"]), at=transitions.at_text(r["changed_at"], lang),
                             reason=formatting.plain(r["reason"]))
             for r in transitions.returned(con, user)]
 

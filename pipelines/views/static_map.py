@@ -1,13 +1,15 @@
-"""A static map of an area for slides: the offline base layer and the programme villages, drawn by plotly."""
+"""A static map of an area for slides, drawn by matplotlib over the geopandas base layer: a PNG, no browser."""
 from __future__ import annotations
 
+import io
 import math
+import re
 from collections.abc import Mapping
+from functools import cache
 
-import plotly.graph_objects as go
 import polars as pl
 
-from pipelines import charts, formatting
+from pipelines import formatting
 from pipelines.views import geo, maps, overlap
 
 # The Peta page's base-map colours (pipelines.views.maps), so the slide looks like the page.
@@ -18,6 +20,7 @@ PADDING = 0.12            # share of the villages' extent added on each side
 MIN_SPAN = 0.12           # degrees (about 13 km): a district's villages spread over the slide, names readable
 LABEL_LIMIT = 30          # at most this many villages are named (most placements first, where the name fits)
 LABEL_FONT = 14
+TEXT_PT = 0.9             # points per CSS px of text: the map's words as large as the slide's chart texts
 SIZES = {False: (10, 36), True: (6, 20)}  # marker diameter in px (few points, many points): none .. most placements
 MANY_POINTS = 60
 LEGEND_BOX = (190, 175)   # px the legend covers in the plot's top right corner (kept free of names)
@@ -26,34 +29,6 @@ KM_PER_DEGREE = 111.32
 
 
 # --- geometry ---------------------------------------------------------------------------------
-
-def _rings(geometry: dict) -> list[list[list[float]]]:
-    """The outer rings of a Polygon or MultiPolygon (holes are too small to matter at these scales)."""
-    if geometry["type"] == "Polygon":
-        return [geometry["coordinates"][0]]
-    if geometry["type"] == "MultiPolygon":
-        return [polygon[0] for polygon in geometry["coordinates"]]
-    return []
-
-
-def _paths(geometry: dict) -> list[list[list[float]]]:
-    """The vertex lists of a LineString or MultiLineString."""
-    if geometry["type"] == "LineString":
-        return [geometry["coordinates"]]
-    if geometry["type"] == "MultiLineString":
-        return list(geometry["coordinates"])
-    return []
-
-
-def _xy(parts: list[list[list[float]]]) -> tuple[list, list]:
-    """One trace's x and y for many parts, separated by None (plotly draws and fills each part apart)."""
-    xs: list = []
-    ys: list = []
-    for part in parts:
-        xs += [p[0] for p in part] + [None]
-        ys += [p[1] for p in part] + [None]
-    return xs, ys
-
 
 def bounds(villages: pl.DataFrame, area: str) -> tuple[float, float, float, float]:
     """(west, south, east, north): the whole base map for the country, else the area's located villages
@@ -139,41 +114,21 @@ def place_labels(points: list[tuple[float, float, float, str]], size: tuple[floa
     return placed
 
 
-# --- the figure --------------------------------------------------------------------------------
+# --- the points ----------------------------------------------------------------------------------
 
-def _base_traces() -> list[go.Scatter]:
-    """Neighbours, Indonesia's land and its province lines from the shipped Natural Earth files."""
-    traces = []
-    for indonesia, colour in ((False, NEIGHBOUR), (True, LAND)):
-        rings = [r for f in geo.land()["features"] if bool(f["properties"].get("indonesia")) == indonesia
-                 for r in _rings(f["geometry"])]
-        xs, ys = _xy(rings)
-        traces.append(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
-                                 line=dict(color=COAST, width=0.8), hoverinfo="skip", showlegend=False))
-    xs, ys = _xy([p for f in geo.province_lines()["features"] for p in _paths(f["geometry"])])
-    traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=PROVINCE_LINE, width=1.2, dash="dot"),
-                             hoverinfo="skip", showlegend=False))
-    return traces
+def layout(villages: pl.DataFrame, area: str, width: int, height: int) -> tuple[list[float], list[float], float,
+                                                                                   pl.DataFrame, list]:
+    """(x range, y range, y ratio, located villages with klass, size and their drawn lon/lat, legend classes).
 
-
-def figure(villages: pl.DataFrame, area: str, title: str, subtitle: str, lang: str,
-           labels: Mapping[str, str], source: str | None = None, width: int = 1024,
-           height: int = 576) -> go.Figure:
-    """The area's villages on the offline base map: colour = reporting completeness over the period
-    (the Peta page's classes), size = placements; the villages with most placements named where they fit.
-
-    villages: maps.village_values (village_name, lat, lon, completeness, placements).
-    labels: 'bp_map_legend', 'bp_map_size', 'bp_map_scale', 'map_not_reported', 'map_basemap_attr'.
+    Colour = reporting completeness over the period (the Peta page's classes), size = placements; a
+    village that sent no report in the period is 'not reported' (the last class), not '< 50%'.
     """
     x_range, y_range, ratio = fit(bounds(villages, area), width, height)
-    fig = go.Figure(_base_traces())
     located = villages.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
     many = located.height > MANY_POINTS
     cuts = maps.breaks([], "share")
-    classes = maps.legend(cuts, "share", lang, {"map_not_reported": labels.get("map_not_reported", "")})
     top = max((v for v in located["placements"].to_list() if v is not None), default=0)
-    missing = len(classes) - 1
-    # A village that sent no report in the period is 'not reported' (grey, as the legend says), not '< 50%'.
+    missing = len(cuts) + 1
     silent = [joined is not None and joined > 0 and not reported for joined, reported in
               zip(located["months_joined"].to_list(), located["months_reported"].to_list())] \
         if "months_reported" in located.columns else [False] * located.height
@@ -181,39 +136,85 @@ def figure(villages: pl.DataFrame, area: str, title: str, subtitle: str, lang: s
         klass=pl.Series([missing if v is None or quiet else maps.colour_index(v, cuts, "share")
                          for v, quiet in zip(located["completeness"].to_list(), silent)], dtype=pl.Int64),
         size=pl.Series([marker_size(v, top, many) for v in located["placements"].to_list()], dtype=pl.Float64))
-    located = _spread(located, x_range, y_range, width, height)
-    # One trace per completeness class, so the legend explains the colours; 'not reported' last.
+    return x_range, y_range, ratio, _spread(located, x_range, y_range, width, height), cuts
+
+
+@cache
+def _base() -> tuple:
+    """Neighbours, Indonesia's land and its province lines as GeoDataFrames (read once)."""
+    import geopandas as gpd
+    land = gpd.GeoDataFrame.from_features(geo.land()["features"], crs="EPSG:4326")
+    indonesia = land["indonesia"].fillna(False).astype(bool)
+    lines = gpd.GeoDataFrame.from_features(geo.province_lines()["features"], crs="EPSG:4326")
+    return land[~indonesia], land[indonesia], lines
+
+
+def png(villages: pl.DataFrame, area: str, title: str, subtitle: str, lang: str, labels: Mapping[str, str],
+        source: str | None = None, width: int = 1024, height: int = 576, scale: float = 2) -> bytes:
+    """The area's villages on the offline base map as PNG bytes (width x height CSS px times scale):
+    colour = completeness classes with their legend, size = placements, the villages with most placements
+    named where they fit, a scale bar, the size key, the base map's credit and the source under it.
+
+    villages: maps.village_values (village_name, lat, lon, completeness, placements, months_*).
+    labels: 'bp_map_legend', 'bp_map_size', 'bp_map_scale', 'map_not_reported', 'map_basemap_attr'.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    x_range, y_range, ratio, located, cuts = layout(villages, area, width, height)
+    classes = maps.legend(cuts, "share", lang, {"map_not_reported": labels.get("map_not_reported", "")})
+    fig = Figure(figsize=(width / 100, height / 100), dpi=100 * scale)  # 1 CSS px = 0,72 pt
+    FigureCanvasAgg(fig)
+    pt = 0.72
+    ax = fig.add_axes((MARGIN["l"] / width, MARGIN["b"] / height, 1 - (MARGIN["l"] + MARGIN["r"]) / width,
+                       1 - (MARGIN["t"] + MARGIN["b"]) / height))
+    ax.set_facecolor(SEA)
+    neighbours, land, lines = _base()
+    neighbours.plot(ax=ax, color=NEIGHBOUR, edgecolor=COAST, linewidth=0.8 * pt)
+    land.plot(ax=ax, color=LAND, edgecolor=COAST, linewidth=0.8 * pt)
+    lines.plot(ax=ax, color=PROVINCE_LINE, linewidth=1.2 * pt, linestyle=(0, (2, 2)))
+    ax.set_xlim(*x_range)
+    ax.set_ylim(*y_range)
+    ax.set_aspect(ratio)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")   # geopandas names the axes after the CRS ('Geodetic longitude')
+    ax.set_ylabel("")
+    for side in ax.spines.values():
+        side.set_visible(False)
+    handles = []
     for index, (colour, text) in enumerate(classes):
         rows = located.filter(pl.col("klass") == index)
-        fig.add_trace(go.Scatter(
-            x=rows["lon"].to_list() or [None], y=rows["lat"].to_list() or [None], mode="markers", name=text,
-            marker=dict(color=colour, size=rows["size"].to_list() or 10, line=dict(color=POINT_LINE, width=1.2),
-                        opacity=0.95)))
-    charts.style(fig, title, subtitle, lang=lang, source=source)
-    fig.update_layout(
-        width=width, height=height, margin=MARGIN, plot_bgcolor=SEA, showlegend=True,
-        legend=dict(orientation="v", x=0.995, xanchor="right", y=0.99, yanchor="top", itemsizing="constant",
-                    bgcolor="rgba(255,255,255,0.88)", bordercolor="#999999", borderwidth=1,
-                    title=dict(text=labels.get("bp_map_legend", "")), font=dict(size=14)),
-    )
-    fig.update_xaxes(range=x_range, visible=False, constrain="domain")
-    fig.update_yaxes(range=y_range, visible=False, scaleanchor="x", scaleratio=ratio, constrain="domain",
-                     rangemode="normal")
+        if rows.height:
+            ax.scatter(rows["lon"].to_list(), rows["lat"].to_list(), s=[(d * pt) ** 2 for d in rows["size"]],
+                       c=colour, edgecolors=POINT_LINE, linewidths=1.2 * pt, alpha=0.95, zorder=3)
+        handles.append(Line2D([], [], linestyle="", marker="o", markersize=10 * pt, markerfacecolor=colour,
+                              markeredgecolor=POINT_LINE, label=text))
+    legend = ax.legend(handles=handles, title=labels.get("bp_map_legend", ""), loc="upper right", fontsize=14 * TEXT_PT,
+                       title_fontsize=14 * TEXT_PT, framealpha=0.88, edgecolor="#999999", fancybox=False)
+    legend.set_zorder(5)
     if area:
-        _name_villages(fig, located, x_range, y_range, width, height)
-    # a scale bar bottom left; the size key and the base map's credit under the map
+        _name_villages(ax, located, x_range, y_range, width, height, pt)
     length, km = scale_bar(x_range, y_range)
     x0 = x_range[0] + 0.03 * (x_range[1] - x_range[0])
     y0 = y_range[0] + 0.05 * (y_range[1] - y_range[0])
-    fig.add_shape(type="line", x0=x0, x1=x0 + length, y0=y0, y1=y0, line=dict(color="#222222", width=4))
-    fig.add_annotation(x=x0 + length / 2, y=y0, yshift=14, showarrow=False, font=dict(size=14),
-                       text=labels.get("bp_map_scale", "{km} km").format(km=formatting.number(km, lang)))
+    ax.plot([x0, x0 + length], [y0, y0], color="#222222", linewidth=4 * pt, solid_capstyle="butt", zorder=4)
+    ax.annotate(labels.get("bp_map_scale", "{km} km").format(km=formatting.number(km, lang)), (x0 + length / 2, y0),
+                xytext=(0, 6), textcoords="offset points", ha="center", va="bottom", fontsize=14 * TEXT_PT, zorder=4)
+    words = dict(parse_math=False, color="#222222", va="top")  # names are text, never mathtext
+    left = MARGIN["l"] / width
+    fig.text(left, 1 - 22 / height, title, fontsize=18 * TEXT_PT, fontweight="bold", **words)
+    fig.text(left, 1 - 52 / height, subtitle, fontsize=15 * TEXT_PT, **words)
+    top = max((v for v in located["placements"].to_list() if v is not None), default=0)
     notes = [labels.get("bp_map_size", "").format(n=formatting.number(top, lang)), labels.get("map_basemap_attr", "")]
-    fig.add_annotation(text=" · ".join(n for n in notes if n), xref="paper", yref="paper", x=0, xanchor="left",
-                       y=0, yanchor="top", yshift=-6, showarrow=False, font=dict(size=13, color="#555555"))
-    if source:  # charts.style pins the source for charts with axis titles; a map has none
-        fig.update_annotations(selector=dict(text=source), yshift=-32, font_size=13)
-    return fig
+    small = {**words, "color": "#555555", "fontsize": 13 * TEXT_PT}
+    fig.text(left, (MARGIN["b"] - 8) / height, " · ".join(n for n in notes if n), **small)
+    if source:
+        fig.text(1 - MARGIN["r"] / width, (MARGIN["b"] - 34) / height, source, ha="right", **small)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=100 * scale)
+    return out.getvalue()
 
 
 def _spread(located: pl.DataFrame, x_range: list[float], y_range: list[float], width: int,
@@ -232,23 +233,25 @@ def _spread(located: pl.DataFrame, x_range: list[float], y_range: list[float], w
 
 
 _ANCHORS = {"top": ("center", "bottom", 0, 1), "bottom": ("center", "top", 0, -1),
-            "right": ("left", "middle", 1, 0), "left": ("right", "middle", -1, 0)}
+            "right": ("left", "center", 1, 0), "left": ("right", "center", -1, 0)}
 
 
-def _name_villages(fig: go.Figure, located: pl.DataFrame, x_range: list[float], y_range: list[float],
-                   width: int, height: int) -> None:
+def _name_villages(ax, located: pl.DataFrame, x_range: list[float], y_range: list[float], width: int, height: int,
+                   pt: float) -> None:
     """Village names beside their points, most placements first, only where they fit."""
     plot_w, plot_h = width - MARGIN["l"] - MARGIN["r"], height - MARGIN["t"] - MARGIN["b"]
     ranked = located.sort([pl.col("placements").fill_null(-1), "village_name"], descending=[True, False])
     points = [((r["lon"] - x_range[0]) / (x_range[1] - x_range[0]) * plot_w,
                (y_range[1] - r["lat"]) / (y_range[1] - y_range[0]) * plot_h, r["size"], r["village_name"])
               for r in ranked.iter_rows(named=True)]
-    chosen = place_labels(points, (plot_w, plot_h))[:LABEL_LIMIT]
+    chosen = place_labels(points, (plot_w, plot_h), round(LABEL_FONT * TEXT_PT / 0.72))[:LABEL_LIMIT]
     rows = ranked.rows(named=True)
     for i, where in chosen:
-        xanchor, yanchor, dx, dy = _ANCHORS[where]
-        shift = rows[i]["size"] / 2 + 2
-        fig.add_annotation(x=rows[i]["lon"], y=rows[i]["lat"], text=rows[i]["village_name"], showarrow=False,
-                           xanchor=xanchor, yanchor=yanchor, xshift=dx * shift, yshift=dy * shift,
-                           font=dict(size=LABEL_FONT, color="#222222"), bgcolor="rgba(255,255,255,0.65)",
-                           borderpad=1)
+        ha, va, dx, dy = _ANCHORS[where]
+        shift = (rows[i]["size"] / 2 + 2) * pt
+        # a name is text, never markup (matplotlib would read $...$ as mathtext)
+        name = re.sub(r"[\x00-\x1f\x7f]", " ", rows[i]["village_name"])  # a pasted cell's control characters
+        ax.annotate(name, (rows[i]["lon"], rows[i]["lat"]), parse_math=False,
+                    xytext=(dx * shift, dy * shift), textcoords="offset points", ha=ha, va=va,
+                    fontsize=LABEL_FONT * TEXT_PT, color="#222222", zorder=4,
+                    bbox=dict(boxstyle="square,pad=0.1", facecolor="white", alpha=0.65, edgecolor="none"))

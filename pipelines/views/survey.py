@@ -15,7 +15,9 @@ MEASURE_KEYS = ("income", "harmony", "participation")
 LABELS = ("sv_all_villages", "sv_col_village", "sv_col_code", "sv_col_before", "sv_col_after", "sv_col_increase",
           "sv_col_note", "sv_small", "sv_col_group", "sv_col_income_before", "sv_col_income_after",
           "sv_col_harmony_before", "sv_col_harmony_after", "sv_col_measure", "sv_measure_income",
-          "sv_measure_harmony", "sv_measure_participation", "sv_sex_L", "sv_sex_P")  # label keys the model uses
+          "sv_measure_harmony", "sv_measure_participation", "sv_sex_L", "sv_sex_P", "sv_col_time_point",
+          "sv_col_items", "sv_col_alpha", "sv_col_alpha_ci", "sv_point_sesudah", "sv_point_sebelum")
+# (label keys the model uses)
 
 
 def plain(text: object) -> str:
@@ -31,7 +33,8 @@ class SurveyPage:
     result: dict | None = None
     study: dict[str, pl.DataFrame] = field(default_factory=dict)   # measure -> village table
     tests: pl.DataFrame | None = None
-    reliability: dict | None = None
+    reliability: dict | None = None       # time point ("sesudah" first) -> alpha, ci, items as text
+    reliability_table: pl.DataFrame | None = None  # one row per time point: items, n, alpha, CI
     shares: dict[str, str] = field(default_factory=dict)
     by_sex: pl.DataFrame | None = None
     by_age: pl.DataFrame | None = None
@@ -100,9 +103,18 @@ def page(con: duckdb.DuckDBPyConnection, name: str | None, lang: str, labels: di
         "W (Wilcoxon)": [formatting.number(o[m]["wilcoxon_w"], lang, 1) for m in MEASURE_KEYS],
         "p (Wilcoxon)": [_p(o[m]["wilcoxon_p"], lang) for m in MEASURE_KEYS],
     })
-    a = o["cronbach_alpha"]
-    model.reliability = {"alpha": formatting.number(a["alpha"], lang, 2),
-                         "ci": f"{formatting.number(a['ci_low'], lang, 2)} – {formatting.number(a['ci_high'], lang, 2)}"}
+    model.reliability = {point: {"alpha": formatting.number(a["alpha"], lang, 2),
+                                 "ci": f"{formatting.number(a['ci_low'], lang, 2)} – "
+                                       f"{formatting.number(a['ci_high'], lang, 2)}",
+                                 "items": ", ".join(a["items"])}
+                         for point, a in o["cronbach_alpha"].items()}
+    model.reliability_table = pl.DataFrame({
+        labels["sv_col_time_point"]: [labels[f"sv_point_{p}"] for p in model.reliability],
+        labels["sv_col_items"]: [r["items"] for r in model.reliability.values()],
+        "n": [o["cronbach_alpha"][p]["n"] for p in model.reliability],
+        labels["sv_col_alpha"]: [r["alpha"] for r in model.reliability.values()],
+        labels["sv_col_alpha_ci"]: [r["ci"] for r in model.reliability.values()],
+    })
     model.shares = {"credit": formatting.percent(o["credit_access_share"], lang, 0),
                     "no_credit": formatting.percent(None if o["credit_access_share"] is None
                                                     else 1 - o["credit_access_share"], lang, 0),

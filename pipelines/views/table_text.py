@@ -56,3 +56,31 @@ def shown(frame: pl.DataFrame, lang: str = "id") -> pl.DataFrame:
         out.append(pl.col(c).replace_strict(text, default=None, return_dtype=pl.String)
                    .fill_null(formatting.MISSING))
     return frame.with_columns(out) if out else frame
+
+
+# Whole numbers are drawn by the browser's table (st.column_config.NumberColumn) from a printf format:
+# Streamlit's sprintf-js takes the character after an apostrophe flag as the thousands separator,
+# so "%'.,d" writes 1234567 as '1.234.567' (Indonesian), "%,d" as '1,234,567'.
+INTEGER_FORMAT = {"id": "%'.,d", "en": "%,d"}
+
+
+def integer_columns(frame: pl.DataFrame) -> list[str]:
+    """Numeric columns holding whole counts (not shares): sent as numbers with INTEGER_FORMAT."""
+    frame = exports.tidy_numbers(frame)
+    shares = set(exports.share_columns(frame))
+    return [c for c in numeric_columns(frame) if frame.schema[c].is_integer() and c not in shares]
+
+
+def writers(frame: pl.DataFrame, lang: str = "id") -> dict:
+    """Column -> the function writing its values, for the numeric columns a printf format cannot write
+    in Indonesian (a decimal comma): shares '69,7%' and fractions '1,5'. The values stay numbers, so
+    the table sorts them by value (pandas Styler display values)."""
+    frame = exports.tidy_numbers(frame)
+    shares = set(exports.share_columns(frame))
+    out = {}
+    for c in numeric_columns(frame):
+        if c in shares:
+            out[c] = lambda v: formatting.percent(v, lang)
+        elif not frame.schema[c].is_integer():
+            out[c] = lambda v: formatting.number(v, lang, 1)
+    return out

@@ -58,8 +58,11 @@ class Preview:
         return [i.result for i in self.items]
 
 
-def _require_uploader(user: roles.User | None) -> None:
+def _require_uploader(con: Con, user: roles.User | None) -> None:
     if not roles.can_upload(user):
+        # a refused write is audited like a refused file (upload_rejected)
+        audit.audit(con, user.username if user else "?", "upload_rejected",
+                    json.dumps({"reason": "role", "role": user.role if user else None}))
         raise NotAllowed("Akun ini hanya dapat melihat data; unggah laporan dilakukan oleh koordinator kabupaten/kota.")
 
 
@@ -78,7 +81,7 @@ def _through_write_path(con: Con, files: Files, user: roles.User, **kwargs) -> l
 
 def check(con: Con, files: Files, user: roles.User | None, today: date | None = None) -> Preview:
     """Dry-run every workbook within the user's districts; diff each accepted re-submission with the current version."""
-    _require_uploader(user)
+    _require_uploader(con, user)
     scope = roles.upload_scope(user)
     items = [Item(r, outcome(r)) for r in _through_write_path(con, files, user, dry_run=True, today=today)]
     resubmitted = [i for i, item in enumerate(items)
@@ -153,7 +156,7 @@ def error_workbook(results: Sequence[load.Result]) -> bytes:
 def confirm(con: Con, files: Files, user: roles.User | None, progress: load.Progress | None = None,
             today: date | None = None) -> list[load.Result]:
     """Load the workbooks through the one write path (rejected ones write nothing, identical ones stay unchanged)."""
-    _require_uploader(user)
+    _require_uploader(con, user)
     results = _through_write_path(con, files, user, progress=progress, batch_size=BATCH, today=today)
     for r in results:
         _log_upload(con, user, r)

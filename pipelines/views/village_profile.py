@@ -10,6 +10,7 @@ import polars as pl
 import pycountry
 
 from pipelines import areas, catalogue, charts, formatting, vocabulary, warehouse
+from pipelines.accounts import roles
 from pipelines.ingest import countries
 from pipelines.labels import text as label_text
 from pipelines.metrics import breakdown, calendar
@@ -71,7 +72,7 @@ class Profile:
     breakdowns: dict[str, Table] = field(default_factory=dict)
     placements_fig: go.Figure | None = None
     remittances_fig: go.Figure | None = None
-    history: Table | None = None
+    history: Table | None = None  # None: the user may not see this village's upload history
 
 
 # --- the picker ----------------------------------------------------------------------------------
@@ -366,8 +367,12 @@ def indicator_values(m: Measure) -> pl.DataFrame:
 
 
 def profile(con: Con, code: str, start: date, end: date, indicator: str, lang: str, labels: dict,
-            deadline_day: int | None = None, compare: str = "yoy", approved_only: bool = False) -> Profile | None:
-    """Everything the Desa page shows for one village and month range; None for an unknown village."""
+            deadline_day: int | None = None, compare: str = "yoy", approved_only: bool = False,
+            user: roles.User | None = None) -> Profile | None:
+    """Everything the Desa page shows for one village and month range; None for an unknown village.
+
+    The submission history (file names, officers, uploaders) only for a user who may see the
+    village's history (roles.may_see_village); None otherwise."""
     row = warehouse.query(con, "village_facts", village=code)
     if row.is_empty():
         return None
@@ -408,5 +413,5 @@ def profile(con: Con, code: str, start: date, end: date, indicator: str, lang: s
                                   labels["vp_people"], lang, source) if placements.height else None,
         remittances_fig=bar_figure(remittances, labels["vp_amount"], labels["vp_remittances_title"], subtitle,
                                    labels["vp_amount"], lang, source, money=True) if remittances.height else None,
-        history=history(con, code, start, end, lang, labels),
+        history=history(con, code, start, end, lang, labels) if roles.may_see_village(user, code) else None,
     )
