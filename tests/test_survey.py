@@ -231,7 +231,7 @@ def _ci(a: float, n: int, k: int) -> tuple[float, float]:
     return (round(1 - (1 - a) * stats.f.ppf(0.975, df1, df2), 3), round(1 - (1 - a) * stats.f.ppf(0.025, df1, df2), 3))
 
 
-def test_alpha_per_time_point_with_ci_and_items_never_mixed(con, tmp_path, capsys):
+def test_alpha_per_time_point_with_ci_and_items_never_mixed(con, tmp_path, capsys, store_url):
     rows = [dict(p, **{c: v[i] for c, v in LIKERT.items()}) for i, p in enumerate(people(PEOPLE + PEOPLE[:1]))]
     assert store.load(con, "Survei Alfa", survey_file(rows), "alfa.xlsx", "penguji").status == "accepted"
     o = analysis.analyse(store.responses(con, "Survei Alfa"), "Survei Alfa")["overall"]
@@ -249,7 +249,7 @@ def test_alpha_per_time_point_with_ci_and_items_never_mixed(con, tmp_path, capsy
     # the mixed alpha is gone: no alpha of the result is the four items' 0,4964
     assert all(abs(a["alpha"] - mixed) > 0.1 for a in alphas.values()) and "alpha" not in alphas
     con.close()
-    assert cli.main(["analyse", "--db", str(tmp_path / "pantau.duckdb"), "--survey", "Survei Alfa"]) == 0
+    assert cli.main(["analyse", "--db", str(store_url), "--survey", "Survei Alfa"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-2:] == ["  alfa Cronbach sesudah (harmonis_sesudah, partisipasi_sesudah): 0,79, IK 95% -0,04 – 0,96",
                         "  alfa Cronbach sebelum (harmonis_sebelum, partisipasi_sebelum): 0,89, IK 95% 0,43 – 0,98"]
