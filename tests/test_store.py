@@ -282,3 +282,19 @@ def test_the_template_cli_prefills_from_postgresql(pg_con):
                                                               "village_name": "Tunggangri"}
     with pytest.raises(template.UsageError, match="35.04.14.9999 tidak ada"):
         template.lookup_village("35.04.14.9999", target)
+
+
+def test_copy_says_so_when_an_original_is_missing_on_disk(tmp_path, registry_csv, pg_server, capsys):
+    import shutil
+
+    from pipelines import migrations, store
+    from pipelines.ingest import load, registry
+    db = tmp_path / "pantau.duckdb"
+    duck = migrations.connect(db)
+    registry.load_registry(duck, registry_csv)
+    load.load_files(duck, [load.Source("a.xlsx", make_workbook())], "penguji")
+    duck.close()
+    shutil.rmtree(tmp_path / "files")
+    assert store.main(["copy", "--to", pg_server.schema(), "--from", str(db)]) == 1
+    assert [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("original_files")] \
+        == [["original_files", "1", "0", "BEDA"]]
