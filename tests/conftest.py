@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
+from pipelines import migrations
+from pipelines.catalogue import indicators
 from pipelines.ingest import load, registry, template
-from pipelines import migrations  # noqa: E402
-from pipelines.catalogue import indicators  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 
 REGISTRY_CSV = """kode_desa,nama_desa,kecamatan,kabupaten,provinsi,tahun_bergabung,lintang,bujur,koordinat_tepat
 35.04.14.2011,Tunggangri,Kalidawir,Kabupaten Tulungagung,Jawa Timur,2017,-8.15,111.95,tidak
@@ -137,6 +135,12 @@ def ingest(con):
     def run(files: dict[str, bytes], **kwargs):
         return load.load_files(con, [load.Source(n, d) for n, d in files.items()], "penguji", **kwargs)
     return run
+
+
+@pytest.fixture
+def one(ingest):
+    """Ingest a single workbook (named laporan.xlsx) and return its Result."""
+    return lambda data, **kw: ingest({"laporan.xlsx": data}, **kw)[0]
 
 
 def scalar(con, sql: str, *params):

@@ -43,9 +43,6 @@ def nothing_written(con) -> bool:
         "submission_remittances"))
 
 
-@pytest.fixture
-def one(ingest):
-    return lambda data, **kw: ingest({"laporan.xlsx": data}, **kw)[0]
 
 
 # --------------------------------------------------------------------------- NIK
