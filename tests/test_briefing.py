@@ -18,6 +18,7 @@ from pipelines.briefing import cli
 from pipelines.briefing import pack as briefing
 from pipelines.ingest import load, registry
 from pipelines.views import geo, maps, overview, static_map
+from pipelines.views.selection import Selection
 from tests.conftest import good_identity, good_values, make_workbook
 from tests.crosscheck import aggregate as metrics
 
@@ -174,7 +175,7 @@ def test_speaker_notes_on_every_content_slide(built):
 
 
 def test_key_figure_notes_equal_the_data_layer(built, con):
-    model = overview.summary(con, AREA, START, END)
+    model = overview.model(con, Selection(AREA, START, END), "id", {})
     kpis = {k: v.value for k, v in model.kpis.items()}
     assert kpis == {"villages": 3, "reported": 8, "placements": 46.0, "returns": 24.0, "remittances": 81_000_000.0,
                     "consultations": 32.0, "trainees": 32.0, "children": None, "coop_members": 240.0,

@@ -10,7 +10,7 @@ from ui import filters, page, widgets
 from ui.cache import data
 from ui.i18n import t
 
-p = page.setup("page_map", maps.LABEL_KEYS)
+p = page.setup("page_map")
 sel = p.sel
 
 
@@ -25,8 +25,7 @@ metric = top[0].selectbox(t("map_metric"), list(METRICS), format_func=lambda k: 
                           key="map_metric")
 tiles = top[2].toggle(t("map_tiles"), value=False, help=t("map_tiles_help"), key="map_tiles")
 boundary = settings.boundary_file()
-model = data(maps.map_model, sel.area, sel.start, sel.end, metric, p.lang, p.labels, str(boundary or ""), tiles,
-             **sel.model_args)
+model = data(maps.model, sel, p.lang, metric=metric, boundary_path=str(boundary or ""), tiles=tiles)
 
 if model.drill:
     names = dict(model.drill)

@@ -12,12 +12,13 @@ import pydeck as pdk
 
 from pipelines import areas, catalogue, formatting, vocabulary
 from pipelines.ingest import countries
-from pipelines.labels import plural_key
+from pipelines.labels import page_labels, plural_key
 from pipelines.metrics import breakdown, calendar, figures
 from pipelines.metrics.measure import format_value, measure
 from pipelines.views import geo, maps, overview
 from pipelines.views.cards import Card, card
 from pipelines.views.map_values import places, unit_values
+from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 
@@ -231,10 +232,11 @@ def quarter_label(q_start: date, q_end: date, lang: str, labels: dict) -> str:
 
 # --- the page model ------------------------------------------------------------------------------------
 
-def drill_model(con: Con, area: str, start: date, end: date, lang: str, labels: dict,
-                boundary_path: str = "", *, compare: str = "yoy", approved_only: bool = False) -> DrillModel:
+def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None, *,
+          boundary_path: str = "") -> DrillModel:
     """Everything the Wilayah page shows for one area and period, every figure from the metric layer."""
-    area = (area or "").strip()
+    labels = page_labels(LABEL_KEYS, lang) if labels is None else labels
+    area, start, end, compare, approved_only = (sel.area or "").strip(), sel.start, sel.end, sel.compare, sel.approved_only
     unit = areas.lookup(con, area, lang)
     if unit is None:
         raise ValueError(f"unknown area code {area!r}")

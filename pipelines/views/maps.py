@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import polars as pl
 import pydeck as pdk
 
 from pipelines import areas, formatting
+from pipelines.labels import page_labels
 from pipelines.metrics import figures
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views import geo
@@ -23,6 +23,7 @@ from pipelines.views.map_style import colour_index as colour_index
 from pipelines.views.map_values import METRICS, Con, bubble_level, geo_filter, located, places
 from pipelines.views.map_values import village_values as village_values
 from pipelines.views.map_view import spread_points, view_for
+from pipelines.views.selection import Selection
 
 LABEL_LEVELS = ("subdistrict", "village")  # villages are named on the map at these levels ...
 LABEL_MAX = 40                              # ... or whenever the area has at most this many
@@ -154,11 +155,12 @@ def area_deck(m: Measure, where: pl.DataFrame, area: str, metric: str, lang: str
     return the_deck, sections, info
 
 
-def map_model(con: Con, area: str, start: date, end: date, metric: str, lang: str, labels: dict,
-              boundary_path: str = "", tiles: bool = False, *, compare: str = "yoy",
-              approved_only: bool = False) -> MapModel:
-    """Everything the Peta page draws for an area, range and metric (the map shows no change: `compare`
-    is accepted like every page model's and not used)."""
+def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None, *, metric: str = "placements",
+          boundary_path: str = "", tiles: bool = False) -> MapModel:
+    """Everything the Peta page draws for an area, range and metric (the map shows no change: the
+    selection's comparison is not used)."""
+    labels = page_labels(LABEL_KEYS, lang) if labels is None else labels
+    area, start, end, approved_only = sel.area, sel.start, sel.end, sel.approved_only
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
     m = measure(con, area, start, end, compare=None, approved_only=approved_only)

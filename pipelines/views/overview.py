@@ -13,10 +13,12 @@ import pycountry
 
 from pipelines import areas, charts, formatting, warehouse
 from pipelines.ingest import countries
+from pipelines.labels import page_labels
 from pipelines.labels import text as labels_text
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import measure
 from pipelines.views.cards import Card, card
+from pipelines.views.selection import Selection
 
 # Labels (ui/labels.csv keys) the page passes in for charts, notes and table headers.
 LABELS = (
@@ -219,11 +221,11 @@ def latest_month_note(m, code: str, key: str, lang: str, labels: Mapping[str, st
                  n=formatting.number(values[0] if len(values) else None, lang))
 
 
-def summary(con, area: str, start: date, end: date, lang: str = "id",
-            labels: Mapping[str, str] | None = None, compare: str = "yoy",
-            approved_only: bool = False) -> Summary:
-    """Everything the Ringkasan page shows for an area and month range, compared like for like."""
-    area = (area or "").strip()
+def model(con, sel: Selection, lang: str = "id", labels: Mapping[str, str] | None = None) -> Summary:
+    """Everything the Ringkasan page shows for an area and month range, compared like for like.
+    labels: the catalogue's for lang unless given."""
+    labels = page_labels(LABELS, lang) if labels is None else labels
+    area, start, end, compare, approved_only = (sel.area or "").strip(), sel.start, sel.end, sel.compare, sel.approved_only
     m = measure(con, area, start, end, compare=compare, approved_only=approved_only, estimates=True)
     start, end = m.facts.start, m.facts.end
     totals = {key: m.total(fig, with_estimate=fig in ("placements", "returns", "remittances"))

@@ -12,12 +12,14 @@ import pycountry
 from pipelines import areas, catalogue, charts, formatting, vocabulary, warehouse
 from pipelines.accounts import roles
 from pipelines.ingest import countries
+from pipelines.labels import page_labels
 from pipelines.labels import text as label_text
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views.cards import Card, card
 from pipelines.views.overview import money_scale
 from pipelines.views.reporting import month_short, period_label, source_note
+from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 
@@ -366,13 +368,14 @@ def indicator_values(m: Measure) -> pl.DataFrame:
     return m.series(list(catalogue.indicators())).select(pl.col("figure").alias("indicator_code"), "period", "value")
 
 
-def profile(con: Con, code: str, start: date, end: date, indicator: str, lang: str, labels: dict,
-            deadline_day: int | None = None, compare: str = "yoy", approved_only: bool = False,
-            user: roles.User | None = None) -> Profile | None:
-    """Everything the Desa page shows for one village and month range; None for an unknown village.
+def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None, *, indicator: str = "K01",
+          deadline_day: int | None = None) -> Profile | None:
+    """Everything the Desa page shows for the selected village and month range; None for an unknown village.
 
     The submission history (file names, officers, uploaders) only for a user who may see the
     village's history (roles.may_see_village); None otherwise."""
+    labels = page_labels(LABEL_KEYS, lang) if labels is None else labels
+    code, start, end, approved_only, user = sel.area, sel.start, sel.end, sel.approved_only, sel.user
     row = warehouse.query(con, "village_facts", village=code)
     if row.is_empty():
         return None
