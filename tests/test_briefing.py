@@ -7,6 +7,7 @@ import io
 import struct
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import fastexcel
 import polars as pl
@@ -358,11 +359,13 @@ def test_english_pack_with_unticked_slides(con):
 
 
 def test_table_cell_change_is_short():
-    kpi = overview.kpi("x", 100.0, 163.6, "id", money=True)
-    assert kpi.delta == "-Rp 64 (-38,9%)"
-    assert briefing.row_change(kpi) == "▼ 38,9%"
-    assert briefing.row_change(overview.kpi("x", 2.0, 0.0, "id")) == "▲ +2"
-    assert briefing.row_change(overview.kpi("x", None, 3.0, "id")) == ""
+    def kpi(value, previous, money=False):  # a figure compared by its two totals (value, previous, delta)
+        return SimpleNamespace(value=value, previous=previous, delta=overview.delta_text(value, previous, money, "id"))
+    kpi_ = kpi(100.0, 163.6, money=True)
+    assert kpi_.delta == "-Rp 64 (-38,9%)"
+    assert briefing.row_change(kpi_) == "▼ 38,9%"
+    assert briefing.row_change(kpi(2.0, 0.0)) == "▲ +2"
+    assert briefing.row_change(kpi(None, 3.0)) == ""
 
 
 def test_static_map_greys_silent_villages_and_shows_every_point():

@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from pipelines import migrations
+from pipelines import formatting, migrations
 from pipelines.ingest import load, registry
 from pipelines.metrics.measure import measure
 from pipelines.views import geo, map_layers, map_style, map_values, map_view, maps
@@ -180,7 +180,7 @@ def test_count_legend_classes_are_distinct_indonesian_numbers():
     assert [r[1] for r in map_style.legend([45, 46, 1200, 2500], "count", "en", {})][:5] == [
         "≤ 45", "46", "47 – 1,200", "1,201 – 2,500", "≥ 2,501"]
     assert map_style.legend([0.5, 0.7, 0.85, 0.95], "share", "id", {})[0][1] == "< 50,0%"
-    assert map_style.format_value(48_500_000, "rupiah", "id") == "Rp 48,5 juta"
+    assert formatting.value(48_500_000, "rupiah", "id") == "Rp 48,5 juta"
 
 
 def test_view_fits_the_area():

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines import migrations
-from pipelines.ingest import load, registry
+from pipelines.ingest import countries, load, registry
 from pipelines.labels import text as label_text
 from pipelines.views import overview
 from pipelines.views.selection import Selection
@@ -91,7 +91,7 @@ def con(fixture_db):
     connection.close()
 
 
-def texts(model: overview.Overview) -> dict[str, tuple]:
+def texts(model: overview.Summary) -> dict[str, tuple]:
     return {k: (v.text, v.delta) for k, v in model.kpis.items()}
 
 
@@ -201,7 +201,7 @@ def test_destinations_with_indonesian_names_and_share_women(con):
     assert table["Penempatan"].to_list() == [92, 46]
     assert table["ov_col_share_women"].to_list() == ["100,0%", "0,0%"]
     assert table["ov_col_share"].to_list() == ["66,7%", "33,3%"]
-    sa = overview.country_name("SA", "id"), overview.country_name("KR", "id"), overview.country_name("KR", "en")
+    sa = countries.name("SA", "id"), countries.name("KR", "id"), countries.name("KR", "en")
     assert sa == ("Arab Saudi", "Korea Selatan", "South Korea")
 
 

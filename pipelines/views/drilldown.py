@@ -7,7 +7,6 @@ from datetime import date
 
 import duckdb
 import polars as pl
-import pycountry
 import pydeck as pdk
 
 from pipelines import areas, catalogue, formatting, vocabulary
@@ -87,14 +86,6 @@ def last_quarter(end: date) -> tuple[date, date]:
     last = calendar.month_start(end)
     last = calendar.add_months(last, -(last.month % 3))
     return calendar.add_months(last, -2), last
-
-
-def country_name(iso2: str, lang: str) -> str:
-    """Country display name: Indonesian from the project's list, English from ISO 3166."""
-    if lang == "id":
-        return countries.name_id(iso2)
-    country = pycountry.countries.get(alpha_2=iso2)
-    return getattr(country, "common_name", None) or (country.name if country else iso2)
 
 
 def _label(labels: dict, key: str, **fields) -> str:
@@ -178,7 +169,7 @@ def destinations(placed: pl.DataFrame, lang: str, labels: dict) -> pl.DataFrame:
     total = placed["count"].sum() if placed.height else 0
     country, count, share = (_label(labels, k) for k in ("dr_col_country", "dr_col_placements", "dr_col_share"))
     return pl.DataFrame({
-        country: [country_name(c, lang) for c in placed["country_iso2"].to_list()],
+        country: [countries.name(c, lang) for c in placed["country_iso2"].to_list()],
         count: placed["count"].cast(pl.Int64).to_list(),
         share: [c / total if total else None for c in placed["count"].to_list()],
     }, schema={country: pl.String, count: pl.Int64, share: pl.Float64})

@@ -15,7 +15,7 @@ from pipelines.views.map_layers import choropleth_geojson, deck, level_name, uni
 
 # The `name as name` imports are re-exports for the briefing (pack's village table, the static map); each
 # lives in the module of its job.
-from pipelines.views.map_style import BUBBLE_COLOUR, breaks, format_value, legend
+from pipelines.views.map_style import BUBBLE_COLOUR, breaks, legend
 from pipelines.views.map_style import LAND_COLOUR as LAND_COLOUR
 from pipelines.views.map_style import NEIGHBOUR_COLOUR as NEIGHBOUR_COLOUR
 from pipelines.views.map_style import SEA_COLOUR as SEA_COLOUR
@@ -94,7 +94,7 @@ def _table_view(ranked: pl.DataFrame, metric: str, lang: str) -> pl.DataFrame:
     counts, value = ranked.columns[3:6], ranked.columns[6]
     return ranked.with_columns(
         *[pl.Series(c, [formatting.number(v, lang) for v in ranked[c].to_list()], pl.String) for c in counts],
-        pl.Series(value, [format_value(v, unit, lang) for v in ranked[value].to_list()], pl.String))
+        pl.Series(value, [formatting.value(v, unit, lang) for v in ranked[value].to_list()], pl.String))
 
 
 def area_deck(m: Measure, where: pl.DataFrame, area: str, metric: str, lang: str, labels: dict,
@@ -186,7 +186,7 @@ def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None
     total = m.total(METRICS[metric].figure, with_change=False)
     coverage = labels.get("map_total", "{value}: {coverage}").format(
         name=labels.get(f"map_metric_{metric}", metric),
-        value=format_value(total.value, unit=METRICS[metric].unit, lang=lang), coverage=total.coverage.text(lang))
+        value=formatting.value(total.value, unit=METRICS[metric].unit, lang=lang), coverage=total.coverage.text(lang))
     return MapModel(
         deck=the_deck, metric=metric, legend=sections,
         table=ranked, table_view=_table_view(ranked, metric, lang), table_level=table_level,

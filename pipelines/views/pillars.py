@@ -70,10 +70,8 @@ class PillarPage:
 
 def indicator_text(value: float | None, unit: str, lang: str, labels: Mapping[str, str] | None) -> str:
     """'130 orang', 'Rp 287,5 juta', flags as '3 desa'; missing as '–'."""
-    if value is None:
-        return formatting.MISSING
-    if unit == "rupiah":
-        return formatting.rupiah(value, lang)
+    if value is None or unit == "rupiah":
+        return formatting.value(value, unit, lang)
     if unit == "ya/tidak":
         return label(labels, plural_key("pl_flag_villages", value, lang, labels), n=formatting.number(value, lang))
     return f"{formatting.number(value, lang)} {label(labels, plural_key(f'pl_unit_{unit}', value, lang, labels))}"

@@ -7,7 +7,6 @@ from datetime import date
 import duckdb
 import plotly.graph_objects as go
 import polars as pl
-import pycountry
 
 from pipelines import areas, catalogue, charts, formatting, vocabulary, warehouse
 from pipelines.accounts import roles
@@ -173,13 +172,9 @@ def grid_table(grid: pl.DataFrame, lang: str, labels: dict) -> pl.DataFrame:
 
 def _value_text(value: float | None, unit: str, lang: str, labels: dict) -> str:
     """A value as shown: numbers and rupiah in the language's format, flags as ya/tidak, None as '–'."""
-    if value is None:
-        return formatting.MISSING
-    if unit == "rupiah":
-        return formatting.rupiah(value, lang)
-    if unit == "ya/tidak":
+    if unit == "ya/tidak" and value is not None:
         return labels["vp_yes"] if value == 1 else labels["vp_no"]
-    return formatting.number(value, lang)
+    return formatting.value(value, unit, lang)
 
 
 def unit_word(unit: str, labels: dict) -> str:
@@ -264,19 +259,11 @@ def indicator_figure(values: pl.DataFrame, code: str, months: list[date], villag
 
 # --- placements, returns, remittances ---------------------------------------------------------------
 
-def country_name(iso2: str, lang: str) -> str:
-    """Indonesian display name ('Arab Saudi'); in English the common English name."""
-    if lang == "id":
-        return countries.name_id(iso2)
-    country = pycountry.countries.get(alpha_2=iso2)
-    return getattr(country, "common_name", None) or (country.name if country else iso2)
-
-
 def _breakdown(frame: pl.DataFrame, key: str, heads: dict, money: set[str], lang: str,
                share_of: str | None = None, labels: dict | None = None) -> Table:
     """A summed breakdown as (shown, data): key in words, counts formatted, money as 'Rp 12,5 juta'."""
     if key == "country_iso2":
-        frame = frame.with_columns(pl.col(key).map_elements(lambda c: country_name(c, lang), return_dtype=pl.String))
+        frame = frame.with_columns(pl.col(key).map_elements(lambda c: countries.name(c, lang), return_dtype=pl.String))
     if key in ("sector", "channel"):  # the form's words, in the page's language
         frame = frame.with_columns(vocabulary.column("sektor" if key == "sector" else "saluran", key, lang))
     if key == "sex":
