@@ -1,4 +1,4 @@
-"""The Paket Paparan page model (with the pack, which is built from the views' models): the slides a pack of the selection holds."""
+"""The Paket Paparan page model, kept with the pack (built from the views' models): the slides the pack holds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
