@@ -24,6 +24,7 @@ from pipelines.views.map_values import METRICS, Con, bubble_level, geo_filter, l
 from pipelines.views.map_values import village_values as village_values
 from pipelines.views.map_view import spread_points, view_for
 from pipelines.views.selection import Selection
+from pipelines.views.village_profile import choices
 
 LABEL_LEVELS = ("subdistrict", "village")  # villages are named on the map at these levels ...
 LABEL_MAX = 40                              # ... or whenever the area has at most this many
@@ -66,6 +67,7 @@ class MapModel:
     provisional: bool = False      # an open month is in the range: the figures are sementara
     coverage: str = ""             # the area total of the metric and what it rests on (footnote)
     aggregated: bool = False       # national or province: one circle per district, no village points
+    search: dict[str, str] = field(default_factory=dict)  # the area's villages for the search picker: code -> label
 
 
 def _ranked_table(units: pl.DataFrame, level: str, metric: str, labels: dict, provisional: bool) -> pl.DataFrame:
@@ -196,5 +198,6 @@ def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None
         choropleth_level=boundaries.level if by_level is not None else None, boundary_error=error,
         layers=[layer.id for layer in the_deck.layers], provisional=provisional, coverage=coverage,
         aggregated=info["aggregated"],
+        search=dict(choices(con, area).select("village_code", "label").iter_rows()),
     )
 
