@@ -98,10 +98,11 @@ def texts(at: AppTest) -> str:
 
 def test_pages_for_each_role():
     dashboard = ["pages/dashboard/ringkasan.py", "pages/dashboard/pilar.py", "pages/dashboard/peta.py",
-                 "pages/dashboard/wilayah.py", "pages/dashboard/desa.py"]
+                 "pages/dashboard/wilayah.py", "pages/dashboard/desa.py", "pages/dashboard/capaian.py"]
     common = {"section_dashboard": dashboard, "section_reporting": ["pages/reporting/kelengkapan.py"],
               "section_analysis": ["pages/analisis/survei.py", "pages/analisis/kohort.py"],
-              "section_presenting": ["pages/presentasi/paket.py"], "section_data": ["pages/data/gudang.py"]}
+              "section_presenting": ["pages/presentasi/paket.py"], "section_data": ["pages/data/gudang.py",
+                                                                                         "pages/data/kamus.py"]}
     upload = {"section_reports": ["pages/laporan/unggah.py", "pages/laporan/riwayat.py", "pages/laporan/tinjau.py"]}
     quality = {"section_reporting": ["pages/reporting/kelengkapan.py", "pages/reporting/mutu.py"]}
     assert pages_for(None) == {"section_account": ["pages/akun/masuk.py"]}

@@ -24,7 +24,8 @@ SHOTS = ROOT / "tests" / "screenshots"
 # Navigation link -> heading that proves the page rendered (Ringkasan is first after signing in).
 PAGES = {"Ringkasan": "Ringkasan", "Pilar": "Pilar", "Peta": "Peta", "Wilayah": "Wilayah", "Desa": "Desa",
          "Kelengkapan": "Kelengkapan", "Unggah Laporan": "Unggah Laporan", "Riwayat": "Riwayat",
-         "Survei": "Survei", "Kohort": "Kohort", "Paket Paparan": "Paket Paparan", "Gudang Data": "Gudang Data", "Pengguna": "Pengguna"}
+         "Survei": "Survei", "Kohort": "Kohort", "Paket Paparan": "Paket Paparan", "Gudang Data": "Gudang Data",
+         "Pengguna": "Pengguna", "Capaian": "Capaian", "Kamus Indikator": "Kamus Indikator"}
 
 pytestmark = pytest.mark.browser  # runs always: ./pantau test installs Debian chromium and axe-core
 

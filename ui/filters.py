@@ -9,6 +9,7 @@ from pipelines import areas, formatting, settings
 from pipelines.metrics import calendar
 from pipelines.views import status
 from pipelines.views.selection import Selection
+from ui import govperiod
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection
@@ -55,6 +56,7 @@ def _init_state() -> None:
         end = calendar.month_start(qp["to"]) if "to" in qp else end
     except ValueError:
         pass
+    start, end = govperiod.from_url(qp.get("periode")) or (start, end)  # &periode=2026-T3 wins over from/to
     start, end = _fit(start, end, _month_options())  # the links drawn before the sidebar carry these
     area = qp.get("area", "")
     if area and areas.lookup(connection(), area) is None:
@@ -100,6 +102,7 @@ def sidebar() -> Selection:
         if new_start > new_end:
             new_start, new_end = new_end, new_start
         st.session_state.update(f_start=new_start, f_end=new_end)
+        govperiod.picker(months, L)  # after the months: picking a period sets them on the next run (a callback)
         if calendar.open_months(new_start, new_end, settings.today()):
             st.caption(t("filter_provisional"))
         st.markdown(f"**{t('filter_area')}**")
@@ -129,10 +132,13 @@ def link_params() -> dict[str, str]:
         params["data"] = "disetujui"
     if lang() != "id":
         params["lang"] = lang()
+    gov = govperiod.chosen()  # a government period picked (ui/govperiod.py) while the range is still its months
+    if gov:
+        params["periode"] = gov
     return params
 
 
-URL_KEYS = ("area", "from", "to", "banding", "data", "lang")
+URL_KEYS = ("area", "from", "to", "banding", "data", "lang", "periode")
 
 
 def keep_in_url() -> None:

@@ -237,3 +237,27 @@ CREATE TABLE IF NOT EXISTS quality_checks (
     checked_at TIMESTAMP NOT NULL,
     note       VARCHAR NOT NULL
 );
+
+-- Targets (pipelines.targets): every load of a target workbook is a new version; a target of an
+-- area x figure x year x period is the one of the newest load that set it (earlier ones stay).
+CREATE SEQUENCE IF NOT EXISTS target_load_seq START 1;
+
+CREATE TABLE IF NOT EXISTS target_loads (
+    load_id     BIGINT PRIMARY KEY,         -- also the version: loads are numbered in order
+    file_name   VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    rows_sha256 VARCHAR NOT NULL,         -- of the checked rows: the same targets again change nothing
+    uploaded_by VARCHAR NOT NULL,
+    uploaded_at TIMESTAMP NOT NULL,
+    targets     INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS target_values (
+    load_id        BIGINT NOT NULL,
+    area_code      VARCHAR NOT NULL,        -- NASIONAL, '35', '35.04', '35.04.14', '35.04.14.2011'
+    indicator_code VARCHAR NOT NULL,        -- a key of reference/figures.csv
+    year           INTEGER NOT NULL,
+    period         VARCHAR NOT NULL,        -- TAHUN | S1 | S2 | T1..T4 | 01..12
+    target         DOUBLE NOT NULL,         -- shares as fractions 0..1
+    PRIMARY KEY (load_id, area_code, indicator_code, year, period)
+);

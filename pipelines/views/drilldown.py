@@ -12,8 +12,9 @@ import pydeck as pdk
 from pipelines import areas, catalogue, formatting, vocabulary
 from pipelines.ingest import countries
 from pipelines.labels import page_labels, plural_key
-from pipelines.metrics import breakdown, calendar, figures
+from pipelines.metrics import breakdown, calendar, figures, periods
 from pipelines.metrics.measure import format_value, measure
+from pipelines.targets import notes as target_notes
 from pipelines.views import geo, maps, overview
 from pipelines.views.cards import Card, card
 from pipelines.views.map_values import places, unit_values
@@ -49,7 +50,7 @@ LABEL_KEYS = maps.LABEL_KEYS + tuple(CARDS) + (
     "dr_col_consultations", "dr_col_trainees", "dr_col_trend", "dr_col_country", "dr_col_share",
     "dr_col_pillar", "dr_col_indicator", "dr_col_unit", "dr_col_kind", "dr_col_value", "dr_col_covered",
     "dr_col_expected", "dr_col_coverage", "dr_flag_villages", "dr_flag_villages_one", "dr_cov_short", "dr_cov_short_villages", "dr_kind_sum",
-    "dr_kind_last", "dr_kind_mean", "dr_kind_flag", "sementara", "vp_yes", "vp_no",
+    "dr_kind_last", "dr_kind_mean", "dr_kind_flag", "sementara", "vp_yes", "vp_no", "dr_col_capaian",
 )
 
 
@@ -215,6 +216,21 @@ def child_tables(m, level: str, lang: str, labels: dict) -> tuple[pl.DataFrame, 
     return raw, view, units["code"].to_list()
 
 
+def _with_capaian(con: Con, raw: pl.DataFrame, view: pl.DataFrame, codes: list[str], start: date, end: date,
+                  lang: str, labels: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Child units with a placements target for the range (as a government period) get a '% capaian' column."""
+    head = _label(labels, "dr_col_placements")  # followed by ' (sementara)' in an open range
+    placements = raw[next(c for c in raw.columns if c.startswith(head))].to_list()
+    found = target_notes.ranking_capaian(con, dict(zip(codes, placements)), "placements", start, end)
+    if found is None:
+        return raw, view
+    code, by_area = found
+    head = _label(labels, "dr_col_capaian", period=periods.parse(code).label(lang))
+    values = [by_area.get(c) for c in codes]
+    return (raw.with_columns(pl.Series(head, values, dtype=pl.Float64)),
+            view.with_columns(pl.Series(head, [formatting.percent(v, lang, 2) for v in values], dtype=pl.String)))
+
+
 def quarter_label(q_start: date, q_end: date, lang: str, labels: dict) -> str:
     return _label(labels, "dr_quarter",
                   q=("I", "II", "III", "IV")[(q_end.month - 1) // 3] if lang == "id" else (q_end.month - 1) // 3 + 1,
@@ -248,6 +264,7 @@ def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None
     child_level = areas.child_level(unit.level)
     if child_level and m.facts.expected.height:
         raw, view, codes = child_tables(m, child_level, lang, labels)
+        raw, view = _with_capaian(con, raw, view, codes, start, end, lang, labels)
     else:
         raw, view, codes = pl.DataFrame(), pl.DataFrame(), []
 

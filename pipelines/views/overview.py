@@ -16,6 +16,7 @@ from pipelines.labels import page_labels
 from pipelines.labels import text as labels_text
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import measure
+from pipelines.targets import notes as target_notes
 from pipelines.views.cards import Card, card
 from pipelines.views.selection import Selection
 
@@ -193,7 +194,9 @@ def model(con, sel: Selection, lang: str = "id", labels: Mapping[str, str] | Non
     }
     if totals["children"].value is not None:
         notes["children"] = latest_month_note(m, "C02", "ov_note_children_latest", lang, labels)
-    cards = {key: card(total, lang, title=label(labels, f"ov_kpi_{key}"), note=notes.get(key))
+    targets = target_notes.notes(con, area, start, end, totals, lang)  # where a target exists for the range
+    cards = {key: card(total, lang, title=label(labels, f"ov_kpi_{key}"),
+                       note=" · ".join(n for n in (notes.get(key), targets.get(key)) if n) or None)
              for key, total in totals.items()}
 
     monthly = _monthly(m)

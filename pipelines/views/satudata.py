@@ -1,0 +1,17 @@
+"""Satu Data button model: who may build the package, and the package of a period as one zip."""
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.accounts.roles import User
+from pipelines.opendata import package
+
+
+def may_build(user: User | None) -> bool:
+    """Only admins publish the open-data package."""
+    return user is not None and user.role == "admin"
+
+
+def zip_package(con: duckdb.DuckDBPyConnection, period: str, approved_only: bool = True) -> bytes:
+    """CSV, XLSX and metadata.json of the period in one zip (approved data only unless asked)."""
+    return package.zipped(con, period, approved_only=approved_only)
