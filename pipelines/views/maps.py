@@ -34,7 +34,7 @@ AGGREGATED_LEVELS = ("national", "province")
 # Circle radii (px, smallest to largest) of the district circles: small at national zoom, where Java's
 # districts lie a few pixels apart, larger for a province.
 DISTRICT_RADII = {"national": (3.0, 12.0), "province": (6.0, 24.0)}
-# Label keys (ui/labels.csv) a page passes in as {key: text} so that this module stays free of streamlit.
+# Label keys (ui/labels.csv) the model looks up for its language (a test or the pack may pass its own).
 LABEL_KEYS = (
     "map_metric_placements", "map_metric_remittances", "map_metric_returns", "map_metric_completeness",
     "map_metric_consultations", "map_metric_trainees", "map_metric_children", "map_metric_members",

@@ -20,7 +20,7 @@ from pipelines.targets import notes as target_notes
 from pipelines.views.cards import Card, card
 from pipelines.views.selection import Selection
 
-# Labels (ui/labels.csv keys) the page passes in for charts, notes and table headers.
+# Labels (ui/labels.csv keys) the model looks up for charts, notes and table headers (a test or the pack may pass its own).
 LABELS = (
     "ov_fig_placements", "ov_fig_remittances", "ov_fig_destinations", "ov_axis_month", "ov_axis_people",
     "ov_axis_rupiah", "ov_women", "ov_men", "ov_no_report", "ov_note_women", "ov_note_problem",

@@ -19,7 +19,7 @@ from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 
-# Labels the page passes in (key -> text in the chosen language); pipelines never import the UI.
+# Labels the model looks up for its language (pipelines.labels.page_labels; a test or the pack may pass its own).
 LABEL_KEYS = (
     "rp_joined", "rp_reported", "rp_completeness", "rp_on_time", "rp_late", "rp_missing",
     "rp_on_time_share", "rp_heatmap_title", "rp_colorbar", "rp_month", "rp_area", "rp_area_code",

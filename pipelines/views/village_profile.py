@@ -22,7 +22,7 @@ from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 
-# Labels the page passes in (key -> text in the chosen language); pipelines never import the UI.
+# Labels the model looks up for its language (pipelines.labels.page_labels; a test or the pack may pass its own).
 LABEL_KEYS = (
     "vp_code", "vp_name", "level_subdistrict", "level_district", "level_province", "joined_year", "vp_coords",
     "vp_lat", "vp_lon", "vp_approx", "vp_exact",
