@@ -1,6 +1,6 @@
 """Benchmark: the ingest CLI as users run it, against a raw fastexcel read and a pandas+openpyxl peer.
 
-    python bench/ingest.py [--files 1000] [--peer-files 1000] [--runs 3]
+    python bench/ingest.py [--files 1000] [--peer-files 1000] [--runs 3] [--store postgres]
 
 Each contender is timed as a whole process (start-up and imports included), on the same N valid
 workbooks, once written by xlsxwriter (the template's writer) and once by openpyxl (what other
@@ -13,6 +13,8 @@ Prints the best of --runs for each and the ratios project/raw (target <= 3x) and
 (target >= 15x). The peer may run on a subset (--peer-files); its time is then scaled per file.
 Also shown: the project with PANTAU_READ_WORKERS=1 (one process, no pool), and the machine's load
 average around each writer's runs (the machine may be shared: ratios within one run are what count).
+With --store postgres the project also loads into a throwaway PostgreSQL 15 (tests/pgserver.py, a
+fresh schema per run) and the two stores are printed side by side (target: PostgreSQL <= 2x DuckDB).
 """
 from __future__ import annotations
 
@@ -131,7 +133,21 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=1000)
     ap.add_argument("--peer-files", type=int, default=None, help="the peer on the first n files (default all)")
     ap.add_argument("--runs", type=int, default=3, help="best of this many runs (the peer runs once)")
+    ap.add_argument("--store", choices=["duckdb", "postgres"], default="duckdb",
+                    help="postgres: also time the project into a throwaway PostgreSQL, side by side")
     args = ap.parse_args()
+    server = None
+    if args.store == "postgres":
+        from tests import pgserver
+        server = pgserver.Server()
+    try:
+        _run(args, server)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _run(args, server) -> None:
     py = sys.executable
     peer_n = min(args.peer_files or args.files, args.files)
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,14 +169,24 @@ def main() -> None:
             shutil.copy(empty, db)
             return timed([py, "-m", "pipelines.ingest", "--db", str(db), "--json", str(d)], check=all_accepted, env=env)
 
+        def on_postgres(d: Path) -> float:
+            url = server.schema()
+            timed([py, "-m", "pipelines.ingest", "--db", url, "--registry", str(reg)])
+            return timed([py, "-m", "pipelines.ingest", "--db", url, "--json", str(d)], check=all_accepted)
+
         rows = []
+        pg_rows = []
         for writer, d in dirs.items():
             load_before = os.getloadavg()[0]
-            times = {"raw": [], "project": [], "single": []}
+            times = {"raw": [], "project": [], "single": [], "postgres": []}
             for run in range(args.runs):  # interleaved, so a burst of load hits every contender alike
                 times["raw"].append(timed([py, "-c", RAW, str(d)]))
                 times["project"].append(project(writer, d, run))
                 times["single"].append(project(writer, d, run, {"PANTAU_READ_WORKERS": "1"}))
+                if server is not None:
+                    times["postgres"].append(on_postgres(d))
+            if server is not None:
+                pg_rows.append((writer, min(times["project"]), min(times["postgres"])))
             raw, project_s, single = (min(times[k]) for k in ("raw", "project", "single"))
             peer = timed([py, "-c", PEER, str(d), str(folder / f"peer-{writer}.duckdb"), str(peer_n)])
             peer *= args.files / peer_n
@@ -173,6 +199,11 @@ def main() -> None:
     print(f"({args.files} files, whole processes, best of {args.runs}; peer on {peer_n} files"
           f"{' scaled' if peer_n < args.files else ''}; {os.cpu_count()} cores; "
           "targets: project/raw <= 3x, peer/project >= 15x)")
+    if pg_rows:
+        print(f"\n{'workbooks by':<12} {'DuckDB':>9} {'PostgreSQL':>11} {'PG/DuckDB':>10}")
+        for writer, duck, pg in pg_rows:
+            print(f"{writer:<12} {duck:8.2f}s {pg:10.2f}s {pg / duck:9.2f}x")
+        print("(the same ingest CLI, whole processes, best of each; target: PostgreSQL <= 2x DuckDB)")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
 """Benchmark: sign-in and each page's script run (AppTest of app.py) on the demo warehouse and on one ten times larger.
 
-    python bench/pages.py [--runs 5] [--demo PATH]
+    python bench/pages.py [--runs 5] [--demo PATH] [--store postgres]
 
 Signs in as admin (who sees every page, Riwayat, Gudang and Pengguna included) through the
 sign-in form, timed, then prints per page the cold run and the median warm run (data cached per data version) in ms on
 the demo warehouse (453 villages x 36 months) and on a synthetic copy with ten times the villages
 (about 4,500 x 36, built by SQL from the demo: a performance fixture, not data to show), and the
 10x/1x ratio of the warm runs. Targets (issue 11): every page <= 150 ms warm on the demo and
-<= 250 ms at 10x.
+<= 250 ms at 10x. With --store postgres the demo is also copied into a throwaway PostgreSQL 15
+(python -m pipelines.store copy; tests/pgserver.py) and its pages timed beside DuckDB's (issue 21
+target: warm pages on PostgreSQL within 1.5x of DuckDB's).
 """
 from __future__ import annotations
 
@@ -91,9 +93,14 @@ def ten_times(demo_db: Path, folder: Path) -> Path:
     return big
 
 
-def time_pages(db: Path, runs: int) -> tuple[float, dict[str, tuple[float, float]]]:
-    """Sign-in ms, and page -> (cold ms, median warm ms) of the page run through AppTest of app.py."""
-    os.environ["PANTAU_DB"] = str(db)
+def time_pages(db: Path | str, runs: int) -> tuple[float, dict[str, tuple[float, float]]]:
+    """Sign-in ms, and page -> (cold ms, median warm ms) of the page run through AppTest of app.py
+    (db: a DuckDB file, or a postgresql:// URL)."""
+    if str(db).startswith("postgresql://"):
+        os.environ["PANTAU_DATABASE_URL"] = str(db)
+    else:
+        os.environ.pop("PANTAU_DATABASE_URL", None)
+        os.environ["PANTAU_DB"] = str(db)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
     at.text_input(key="au_username").input(ADMIN)
@@ -126,7 +133,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--demo", type=Path, default=ROOT / "data" / "pantau.duckdb",
                     help="an existing demo warehouse to copy (built when missing)")
+    ap.add_argument("--store", choices=["duckdb", "postgres"], default="duckdb",
+                    help="postgres: also time the demo's pages on a throwaway PostgreSQL, side by side")
     args = ap.parse_args()
+    pg = None
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         small = demo_copy(folder, args.demo)
@@ -140,6 +150,17 @@ def main() -> None:
             print(f"{db.name}: {n[0][0]} villages, {n[0][1]} submissions")
         login_1, one = time_pages(small, args.runs)
         login_10, ten = time_pages(big, args.runs)
+        if args.store == "postgres":
+            from pipelines import store
+            from tests import pgserver
+            server = pgserver.Server()
+            try:
+                url = server.schema()
+                store.copy(small, url)
+                pg = time_pages(url, args.runs)
+            finally:
+                os.environ.pop("PANTAU_DATABASE_URL", None)
+                server.stop()
     print(f"{'page':<34} {'cold 1x':>9} {'warm 1x':>9} {'cold 10x':>9} {'warm 10x':>9} {'10x/1x':>7}")
     print(f"{'sign-in (admin)':<34} {login_1:9.0f} {'':>9} {login_10:9.0f}")
     for page in PAGES:
@@ -148,6 +169,13 @@ def main() -> None:
     worst = max(w for _, w in one.values())
     worst_10 = max(w for _, w in ten.values())
     print(f"slowest warm page: {worst:.0f} ms at 1x (target <= 150 ms), {worst_10:.0f} ms at 10x (target <= 250 ms)")
+    if pg is not None:
+        login_pg, on_pg = pg
+        print(f"\n{'page (demo, 1x)':<34} {'DuckDB warm':>12} {'PostgreSQL warm':>16} {'PG/DuckDB':>10}")
+        print(f"{'sign-in (admin)':<34} {login_1:12.0f} {login_pg:16.0f} {login_pg / login_1:10.2f}")
+        for page in PAGES:
+            print(f"{page:<34} {one[page][1]:12.0f} {on_pg[page][1]:16.0f} {on_pg[page][1] / one[page][1]:10.2f}")
+        print(f"slowest ratio: {max(on_pg[p][1] / one[p][1] for p in PAGES):.2f}x (target <= 1.5x)")
 
 
 if __name__ == "__main__":

@@ -145,8 +145,8 @@ def _render(fig: go.Figure, opts: dict, seconds: float) -> bytes:
     return asyncio.run(asyncio.wait_for(kaleido.calc_fig(fig, opts=opts), seconds))
 
 
-def figure_image(fig: go.Figure, fmt: str = "png", width: int = SLIDE["width"],
-                 height: int = SLIDE["height"], scale: float = 1.0) -> bytes:
+def chart_image(fig: go.Figure, fmt: str = "png", width: int = SLIDE["width"],
+                height: int = SLIDE["height"], scale: float = 1.0) -> bytes:
     """The figure rendered server-side (Debian Chromium through kaleido) as PNG or SVG bytes, within
     render_seconds(); ImageUnavailable when there is no browser, the wait runs out, or two renders
     already hold the server that long. A render that hangs holds nobody else."""

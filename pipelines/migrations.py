@@ -9,11 +9,11 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import settings, warehouse
+from pipelines import postgres, settings, warehouse
 from pipelines.metrics import rollup
 
 
-def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path | None = None, read_only: bool = False):
     """Open the warehouse file; a writable one is created or migrated to the current schema first."""
     con = warehouse.connect(path, read_only=read_only)
     if not read_only:
@@ -21,11 +21,28 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     return con
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
+def migrate(con) -> None:
     """Create what is missing, swap old views for tables, and fill the metric layer's facts table."""
-    _migrate_views(con)
-    con.execute(warehouse.sql_text("schema"))
+    if warehouse.engine(con) == "postgres":
+        _migrate_postgres(con)
+    else:
+        _migrate_views(con)
+        con.execute(warehouse.sql_text("schema"))
+    with warehouse.transaction(con) as cur:
+        warehouse.execute(cur, "quality_rule_ids")  # marks made under the rules' old ids K01-K04
     rollup.ensure(con)  # warehouses made before the facts table existed get it filled here
+    if warehouse.engine(con) == "postgres":
+        postgres.forget_schema(con.url)  # `* EXCLUDE` is spelled out from the migrated tables
+
+
+def _migrate_postgres(con) -> None:
+    """The same schema.sql (transpiled), after the few functions PostgreSQL lacks; several processes may
+    start at once, so the migration runs under one advisory lock."""
+    with warehouse.transaction(con) as cur:
+        warehouse.lock_keys(cur, [("pantau-migrate",)])
+        cur.run_native(warehouse.sql_text("postgres_compat"))
+        warehouse.execute(cur, "schema")
+        cur.run_native(warehouse.sql_text("postgres_schema"))
 
 
 def _migrate_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -43,7 +60,7 @@ def _migrate_views(con: duckdb.DuckDBPyConnection) -> None:
 def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:
     """Refill the current-version tables (and the facts table) from the versioned rows, in one transaction."""
     with warehouse.transaction(con) as cur:
-        cur.execute(warehouse.sql_text("rebuild_current"))
+        warehouse.execute(cur, "rebuild_current")
         if rollup.present(cur):  # a warehouse being migrated gets the table from migrate() just after
             rollup.rebuild(cur)
 
@@ -56,7 +73,16 @@ def reading(path: str | Path | None = None, attempts: int = 3) -> Iterator[duckd
     is read from a private copy of the file and its WAL (the committed state when copied). A copy
     torn by a checkpoint running at that moment fails DuckDB's block checksums on opening and is
     simply taken again. A warehouse made before the facts table is read from a private copy too,
-    migrated there."""
+    migrated there. PostgreSQL (a postgresql:// path, or PANTAU_DATABASE_URL when none is given)
+    is shared by every process: it is simply opened."""
+    target = path if path is not None else (settings.database_url() or None)
+    if warehouse.is_url(target):
+        con = connect(str(target))
+        try:
+            yield con
+        finally:
+            con.close()
+        return
     db = Path(path or settings.db_path())
     try:
         con = warehouse.connect(db, read_only=True)

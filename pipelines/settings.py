@@ -34,6 +34,16 @@ def db_path() -> Path:
     return path if path.is_absolute() or os.environ.get("PANTAU_DB") else ROOT / path
 
 
+def database_url() -> str:
+    """PANTAU_DATABASE_URL: a postgresql:// URL selects the shared PostgreSQL store; '' = the DuckDB file."""
+    return value("PANTAU_DATABASE_URL").strip()
+
+
+def store_target() -> str:
+    """What the app opens: the PostgreSQL URL when PANTAU_DATABASE_URL is set, else the DuckDB file."""
+    return database_url() or str(db_path())
+
+
 def files_dir(db: Path | None = None) -> Path:
     """Where original workbooks are kept, content-addressed, beside the warehouse."""
     return Path(db or db_path()).resolve().parent / "files"
@@ -99,3 +109,11 @@ def boundary_file() -> Path | None:
     """A deployer's boundary file (GeoJSON/GeoPackage with Kemendagri codes) for choropleths."""
     path = value("PANTAU_BOUNDARIES")
     return Path(path) if path else None
+
+
+def fast_paths() -> bool:
+    """PANTAU_FAST_PATHS: 1 (default) uses ui/internals.py's measured speed-ups, 0 the public APIs only."""
+    raw = value("PANTAU_FAST_PATHS").strip()
+    if raw not in ("0", "1"):
+        raise ValueError(f"PANTAU_FAST_PATHS must be 1 or 0, not {raw!r}")
+    return raw == "1"

@@ -1,7 +1,8 @@
-"""The DuckDB warehouse: opening it, its schema, and running the named SQL files."""
+"""The storage layer: the store (DuckDB file, or PostgreSQL with PANTAU_DATABASE_URL), transactions, named SQL files."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -10,12 +11,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines import settings
+from pipelines import postgres, settings
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
-# Writes from one process go through this lock: DuckDB allows one writer process, and
-# inside it concurrent write transactions on the same rows would conflict.
+# DuckDB only: writes from one process go through this lock: DuckDB allows one writer process, and
+# inside it concurrent write transactions on the same rows would conflict. PostgreSQL serialises
+# writers itself (row and advisory locks, see lock_keys).
 WRITE_LOCK = threading.RLock()
 # Committed write transactions of this process. The running app is the warehouse's one writer
 # process, so readers (ui/cache) re-read the data version only after this changes.
@@ -23,6 +25,11 @@ _generation = [0]
 
 
 def generation() -> int:
+    """Moves on after every committed write transaction of this process. On PostgreSQL other processes
+    write too, so it also moves on every second: readers re-check the data version (one small query)
+    and sessions at most once a second."""
+    if settings.database_url():
+        return _generation[0] * 10**12 + int(time.monotonic())
     return _generation[0]
 
 
@@ -30,8 +37,20 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse file for writing."""
 
 
-def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file as it is (pipelines.migrations.connect also brings its schema up to date)."""
+def is_url(target) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def connect(path: str | Path | None = None, read_only: bool = False):
+    """Open the store as it is (pipelines.migrations.connect also brings its schema up to date): a postgresql://
+    URL (given, or PANTAU_DATABASE_URL when no path is given) opens PostgreSQL, else the DuckDB file."""
+    target = path if path is not None else (settings.database_url() or None)
+    if is_url(target):
+        return postgres.Connection(target)
+    return _connect_duckdb(target, read_only)
+
+
+def _connect_duckdb(path: str | Path | None, read_only: bool) -> duckdb.DuckDBPyConnection:
     db = Path(path or settings.db_path())
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
@@ -48,21 +67,47 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     return con
 
 
+def engine(con) -> str:
+    """'postgres' or 'duckdb'."""
+    return getattr(con, "engine", "duckdb")
+
+
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A fresh cursor in one transaction under the process's write lock; rolled back on any error."""
-    with WRITE_LOCK:
-        cur = con.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
+def transaction(con) -> Iterator:
+    """A fresh cursor in one transaction (under the process's write lock on DuckDB); rolled back on any error."""
+    if engine(con) == "postgres":
+        with _transaction(con) as cur:
             yield cur
-            cur.execute("COMMIT")
-            _generation[0] += 1
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
+        return
+    with WRITE_LOCK:
+        with _transaction(con) as cur:
+            yield cur
+
+
+@contextmanager
+def _transaction(con) -> Iterator:
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        yield cur
+        cur.execute("COMMIT")
+        _generation[0] += 1
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
+def lock_keys(cur, keys) -> None:
+    """Inside a transaction, wait for the per-key locks (village-month, district-month) until it ends.
+    PostgreSQL: transaction-scoped advisory locks, taken in one order so two writers never deadlock;
+    DuckDB: nothing to do, its one writer process holds WRITE_LOCK."""
+    if engine(cur) != "postgres":
+        return
+    for key in sorted({"|".join(str(part) for part in k) for k in keys}):
+        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended($key, 0))", {"key": key})
+
 
 @cache
 def sql_text(name: str) -> str:
@@ -70,8 +115,10 @@ def sql_text(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
+def query(con, name: str, **params) -> pl.DataFrame:
     """Run sql/<name>.sql on a fresh cursor with named $parameters; return a polars frame."""
+    if engine(con) == "postgres":
+        return con.read(sql_text(name), params).pl()
     cur = con.cursor()
     try:
         return cur.sql(sql_text(name), params=params or None).pl()
@@ -79,13 +126,25 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
         cur.close()
 
 
-def rows(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[tuple]:
+def rows(con, name: str, **params) -> list[tuple]:
     """Run sql/<name>.sql like query() and return plain tuples (no Arrow: the ingest CLI never imports pyarrow)."""
+    if engine(con) == "postgres":
+        return con.read(sql_text(name), params).fetchall()
     cur = con.cursor()
     try:
         return cur.sql(sql_text(name), params=params or None).fetchall()
     finally:
         cur.close()
+
+
+def execute(cur, name: str, /, **params) -> list[tuple]:
+    """Run sql/<name>.sql on this cursor (inside its transaction); returns the rows it gives, if any."""
+    return execute_sql(cur, sql_text(name), **params)
+
+
+def execute_sql(cur, text: str, /, **params) -> list[tuple]:
+    """Run one DuckDB-dialect statement with named $parameters on this cursor (transpiled on PostgreSQL)."""
+    return cur.execute(text, params or None).fetchall()
 
 
 class _Stream:
@@ -99,12 +158,22 @@ class _Stream:
         return self.frame.__arrow_c_stream__(requested_schema)
 
 
-def stage(cur: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
-    """Register a polars frame as view `name` on the cursor, for one bulk INSERT ... SELECT."""
+def stage(cur, name: str, frame: pl.DataFrame) -> None:
+    """The polars frame as relation `name` for this cursor's transaction, for one bulk INSERT ... SELECT
+    (DuckDB: a registered view; PostgreSQL: a temporary table dropped at commit)."""
+    if engine(cur) == "postgres":
+        cur.stage(name, frame)
+        return
     cur.register(name, _Stream(frame))
 
 
-def info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def insert_staged(cur, table: str, staged: str, columns: list[str]) -> None:
+    """INSERT INTO table (columns) SELECT columns FROM staged: by name, on either engine."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {staged}")
+
+
+def info(con) -> dict[str, str]:
     """The warehouse_info key/value facts (demo flag, data version, ...)."""
     cur = con.cursor()
     try:
@@ -113,6 +182,6 @@ def info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         cur.close()
 
 
-def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
+def is_demo(con) -> bool:
     """True when the warehouse was built by the demo generator."""
     return info(con).get("demo") == "ya"

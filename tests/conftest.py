@@ -82,10 +82,48 @@ def registry_csv(tmp_path: Path) -> Path:
     return path
 
 
+# Test modules whose `con` runs on both stores (issue 21): the embedded DuckDB file and PostgreSQL
+# (pg_server below: when PostgreSQL cannot start, these tests fail with the reason, never skip).
+BOTH_STORES = {"test_load", "test_rollup", "test_metric_layer", "test_reconciliation", "test_registry",
+               "test_review", "test_users", "test_sessions", "test_store", "test_survey", "test_cohort"}
+
+
+def pytest_generate_tests(metafunc):
+    if ("con" in metafunc.fixturenames and metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_STORES
+            and not metafunc.definition.get_closest_marker("duckdb_file")):
+        metafunc.parametrize("store", ["duckdb", "postgres"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL on 127.0.0.1 for the session; the run FAILS, saying why, when it cannot start."""
+    from tests import pgserver
+    try:
+        server = pgserver.Server()
+    except pgserver.CannotStart as exc:
+        pytest.fail(f"PostgreSQL for the tests could not start: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def con(tmp_path: Path, registry_csv: Path):
-    """A fresh warehouse file with the small registry loaded."""
-    connection = migrations.connect(tmp_path / "pantau.duckdb")
+def store(request) -> str:
+    """'duckdb' (the default) or 'postgres' for the modules in BOTH_STORES."""
+    return getattr(request, "param", "duckdb")
+
+
+@pytest.fixture
+def store_url(store, tmp_path: Path, request) -> str | Path:
+    """Where this test's warehouse lives: a DuckDB file, or a fresh schema of the session's PostgreSQL."""
+    if store == "postgres":
+        return request.getfixturevalue("pg_server").schema()
+    return tmp_path / "pantau.duckdb"
+
+
+@pytest.fixture
+def con(store_url, registry_csv: Path):
+    """A fresh warehouse (DuckDB file, or PostgreSQL schema) with the small registry loaded."""
+    connection = migrations.connect(store_url)
     registry.load_registry(connection, registry_csv)
     yield connection
     connection.close()

@@ -1,4 +1,4 @@
-"""ui/assets.Bundles: Streamlit's static bundles from memory, with Streamlit's own answers and headers."""
+"""ui/internals.Bundles: Streamlit's static bundles from memory, with Streamlit's own answers and headers."""
 import asyncio
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import pytest
 from streamlit import file_util
 from streamlit.web.server.starlette.starlette_static_routes import create_streamlit_static_handler
 
-from ui.assets import CACHE_CONTROL, Bundles, bundle_files
+from ui.internals import CACHE_CONTROL, Bundles, bundle_files
 
 STATIC = Path(file_util.get_static_dir())
 BUNDLE = next(p for p in sorted((STATIC / "static" / "js").glob("index.*.js")))

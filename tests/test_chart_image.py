@@ -40,7 +40,7 @@ def test_a_hanging_render_is_cancelled_after_the_setting(fake_kaleido):
     async def calc_fig(fig, opts):
         await asyncio.sleep(3600)
     fake_kaleido.calc_fig = calc_fig
-    exc, seconds = _timed(lambda: exports.figure_image(FIG))
+    exc, seconds = _timed(lambda: exports.chart_image(FIG))
     assert (exc.reason, str(exc)) == ("timeout", "timeout: no image after 1 s")
     assert 0.9 < seconds < 2.5
 
@@ -56,11 +56,11 @@ def test_a_render_stuck_past_cancelling_holds_nobody_else(fake_kaleido):
     fake_kaleido.calc_fig = calc_fig
     try:
         for _ in range(3):  # more stuck renders than there are slots
-            exc, seconds = _timed(lambda: exports.figure_image(FIG))
+            exc, seconds = _timed(lambda: exports.chart_image(FIG))
             assert (exc.reason, str(exc)) == ("timeout", "timeout: no image after 1 s")
             assert seconds < 2.5
         began = time.monotonic()
-        assert exports.figure_image(FIG, "png", 10, 10) == b"png"  # the next user's render goes through
+        assert exports.chart_image(FIG, "png", 10, 10) == b"png"  # the next user's render goes through
         assert time.monotonic() - began < 1
     finally:
         stuck.set()
@@ -70,7 +70,7 @@ def test_kaleido_without_chromium_is_no_browser(fake_kaleido):
     async def calc_fig(fig, opts):
         raise ChromeNotFoundError("Kaleido v1 and later requires Chrome to be installed.")
     fake_kaleido.calc_fig = calc_fig
-    exc, seconds = _timed(lambda: exports.figure_image(FIG, "svg"))
+    exc, seconds = _timed(lambda: exports.chart_image(FIG, "svg"))
     assert (exc.reason, str(exc)) == ("no_browser", "no_browser: Kaleido v1 and later requires Chrome to be installed.")
     assert seconds < 1
 
@@ -79,7 +79,7 @@ def test_no_chromium_found_is_said_before_any_render(monkeypatch, tmp_path):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "chromium"))
     monkeypatch.setitem(__import__("sys").modules, "kaleido", None)  # importing it would fail
     assert exports.browser() is None
-    exc, seconds = _timed(lambda: exports.figure_image(FIG))
+    exc, seconds = _timed(lambda: exports.chart_image(FIG))
     assert (exc.reason, str(exc)) == ("no_browser", "no_browser")
     assert seconds < 1
 
@@ -104,7 +104,7 @@ def test_a_render_that_runs_out_of_time_is_a_warning_in_the_page_language(monkey
     def stuck(*args, **kwargs):
         raise exports.ImageUnavailable("timeout", "no image after 2 s")
     monkeypatch.setattr(exports, "browser", lambda: "/usr/bin/chromium")
-    monkeypatch.setattr(exports, "figure_image", stuck)
+    monkeypatch.setattr(exports, "chart_image", stuck)
     monkeypatch.setenv("PANTAU_RENDER_SECONDS", "2")
     at = AppTest.from_function(_page, default_timeout=30).run()
     assert not at.warning
@@ -117,7 +117,7 @@ def test_a_render_that_runs_out_of_time_is_a_warning_in_the_page_language(monkey
 
 def test_a_made_png_becomes_its_download(monkeypatch):
     monkeypatch.setattr(exports, "browser", lambda: "/usr/bin/chromium")
-    monkeypatch.setattr(exports, "figure_image", lambda *a, **k: b"\x89PNG fake")
+    monkeypatch.setattr(exports, "chart_image", lambda *a, **k: b"\x89PNG fake")
     at = AppTest.from_function(_page, default_timeout=30).run()
     at.button(key="png-make-g").click().run()
     assert not [b for b in at.button if b.key == "png-make-g"]

@@ -42,13 +42,13 @@ def test_png_and_svg_at_slide_size():
     fig = charts.style(go.Figure(go.Bar(x=["Taiwan", "Malaysia"], y=[136, 40])), "Penempatan PMI",
                        "Kabupaten Tulungagung, Juli – September 2026", "Negara", "Orang",
                        source="Sumber: laporan bulanan desa Desmigratif")
-    png = exports.figure_image(fig, "png")
+    png = exports.chart_image(fig, "png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png[16:24]) == (1600, 900)
-    svg = exports.figure_image(fig, "svg").decode("utf-8")
+    svg = exports.chart_image(fig, "svg").decode("utf-8")
     assert 'width="1600"' in svg and 'height="900"' in svg and "Penempatan PMI" in svg
     with pytest.raises(ValueError):
-        exports.figure_image(fig, "gif")
+        exports.chart_image(fig, "gif")
 
 
 FIGURES = pl.DataFrame({"Desa": ["Betak", "Tunggangri"], "Penempatan PMI": [826.0, None],

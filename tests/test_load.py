@@ -94,12 +94,17 @@ def test_dry_run_reports_but_writes_nothing(ingest, con):
     assert scalar(con, "SELECT count(*) FROM submissions") == 0
 
 
-def test_original_file_is_kept_content_addressed(ingest, con, tmp_path):
+def test_original_file_is_kept_content_addressed(ingest, con, tmp_path, store):
     data = make_workbook()
     [r] = ingest({"a.xlsx": data})
-    [pack] = list((tmp_path / "files").glob("pack-*.zip"))
-    with zipfile.ZipFile(pack) as zf:
-        assert zf.namelist() == [f"{r.sha256}.xlsx"]
+    if store == "duckdb":
+        [pack] = list((tmp_path / "files").glob("pack-*.zip"))
+        with zipfile.ZipFile(pack) as zf:
+            assert zf.namelist() == [f"{r.sha256}.xlsx"]
+    else:  # PostgreSQL keeps the bytes themselves, once per checksum, and no file beside anything
+        ingest({"again.xlsx": data})
+        assert scalar(con, "SELECT count(*) FROM original_files") == 1
+        assert not (tmp_path / "files").exists()
     assert originals.read(con, r.sha256) == data
     assert originals.read(con, "0" * 64) is None
 
@@ -122,15 +127,19 @@ def test_result_json_shape(ingest):
     }
 
 
-def test_second_writer_process_gets_a_clear_message(con, tmp_path):
+def test_second_writer_process_gets_a_clear_message(con, tmp_path, store):
     import subprocess
     import sys
-    code = ("from pipelines import migrations\n"
-            f"migrations.connect({str(tmp_path / 'pantau.duckdb')!r})\n")
+    target = str(tmp_path / 'pantau.duckdb') if store == "duckdb" else con.url
+    code = ("from pipelines import migrations, warehouse\n"
+            f"print(warehouse.info(migrations.connect({target!r})))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=warehouse.SQL_DIR.parent.parent)
-    assert proc.returncode != 0
-    assert "sedang dipakai proses lain" in proc.stderr
+                          cwd=warehouse.SQL_DIR.parent.parent, timeout=120)
+    if store == "duckdb":
+        assert proc.returncode != 0
+        assert "sedang dipakai proses lain" in proc.stderr
+    else:  # PostgreSQL is shared: a second process opens and migrates the same store
+        assert (proc.returncode, proc.stdout) == (0, "{}\n")
 
 
 def test_current_tables_match_a_rebuild_from_versions(ingest, con):

@@ -1,4 +1,4 @@
-"""ui/memory: the server's malloc arenas are capped, so many script threads share two heaps."""
+"""ui/internals.limit_arenas: the server's malloc arenas are capped, so many script threads share two heaps."""
 import os
 import subprocess
 import sys
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ui import memory
+from ui import internals
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 THREADS = """
 import ctypes, sys, threading
 sys.path.insert(0, {root!r})
-from ui import memory
-limited = memory.limit_arenas() if sys.argv[1] == "limit" else False
+from ui import internals
+limited = internals.limit_arenas() if sys.argv[1] == "limit" else False
 barrier = threading.Barrier(8)
 def work():
     barrier.wait()
@@ -48,10 +48,10 @@ def test_eight_busy_threads_share_two_arenas_once_limited():
 
 def test_an_arena_count_set_in_the_environment_is_left_alone(monkeypatch):
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
-    assert memory.limit_arenas() is False
+    assert internals.limit_arenas() is False
 
 
 def test_the_server_limits_arenas_before_it_starts_a_thread():
     source = (ROOT / "ui" / "serve.py").read_text(encoding="utf-8")
     main = source[source.index('if __name__ == "__main__":'):]
-    assert main.index("memory.limit_arenas()") < main.index("warmup.start()")
+    assert main.index("internals.limit_arenas()") < main.index("warmup.start()")

@@ -187,7 +187,7 @@ def test_a_missing_month_is_not_zero(con):
     assert model.monthly["women"].to_list() == [4, 4, None, 4, 4, 4]
     assert model.monthly["remittances_idr"].to_list() == [12.5e6, 12.5e6, None, 12.5e6, 12.5e6, 12.5e6]
     # the chart leaves March empty (no bar) and marks it
-    fig = overview.figure(model.figures["placements"])
+    fig = model.charts["placements"]
     bars = fig.data
     assert bars[0].y[2] is None and bars[1].y[2] is None
     assert [a.x for a in fig.layout.annotations if a.text == "–"] == [date(2024, 3, 1)]
@@ -208,7 +208,7 @@ def test_destinations_with_indonesian_names_and_share_women(con):
 def test_figures_name_area_and_period(con):
     labels = {"ov_fig_remittances": "Remitansi per bulan", "ov_axis_rupiah": "Rupiah ({scale})"}
     model = overview.model(con, Selection("35.04", JAN, JUN), "id", labels)
-    fig = overview.figure(model.figures["remittances"])
+    fig = model.charts["remittances"]
     assert "Remitansi per bulan" in fig.layout.title.text
     assert "Tulungagung, Januari 2024 – Juni 2024" in fig.layout.title.text
     assert fig.layout.yaxis.title.text == "Rupiah (juta)"

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines import labels, migrations
 from pipelines.metrics import outliers
-from pipelines.views import overview, pillars
+from pipelines.views import pillars
 from pipelines.views.selection import Selection
 from tests.conftest import ROOT, area_picker
 from tests.test_overview import JAN, JUN, A, B, N, Y, build_warehouse
@@ -111,7 +111,7 @@ def test_an_open_month_is_sementara_and_not_due_is_not_missing(fixture_db, monke
     assert model.pillars[4].kpis["K01"].caption == "Sementara · dari 5 desa program, 4 melaporkan (80,0%)"
     assert model.pillars[4].trend_table.rows()[-1] == (JUN, 240.0, 3, 5, "sementara")
     assert model.pillars[4].comparison_table.rows()[0] == ("35", "Jawa Timur", 178.0, 2, 3, "sementara")
-    assert "(sementara)" in overview.figure(model.pillars[4].trend).layout.title.text
+    assert "(sementara)" in model.pillars[4].trend.layout.title.text
     # Bringinan's June is not yet due: '…', not '–'; the 30 expected reports less that one are due
     assert model.scorecard.row(0)[:4] == ("35.02.20.2001", "Bringinan", "Jambon", "…")
     assert model.summary["due"].to_list() == [29] * 4
@@ -123,13 +123,13 @@ def test_trend_keeps_a_missing_month_empty_and_stocks_per_month(con):
     assert model.pillars[4].trend_table["pl_col_value"].to_list() == [290, 295, 240, 300, 298, 240]
     assert model.pillars[4].trend_table["pl_col_covered"].to_list() == [4, 4, 3, 4, 4, 3]
     assert model.pillars[4].trend_table["pl_col_expected"].to_list() == [5] * 6
-    hover = overview.figure(model.pillars[4].trend).data[0].customdata[2]
+    hover = model.pillars[4].trend.data[0].customdata[2]
     assert hover[2] == "dari 5 desa program, 3 melaporkan (60,0%)"
     betak = pillars.model(con, Selection(B, JAN, JUN), "id", {}, picks=("C02",))
     assert betak.pillars[3].trend_table["pl_col_value"].to_list() == [30, 30, None, 30, 30, 30]
-    fig = overview.figure(betak.pillars[3].trend)
+    fig = betak.pillars[3].trend
     assert fig.data[0].y[2] is None and fig.data[0].type == "bar"
-    assert overview.figure(model.pillars[4].trend).data[0].type == "scatter"  # a stock is drawn as a line
+    assert model.pillars[4].trend.data[0].type == "scatter"  # a stock is drawn as a line
     assert betak.child_level is None and betak.pillars[3].comparison is None  # a village has no units below
 
 
@@ -145,7 +145,7 @@ def test_comparison_across_child_units(con):
     # Ponorogo reported nothing: listed last with no value, and no bar drawn for it
     assert east_java.pillars[4].comparison_table.rows() == [
         ("35.04", "Kabupaten Tulungagung", 178.0, 2, 2, ""), ("35.02", "Kabupaten Ponorogo", None, 0, 1, "")]
-    fig = overview.figure(east_java.pillars[4].comparison)
+    fig = east_java.pillars[4].comparison
     assert list(fig.data[0].y) == ["Kabupaten Tulungagung"]
     assert "Anggota koperasi menurut kabupaten/kota" in fig.layout.title.text
 
@@ -159,10 +159,10 @@ def test_picked_indicators_are_charted(con):
 def test_trend_titles_say_per_month_once(con):
     labels = {"pl_fig_trend": "{indicator} per bulan"}
     children = pillars.model(con, Selection(B, JAN, JUN), "id", labels, picks=("C02",))
-    title = overview.figure(children.pillars[3].trend).layout.title.text
+    title = children.pillars[3].trend.layout.title.text
     assert title.startswith("<b>Anak PMI dibina (per bulan)</b>") and "per bulan) per bulan" not in title
     members = pillars.model(con, Selection(B, JAN, JUN), "id", labels)
-    assert overview.figure(members.pillars[4].trend).layout.title.text.startswith("<b>Anggota koperasi per bulan</b>")
+    assert members.pillars[4].trend.layout.title.text.startswith("<b>Anggota koperasi per bulan</b>")
 
 
 def test_trend_title_says_per_month_once_for_the_briefing_too():

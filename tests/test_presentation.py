@@ -82,7 +82,7 @@ def test_heatmap_layout_ticks_and_colour_legend():
                         schema=["unit_code", "period", "completeness", "not_due", "reported", "joined", "on_time",
                                 "late", "missing"], orient="row")
     keys = {k: labels.text(k, "id") for k in reporting.LABEL_KEYS}
-    fig = reporting.heatmap_figure(grid, units, MONTHS, "district", "Provinsi Jawa Timur", "periode", "id", keys)
+    fig = reporting.heatmap_chart(grid, units, MONTHS, "district", "Provinsi Jawa Timur", "periode", "id", keys)
     assert fig.layout.xaxis.tickangle == 0
     assert fig.layout.xaxis.ticktext[:3] == ("Nov<br>2025", "Des", "Jan<br>2026")
     assert fig.layout.xaxis.tickvals[0] == "Nov 2025"
@@ -93,37 +93,37 @@ def test_heatmap_layout_ticks_and_colour_legend():
 def test_village_money_chart_in_juta_with_indonesian_ticks():
     values = pl.DataFrame({"indicator_code": ["U06", "U06"], "period": [MONTHS[0], MONTHS[1]],
                            "value": [238_500_000.0, 200_000_000.0]})
-    fig, data = village_profile.indicator_figure(values, "U06", MONTHS[:2], "Desa Jonggol", "periode", "id",
-                                                 VP_LABELS)
+    fig, data = village_profile.indicator_chart(values, "U06", MONTHS[:2], "Desa Jonggol", "periode", "id",
+                                                VP_LABELS)
     assert list(fig.data[0].y) == [238.5, 200.0]
     assert (fig.layout.yaxis.title.text, fig.layout.yaxis.tickformat, fig.layout.separators) == (
         "Rupiah (juta)", ",~f", ",.")
     assert data[VP_LABELS["vp_value"]].to_list() == [238_500_000.0, 200_000_000.0]   # downloads keep rupiah
-    en, _ = village_profile.indicator_figure(values, "U06", MONTHS[:2], "Desa Jonggol", "period", "en", VP_LABELS_EN)
+    en, _ = village_profile.indicator_chart(values, "U06", MONTHS[:2], "Desa Jonggol", "period", "en", VP_LABELS_EN)
     assert (en.layout.yaxis.title.text, en.layout.separators) == ("Rupiah (million)", ".,")
 
 
 def test_village_count_chart_ticks_whole_numbers():
     values = pl.DataFrame({"indicator_code": ["L01"] * 3, "period": MONTHS[:3], "value": [1.0, 2.0, None]})
-    fig, _ = village_profile.indicator_figure(values, "L01", MONTHS[:3], "Desa Jonggol", "periode", "id", VP_LABELS)
+    fig, _ = village_profile.indicator_chart(values, "L01", MONTHS[:3], "Desa Jonggol", "periode", "id", VP_LABELS)
     assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", 1)
 
 
 def test_village_remittance_bars_in_juta():
     data = pl.DataFrame({"Negara": ["Taiwan", "Malaysia"], "Nilai (Rp)": [450_000_000.0, 90_000_000.0]})
-    fig = village_profile.bar_figure(data, "Nilai (Rp)", "Remitansi", "Desa", "Nilai (Rp)", "id", None, money=True)
+    fig = village_profile.bar_chart(data, "Nilai (Rp)", "Remitansi", "Desa", "Nilai (Rp)", "id", None, money=True)
     assert list(fig.data[0].x) == [450.0, 90.0]
     assert list(fig.data[0].text) == ["Rp 450,0 juta", "Rp 90,0 juta"]
     assert (fig.layout.xaxis.title.text, fig.layout.xaxis.tickformat) == ("Rupiah (juta)", ",~f")
     people = pl.DataFrame({"Negara": ["Taiwan", "Korea Selatan"], "Jumlah (orang)": [2, 1]})
-    counts = village_profile.bar_figure(people, "Jumlah (orang)", "Penempatan", "Desa", "Jumlah (orang)", "id", None)
+    counts = village_profile.bar_chart(people, "Jumlah (orang)", "Penempatan", "Desa", "Jumlah (orang)", "id", None)
     assert (counts.layout.xaxis.tickformat, counts.layout.xaxis.dtick) == (",d", 1)
 
 
 def test_warehouse_chart_names_months():
     from pipelines.views import status
     by_month = pl.DataFrame({"period": MONTHS[:3], "villages_reported": [3, 4, 2]})
-    fig = status.reports_figure(by_month, "Laporan desa per bulan", "Periode", "Desa melapor", "id")
+    fig = status.reports_chart(by_month, "Laporan desa per bulan", "Periode", "Desa melapor", "id")
     assert fig.layout.xaxis.ticktext == ("Nov<br>2025", "Des", "Jan<br>2026")   # not '11/2025'
     assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", 1)
 
@@ -146,19 +146,12 @@ def test_the_house_template_is_the_registered_plotly_white_as_validated_plotly_w
     charts.style(slow, "Judul", "Sub", lang="id", source="Sumber")
     assert fast.to_dict() == slow.to_dict()
     assert fast.layout.template.layout.plot_bgcolor == "white"
+    # plotly's public default: every new figure starts on the house template, unvalidated by plotly itself
+    assert go.Figure().layout.template == slow.layout.template
     # validation is back on for everything else
     import pytest
     with pytest.raises(ValueError):
         fast.update_layout(margin=dict(l="wide"))
-
-
-def test_a_shared_figure_keeps_one_plain_dict_and_others_none():
-    spec = go.Figure(go.Bar(x=["a", "b"], y=[3, 4])).to_dict()
-    fig = overview.figure(spec)
-    assert overview.figure(spec) is fig
-    first = overview.plain(fig)
-    assert first == fig.to_dict() and overview.plain(fig) is first
-    assert overview.plain(go.Figure(go.Bar(x=["a"], y=[1]))) is None
 
 
 def _drawn_app():
@@ -166,19 +159,18 @@ def _drawn_app():
     import polars as pl
     import streamlit as st
 
-    from pipelines.views import overview
     from ui import widgets
 
-    spec = go.Figure(go.Scatter(x=["Jan", "Feb"], y=[1.5, 2.5], name="Penempatan")).to_dict()
+    fig = go.Figure(go.Scatter(x=["Jan", "Feb"], y=[1.5, 2.5], name="Penempatan"))
     frame = pl.DataFrame({"Wilayah": ["Ponorogo", "Tulungagung"], "Penempatan": [6102, 2881],
                           "Porsi": [0.697, None]})
-    widgets.chart(overview.figure(spec), frame, "uji", key="shared")
-    st.plotly_chart(overview.figure(spec), key="plain")  # Streamlit's own path, for comparison
+    widgets.chart(fig, frame, "uji", key="shared")
+    st.plotly_chart(fig, key="plain")  # Streamlit's own path, for comparison
     widgets.dataframe(frame)
     widgets.dataframe(frame.drop("Porsi"))  # whole numbers only
 
 
-def test_a_shared_figure_is_drawn_exactly_as_streamlit_draws_the_figure():
+def test_a_chart_is_drawn_exactly_as_streamlit_draws_the_figure():
     at = AppTest.from_function(_drawn_app).run()
     assert not at.exception
     ours, streamlit_own = (el.proto.spec for el in at.get("plotly_chart"))

@@ -35,32 +35,32 @@ def found(con, start, end, rule):
 
 def test_the_rules_are_data_with_help():
     rules = quality.rules()
-    assert list(rules) == ["K01", "K02", "K03", "K04", "T01", "T02", "O01", "S01"]
+    assert list(rules) == ["KS01", "KS02", "KS03", "KS04", "T01", "T02", "O01", "S01"]
     assert all(r.kind in quality.KINDS and r.help_id and r.help_en for r in rules.values())
-    assert rules["K03"].right == ("L01", "L02")
+    assert rules["KS03"].right == ("L01", "L02")
 
 
 def test_quarterly_le_rule_sums_the_quarter(con, ingest):
     # L09 > L08 in January alone (3 > 1), but over the quarter 3+0 <= 1+4: no finding; Betak 5 > 4 is one
     load(ingest, wb(T, "2024-01", L08=1, L09=3), wb(T, "2024-02", L08=4, L09=0),
          wb(B, "2024-01", L08=4, L09=5))
-    assert found(con, date(2024, 1, 1), date(2024, 3, 1), "K01") == [(B, date(2024, 1, 1), "L09", 5.0, 4.0)]
+    assert found(con, date(2024, 1, 1), date(2024, 3, 1), "KS01") == [(B, date(2024, 1, 1), "L09", 5.0, 4.0)]
 
 
 def test_le_rule_with_a_sum_on_the_right(con, ingest):
     load(ingest, wb(T, "2024-04", L01=1, L02=1, L05=3), wb(B, "2024-04", L01=1, L02=2, L05=3))
-    assert found(con, date(2024, 4, 1), date(2024, 4, 1), "K03") == [(T, date(2024, 4, 1), "L05", 3.0, 2.0)]
+    assert found(con, date(2024, 4, 1), date(2024, 4, 1), "KS03") == [(T, date(2024, 4, 1), "L05", 3.0, 2.0)]
 
 
 def test_le_rule_on_l07_l06(con, ingest):
     load(ingest, wb(T, "2024-04", L06=1, L07=2))
-    assert found(con, date(2024, 4, 1), date(2024, 6, 1), "K02") == [(T, date(2024, 4, 1), "L07", 2.0, 1.0)]
+    assert found(con, date(2024, 4, 1), date(2024, 6, 1), "KS02") == [(T, date(2024, 4, 1), "L07", 2.0, 1.0)]
 
 
 def test_trainees_without_a_training_session(con, ingest):
     load(ingest, wb(T, "2024-04", U01=0, U02=3, U03=1), wb(B, "2024-04", U01=1, U02=3, U03=1),
          wb(T, "2024-05", U01=0, U02=0, U03=0))
-    assert found(con, date(2024, 4, 1), date(2024, 5, 1), "K04") == [(T, date(2024, 4, 1), "U02+U03", 4.0, 0.0)]
+    assert found(con, date(2024, 4, 1), date(2024, 5, 1), "KS04") == [(T, date(2024, 4, 1), "U02+U03", 4.0, 0.0)]
 
 
 def test_consistency_over_time_against_earlier_years(con, ingest):
@@ -108,8 +108,8 @@ def test_outliers_need_six_months_of_history(con, ingest):
 def test_marking_a_finding_checked_is_audited_and_closes_it(con, ingest):
     load(ingest, wb(T, "2024-04", L06=1, L07=2))
     [fid] = quality.findings(con, "35.04", date(2024, 4, 1), date(2024, 4, 1)).filter(
-        pl.col("rule") == "K02")["finding_id"].to_list()
-    assert fid == "K02|35.04.14.2011|2024-04|L07"
+        pl.col("rule") == "KS02")["finding_id"].to_list()
+    assert fid == "KS02|35.04.14.2011|2024-04|L07"
     assert fid in quality.open_findings(con, "35.04", date(2024, 4, 1))
     quality.mark_checked(con, KOORD, fid, "dua keberangkatan dicegah dari indikasi bulan Maret")
     assert fid not in quality.open_findings(con, "35.04", date(2024, 4, 1))
@@ -175,7 +175,7 @@ def test_marking_checked_bumps_the_data_version(con, ingest):
     from pipelines import warehouse
     load(ingest, wb(T, "2024-04", L06=1, L07=2))
     before = int(warehouse.info(con)["data_version"])
-    quality.mark_checked(con, KOORD, "K02|35.04.14.2011|2024-04|L07", "dicek ke desa")
+    quality.mark_checked(con, KOORD, "KS02|35.04.14.2011|2024-04|L07", "dicek ke desa")
     assert int(warehouse.info(con)["data_version"]) == before + 1
 
 
@@ -196,3 +196,34 @@ def test_pilar_and_mutu_flag_the_same_village_months(con, ingest):
     page = pillars.model(con, Selection("35.04", date(2024, 7, 1), date(2024, 7, 1), compare=None), "id", {})
     codes = page.scorecard.columns[-1]
     assert dict(zip(page.scorecard[page.scorecard.columns[0]], page.scorecard[codes])) == {T: "L04", B: "L04"}
+
+
+def test_marks_made_under_the_old_rule_ids_keep_their_finding(tmp_path):
+    """K01-K04 were the rules' ids and the cooperative indicators' codes: a warehouse's marks move to KS01-KS04."""
+    from datetime import datetime
+
+    from pipelines import migrations
+    db = tmp_path / "pantau.duckdb"
+    con = migrations.connect(db)
+    rows = [("K02|35.04.14.2011|2024-04|L07", "dicek ke desa"), ("K04|35.04.14.2016|2024-05|U02+U03", "benar"),
+            ("T01|35.04|2024-06|L01+L02", "musim"), ("O01|35.04.14.2011|2024-07|L04", "acara desa")]
+    con.executemany("INSERT INTO quality_checks VALUES (?, 'koord.ta', ?, ?)",
+                    [(f, datetime(2024, 8, 1, 9), note) for f, note in rows])
+    con.close()
+    for _ in range(2):  # opened again: renamed once, the rest untouched
+        con = migrations.connect(db)
+        kept = con.execute("SELECT finding_id, note FROM quality_checks ORDER BY note").fetchall()
+        con.close()
+        assert kept == [("O01|35.04.14.2011|2024-07|L04", "acara desa"), ("KS04|35.04.14.2016|2024-05|U02+U03", "benar"),
+                        ("KS02|35.04.14.2011|2024-04|L07", "dicek ke desa"), ("T01|35.04|2024-06|L01+L02", "musim")]
+
+
+def test_a_renamed_mark_is_read_as_checked(con, ingest):
+    load(ingest, wb(T, "2024-04", L06=1, L07=2))
+    con.execute("INSERT INTO quality_checks VALUES ('K02|35.04.14.2011|2024-04|L07', 'koord.ta', "
+                "TIMESTAMP '2024-08-01 09:00:00', 'dicek ke desa')")
+    from pipelines import migrations
+    migrations.migrate(con)
+    row = quality.findings(con, "35.04", date(2024, 4, 1), date(2024, 6, 1)).filter(pl.col("rule") == "KS02")
+    assert row.select("finding_id", "checked_by", "note").rows() == [
+        ("KS02|35.04.14.2011|2024-04|L07", "koord.ta", "dicek ke desa")]

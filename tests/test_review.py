@@ -157,12 +157,12 @@ def test_an_approved_month_refuses_a_new_version_until_unlocked(loaded, ingest):
     assert states.state_of(loaded, "35.04", MARCH).state == "diterima"
 
 
-def test_the_ingest_cli_exits_1_with_the_lock_in_its_json(loaded, tmp_path, capsys):
+def test_the_ingest_cli_exits_1_with_the_lock_in_its_json(loaded, tmp_path, capsys, store_url):
     act(loaded, ADMIN, "submit")
     act(loaded, ADMIN, "approve")
     path = tmp_path / "koreksi.xlsx"
     path.write_bytes(fixed(L01=9))
-    db = str(tmp_path / "pantau.duckdb")
+    db = str(store_url)
     loaded.close()
     assert ingest_cli.main(["--db", db, "--json", str(path)]) == 1
     doc = json.loads(capsys.readouterr().out)
@@ -227,11 +227,11 @@ def run(capsys, db, *args):
 
 
 @pytest.fixture
-def cli_db(loaded, monkeypatch, tmp_path):
+def cli_db(loaded, monkeypatch, tmp_path, store_url):
     from pipelines.accounts import users
     users.add_user(loaded, "koord.ta", "Koordinator", "koordinator", ["35.04"], "kata-sandi-panjang-1")
     users.add_user(loaded, "pen", "Peninjau", "peninjau", [], "kata-sandi-panjang-2")
-    db = str(tmp_path / "pantau.duckdb")
+    db = str(store_url)
     loaded.close()
     monkeypatch.setenv("PANTAU_TODAY", "2024-05-01")
     return db

@@ -13,6 +13,7 @@ from pipelines.accounts.roles import (
     may_see_officers,
     may_see_village,
     opens_desk,
+    publishes,
     reviews,
     rights,
     rules,
@@ -122,7 +123,7 @@ def test_every_role_row_has_known_values_and_help():
 
 def test_every_column_of_roles_csv_is_described_and_its_values_allowed():
     columns = [c for c in next(iter(rules().values())) if c not in ("role", "help")]
-    assert columns == ["upload", "manage_users", "history", "desk", "submit", "review"]
+    assert columns == ["upload", "manage_users", "history", "desk", "submit", "review", "publish"]
     assert list(rights()) == columns
     for column, right in rights().items():
         assert len(right["help_id"]) > 40 and len(right["help_en"]) > 40
@@ -133,4 +134,5 @@ def test_submit_and_review_rights_are_the_columns():
     people = (ADMIN, MINISTRY, TULUNGAGUNG, REVIEWER)
     assert [submits(u) for u in people] == [True, False, True, False]
     assert [reviews(u) for u in people] == [True, False, False, True]
+    assert [publishes(u) for u in people] == [True, False, False, False]
     assert [opens_desk(u) for u in (*people, None)] == [True, False, True, True, False]

@@ -23,7 +23,7 @@ def stored(con) -> pl.DataFrame:
 
 
 def recomputed(con) -> pl.DataFrame:
-    return con.cursor().sql(f"SELECT * FROM ({rollup._sql('village_month_facts', 'submissions')}) "
+    return con.cursor().sql(f"SELECT * FROM ({rollup._sql('village_month_facts', 'submissions')}) AS f "
                             "ORDER BY village_code, period").pl().select(rollup.columns())
 
 
@@ -95,6 +95,7 @@ def test_review_and_registry_changes_keep_the_table_equal_to_a_recompute(con, in
     assert frame["L01"].to_list() == [2.0, 2.0]
 
 
+@pytest.mark.duckdb_file
 def test_an_existing_warehouse_gets_the_table_on_opening(con, ingest, tmp_path):
     ingest({"a.xlsx": workbook()})
     expected = stored(con)
@@ -107,6 +108,7 @@ def test_an_existing_warehouse_gets_the_table_on_opening(con, ingest, tmp_path):
         again.close()
 
 
+@pytest.mark.duckdb_file
 def test_reading_an_old_warehouse_reads_a_copy_that_has_the_table(con, ingest, tmp_path):
     ingest({"a.xlsx": workbook()})
     con.execute(f"DROP TABLE {rollup.TABLE}")

@@ -15,7 +15,7 @@ from pipelines.views.selection import Selection
 from tests.conftest import good_identity, good_values, make_workbook, scalar
 
 T, B, P = "35.04.14.2011", "35.04.14.2016", "35.02.20.2001"
-T_FINDING, P_FINDING = f"K02|{T}|2024-04|L07", f"K02|{P}|2024-04|L07"
+T_FINDING, P_FINDING = f"KS02|{T}|2024-04|L07", f"KS02|{P}|2024-04|L07"
 ADMIN = User("admin", "Admin", "admin")
 MINISTRY = User("kemnaker", "Staf Kemnaker", "kementerian")
 TULUNGAGUNG = User("koord.tulungagung", "Koordinator Tulungagung", "koordinator", ("35.04",))
@@ -26,7 +26,7 @@ APRIL, JULY = date(2024, 4, 1), date(2024, 7, 1)
 
 
 def report(code: str, name: str, officer: str) -> bytes:
-    """April 2024 with L07 2 > L06 1: one K02 finding; nothing after, so three months behind by July."""
+    """April 2024 with L07 2 > L06 1: one KS02 finding; nothing after, so three months behind by July."""
     return make_workbook(identity=good_identity(kode_desa=code, nama_desa=name, periode="2024-04",
                                                 tanggal_lapor="2024-05-05", nama_petugas=officer),
                          values=good_values() | {"L06": 1, "L07": 2})

@@ -92,7 +92,7 @@ def test_no_page_shows_another_districts_officers_to_a_role_that_may_not_see_the
             main = shown(at, "main")  # the sidebar's area pickers name the area asked for
             # only the message that the area asked for is not theirs names it
             assert main.count("Tunggangri") == (path == "pages/reporting/mutu.py" and via == "url"), path
-            assert "K02" not in main, path
+            assert "KS02" not in main, path
         visited.append(path)
         if OTHER_OFFICER in text:
             seen.append(path)
@@ -120,7 +120,7 @@ def test_the_quality_desk_per_role_with_another_district_asked_for(two):
     at = run("pages/reporting/mutu.py", PONOROGO, "", "url")
     assert "Hanya wilayah kerja Anda yang ditampilkan: Kabupaten Ponorogo." in [c.value for c in at.caption]
     assert OWN_OFFICER in shown(at) and OTHER_OFFICER not in shown(at)
-    assert at.selectbox(key="mq_check_pick").options == ["Bringinan · Apr 2024 · K02 L07"]
+    assert at.selectbox(key="mq_check_pick").options == ["Bringinan · Apr 2024 · KS02 L07"]
 
 
 def test_tinjau_offers_only_the_users_districts_and_officers_by_role(two):
@@ -166,7 +166,7 @@ def test_writes_outside_the_scope_are_refused_and_audited(two):
         ("kemnaker", "quality_check_refused"), ("koord.ponorogo", "quality_check_refused"),
         ("kemnaker", "review_refused"), ("koord.ponorogo", "review_refused"), ("peninjau", "review_refused"),
         ("koord.ponorogo", "quality_checked")]
-    assert count("SELECT count(*) FROM quality_checks WHERE finding_id = 'K02|35.04.14.2011|2024-04|L07'") == 0
+    assert count("SELECT count(*) FROM quality_checks WHERE finding_id = 'KS02|35.04.14.2011|2024-04|L07'") == 0
     assert count("SELECT count(*) FROM review_states") == 0
 
 

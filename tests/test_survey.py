@@ -147,11 +147,11 @@ def test_figures_equal_scipy_and_pingouin(con):
     assert result["by_age"]["<30"]["income"]["t"] is None  # one respondent: no test, null not NaN
 
 
-def test_cli_template_load_analyse(tmp_path, con, capsys):
+def test_cli_template_load_analyse(tmp_path, con, capsys, store_url):
     out = tmp_path / "templat.xlsx"
     assert cli.main(["template", "--out", str(out)]) == 0
     assert openpyxl.load_workbook(out).sheetnames == ["Petunjuk", "Responden"]
-    db = str(tmp_path / "pantau.duckdb")
+    db = str(store_url)
     con.close()
     filled = tmp_path / "isi.xlsx"
     filled.write_bytes(survey_file())
@@ -202,10 +202,10 @@ def test_survey_columns_catalogue_is_complete():
                              "sebelum": ("harmonis_sebelum", "partisipasi_sebelum")}
 
 
-def test_cli_analyse_text_output(tmp_path, con, capsys):
+def test_cli_analyse_text_output(tmp_path, con, capsys, store_url):
     store.load(con, "Survei Uji", survey_file(), "a.xlsx", "penguji")
     con.close()
-    assert cli.main(["analyse", "--db", str(tmp_path / "pantau.duckdb"), "--survey", "Survei Uji"]) == 0
+    assert cli.main(["analyse", "--db", str(store_url), "--survey", "Survei Uji"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Survei Survei Uji (n = 7)"
     assert out[1] == f"  {A} Tunggangri: n=4 pendapatan 1.750.000 -> 2.837.500 (62,1%)  (n < 10)"
@@ -231,7 +231,7 @@ def _ci(a: float, n: int, k: int) -> tuple[float, float]:
     return (round(1 - (1 - a) * stats.f.ppf(0.975, df1, df2), 3), round(1 - (1 - a) * stats.f.ppf(0.025, df1, df2), 3))
 
 
-def test_alpha_per_time_point_with_ci_and_items_never_mixed(con, tmp_path, capsys):
+def test_alpha_per_time_point_with_ci_and_items_never_mixed(con, tmp_path, capsys, store_url):
     rows = [dict(p, **{c: v[i] for c, v in LIKERT.items()}) for i, p in enumerate(people(PEOPLE + PEOPLE[:1]))]
     assert store.load(con, "Survei Alfa", survey_file(rows), "alfa.xlsx", "penguji").status == "accepted"
     o = analysis.analyse(store.responses(con, "Survei Alfa"), "Survei Alfa")["overall"]
@@ -249,7 +249,7 @@ def test_alpha_per_time_point_with_ci_and_items_never_mixed(con, tmp_path, capsy
     # the mixed alpha is gone: no alpha of the result is the four items' 0,4964
     assert all(abs(a["alpha"] - mixed) > 0.1 for a in alphas.values()) and "alpha" not in alphas
     con.close()
-    assert cli.main(["analyse", "--db", str(tmp_path / "pantau.duckdb"), "--survey", "Survei Alfa"]) == 0
+    assert cli.main(["analyse", "--db", str(store_url), "--survey", "Survei Alfa"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-2:] == ["  alfa Cronbach sesudah (harmonis_sesudah, partisipasi_sesudah): 0,79, IK 95% -0,04 – 0,96",
                         "  alfa Cronbach sebelum (harmonis_sebelum, partisipasi_sebelum): 0,89, IK 95% 0,43 – 0,98"]

@@ -19,7 +19,7 @@ def no_browser(monkeypatch):
     """The pack draws its charts natively and its map with matplotlib: a browser render would fail here."""
     def render(*args, **kwargs):
         raise AssertionError("the briefing pack must not render through kaleido")
-    monkeypatch.setattr(exports, "figure_image", render)
+    monkeypatch.setattr(exports, "chart_image", render)
 
 
 def _texts(slide) -> list[str]:

@@ -290,3 +290,43 @@ def test_a_nik_in_the_file_name_is_never_stored_or_logged(world):
     assert scalar(world, "SELECT detail FROM audit_log WHERE event = 'target_rejected'") == \
         "(nama berkas disembunyikan) · 1 galat"
     assert scalar(world, "SELECT count(*) FROM audit_log WHERE detail LIKE '%3504145607890001%'") == 0
+
+
+def _pack(con, start, end, lang="id"):
+    import io
+
+    import openpyxl
+    from pptx import Presentation
+
+    from pipelines.briefing import pack
+
+    built = pack.build(con, "35.04", start, end, lang)
+    deck = Presentation(io.BytesIO(built.pptx))
+    shown = [(s.kind, s.title) for s in built.slides]
+    sheets = openpyxl.load_workbook(io.BytesIO(built.xlsx), read_only=True)
+    return built, deck, shown, sheets
+
+
+def test_the_pack_carries_a_capaian_slide_after_the_headline_figures(world, monkeypatch):
+    monkeypatch.setenv("PANTAU_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("PANTAU_DEADLINE_DAY", "10")
+    load_targets(world, [("35.04", "placements", 2024, "T1", 20), ("35.04", "completeness", 2024, "T1", 0.8)])
+    built, deck, shown, sheets = _pack(world, date(2024, 1, 1), date(2024, 3, 1))
+    assert [k for k, _ in shown[:3]] == ["title", "kpis", "capaian"]
+    assert shown[2][1] == "Capaian target · Triwulan I 2024"
+    texts = [shape.text_frame.text for shape in deck.slides[2].shapes if shape.has_text_frame]
+    assert "Penempatan PMI\n110,0%\nTarget 20 · realisasi 22\nTercapai · sementara" in texts
+    assert "Kelengkapan\n83,3%\nTarget 80,0% · realisasi 66,7%\nHampir tercapai · sementara" in texts
+    assert "SEMENTARA" in texts  # the open month marks the slide
+    rows = list(sheets["Capaian"].iter_rows(values_only=True))
+    assert rows[0][:6] == ("kode_wilayah", "periode", "kode_indikator", "nama", "satuan", "target")
+    assert [(r[2], r[5], r[6]) for r in rows[1:]] == [("placements", 20, 22), ("completeness", 0.8, 4 / 6)]
+
+
+def test_no_capaian_slide_for_a_free_range_or_without_targets(world, monkeypatch):
+    monkeypatch.setenv("PANTAU_TODAY", TODAY.isoformat())
+    load_targets(world, [("35.04", "placements", 2024, "T1", 20)])
+    _, _, shown, sheets = _pack(world, date(2024, 2, 1), date(2024, 3, 1))  # no triwulan, no s.d. (starts in Feb)
+    assert "capaian" not in [k for k, _ in shown] and "Capaian" not in sheets.sheetnames
+    _, _, shown, _ = _pack(world, date(2024, 1, 1), date(2024, 1, 1))  # January 2024 has no target
+    assert "capaian" not in [k for k, _ in shown]

@@ -260,14 +260,14 @@ def test_reviewers_get_provinces_not_districts(con):
         users.add_user(con, "pen.bad", "Peninjau", "peninjau", ["99"], "kata-sandi-panjang-9")
 
 
-def test_users_cli_adds_a_reviewer_for_provinces(con, tmp_path, monkeypatch, capsys):
+def test_users_cli_adds_a_reviewer_for_provinces(con, tmp_path, monkeypatch, capsys, store_url):
     import io
     con.close()
     monkeypatch.setattr("sys.stdin", io.StringIO("kata-sandi-panjang-9\n"))
-    assert users.main(["--db", str(tmp_path / "pantau.duckdb"), "add", "pen.ntb", "--name", "Peninjau NTB",
+    assert users.main(["--db", str(store_url), "add", "pen.ntb", "--name", "Peninjau NTB",
                        "--role", "peninjau", "--province", "52", "--password-stdin"]) == 0
     assert capsys.readouterr().out == "Akun pen.ntb (peninjau) ditambahkan.\n"
-    again = migrations.connect(tmp_path / "pantau.duckdb")
+    again = migrations.connect(store_url)
     assert users.get_user(again, "pen.ntb").districts == ("52",)
     again.close()
 

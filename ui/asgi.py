@@ -6,13 +6,11 @@ import os
 from pathlib import Path
 
 import streamlit as st
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ui import cookie
-from ui.assets import Bundles
+from ui import cookie, internals
 
 _SCRIPT = os.environ.get("UI_SERVE_SCRIPT") or str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -38,7 +36,8 @@ async def _clear(request: Request) -> Response:
     return response
 
 
-# Bundles answers the front end's static files before Streamlit's middleware (see ui/assets.py).
+# With PANTAU_FAST_PATHS on, the front end's static files are answered before Streamlit's middleware
+# (ui/internals.Bundles).
 app = st.App(_SCRIPT, routes=[Route(cookie.ISSUE_PATH, _issue, methods=["POST"]),
                               Route(cookie.CLEAR_PATH, _clear, methods=["POST"])],
-             middleware=[Middleware(Bundles)])
+             middleware=internals.middleware())

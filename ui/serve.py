@@ -4,23 +4,20 @@
 
 The script named after `run` is served through ui/asgi.py (an st.App with the /pantau/sesi and
 /pantau/keluar routes that set and clear the HttpOnly sign-in cookie; see ui/cookie.py).
-Streamlit decides once per process, from the mere presence of a pages/ folder, to route the
-first request by the old file-based scheme; a deep link (/wilayah?...) opened first would then
-show "Page not found". Setting the flag before the server starts avoids that. The upload limit
+Before the server starts, Streamlit's legacy pages/ routing is turned off (a deep link opened
+first would otherwise show "Page not found"; ui/internals.route_by_navigation_only). The upload limit
 (server.maxUploadSize) is set from PANTAU_MAX_UPLOAD_MB, so the two always agree. The heavy
 libraries load in ui/warmup.py's background thread while the server starts, so the first page
 is not kept waiting for imports it does not need. Before any thread starts, glibc's malloc is
-held to two arenas (ui/memory.py), which bounds the memory a crowd of sessions holds.
+held to two arenas (ui/internals.limit_arenas, with PANTAU_FAST_PATHS on), which bounds the memory
+a crowd of sessions holds.
 """
 import os
 import sys
 from pathlib import Path
 
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.web import cli
-
 from pipelines import settings
-from ui import memory, warmup
+from ui import internals, warmup
 
 ASGI = Path(__file__).resolve().parent / "asgi.py"
 
@@ -37,11 +34,11 @@ def argv(args: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
-    memory.limit_arenas()  # before any thread: see ui/memory.py
+    internals.limit_arenas()  # before any thread: see ui/internals.py
     # The heavy libraries (pandas, polars, plotly) load in one background thread while the server
     # starts and the browser loads the front end; app.py waits for them (ui/warmup.py). Started
     # after Streamlit's own imports, which touch plotly too, so no module is imported by two threads.
     warmup.start()
-    PagesManager.uses_pages_directory = False
+    internals.route_by_navigation_only()
     sys.argv = [sys.argv[0], *argv(sys.argv[1:])]
-    sys.exit(cli.main())
+    sys.exit(internals.streamlit_main())

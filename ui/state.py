@@ -54,7 +54,7 @@ class _Build:
 def ensure_warehouse() -> None:
     """On a fresh machine build the demo warehouse first, showing its progress; later a no-op."""
     db = settings.db_path()
-    if db.exists():
+    if db.exists() or settings.database_url():  # a PostgreSQL store is created by its first connection
         return
     with _BUILD_LOCK:  # one build per file, whoever comes first
         job = _builds.get(str(db))
@@ -89,8 +89,8 @@ def progress_step(done: int, total: int, seconds: float, language: str) -> tuple
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """The process's read-write connection to the configured warehouse (PANTAU_DB)."""
-    return _connection(str(settings.db_path()))
+    """The process's read-write connection to the configured store (PANTAU_DATABASE_URL, else PANTAU_DB)."""
+    return _connection(settings.store_target())
 
 
 @st.cache_resource(on_release=lambda con: con.close())
@@ -101,7 +101,7 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 def startup_problem(con: duckdb.DuckDBPyConnection) -> str | None:
     """Why the app must not start (demo accounts outside demo mode), checked once per process."""
-    return _startup_problem(str(settings.db_path()))
+    return _startup_problem(settings.store_target())
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,10 +7,9 @@ import plotly.graph_objects as go
 import polars as pl
 import pyarrow as pa
 import streamlit as st
-from plotly.basedatatypes import BaseFigure
 
 from pipelines import exports, formatting
-from pipelines.views import overview, table_text
+from pipelines.views import table_text
 from ui.i18n import lang, t
 
 
@@ -43,9 +42,9 @@ def _fingerprint(fig: go.Figure) -> int:
 
 
 def _make_png(fig: go.Figure, key: str) -> None:
-    """Render the chart (bounded: exports.figure_image) and keep the bytes, or why there are none."""
+    """Render the chart (bounded: exports.chart_image) and keep the bytes, or why there are none."""
     try:
-        made: bytes | str = exports.figure_image(fig, "png")
+        made: bytes | str = exports.chart_image(fig, "png")
     except exports.ImageUnavailable as exc:
         made = exc.reason
     st.session_state[f"png-made-{key}"] = (_fingerprint(fig), made)
@@ -72,25 +71,9 @@ def _png(row, fig: go.Figure, slug: str, key: str) -> None:
                    icon=":material/warning:")
 
 
-class _Drawn(BaseFigure):
-    """A shared figure as st.plotly_chart reads it: its plotly dict, made once (overview.plain).
-
-    st.plotly_chart takes a BaseFigure's to_dict() as is, where a plain dict would be validated
-    into a new Figure on every run. BaseFigure.__init__ is not called: nothing here is validated
-    or drawn by plotly, and st.plotly_chart calls nothing but to_dict().
-    """
-
-    def __init__(self, plain: dict) -> None:  # noqa: D107 - see the class
-        self._plain = plain
-
-    def to_dict(self) -> dict:
-        return self._plain
-
-
 def chart(fig: go.Figure, frame: pl.DataFrame, name: str, key: str | None = None) -> None:
     """A plotly chart with its data and image downloads underneath."""
-    plain = overview.plain(fig)
-    st.plotly_chart(fig if plain is None else _Drawn(plain), width="stretch", key=f"chart-{key or _slug(name)}")
+    st.plotly_chart(fig, width="stretch", key=f"chart-{key or _slug(name)}")
     downloads(frame, name, fig, key)
 
 

@@ -24,10 +24,10 @@ st.subheader(t("co_sizes"))
 table(model.sizes.rename({"joined_year": t("co_joined_year"), "villages": t("co_villages")}), t("co_sizes"),
       key="co-sizes")
 st.subheader(t("co_curve_head"))
-if model.curve_figure is None:
+if model.curve_chart is None:
     st.info(t("co_no_curve"))
 else:
-    chart(model.curve_figure, model.curve.rename({"joined_year": t("co_joined_year"), "months_since": t("co_months"),
+    chart(model.curve_chart, model.curve.rename({"joined_year": t("co_joined_year"), "months_since": t("co_months"),
                                                   "villages": t("co_villages_behind"),
                                                   "mean_value": t("co_mean_per_village")}),
           f"{code} {t('co_curve_head')}", key="co-curve")
@@ -57,4 +57,4 @@ else:
             if model.comparison.pretrend_p is not None and model.comparison.pretrend_p < 0.05:
                 st.warning(t("co_pretrend_fail"), icon=":material/warning:")
             st.caption(t("co_compare_facts").format(areas=s["areas"], years=s["years"]))
-            chart(model.comparison_figure, model.comparison.event, t("co_event_title"), key="co-event")
+            chart(model.comparison_chart, model.comparison.event, t("co_event_title"), key="co-event")

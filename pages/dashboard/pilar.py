@@ -2,7 +2,7 @@
 import streamlit as st
 
 from pipelines import catalogue
-from pipelines.views import overview, pillars
+from pipelines.views import pillars
 from ui import page
 from ui.cache import data
 from ui.i18n import t
@@ -39,7 +39,7 @@ for n, tab in zip(pillars.PILLARS, tabs):
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{t('pl_trend')}**")
-            chart(overview.figure(view.trend), view.trend_table, f"{view.pick} {t('pl_trend')}", key=f"pl-trend-{n}")
+            chart(view.trend, view.trend_table, f"{view.pick} {t('pl_trend')}", key=f"pl-trend-{n}")
             if catalogue.indicators()[view.pick].kind == "stock":
                 st.caption(t("pl_stock_trend_note"))
         with right:
@@ -47,7 +47,7 @@ for n, tab in zip(pillars.PILLARS, tabs):
             if view.comparison is None:
                 st.info(t("pl_no_children"))
             else:
-                chart(overview.figure(view.comparison), view.comparison_table, f"{view.pick} {t('pl_compare')}",
+                chart(view.comparison, view.comparison_table, f"{view.pick} {t('pl_compare')}",
                       key=f"pl-compare-{n}")
         if model.provisional:
             st.caption(t("pl_provisional_note"))

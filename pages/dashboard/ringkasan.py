@@ -26,10 +26,10 @@ st.caption(t("ov_missing_note"))
 st.subheader(t("ov_trends"))
 left, right = st.columns(2)
 with left:
-    chart(overview.figure(model.figures["placements"]), model.monthly_table, t("ov_fig_placements"),
+    chart(model.charts["placements"], model.monthly_table, t("ov_fig_placements"),
           key="ov-placements")
 with right:
-    chart(overview.figure(model.figures["remittances"]), model.monthly_table, t("ov_fig_remittances"),
+    chart(model.charts["remittances"], model.monthly_table, t("ov_fig_remittances"),
           key="ov-remittances")
 
 st.subheader(t("ov_destinations"))
@@ -38,7 +38,7 @@ if model.destinations.is_empty():
 else:
     left, right = st.columns(2)
     with left:
-        chart(overview.figure(model.figures["destinations"]), model.destinations, t("ov_fig_destinations"),
+        chart(model.charts["destinations"], model.destinations, t("ov_fig_destinations"),
               key="ov-destinations")
     with right:
         table(model.destinations, t("ov_destinations"), key="ov-destinations-table")

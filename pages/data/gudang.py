@@ -26,10 +26,10 @@ last = s.summary["last_upload"]
 cols[3].metric(t("last_upload"), formatting.day(last, L) if last else formatting.MISSING,
                help=f"{formatting.day(last, L)} {last:%H:%M} WIB" if last else None)
 
-if s.figure is None:
+if s.chart is None:
     st.info(t("empty_warehouse"))
 else:
-    chart(s.figure, s.by_month, t("reports_per_month"))
+    chart(s.chart, s.by_month, t("reports_per_month"))
 st.subheader(t("villages_per_province"))
 table(s.by_province_shown, t("villages_per_province"))
 st.caption(f"{t('months_covered')}: {formatting.month(s.summary['first_period'], L)} – "

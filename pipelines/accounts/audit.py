@@ -22,8 +22,7 @@ def now() -> datetime:
 def record(cur: duckdb.DuckDBPyConnection, username: str, event: str, detail: str,
            at: datetime | None = None) -> None:
     """Append an entry on a cursor whose write transaction the caller holds (so it commits with the change)."""
-    cur.execute(warehouse.sql_text("audit_insert"),
-                {"logged_at": at or now(), "username": username, "event": event, "detail": detail})
+    warehouse.execute(cur, "audit_insert", logged_at=at or now(), username=username, event=event, detail=detail)
 
 
 def audit(con: duckdb.DuckDBPyConnection, username: str, event: str, detail: str = "",

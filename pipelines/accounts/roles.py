@@ -177,6 +177,11 @@ def submits(user: User | None) -> bool:
     return user is not None and rules()[user.role]["submit"] == "ya"
 
 
+def publishes(user: User | None) -> bool:
+    """Whether the role loads targets and publishes the Satu Data package (roles.csv: publish)."""
+    return user is not None and rules()[user.role]["publish"] == "ya"
+
+
 def opens_desk(user: User | None) -> bool:
     """Whether the role opens Mutu Data and Tinjau at all (roles.csv: desk is not tidak)."""
     return user is not None and rules()[user.role]["desk"] != "tidak"

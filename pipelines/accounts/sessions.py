@@ -19,7 +19,7 @@ def _key(con: duckdb.DuckDBPyConnection) -> bytes:
     rows = warehouse.query(con, "app_secret", key=_SECRET).rows()
     if not rows:
         with warehouse.transaction(con) as cur:
-            cur.execute(warehouse.sql_text("app_secret_insert"), {"key": _SECRET, "value": secrets.token_hex(32)})
+            warehouse.execute(cur, "app_secret_insert", key=_SECRET, value=secrets.token_hex(32))
         rows = warehouse.query(con, "app_secret", key=_SECRET).rows()
     return bytes.fromhex(rows[0][0])
 
@@ -33,8 +33,8 @@ def start(con: duckdb.DuckDBPyConnection, username: str, minutes: int, now: date
     at = now or audit.now()
     token = secrets.token_urlsafe(32)
     with warehouse.transaction(con) as cur:
-        cur.execute(warehouse.sql_text("session_insert"), {"token": _digest(token), "username": username,
-                                                           "at": at, "until": at + timedelta(minutes=minutes)})
+        warehouse.execute(cur, "session_insert", token=_digest(token), username=username, at=at,
+                          until=at + timedelta(minutes=minutes))
     signature = hmac.new(_key(con), token.encode(), hashlib.sha256).hexdigest()
     return f"{token}.{signature}", _digest(token)
 
@@ -65,4 +65,4 @@ def username(con: duckdb.DuckDBPyConnection, digest: str | None, now: datetime |
 
 def revoke(cur: duckdb.DuckDBPyConnection, user: str, at: datetime | None = None) -> None:
     """End every live session of a user, on a cursor whose transaction the caller holds."""
-    cur.execute(warehouse.sql_text("session_revoke_user"), {"username": user, "at": at or audit.now()})
+    warehouse.execute(cur, "session_revoke_user", username=user, at=at or audit.now())

@@ -37,7 +37,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str,
         return None, "locked"
     if not verify(row["password_hash"], password):
         with warehouse.transaction(con) as cur:
-            [(failures,)] = run_sql(cur, "user_login_failed", username=name).fetchall()
+            [(failures,)] = run_sql(cur, "user_login_failed", username=name)
             if failures >= MAX_FAILURES:
                 run_sql(cur, "user_lock", username=name, until=at + LOCK)
                 audit.record(cur, name, "locked", _lock_detail(at), at)

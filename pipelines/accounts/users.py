@@ -193,8 +193,8 @@ def login_facts(con: duckdb.DuckDBPyConnection) -> LoginFacts:
 
 # ---------------------------------------------------------------- writes
 
-def run_sql(cur: duckdb.DuckDBPyConnection, name: str, **params):
-    return cur.execute(warehouse.sql_text(name), params)
+def run_sql(cur, name: str, **params) -> list[tuple]:
+    return warehouse.execute(cur, name, **params)
 
 
 def add_user(con: duckdb.DuckDBPyConnection, username: str, full_name: str, role: str, districts,

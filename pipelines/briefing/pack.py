@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.briefing import deck, native, survey_slides, workbook
+from pipelines.briefing import capaian_slides, deck, native, survey_slides, workbook
 from pipelines.briefing import slides as content
+from pipelines.briefing.charts import CANVAS, RENDER_SCALE
 from pipelines.briefing.context import BriefingError, Context, make, read_labels  # noqa: F401
 from pipelines.briefing.deck import PICTURE  # noqa: F401
-from pipelines.briefing.figures import CANVAS, RENDER_SCALE
 from pipelines.briefing.slides import KINDS as SLIDE_KINDS
 from pipelines.briefing.slides import KPI_ROWS, Slide
 from pipelines.briefing.text import change_sentence, figure_sentence, file_stem, row_change  # noqa: F401
@@ -168,6 +168,10 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
               + remit_slides + [reporting_slide, map_slide, notes_slide])
     slides = [s for i, s in enumerate(slides, start=1) if i in kept]
     extra_slides, extra_sheets = survey_slides.slides(ctx, Slide)  # optional survey and cohort slides
+    # the area's capaian, when the range is a government period with targets: after the headline figures
+    capaian, capaian_sheets = capaian_slides.slides(ctx, Slide)
+    after = next((i + 1 for i, s in enumerate(slides) if s.kind == "kpis"), min(1, len(slides)))
+    slides[after:after] = capaian
     at = len(slides) - 1 if slides[-1].kind == "notes" else len(slides)  # before the notes, else last
     slides[at:at] = extra_slides
 
@@ -184,7 +188,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     pptx = deck.write(slides, ctx)
     step(ctx.t("bp_step_pptx"))
     sheets = {ctx.t("bp_sheet_kpis"): kpi_table, **pillar_sheets, **placement_sheets, **return_sheets,
-              **remit_sheets, **reporting_sheets, **map_sheets, **extra_sheets}
+              **remit_sheets, **reporting_sheets, **map_sheets, **capaian_sheets, **extra_sheets}
     xlsx = workbook.write(sheets, [ctx.t("bp_title_notes") + f": {ctx.area_label}, {ctx.period}"]
                           + notes_slide.bullets, ctx.t("bp_sheet_notes"))
     step(ctx.t("bp_step_xlsx"))

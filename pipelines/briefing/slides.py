@@ -11,8 +11,8 @@ import polars as pl
 
 from pipelines import catalogue, formatting, vocabulary
 from pipelines.briefing import tables
+from pipelines.briefing.charts import empty_text, mark_empty, money_bars, returns_chart, sectors_chart
 from pipelines.briefing.context import Context
-from pipelines.briefing.figures import empty_text, mark_empty, money_bars, returns_figure, sectors_figure
 from pipelines.briefing.native import ChartSpec
 from pipelines.briefing.text import (
     TOP_N,
@@ -153,7 +153,7 @@ def pillar_slides(ctx: Context, page: pillars.PillarPage) -> tuple[list[Slide], 
             if (page.weakest == p and row["share_active"] is not None and shares
                     and row["share_active"] < max(shares)):
                 sentences.append(ctx.t("bp_n_pillar_weakest"))
-        fig = overview.figure(view.trend)
+        fig = view.trend
         if view.kpis[view.pick].value is None:
             mark_empty(fig, ctx.t("bp_not_reported"))
         sentences.append(ctx.t("bp_n_chart", title=pillars.trend_title(
@@ -205,7 +205,7 @@ def placement_slides(ctx: Context, ov: overview.Summary, placed: pl.DataFrame) -
         callouts.append((formatting.month(peak["period"][0], lang),
                          ctx.t("bp_cap_peak", n=n(peak["placements"][0]))))
     monthly_slide = Slide("placements", ctx.t("bp_title_placements"), lines(sentences),
-                          overview.figure(ov.figures["placements"]), callouts=callouts, provisional=ov.provisional)
+                          ov.charts["placements"], callouts=callouts, provisional=ov.provisional)
 
     # destinations
     countries = (placed.group_by("country_iso2")
@@ -224,7 +224,7 @@ def placement_slides(ctx: Context, ov: overview.Summary, placed: pl.DataFrame) -
     callouts = [(n(countries.height) if total is not None else formatting.MISSING, ctx.t("bp_cap_countries"))]
     callouts += [(nm, ctx.t("bp_cap_people_share", n=n(v), share=share_text(v, total, lang)))
                  for nm, v in zip(names[:3], countries["placements"].to_list())]
-    fig = overview.figure(ov.figures["destinations"])
+    fig = ov.charts["destinations"]
     if not countries.height:
         mark_empty(fig, empty_text(total, ctx))
     destination_slide = Slide("destinations", ctx.t("bp_title_destinations"), lines(sentences + [covered]), fig,
@@ -247,7 +247,7 @@ def placement_slides(ctx: Context, ov: overview.Summary, placed: pl.DataFrame) -
     callouts = [(nm, ctx.t("bp_cap_people_share", n=n(v), share=share_text(v, total, lang)))
                 for nm, v in zip(sector_names[:4], sectors["placements"].to_list())]
     sector_slide = Slide("sectors", ctx.t("bp_title_sectors"), lines(sentences + [covered]),
-                         sectors_figure(sectors, total, ctx),
+                         sectors_chart(sectors, total, ctx),
                          callouts=callouts or [(formatting.MISSING, ctx.t("bp_cap_placements"))],
                          provisional=ov.provisional)
 
@@ -293,7 +293,7 @@ def return_slide(ctx: Context, ov: overview.Summary, by_month: pl.DataFrame,
     if names:
         callouts.append((names[0], ctx.t("bp_cap_top_origin", n=n(by_country["count"][0]))))
     slide = Slide("returns", ctx.t("bp_title_returns"), lines(sentences),
-                  returns_figure(monthly, ctx), callouts=callouts, provisional=ov.provisional)
+                  returns_chart(monthly, ctx), callouts=callouts, provisional=ov.provisional)
     returns, problem_col = ctx.t("ov_col_returns"), ctx.t("ov_col_with_problem")
     sheets = {
         ctx.t("bp_sheet_returns"): monthly.select(

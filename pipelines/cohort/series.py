@@ -92,12 +92,12 @@ def import_series(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, u
         raise
     counts = dict(frame.group_by("series").len().sort("series").iter_rows())
     with warehouse.transaction(con) as cur:
-        cur.register("staged_series", frame)
-        cur.execute("DELETE FROM external_series WHERE series IN (SELECT DISTINCT series FROM staged_series)")
-        cur.execute("INSERT INTO external_series BY NAME SELECT * FROM staged_series")
+        warehouse.stage(cur, "staged_series", frame)
+        warehouse.execute_sql(cur, "DELETE FROM external_series WHERE series IN (SELECT DISTINCT series FROM staged_series)")
+        warehouse.insert_staged(cur, "external_series", "staged_series", frame.columns)
         audit.record(cur, user, "series_import",
                      f"{file_name} · " + ", ".join(f"{s}: {n} baris" for s, n in counts.items()))
-        cur.execute(warehouse.sql_text("bump_data_version"))
+        warehouse.execute(cur, "bump_data_version")
     return counts
 
 

@@ -279,26 +279,47 @@ def demo_reviews(con, window: list[date], today: date) -> None:
 # --------------------------------------------------------------------------- command line
 
 
+def build_postgres(url: str, **options) -> dict:
+    """The demo into an empty PostgreSQL store: built as a DuckDB file in a temporary folder (the one
+    build), then moved by `pipelines.store.copy`, which checks every table's row count."""
+    import tempfile
+
+    from pipelines import store
+
+    with tempfile.TemporaryDirectory(prefix="pantau-demo-") as folder:
+        db = Path(folder) / "demo.duckdb"
+        summary = build(db, **options)
+        counts = store.copy(db, url)
+    differ = sorted(t for t, (a, b) in counts.items() if a != b)
+    if differ:
+        raise RuntimeError(f"salinan ke PostgreSQL berbeda jumlah barisnya: {', '.join(differ)}")
+    return summary | {"db": url.split("@")[-1].split("?")[0]}  # never print a password of the URL
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m pipelines.demo",
                                      description="Bangun gudang data demo Pantau Desmigratif.")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="berkas gudang data (bawaan: PANTAU_DB atau data/pantau.duckdb)")
+    parser.add_argument("--db", default=None,
+                        help="berkas gudang data atau URL postgresql:// (bawaan: PANTAU_DATABASE_URL, PANTAU_DB "
+                             "atau data/pantau.duckdb)")
     parser.add_argument("--months", type=int, default=36, help="banyaknya bulan (bawaan 36)")
     parser.add_argument("--force", action="store_true",
                         help="bangun ulang bila berkas sudah berisi gudang data demo")
     args = parser.parse_args(argv)
-    db = args.db or settings.db_path()
+    db = args.db or settings.database_url() or settings.db_path()
 
     def show(done: int, total: int, message: str) -> None:
         """One progress line, rewritten in place."""
         print(f"\r[{done:>6}/{total}] {message}".ljust(70), end="", flush=True)
 
-    from pipelines.warehouse import WarehouseBusy
+    from pipelines.warehouse import WarehouseBusy, is_url
 
     try:
-        summary = build(db, months=args.months, progress=show, replace=args.force)
+        if is_url(str(db)):  # an empty PostgreSQL store only (--force does not empty one)
+            summary = build_postgres(str(db), months=args.months, progress=show)
+        else:
+            summary = build(Path(db), months=args.months, progress=show, replace=args.force)
     except (NotADemoWarehouse, FileExistsError, WarehouseBusy) as exc:
         print(f"galat: {exc}", file=sys.stderr)
         return 2

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from pipelines import settings, warehouse
@@ -51,7 +51,7 @@ def now_wib() -> datetime:
     return datetime.now(WIB).replace(tzinfo=None, microsecond=0)
 
 
-def load_files(con: duckdb.DuckDBPyConnection, sources: Iterable[Source | str | Path], user: str, *,
+def load_files(con, sources: Iterable[Source | str | Path], user: str, *,
                dry_run: bool = False, progress: Progress | None = None,
                allowed_districts: set[str] | None = None, batch_size: int = 500,
                today: date | None = None) -> list[Result]:
@@ -60,7 +60,7 @@ def load_files(con: duckdb.DuckDBPyConnection, sources: Iterable[Source | str | 
                      allowed_districts=allowed_districts, today=today)
 
 
-def load_plan(con: duckdb.DuckDBPyConnection, plan: Plan, user: str, *, dry_run: bool = False,
+def load_plan(con, plan: Plan, user: str, *, dry_run: bool = False,
               progress: Progress | None = None, allowed_districts: set[str] | None = None,
               today: date | None = None) -> list[Result]:
     """load_files for a plan made (and its first batch's reading started) before the warehouse was opened."""
@@ -86,12 +86,15 @@ def _load_batch(con, chunk: list[Source], named: list[bool], batch: Batch, user:
         for s, h, c, bad_name in zip(chunk, hashes, batch.checked, named)
     ]
     _audit_rejections(con, results, user, dry_run)
-    with warehouse.WRITE_LOCK:
-        # Versions are decided under the lock so two uploaders never both claim version n+1.
+    keys = {(r.village_code, r.period) for r in results if r.status != "rejected"}
+    with _deciding(con, dry_run) as cur:
+        # Versions are decided inside the writing transaction, holding each village-month's (and its
+        # district-month's) lock, so two uploaders, in this process or another, never both claim version n+1.
+        warehouse.lock_keys(cur, [("desa", v, p) for v, p in keys] + [("kabupaten", v[:5], p) for v, p in keys])
         current = {(code, period): (version, sha) for code, period, version, sha
-                   in warehouse.rows(con, "current_versions")}
+                   in warehouse.rows(cur, "current_versions")}
         # A locked district-month (approved, or past its lock day) takes no new version, page or CLI.
-        locked = lock.refusals(con, [(r.village_code, r.period) for r in results if r.status != "rejected"
+        locked = lock.refusals(cur, [(r.village_code, r.period) for r in results if r.status != "rejected"
                                      and current.get((r.village_code, r.period), (0, None))[1] != r.sha256],
                                today)
         fresh: list[int] = []
@@ -111,11 +114,31 @@ def _load_batch(con, chunk: list[Source], named: list[bool], batch: Batch, user:
             current[key] = (r.version, r.sha256)
             fresh.append(i)
         if fresh and not dry_run:
-            # The pack is on disk before the transaction commits; after a crash an orphan pack
-            # is harmless, and a committed submission always has its original.
-            pack = originals.write_pack(con, {hashes[i]: chunk[i].data for i in fresh if chunk[i].sheets is None})
-            _write(con, chunk, results, fresh, batch, user, pack)
+            kept = {hashes[i]: chunk[i].data for i in fresh if chunk[i].sheets is None}
+            # DuckDB: the pack is on disk before the transaction commits; after a crash an orphan pack
+            # is harmless, and a committed submission always has its original. PostgreSQL: the bytes
+            # go into original_files in this same transaction.
+            pack = originals.write_pack(con, kept)
+            if cur is con:  # DuckDB: decided under the process's write lock, written in one transaction
+                with warehouse.transaction(con) as tx:
+                    _write(tx, chunk, results, fresh, batch, user, pack, kept)
+            else:
+                _write(cur, chunk, results, fresh, batch, user, pack, kept)
     return results
+
+
+@contextmanager
+def _deciding(con, dry_run: bool):
+    """Where versions are decided: on PostgreSQL the writing transaction itself (a dry run writes
+    nothing and reads outside one); on DuckDB the connection under the process's write lock."""
+    if warehouse.engine(con) != "postgres":
+        with warehouse.WRITE_LOCK:
+            yield con
+    elif dry_run:
+        yield con
+    else:
+        with warehouse.transaction(con) as cur:
+            yield cur
 
 
 def _reason(checked) -> str:
@@ -142,57 +165,59 @@ def _audit_rejections(con, results: list[Result], user: str, dry_run: bool) -> N
                 "errors": len(r.errors), "dry_run": dry_run}, ensure_ascii=False), at)
 
 
-def _write(con, chunk: list[Source], results: list[Result], fresh: list[int], batch: Batch, user: str,
-           pack: str | None) -> None:
-    """One transaction: new submissions, their rows, and the previous versions no longer current."""
-    with warehouse.transaction(con) as cur:
-        ids = [row[0] for row in cur.sql(f"SELECT nextval('submission_seq') FROM range({len(fresh)})").fetchall()]
-        last_of_key = {(results[i].village_code, results[i].period): i for i in fresh}
-        stamp = now_wib()
-        staged_submissions = pl.DataFrame({
-            "submission_id": ids,
-            "village_code": [results[i].village_code for i in fresh],
-            "period": [results[i].period for i in fresh],
-            "version": [results[i].version for i in fresh],
-            "is_current": [last_of_key[(results[i].village_code, results[i].period)] == i for i in fresh],
-            "status": ["accepted_with_warnings" if results[i].warnings else "accepted" for i in fresh],
-            "file_name": [chunk[i].name for i in fresh],
-            "file_sha256": [results[i].sha256 for i in fresh],
-            "uploaded_by": [user] * len(fresh),
-            "uploaded_at": [chunk[i].uploaded_at or stamp for i in fresh],
-            "reported_on": [batch.checked[i].reported_on for i in fresh],
-            "officer": [batch.checked[i].officer or "" for i in fresh],
-            "warnings": [json.dumps([w.as_dict() for w in results[i].warnings], ensure_ascii=False) for i in fresh],
-        }, schema_overrides={"submission_id": pl.Int64, "period": pl.Date, "reported_on": pl.Date,
-                             "uploaded_at": pl.Datetime("us")})
-        ids_by_wb = pl.DataFrame({"wb": fresh, "submission_id": ids}, schema={"wb": pl.Int32, "submission_id": pl.Int64})
-        codes = pl.DataFrame({"indicator_code": list(indicators())})
-        # Every catalogue indicator gets a row, NULL when not reported, so "missing" is explicit.
-        staged_values = ids_by_wb.join(codes, how="cross").join(
-            batch.values.select("wb", "indicator_code", "value"), on=["wb", "indicator_code"], how="left"
-        ).drop("wb")
-        staged = {
-            "values": staged_values,
-            "placements": batch.placements.join(ids_by_wb, on="wb").drop("wb"),
-            "returns": batch.returns.join(ids_by_wb, on="wb").drop("wb"),
-            "remittances": batch.remittances.join(ids_by_wb, on="wb").drop("wb"),
-        }
-        # A batch of first versions only replaces nothing: retiring and deleting would scan the
-        # whole tables (the bulk of a large warehouse) to touch no row.
-        replacing = any(results[i].version > 1 for i in fresh)
-        warehouse.stage(cur, "staged_submissions", staged_submissions)
-        if replacing:
-            cur.execute(warehouse.sql_text("retire_versions"))
-        cur.execute("INSERT INTO submissions BY NAME SELECT * FROM staged_submissions")
-        for name, frame in staged.items():
-            warehouse.stage(cur, f"staged_{name}", frame)
-            cur.execute(f"INSERT INTO submission_{name} BY NAME SELECT * FROM staged_{name}")
-        if replacing:
-            cur.execute(warehouse.sql_text("retire_current_rows"))
-        cur.execute(warehouse.sql_text("refresh_current"))
-        rollup.refresh(cur, replacing=replacing)  # the metric layer's village-month facts, in the same transaction
-        if pack:
-            kept = sorted({results[i].sha256 for i in fresh if chunk[i].sheets is None})
-            warehouse.stage(cur, "staged_originals", pl.DataFrame({"file_sha256": kept, "pack": [pack] * len(kept)}))
-            cur.execute("INSERT OR IGNORE INTO originals SELECT file_sha256, pack FROM staged_originals")
-        cur.execute(warehouse.sql_text("bump_data_version"))
+def _write(cur, chunk: list[Source], results: list[Result], fresh: list[int], batch: Batch, user: str,
+           pack: str | None, kept: dict[str, bytes]) -> None:
+    """Inside the writing transaction: new submissions, their rows, and the previous versions no longer current."""
+    ids = [row[0] for row in warehouse.execute_sql(
+        cur, "SELECT nextval('submission_seq') FROM generate_series(1, $n)", n=len(fresh))]
+    last_of_key = {(results[i].village_code, results[i].period): i for i in fresh}
+    stamp = now_wib()
+    staged_submissions = pl.DataFrame({
+        "submission_id": ids,
+        "village_code": [results[i].village_code for i in fresh],
+        "period": [results[i].period for i in fresh],
+        "version": [results[i].version for i in fresh],
+        "is_current": [last_of_key[(results[i].village_code, results[i].period)] == i for i in fresh],
+        "status": ["accepted_with_warnings" if results[i].warnings else "accepted" for i in fresh],
+        "file_name": [chunk[i].name for i in fresh],
+        "file_sha256": [results[i].sha256 for i in fresh],
+        "uploaded_by": [user] * len(fresh),
+        "uploaded_at": [chunk[i].uploaded_at or stamp for i in fresh],
+        "reported_on": [batch.checked[i].reported_on for i in fresh],
+        "officer": [batch.checked[i].officer or "" for i in fresh],
+        "warnings": [json.dumps([w.as_dict() for w in results[i].warnings], ensure_ascii=False) for i in fresh],
+    }, schema_overrides={"submission_id": pl.Int64, "period": pl.Date, "reported_on": pl.Date,
+                         "uploaded_at": pl.Datetime("us")})
+    ids_by_wb = pl.DataFrame({"wb": fresh, "submission_id": ids}, schema={"wb": pl.Int32, "submission_id": pl.Int64})
+    codes = pl.DataFrame({"indicator_code": list(indicators())})
+    # Every catalogue indicator gets a row, NULL when not reported, so "missing" is explicit.
+    staged_values = ids_by_wb.join(codes, how="cross").join(
+        batch.values.select("wb", "indicator_code", "value"), on=["wb", "indicator_code"], how="left"
+    ).drop("wb")
+    staged = {
+        "values": staged_values,
+        "placements": batch.placements.join(ids_by_wb, on="wb").drop("wb"),
+        "returns": batch.returns.join(ids_by_wb, on="wb").drop("wb"),
+        "remittances": batch.remittances.join(ids_by_wb, on="wb").drop("wb"),
+    }
+    # A batch of first versions only replaces nothing: retiring and deleting would scan the
+    # whole tables (the bulk of a large warehouse) to touch no row.
+    replacing = any(results[i].version > 1 for i in fresh)
+    warehouse.stage(cur, "staged_submissions", staged_submissions)
+    if replacing:
+        warehouse.execute(cur, "retire_versions")
+    warehouse.insert_staged(cur, "submissions", "staged_submissions", staged_submissions.columns)
+    for name, frame in staged.items():
+        warehouse.stage(cur, f"staged_{name}", frame)
+        warehouse.insert_staged(cur, f"submission_{name}", f"staged_{name}", frame.columns)
+    if replacing:
+        warehouse.execute(cur, "retire_current_rows")
+    warehouse.execute(cur, "refresh_current")
+    rollup.refresh(cur, replacing=replacing)  # the metric layer's village-month facts, in the same transaction
+    if pack:
+        shas = sorted({results[i].sha256 for i in fresh if chunk[i].sheets is None})
+        warehouse.stage(cur, "staged_originals", pl.DataFrame({"file_sha256": shas, "pack": [pack] * len(shas)}))
+        warehouse.execute(cur, "originals_insert")
+    elif kept and warehouse.engine(cur) == "postgres":
+        originals.store(cur, kept)
+    warehouse.execute(cur, "bump_data_version")

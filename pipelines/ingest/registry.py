@@ -99,7 +99,7 @@ def load_registry(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
     staged_villages = read_registry(path)
     with warehouse.transaction(con) as cur:
         warehouse.stage(cur, "staged_villages", staged_villages)
-        cur.execute(warehouse.sql_text("registry_upsert"))
+        warehouse.execute(cur, "registry_upsert")
     return staged_villages.height
 
 

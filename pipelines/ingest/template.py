@@ -285,17 +285,16 @@ def lookup_village(code: str, db: str | Path | None = None) -> dict:
 
     from pipelines import migrations, warehouse
 
-    path = Path(db or settings.db_path())
-    if not path.exists():
+    target = db or settings.database_url() or None
+    path = str(target) if warehouse.is_url(str(target)) else Path(target or settings.db_path())
+    if isinstance(path, Path) and not path.exists():
         raise UsageError(f"Gudang data {path} tidak ditemukan. Isi dulu gudang data "
                          "atau sebutkan berkasnya dengan --db.")
     code = normalise_village_code(code)
     try:
         con = migrations.connect(path, read_only=True)
         try:
-            # fetchall, not fetchone: DuckDB 2 relations have no fetchone.
-            found = con.cursor().sql("SELECT village_name FROM villages WHERE village_code = $c",
-                                     params={"c": code}).fetchall()
+            found = warehouse.rows(con, "village_name", code=code)
         finally:
             con.close()
     except (warehouse.WarehouseBusy, duckdb.Error) as exc:

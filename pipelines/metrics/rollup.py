@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-import duckdb
-
 from pipelines import catalogue, warehouse
 
 TABLE = "village_month_facts"
@@ -28,27 +26,33 @@ def _sql(name: str, keys: str) -> str:
     indicators = ",\n           ".join(
         f"CAST(first(v.value) FILTER (WHERE v.indicator_code = '{c}' AND v.value IS NOT NULL) AS DOUBLE) AS \"{c}\""
         for c in codes())
-    return warehouse.sql_text(name).replace("{keys}", keys).replace("{indicators}", indicators)
+    picked = ", ".join(f'x."{c}"' for c in codes())
+    return (warehouse.sql_text(name).replace("{keys}", keys).replace("{indicators}", indicators)
+            .replace("{indicator_columns}", picked))
+
+
+def _insert() -> str:
+    return f"INSERT INTO {TABLE} (" + ", ".join(f'"{c}"' for c in columns()) + ") "
 
 
 def _create(cur) -> None:
     types = {"village_code": "VARCHAR", "period": "DATE", "reported": "BOOLEAN", "report_date": "DATE"}
     cols = ", ".join(f'"{c}" {types.get(c, "DOUBLE")}' for c in columns())
-    cur.execute(f"CREATE TABLE {TABLE} ({cols})")
+    warehouse.execute_sql(cur, f"CREATE TABLE {TABLE} ({cols})")
 
 
 def refresh(cur, keys: str = "staged_submissions", replacing: bool = True) -> None:
     """Recompute the facts of the village-months in `keys` (run inside the write transaction, after the
     current-version tables were refreshed). replacing=False: none of them has facts yet (first versions)."""
     if replacing:
-        cur.execute(_sql("village_month_facts_delete", keys))
-    cur.execute(f"INSERT INTO {TABLE} BY NAME " + _sql("village_month_facts", keys))
+        warehouse.execute_sql(cur, _sql("village_month_facts_delete", keys))
+    warehouse.execute_sql(cur, _insert() + _sql("village_month_facts", keys))
 
 
 def rebuild(cur) -> None:
     """Recompute every village-month (migration, repair, hand-made fixtures); inside a transaction."""
-    cur.execute(f"DELETE FROM {TABLE}")
-    cur.execute(f"INSERT INTO {TABLE} BY NAME " + _sql("village_month_facts", "submissions"))
+    warehouse.execute_sql(cur, f"DELETE FROM {TABLE}")
+    warehouse.execute_sql(cur, _insert() + _sql("village_month_facts", "submissions"))
 
 
 def present(con) -> bool:
@@ -58,18 +62,18 @@ def present(con) -> bool:
 def _present(con) -> list[str] | None:
     cur = con.cursor()
     try:
-        rows = cur.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                           "ORDER BY ordinal_position", [TABLE]).fetchall()
+        rows = warehouse.execute_sql(cur, "SELECT column_name FROM information_schema.columns WHERE table_name = $table "
+                                     "AND table_schema = current_schema() ORDER BY ordinal_position", table=TABLE)
     finally:
         cur.close()
     return [r[0] for r in rows] or None
 
 
-def ensure(con: duckdb.DuckDBPyConnection) -> None:
+def ensure(con) -> None:
     """Create (or, when the catalogue's indicators changed, recreate) and fill the table when needed."""
     if _present(con) == columns():
         return
     with warehouse.transaction(con) as cur:
-        cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        warehouse.execute_sql(cur, f"DROP TABLE IF EXISTS {TABLE}")
         _create(cur)
         rebuild(cur)

@@ -83,7 +83,7 @@ def act(con: duckdb.DuckDBPyConnection, user: roles.User | None, action: str, di
             _refuse(con, user, action, district, period,
                     f"Bulan {month} belum selesai; ajukan setelah bulan itu berakhir.")
         detail = _submission_detail(con, user, district, period, missing or {})
-    return _write(con, user, action, district, period, reason, detail, name, month)
+    return _write(con, user, action, district, period, reason, detail, name, month, current.state)
 
 
 def _verb(action: str) -> str:
@@ -110,28 +110,31 @@ def _submission_detail(con, user, district: str, period: date, missing: dict[str
 
 
 def _write(con, user: roles.User, action: str, district: str, period: date, reason: str, detail: dict,
-           name: str, month: str) -> Done:
+           name: str, month: str, before: str) -> Done:
     state = LEADS_TO[action]
     at = audit.now()
     with warehouse.transaction(con) as cur:
+        # The district-month's lock (the one uploads of its villages take too), then the state checked
+        # again: another process may have acted on the month since it was read.
+        warehouse.lock_keys(cur, [("kabupaten", district, period)])
+        if states.state_of(cur, district, period).state != before:
+            raise Refused(f"Status bulan {month} {name} baru saja diubah oleh pengguna lain; muat ulang halaman.")
         if state == states.RECEIVED:
-            cur.execute(warehouse.sql_text("review_state_delete"), {"district": district, "period": period})
+            warehouse.execute(cur, "review_state_delete", district=district, period=period)
         else:
-            cur.execute(warehouse.sql_text("review_state_upsert"),
-                        {"district": district, "period": period, "state": state, "changed_by": user.username,
-                         "changed_at": at, "reason": reason})
+            warehouse.execute(cur, "review_state_upsert", district=district, period=period, state=state,
+                              changed_by=user.username, changed_at=at, reason=reason)
         if action == "submit":
-            cur.execute(warehouse.sql_text("review_missing_delete"), {"district": district, "period": period})
+            warehouse.execute(cur, "review_missing_delete", district=district, period=period)
             for village, why in detail["missing"].items():
-                cur.execute(warehouse.sql_text("review_missing_insert"),
-                            {"district": district, "period": period, "village": village, "reason": why})
-        cur.execute(warehouse.sql_text("review_event_insert"),
-                    {"district": district, "period": period, "action": action, "state": state,
-                     "username": user.username, "at": at, "reason": reason,
-                     "detail": json.dumps(detail, ensure_ascii=False, default=str)})
+                warehouse.execute(cur, "review_missing_insert", district=district, period=period, village=village,
+                                  reason=why)
+        warehouse.execute(cur, "review_event_insert", district=district, period=period, action=action, state=state,
+                          username=user.username, at=at, reason=reason,
+                          detail=json.dumps(detail, ensure_ascii=False, default=str))
         audit.record(cur, user.username, f"review_{action}",
                      f"{district} {period:%Y-%m} -> {state}" + (f"; alasan: {reason}" if reason else ""), at)
-        cur.execute(warehouse.sql_text("bump_data_version"))  # approved-only figures change with the state
+        warehouse.execute(cur, "bump_data_version")  # approved-only figures change with the state
     texts = {"submit": f"Bulan {month} {name} diajukan untuk disetujui.",
              "approve": f"Bulan {month} {name} disetujui dan dikunci.",
              "return": f"Bulan {month} {name} dikembalikan ke koordinator dengan alasan.",

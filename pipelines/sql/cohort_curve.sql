@@ -10,5 +10,5 @@ WHERE iv.indicator_code = $code
   AND iv.value IS NOT NULL
   AND starts_with(v.village_code, $area)
   AND iv.period >= make_date(v.joined_year, 1, 1)
-GROUP BY ALL
+GROUP BY v.joined_year, months_since
 ORDER BY joined_year, months_since

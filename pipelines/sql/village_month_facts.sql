@@ -6,7 +6,7 @@ WITH wanted AS (
 reports AS (
     SELECT s.village_code, s.period,
            bool_or(s.is_current) AS reported,
-           arg_min(coalesce(s.reported_on, CAST(s.uploaded_at AS DATE)), s.version) AS report_date
+           (array_agg(coalesce(s.reported_on, CAST(s.uploaded_at AS DATE)) ORDER BY s.version))[1] AS report_date
     FROM submissions s JOIN wanted w ON w.village_code = s.village_code AND w.period = s.period
     GROUP BY s.village_code, s.period
 ),
@@ -37,7 +37,7 @@ SELECT r.village_code, r.period, r.reported, r.report_date,
        CAST(coalesce(t.with_problem, 0) AS DOUBLE) AS returns_with_problem,
        CAST(coalesce(m.amount, 0) AS DOUBLE) AS remittances_idr,
        CAST(coalesce(m.transactions, 0) AS DOUBLE) AS remittance_transactions,
-       x.* EXCLUDE (village_code, period)
+       {indicator_columns}
 FROM reports r
 LEFT JOIN placed p ON p.village_code = r.village_code AND p.period = r.period
 LEFT JOIN returned t ON t.village_code = r.village_code AND t.period = r.period

@@ -5,8 +5,8 @@
 -- else the upload date): a later correction never turns a late report into an on-time one.
 -- counts: reported and, with $approved_only, its district-month approved (review_states).
 WITH months AS (
-    SELECT CAST(range AS DATE) AS period
-    FROM range(CAST($start AS DATE), CAST($end AS DATE) + INTERVAL 1 MONTH, INTERVAL 1 MONTH)
+    SELECT CAST(m AS DATE) AS period
+    FROM generate_series(CAST($start AS DATE), CAST($end AS DATE), INTERVAL 1 MONTH) AS months(m)
 ),
 area_villages AS (
     SELECT village_code, village_name, subdistrict_code, subdistrict, district_code, district,

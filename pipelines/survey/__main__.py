@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             for e in result.errors:
                 print(f"    galat: {e.describe()}")
         return 1 if result.status == "rejected" else 0
-    db = Path(args.db) if args.db else None
+    db = Path(args.db) if args.db and not warehouse.is_url(args.db) else None  # a PostgreSQL URL is no file
     if db is not None and not db.exists():
         print(f"Gudang data tidak ditemukan: {db}", file=sys.stderr)
         return 2

@@ -53,15 +53,15 @@ def load(con: duckdb.DuckDBPyConnection, name: str, data: bytes, file_name: str,
         if dry_run:
             return Result(name, file_name, "accepted", version, rows.height)
         with warehouse.transaction(con) as cur:
-            survey_id = cur.sql("SELECT nextval('survey_seq')").fetchall()[0][0]
-            cur.execute(warehouse.sql_text("survey_retire"), {"survey": name})
-            cur.execute("INSERT INTO surveys VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?)",
-                        [survey_id, name, version, demo, file_name, sha, user, audit.now(), rows.height])
+            [(survey_id,)] = warehouse.execute_sql(cur, "SELECT nextval('survey_seq')")
+            warehouse.execute(cur, "survey_retire", survey=name)
+            warehouse.execute(cur, "survey_insert", id=survey_id, name=name, version=version, demo=demo,
+                              file_name=file_name, sha=sha, user=user, at=audit.now(), respondents=rows.height)
             staged = rows.with_columns(pl.lit(survey_id, dtype=pl.Int64).alias("survey_id"))
-            cur.register("staged_survey", staged)
-            cur.execute("INSERT INTO survey_responses BY NAME SELECT * FROM staged_survey")
+            warehouse.stage(cur, "staged_survey", staged)
+            warehouse.insert_staged(cur, "survey_responses", "staged_survey", staged.columns)
             audit.record(cur, user, "survey_upload", f"{name} · versi {version} · {rows.height} responden · {file_name}")
-            cur.execute(warehouse.sql_text("bump_data_version"))
+            warehouse.execute(cur, "bump_data_version")
     return Result(name, file_name, "accepted", version, rows.height)
 
 

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import areas, charts, formatting, labels, settings
+from pipelines.accounts import roles
 from pipelines.accounts.roles import User
 from pipelines.metrics import calendar, figures, periods
 from pipelines.metrics.measure import format_value
@@ -136,8 +137,8 @@ def legend(lang: str) -> list[tuple[str, str, str]]:
 
 
 def may_load(user: User | None) -> bool:
-    """Only admins load targets."""
-    return user is not None and user.role == "admin"
+    """Whether the role publishes targets and open data (roles.csv: publish)."""
+    return roles.publishes(user)
 
 
 def load(con: duckdb.DuckDBPyConnection, user: User, data: bytes, file_name: str) -> store.Result:

@@ -21,11 +21,11 @@ LABELS = ("co_cohort", "co_months", "co_villages_behind", "co_curve_subtitle", "
 class CohortPage:
     sizes: pl.DataFrame              # joined_year, villages
     curve: pl.DataFrame              # joined_year, months_since, villages, mean_value
-    curve_figure: go.Figure | None
+    curve_chart: go.Figure | None
     series: pl.DataFrame             # the external series held
     series_name: str | None = None
     comparison: staggered.Comparison | None = None
-    comparison_figure: go.Figure | None = None
+    comparison_chart: go.Figure | None = None
     comparison_problem: str | None = None
     summary: dict | None = None      # formatted ATT, CI, pre-trend p
 
@@ -35,7 +35,7 @@ def indicator_name(code: str, lang: str) -> str:
     return i.name_id if lang == "id" else i.name_en
 
 
-def _curve_figure(frame: pl.DataFrame, code: str, lang: str, labels: dict[str, str]) -> go.Figure:
+def _curve_chart(frame: pl.DataFrame, code: str, lang: str, labels: dict[str, str]) -> go.Figure:
     fig = go.Figure()
     for (year,), part in frame.group_by("joined_year", maintain_order=True):
         fig.add_trace(go.Scatter(
@@ -48,7 +48,7 @@ def _curve_figure(frame: pl.DataFrame, code: str, lang: str, labels: dict[str, s
         labels["co_mean_per_village"], lang))
 
 
-def _event_figure(event: pl.DataFrame, lang: str, labels: dict[str, str]) -> go.Figure:
+def _event_chart(event: pl.DataFrame, lang: str, labels: dict[str, str]) -> go.Figure:
     fig = go.Figure(go.Scatter(
         x=event["relative_period"].to_list(), y=event["att"].to_list(), mode="markers",
         error_y=dict(type="data", symmetric=False,
@@ -68,7 +68,7 @@ def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id", labe
     area, code = sel.area, indicator
     frame = curves.curve(con, code, area)
     model = CohortPage(curves.sizes(con, area), frame,
-                       _curve_figure(frame, code, lang, labels) if frame.height else None, series.names(con))
+                       _curve_chart(frame, code, lang, labels) if frame.height else None, series.names(con))
     if model.series.is_empty():
         return model
     names = model.series["series"].to_list()
@@ -79,7 +79,7 @@ def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id", labe
         model.comparison_problem = str(exc)
         return model
     model.comparison = result
-    model.comparison_figure = _event_figure(result.event, lang, labels)
+    model.comparison_chart = _event_chart(result.event, lang, labels)
     model.summary = {"att": formatting.number(result.att, lang, 2),
                      "ci": f"{formatting.number(result.ci_low, lang, 2)} – {formatting.number(result.ci_high, lang, 2)}",
                      "pretrend_p": formatting.number(result.pretrend_p, lang, 3),

@@ -1,8 +1,6 @@
 """The Ringkasan (overview) page model: headline figures with their change, monthly trends, destinations."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -83,47 +81,6 @@ def source_note(con, labels: Mapping[str, str] | None, lang: str) -> str:
     return label(labels, "source_note", date=formatting.day(last, lang))
 
 
-def figure(spec: dict) -> go.Figure:
-    """A figure again from its cached dict, without re-validating (already validated when built).
-
-    Page models keep figures as plain dicts: a cached go.Figure is re-validated on every unpickle,
-    which costs tens of milliseconds per chart on each warm page run. The cached model's dict is
-    the same object on every rerun and session, so the figure is built once per dict and shared
-    (drawing only reads it); the entry holds the dict, so its id is never reused while kept.
-    """
-    key = id(spec)
-    with _FIGURES_LOCK:
-        hit = _FIGURES.get(key)
-        if hit is not None and hit[0] is spec:
-            _FIGURES.move_to_end(key)
-            return hit[1]
-    fig = go.Figure(spec, _validate=False)
-    fig._pantau_plain = None  # marks it shared and never changed: plain() may keep its dict
-    with _FIGURES_LOCK:
-        _FIGURES[key] = (spec, fig)
-        while len(_FIGURES) > _FIGURES_KEPT:
-            _FIGURES.popitem(last=False)
-    return fig
-
-
-def plain(fig: go.Figure) -> dict | None:
-    """The plotly dict of a shared figure from figure(), made once; None for any other figure.
-
-    Drawing a figure makes its dict (a deep copy of all its data) on every page run; a shared
-    figure never changes, so one dict serves every rerun and session (drawing only reads it).
-    """
-    if "_pantau_plain" not in fig.__dict__:
-        return None
-    if fig._pantau_plain is None:  # two threads may both make it: the same dict, either is kept
-        fig._pantau_plain = fig.to_dict()
-    return fig._pantau_plain
-
-
-_FIGURES: OrderedDict[int, tuple[dict, go.Figure]] = OrderedDict()
-_FIGURES_KEPT = 512  # a few pages' worth of charts for every area in use; older ones are built again
-_FIGURES_LOCK = threading.Lock()
-
-
 def _sum_or_none(values: list[float | None]) -> float | None:
     """Sum of the reported parts; None only when no part was reported."""
     present = [v for v in values if v is not None]
@@ -155,7 +112,7 @@ class Summary:
     monthly: pl.DataFrame        # period, reports_expected, reports_in, placements, women, men, returns, remittances_idr, provisional
     monthly_table: pl.DataFrame  # the same with display headers (the trend charts' downloads)
     destinations: pl.DataFrame   # display table of the top destinations
-    figures: dict[str, dict] = field(default_factory=dict)  # plotly dicts: restore with figure()
+    charts: dict[str, go.Figure] = field(default_factory=dict)  # built once; the page cache shares them
 
     @property
     def kpis(self) -> dict[str, Card]:
@@ -210,10 +167,10 @@ def model(con, sel: Selection, lang: str = "id", labels: Mapping[str, str] | Non
     if facts.provisional:
         subtitle += f" ({label(labels, 'sementara')})"
     source = source_note(con, labels, lang)
-    model.figures = {
-        "placements": placements_figure(monthly, subtitle, lang, labels, source).to_dict(),
-        "remittances": remittances_figure(monthly, subtitle, lang, labels, source).to_dict(),
-        "destinations": destinations_figure(destinations, subtitle, lang, labels, source).to_dict(),
+    model.charts = {
+        "placements": placements_chart(monthly, subtitle, lang, labels, source),
+        "remittances": remittances_chart(monthly, subtitle, lang, labels, source),
+        "destinations": destinations_chart(destinations, subtitle, lang, labels, source),
     }
     return model
 
@@ -333,8 +290,8 @@ def mark_provisional(fig: go.Figure, monthly: pl.DataFrame, labels: Mapping[str,
                                font=dict(size=12, color="#7a4b00"))
 
 
-def placements_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
-                      source: str | None = None) -> go.Figure:
+def placements_chart(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
+                     source: str | None = None) -> go.Figure:
     """Monthly placements stacked women/men; months without reports left empty and marked."""
     periods = monthly["period"].to_list()
     fig = go.Figure()
@@ -354,8 +311,8 @@ def placements_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: M
     return fig
 
 
-def remittances_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
-                       source: str | None = None) -> go.Figure:
+def remittances_chart(monthly: pl.DataFrame, subtitle: str, lang: str, labels: Mapping[str, str] | None,
+                      source: str | None = None) -> go.Figure:
     """Monthly remittances in rupiah on a short-scale axis (juta/miliar/triliun)."""
     periods = monthly["period"].to_list()
     values = monthly["remittances_idr"].to_list()
@@ -374,8 +331,8 @@ def remittances_figure(monthly: pl.DataFrame, subtitle: str, lang: str, labels: 
     return fig
 
 
-def destinations_figure(destinations: pl.DataFrame, subtitle: str, lang: str,
-                        labels: Mapping[str, str] | None, source: str | None = None) -> go.Figure:
+def destinations_chart(destinations: pl.DataFrame, subtitle: str, lang: str,
+                       labels: Mapping[str, str] | None, source: str | None = None) -> go.Figure:
     """Top destination countries as horizontal bars (largest on top), women and men stacked."""
     ranked = destinations.reverse()  # plotly draws the first category at the bottom
     names = [countries.name(c, lang) for c in ranked["country_iso2"]]

@@ -43,9 +43,9 @@ class PillarView:
     kpis: dict[str, Card]        # indicator code -> card (value, like-for-like change, coverage, sementara)
     villages: dict[str, int]     # indicator code -> villages with at least one report of it in the range
     pick: str                    # the indicator the charts show
-    trend: dict                  # figure (plotly dict; restore with overview.figure)
+    trend: go.Figure             # built once; the page cache shares it (pages only draw it)
     trend_table: pl.DataFrame
-    comparison: dict | None      # None when the area is a single village
+    comparison: go.Figure | None  # None when the area is a single village
     comparison_table: pl.DataFrame
 
 
@@ -237,8 +237,8 @@ def _provisional_title(title: str, provisional: bool, labels: Mapping[str, str] 
     return f"{title} ({label(labels, 'sementara')})" if provisional else title
 
 
-def trend_figure(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, labels: Mapping[str, str] | None,
-                 source: str | None = None) -> go.Figure:
+def trend_chart(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, labels: Mapping[str, str] | None,
+                source: str | None = None) -> go.Figure:
     """One figure per month (Measure.series: period, value, covered, expected, provisional): flows and flags
     as bars, stocks (month-end balances) as a line; the hover says what each month rests on."""
     ind = catalogue.indicators()[code]
@@ -271,9 +271,9 @@ def trend_figure(monthly: pl.DataFrame, code: str, subtitle: str, lang: str, lab
     return fig
 
 
-def comparison_figure(by_area: pl.DataFrame, code: str, level: str, subtitle: str, lang: str,
-                      labels: Mapping[str, str] | None, source: str | None = None,
-                      provisional: bool = False) -> go.Figure:
+def comparison_chart(by_area: pl.DataFrame, code: str, level: str, subtitle: str, lang: str,
+                     labels: Mapping[str, str] | None, source: str | None = None,
+                     provisional: bool = False) -> go.Figure:
     """One figure per child unit (Measure.by_unit) as ranked horizontal bars, largest on top; units without
     reports left out; the hover says what each bar rests on."""
     ind = catalogue.indicators()[code]
@@ -364,12 +364,12 @@ def model(con, sel: Selection, lang: str = "id", labels: Mapping[str, str] | Non
                                             "value": pl.Float64, "covered": pl.Int64, "expected": pl.Int64})
         else:
             compared = by_area.filter(pl.col("figure") == pick)
-            comparison = comparison_figure(compared, pick, child, subtitle, lang, labels, source,
-                                           provisional).to_dict()
+            comparison = comparison_chart(compared, pick, child, subtitle, lang, labels, source,
+                                          provisional)
         kpis = {c: _kpi(m, c, lang, labels) for c in codes}
         views[p] = PillarView(
             p, codes, kpis, {c: figures.villages(m.facts, c) for c in codes}, pick,
-            trend_figure(monthly, pick, subtitle, lang, labels, source).to_dict(), trend_table(monthly, pick, labels),
+            trend_chart(monthly, pick, subtitle, lang, labels, source), trend_table(monthly, pick, labels),
             comparison, comparison_table(compared, pick, labels, provisional))
 
     # the scorecard judges the latest month against the village's own previous months (outliers.csv)

@@ -164,8 +164,8 @@ def _unique_names(units: pl.DataFrame) -> list[str]:
     return [f"{n} ({c})" if names.count(n) > 1 else n for n, c in zip(names, units["unit_code"].to_list())]
 
 
-def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], level: str,
-                   area_label: str, period: str, lang: str, labels: dict, source: str | None = None) -> go.Figure:
+def heatmap_chart(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], level: str,
+                  area_label: str, period: str, lang: str, labels: dict, source: str | None = None) -> go.Figure:
     """Units x months, coloured by the share of joined villages reporting; hover with the three counts."""
     opened = set(grid.filter(pl.col("not_due") > 0)["period"].to_list()) if "not_due" in grid.columns else set()
     x = [month_short(m, lang) + ("*" if m in opened else "") for m in months]
@@ -222,8 +222,8 @@ def heatmap_figure(grid: pl.DataFrame, units: pl.DataFrame, months: list[date], 
     return fig
 
 
-def trend_figure(frame: pl.DataFrame, area_label: str, period: str, lang: str, labels: dict,
-                 source: str | None = None) -> go.Figure:
+def trend_chart(frame: pl.DataFrame, area_label: str, period: str, lang: str, labels: dict,
+                source: str | None = None) -> go.Figure:
     """Completeness % and on-time % per month (both over joined villages); gaps where none had joined."""
     x = [month_short(m, lang) for m in frame["period"].to_list()]
     # months with villages not yet due are left out of the lines (a fall there would be no fall) and noted
@@ -316,9 +316,9 @@ def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None
         deadline_day=day, approved_only=bool(approved_only),
         latest_counts=monthly.filter(pl.col("period") == end).to_dicts()[0],
         grid=grid, units=units, per_village=_counts(facts, ["village_code"]),
-        heatmap=heatmap_figure(grid, units, months, level, area_label, period, lang, labels, source),
+        heatmap=heatmap_chart(grid, units, months, level, area_label, period, lang, labels, source),
         heatmap_data=grid.select(shown).rename({c: data_heads[c] for c in shown}),
-        trend=monthly, trend_fig=trend_figure(monthly, area_label, period, lang, labels, source),
+        trend=monthly, trend_fig=trend_chart(monthly, area_label, period, lang, labels, source),
         trend_data=monthly.select(c for c in shown if c in monthly.columns).rename(
             {c: data_heads[c] for c in shown if c in monthly.columns}),
         not_reported=not_reported_shown, not_reported_data=not_reported_data,

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.accounts import roles
 from pipelines.accounts.roles import User
 from pipelines.opendata import package
 
 
 def may_build(user: User | None) -> bool:
-    """Only admins publish the open-data package."""
-    return user is not None and user.role == "admin"
+    """Whether the role publishes targets and open data (roles.csv: publish)."""
+    return roles.publishes(user)
 
 
 def zip_package(con: duckdb.DuckDBPyConnection, period: str, approved_only: bool = True) -> bytes:

@@ -21,7 +21,7 @@ class Status:
     by_province: pl.DataFrame
     demo: bool
     data_version: str
-    figure: go.Figure | None = None           # reports per month (None when nothing is loaded)
+    chart: go.Figure | None = None            # reports per month (None when nothing is loaded)
     by_province_shown: pl.DataFrame | None = None  # headers in lang
 
 
@@ -36,7 +36,7 @@ def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id") -> S
         data_version=facts.get("data_version", "0"),
     )
     if not out.by_month.is_empty():
-        out.figure = reports_figure(out.by_month, text("reports_per_month", lang), text("period", lang),
+        out.chart = reports_chart(out.by_month, text("reports_per_month", lang), text("period", lang),
                                     text("villages_reported", lang), lang)
     out.by_province_shown = out.by_province.rename({"province_code": text("map_col_code", lang),
                                                     "province": text("province", lang),
@@ -50,7 +50,7 @@ def period_span(con: duckdb.DuckDBPyConnection) -> tuple:
     return warehouse.query(con, "period_span").row(0)
 
 
-def reports_figure(by_month: pl.DataFrame, title: str, x_title: str, y_title: str, lang: str) -> go.Figure:
+def reports_chart(by_month: pl.DataFrame, title: str, x_title: str, y_title: str, lang: str) -> go.Figure:
     """Village reports per month as bars, month ticks in words ('Jan' with the year under January) and
     whole-number counts."""
     fig = px.bar(by_month.to_pandas(), x="period", y="villages_reported")

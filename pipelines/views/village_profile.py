@@ -127,8 +127,8 @@ def _month_names(lang: str) -> list[str]:
     return [formatting.short_month(date(2000, i, 1), lang) for i in range(1, 13)]
 
 
-def grid_figure(grid: pl.DataFrame, title: str, subtitle: str, lang: str, labels: dict,
-                source: str | None = None) -> go.Figure:
+def grid_chart(grid: pl.DataFrame, title: str, subtitle: str, lang: str, labels: dict,
+               source: str | None = None) -> go.Figure:
     """The month grid as coloured cells (on time / late / missing / not yet joined) with a legend."""
     names = _month_names(lang)
     words = {s: labels[f"vp_status_{s}"] for s in GRID_STATUSES}
@@ -207,9 +207,9 @@ def indicator_table(values: pl.DataFrame, months: list[date], lang: str, labels:
             pl.DataFrame(data, schema=schema_data, orient="row"))
 
 
-def indicator_figure(values: pl.DataFrame, code: str, months: list[date], village_label: str, period: str,
-                     lang: str, labels: dict, source: str | None = None,
-                     open_months: list[date] | tuple = ()) -> tuple[go.Figure, pl.DataFrame]:
+def indicator_chart(values: pl.DataFrame, code: str, months: list[date], village_label: str, period: str,
+                    lang: str, labels: dict, source: str | None = None,
+                    open_months: list[date] | tuple = ()) -> tuple[go.Figure, pl.DataFrame]:
     """One indicator over the months: bars for flows, a line for stocks and flags; gaps, never 0, where
     not reported. Returns the figure and its data."""
     ind = catalogue.indicators()[code]
@@ -303,8 +303,8 @@ def breakdowns(con: Con, m: Measure, lang: str, labels: dict) -> dict[str, Table
     return out
 
 
-def bar_figure(data: pl.DataFrame, value: str, title: str, subtitle: str, x_title: str, lang: str,
-               source: str | None, money: bool = False) -> go.Figure:
+def bar_chart(data: pl.DataFrame, value: str, title: str, subtitle: str, x_title: str, lang: str,
+              source: str | None, money: bool = False) -> go.Figure:
     """Horizontal bars, largest on top, from the first (name) column and a value column of a breakdown."""
     names = data[data.columns[0]].to_list()
     raw = data[value].to_list()
@@ -385,23 +385,23 @@ def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None
     subtitle = f"{label}, {period}" + (f" ({labels['sementara']})" if open_months else "")
 
     values = indicator_values(m)
-    indicator_fig, indicator_data = indicator_figure(values, indicator, months, label, period, lang, labels, source,
-                                                     open_months)
+    indicator_fig, indicator_data = indicator_chart(values, indicator, months, label, period, lang, labels, source,
+                                                    open_months)
     parts = breakdowns(con, m, lang, labels)
     placements = parts["placements_country_iso2"][1]
     remittances = parts["remittances_country_iso2"][1]
     return Profile(
         code=code, name=row["village_name"], label=label, period_label=period,
         facts=facts(row, lang, labels), summary=summary,
-        grid=grid, grid_fig=grid_figure(grid, labels["vp_grid_title"], subtitle, lang, labels, source),
+        grid=grid, grid_fig=grid_chart(grid, labels["vp_grid_title"], subtitle, lang, labels, source),
         grid_data=grid_table(grid, lang, labels),
         indicators=indicator_table(values, months, lang, labels, open_months),
         indicator=indicator, indicator_fig=indicator_fig, indicator_data=indicator_data,
         deadline_day=m.facts.deadline_day, provisional=bool(open_months),
         breakdowns=parts,
-        placements_fig=bar_figure(placements, labels["vp_people"], labels["vp_placements_title"], subtitle,
-                                  labels["vp_people"], lang, source) if placements.height else None,
-        remittances_fig=bar_figure(remittances, labels["vp_amount"], labels["vp_remittances_title"], subtitle,
-                                   labels["vp_amount"], lang, source, money=True) if remittances.height else None,
+        placements_fig=bar_chart(placements, labels["vp_people"], labels["vp_placements_title"], subtitle,
+                                 labels["vp_people"], lang, source) if placements.height else None,
+        remittances_fig=bar_chart(remittances, labels["vp_amount"], labels["vp_remittances_title"], subtitle,
+                                  labels["vp_amount"], lang, source, money=True) if remittances.height else None,
         history=history(con, code, start, end, lang, labels) if roles.may_see_village(user, code) else None,
     )

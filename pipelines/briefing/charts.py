@@ -50,7 +50,7 @@ def empty_text(total: float | None, ctx: Context) -> str:
     return ctx.t("bp_not_reported") if total is None else formatting.number(0, ctx.lang)
 
 
-def sectors_figure(sectors: pl.DataFrame, total: float | None, ctx: Context) -> go.Figure:
+def sectors_chart(sectors: pl.DataFrame, total: float | None, ctx: Context) -> go.Figure:
     """Placements per sector, women and men stacked, largest on top."""
     names = [sector_name(s, ctx) for s in sectors["sector"]]
     return hbar(names, [(ctx.t("ov_women"), sectors["women"].to_list(), charts.PALETTE[4]),
@@ -67,7 +67,7 @@ def money_bars(frame: pl.DataFrame, names: list[str], title: str, total: float |
                 empty=empty_text(total, ctx))
 
 
-def returns_figure(monthly: pl.DataFrame, ctx: Context) -> go.Figure:
+def returns_chart(monthly: pl.DataFrame, ctx: Context) -> go.Figure:
     """Returns per month: without and with a problem stacked; months without reports left empty and marked."""
     periods = monthly["period"].to_list()
     fig = go.Figure()

@@ -1,0 +1,262 @@
+"""The PostgreSQL store: a connection with the surface the project uses, running DuckDB-dialect SQL via sqlglot."""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+import polars as pl
+import psycopg
+import sqlglot
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.schema import MappingSchema
+
+CONNECT_TIMEOUT = 10  # seconds: nothing waits without a limit
+STATEMENT_TIMEOUT_MS = 300_000
+
+# PostgreSQL type oid -> the polars dtype DuckDB gives for the same column, so frames compare equal.
+_DTYPES = {16: pl.Boolean, 20: pl.Int64, 21: pl.Int16, 23: pl.Int32, 25: pl.String, 1043: pl.String,
+           700: pl.Float32, 701: pl.Float64, 1700: pl.Float64, 1082: pl.Date, 1114: pl.Datetime("us"),
+           17: pl.Binary, 1009: pl.List(pl.String), 1015: pl.List(pl.String), 114: pl.String, 19: pl.String,
+           18: pl.String, 1042: pl.String, 26: pl.Int64, 3802: pl.String}
+# polars dtype of a staged frame -> PostgreSQL column type
+_PG_TYPES = {pl.Boolean: "BOOLEAN", pl.Int8: "SMALLINT", pl.Int16: "SMALLINT", pl.Int32: "INTEGER",
+             pl.Int64: "BIGINT", pl.UInt8: "SMALLINT", pl.UInt16: "INTEGER", pl.UInt32: "BIGINT",
+             pl.UInt64: "BIGINT", pl.Float32: "REAL", pl.Float64: "DOUBLE PRECISION", pl.String: "TEXT",
+             pl.Date: "DATE", pl.Binary: "BYTEA", pl.Null: "TEXT"}
+_PLACEHOLDER = re.compile(r"%(?!\(\w+\)s|s\b)")  # a literal % (LIKE '35%') once placeholders are in
+
+
+class Relation:
+    """The rows of one statement: fetchall/fetchone, or a polars frame with DuckDB's dtypes."""
+
+    def __init__(self, description, rows: list[tuple]):
+        self.description = description
+        self._rows = rows
+
+    def fetchall(self) -> list[tuple]:
+        return list(self._rows)
+
+    def fetchone(self):
+        return self._rows[0] if self._rows else None
+
+    def pl(self) -> pl.DataFrame:
+        return frame(self.description, self._rows)
+
+
+def frame(description, rows: list[tuple]) -> pl.DataFrame:
+    """Rows as a polars frame with the dtypes DuckDB gives for the same columns."""
+    if not description:
+        return pl.DataFrame()
+    schema = {}
+    for col in description:
+        dtype = _DTYPES.get(col.type_code, pl.String)
+        schema[col.name] = dtype
+    cols = list(zip(*rows)) if rows else [[] for _ in schema]
+    data = {}
+    for (name, dtype), values in zip(schema.items(), cols):
+        if dtype == pl.Float64:
+            values = [None if v is None else float(v) for v in values]
+        elif dtype == pl.String:
+            values = [None if v is None else str(v) for v in values]
+        data[name] = pl.Series(name, values, dtype=dtype)
+    return pl.DataFrame(data)
+
+
+class Pool:
+    """Idle psycopg connections of one database, reused by cursors (a connection costs ~5 ms to open)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.idle: list[psycopg.Connection] = []
+        self.lock = threading.Lock()
+
+    def take(self) -> psycopg.Connection:
+        with self.lock:
+            while self.idle:
+                raw = self.idle.pop()
+                if not raw.closed:
+                    return raw
+        raw = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        raw.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")  # not in options: the URL may carry its own
+        return raw
+
+    def give(self, raw: psycopg.Connection) -> None:
+        if raw.closed:
+            return
+        if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            raw.rollback()
+        with self.lock:
+            if len(self.idle) < 8:
+                self.idle.append(raw)
+                return
+        raw.close()
+
+    def close(self) -> None:
+        with self.lock:
+            idle, self.idle = self.idle, []
+        for raw in idle:
+            raw.close()
+
+
+class Connection:
+    """A PostgreSQL connection behaving like the DuckDB connection the project uses:
+    cursor() gives an independent connection (its own transaction), execute/sql run DuckDB-dialect SQL."""
+
+    engine = "postgres"
+
+    def __init__(self, url: str, pool: Pool | None = None):
+        self.url = url
+        self._own_pool = pool is None
+        self.pool = pool or Pool(url)
+        self.raw = self.pool.take()
+        self._last: Relation | None = None
+        self.staged: set[str] = set()
+
+    # -- DuckDB-like surface -------------------------------------------------------------
+    def cursor(self) -> Connection:
+        return Connection(self.url, self.pool)
+
+    def execute(self, sql: str, params=None) -> Connection:
+        self._last = self.run(sql, params)
+        return self
+
+    def sql(self, sql: str, params=None) -> Relation:
+        return self.run(sql, params)
+
+    def fetchall(self) -> list[tuple]:
+        return self._last.fetchall() if self._last else []
+
+    def fetchone(self):
+        return self._last.fetchone() if self._last else None
+
+    def pl(self) -> pl.DataFrame:
+        return self._last.pl() if self._last else pl.DataFrame()
+
+    def close(self) -> None:
+        if self.raw is not None:
+            self.pool.give(self.raw)
+            self.raw = None
+        if self._own_pool:
+            self.pool.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- running SQL ---------------------------------------------------------------------
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def read(self, sql: str, params=None) -> Relation:
+        """A read: inside this connection's open transaction (its locks and its writes), else on a pooled
+        connection, so that the app's threads read in parallel rather than queue on one connection."""
+        if self.in_transaction():
+            return self.run(sql, params)
+        cur = self.cursor()
+        try:
+            return cur.run(sql, params)
+        finally:
+            cur.close()
+
+    def run(self, sql: str, params=None) -> Relation:
+        """Run DuckDB-dialect SQL (one or more statements) with $name or ? parameters; the last statement's rows."""
+        if isinstance(params, (list, tuple)) and not params:
+            params = None
+        result = Relation(None, [])
+        statements = to_postgres(sql, _schema(self.url, self.raw) if _needs_schema(sql) else ())
+        for text in statements:
+            result = self._one(text, params)
+        return result
+
+    def _one(self, text: str, params) -> Relation:
+        if params is not None:
+            text = _PLACEHOLDER.sub("%%", text)
+            if isinstance(params, dict):
+                params = {k: _param(v) for k, v in params.items()}
+            else:
+                params = [_param(v) for v in params]
+        # Bound on the client: a NULL or a list parameter then takes its type from where it stands, as in DuckDB
+        # (server-side binding refuses `$event IS NULL` with "could not determine data type").
+        with psycopg.ClientCursor(self.raw) as cur:
+            cur.execute(text, params)
+            if cur.description is None:
+                return Relation(None, [])
+            return Relation(cur.description, cur.fetchall())
+
+    def run_native(self, sql: str) -> None:
+        """Run PostgreSQL SQL as it is (the compatibility functions)."""
+        self.raw.execute(sql)
+
+    def stage(self, name: str, data: pl.DataFrame) -> None:
+        """A temporary table `name` holding the frame (dropped at commit), for one bulk INSERT ... SELECT."""
+        cols = ", ".join(f'"{c}" {_pg_type(t)}' for c, t in data.schema.items())
+        with self.raw.cursor() as cur:
+            cur.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
+            cur.execute(f'CREATE TEMP TABLE "{name}" ({cols}) ON COMMIT DROP')
+            names = ", ".join(f'"{c}"' for c in data.columns)
+            with cur.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy:
+                for row in data.iter_rows():
+                    copy.write_row(row)
+
+
+def _param(value):
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return value
+
+
+def _pg_type(dtype) -> str:
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMP"
+    if isinstance(dtype, pl.List):
+        return _pg_type(dtype.inner) + "[]"
+    return _PG_TYPES.get(dtype.base_type() if hasattr(dtype, "base_type") else dtype, "TEXT")
+
+
+_SCHEMAS: dict[str, tuple] = {}
+
+
+def _schema(url: str, raw) -> tuple:
+    """The tables and their columns (for expanding `* EXCLUDE`), read once per database and process."""
+    if url not in _SCHEMAS:
+        with raw.cursor() as cur:
+            cur.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                        "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position")
+            found: dict[str, list] = {}
+            for table, column, kind in cur.fetchall():
+                found.setdefault(table, []).append((column, kind))
+        _SCHEMAS[url] = tuple((t, tuple(c)) for t, c in sorted(found.items()))
+    return _SCHEMAS[url]
+
+
+def forget_schema(url: str) -> None:
+    """After a migration: tables and columns may have changed."""
+    _SCHEMAS.pop(url, None)
+
+
+@lru_cache(maxsize=1024)
+def _needs_schema(sql: str) -> bool:
+    return "EXCLUDE" in sql.upper()
+
+
+@lru_cache(maxsize=1024)
+def to_postgres(sql: str, schema: tuple = ()) -> tuple[str, ...]:
+    """DuckDB-dialect SQL as PostgreSQL statements, transpiled once by sqlglot (the one SQL source stays DuckDB's)."""
+    out = []
+    for tree in sqlglot.parse(sql, read="duckdb"):
+        if tree is None:
+            continue
+        if any(star.args.get("except_") or star.args.get("except") for star in tree.find_all(sqlglot.exp.Star)):
+            # PostgreSQL has no `* EXCLUDE (...)`: spell the columns out from the live schema.
+            # Column names keep their case (the facts table's "L01"), so every identifier is quoted.
+            mapping = MappingSchema({t: {c: k for c, k in cols} for t, cols in schema}, dialect="postgres",
+                                    normalize=False)
+            tree = qualify(tree, schema=mapping, dialect="duckdb", expand_stars=True, validate_qualify_columns=False,
+                           quote_identifiers=True, identify=True)
+        text = tree.sql(dialect="postgres")
+        text = re.sub(r"\browid\b", "ctid", text, flags=re.IGNORECASE)  # append-only tables: ctid is insertion order
+        out.append(text)
+    return tuple(out)
