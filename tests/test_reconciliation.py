@@ -254,7 +254,8 @@ def test_desa_profile_equals_the_workbooks(db, monkeypatch):
     from pipelines.views import village_profile
     code = "35.04.14.2016"
     labels = pack.read_labels("id")
-    prof = _model(db, monkeypatch, lambda con: village_profile.model(con, Selection(code, START, END), "id", labels, indicator="K01"))
+    prof = _model(db, monkeypatch, lambda con:
+                  village_profile.model(con, Selection(code, START, END), "id", labels, indicator="K01"))
     rows = in_range(code)
     assert prof.summary["vp_reported"].value == len(rows)
     assert prof.summary["vp_due"].value == expected_reports(code)
@@ -300,7 +301,8 @@ def reporting_by_hand(area: str, approved: bool, by: str = "month") -> dict:
 
 @pytest.mark.parametrize("approved", [False, True])
 def test_kelengkapan_counts_equal_the_workbooks(db, approved, monkeypatch):
-    model = _model(db, monkeypatch, lambda con: reporting.model(con, Selection("", START, END, approved_only=approved), "id", pack.read_labels("id")))
+    model = _model(db, monkeypatch, lambda con:
+                   reporting.model(con, Selection("", START, END, approved_only=approved), "id", pack.read_labels("id")))
     want = reporting_by_hand("", approved)
     got = {r["period"]: r for r in model.trend.iter_rows(named=True)}
     for month, c in want.items():
@@ -326,7 +328,8 @@ def test_kelengkapan_counts_equal_the_workbooks(db, approved, monkeypatch):
 @pytest.mark.parametrize("area", ["35", "35.04"])
 def test_wilayah_reporting_equals_the_workbooks(db, area, approved, monkeypatch):
     from pipelines.views import drilldown
-    model = _model(db, monkeypatch, lambda con: drilldown.model(con, Selection(area, START, END, approved_only=approved), "id", pack.read_labels("id")))
+    model = _model(db, monkeypatch, lambda con:
+                   drilldown.model(con, Selection(area, START, END, approved_only=approved), "id", pack.read_labels("id")))
     cards = {c.key: c for c in model.cards}
     months = reporting_by_hand(area, approved).values()
     reported, joined = sum(c["reported"] for c in months), sum(c["joined"] for c in months)
@@ -475,12 +478,14 @@ def test_peta_desa_pilar_and_ringkasan_with_the_toggle(db, approved, monkeypatch
         assert (got[code]["months_joined"], got[code]["months_reported"]) == (joined, reported), code
         assert got[code]["completeness"] == pytest.approx(reported / joined), code
     code = "35.04.14.2016"   # Desa: the village's report cards
-    prof = _model(db, monkeypatch, lambda con: village_profile.model(con, Selection(code, START, END, approved_only=approved), "id", labels, indicator="K01"))
+    prof = _model(db, monkeypatch, lambda con:
+                  village_profile.model(con, Selection(code, START, END, approved_only=approved), "id", labels, indicator="K01"))
     months = reporting_by_hand(code, approved).values()
     for card, column in (("vp_due", "joined"), ("vp_reported", "reported"), ("vp_on_time", "on_time"),
                          ("vp_late", "late"), ("vp_missing", "missing")):
         assert prof.summary[card].value == sum(m[column] for m in months), card
-    page = _model(db, monkeypatch, lambda con: pillars.model(con, Selection("35", START, END, approved_only=approved), "id", labels))
+    page = _model(db, monkeypatch, lambda con:
+                  pillars.model(con, Selection("35", START, END, approved_only=approved), "id", labels))
     rows = [r for r in in_range("35") if counted(r, approved)]
     assert page.pillars[1].kpis["L01"].value == sum(r["l01"] for r in rows)
     assert page.pillars[1].villages["L01"] == len({r["code"] for r in rows})
