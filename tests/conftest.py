@@ -85,7 +85,9 @@ def registry_csv(tmp_path: Path) -> Path:
 # Test modules whose `con` runs on both stores (issue 21): the embedded DuckDB file and PostgreSQL
 # (pg_server below: when PostgreSQL cannot start, these tests fail with the reason, never skip).
 BOTH_STORES = {"test_load", "test_rollup", "test_metric_layer", "test_reconciliation", "test_registry",
-               "test_review", "test_users", "test_sessions", "test_store", "test_survey", "test_cohort"}
+               "test_review", "test_users", "test_sessions", "test_store", "test_survey", "test_cohort",
+               "test_targets", "test_quality", "test_scope", "test_file_names", "test_opendata",
+               "test_capaian_pdf"}
 
 
 def pytest_generate_tests(metafunc):

@@ -66,9 +66,9 @@ def test_no_target_and_escaped_names(con, tmp_path):
     assert "Belum ada target untuk wilayah dan periode ini." in text
 
 
-def test_cli_writes_the_pdf(con, tmp_path, monkeypatch):
+def test_cli_writes_the_pdf(con, store_url, tmp_path, monkeypatch):
     load(con, [("NASIONAL", "placements", 2024, "T1", 44)])
-    db = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    db = str(store_url)
     con.close()
     monkeypatch.setenv("PANTAU_TODAY", date(2024, 6, 1).isoformat())
     out = tmp_path / "nasional.pdf"

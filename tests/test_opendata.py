@@ -101,9 +101,9 @@ def test_files_as_a_user_opens_them(con, ingest, tmp_path):
         assert "Siti Aminah" not in blob and "penguji" not in blob
 
 
-def test_cli(con, ingest, tmp_path, capsys, monkeypatch):
+def test_cli(con, store_url, ingest, tmp_path, capsys, monkeypatch):
     world(con, ingest)
-    db = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    db = str(store_url)
     con.close()
     monkeypatch.setenv("PANTAU_TODAY", TODAY.isoformat())
     assert cli.main(["--db", db, "--period", "2024-T3", "--out", str(tmp_path / "o")]) == 0

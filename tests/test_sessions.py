@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from pipelines import migrations, settings, warehouse
-from pipelines.accounts import sessions, signin, users
+from pipelines.accounts import sessions, signin, tickets, users
 from tests.conftest import ROOT, make_workbook
 
 AT = datetime(2026, 12, 1, 9, 0)
@@ -31,6 +31,24 @@ def test_session_lives_until_expiry_and_stores_only_a_hash(accounts):
     assert sessions.username(accounts, digest, now=AT + timedelta(minutes=31)) is None
     stored = accounts.cursor().sql("SELECT * FROM sessions").fetchall()
     assert token not in str(stored) and digest in str(stored)
+
+
+def test_a_sign_in_ticket_is_redeemed_once_within_its_minute_by_any_connection(accounts, store_url):
+    value, _ = sessions.start(accounts, "koord.tulungagung", 30, now=AT)
+    raw = tickets.issue(accounts, value, 1800, now=AT)
+    other = migrations.connect(store_url)  # another app process's connection to the same store
+    try:
+        stored = other.cursor().sql("SELECT * FROM signin_tickets").fetchall()
+        assert len(stored) == 1 and raw not in str(stored) and value not in str(stored)
+        assert tickets.redeem(other, raw, now=AT + timedelta(seconds=59)) == (value, 1800)
+        assert tickets.redeem(other, raw, now=AT + timedelta(seconds=59)) is None  # once
+        late = tickets.issue(accounts, value, 1800, now=AT)
+        assert tickets.redeem(other, late, now=AT + timedelta(seconds=61)) is None  # past its minute
+        assert tickets.redeem(other, "not-a-ticket", now=AT) is None
+        assert other.cursor().sql("SELECT count(*) FROM signin_tickets").fetchall() == [(0,)]
+    finally:
+        if other is not accounts:
+            other.close()
 
 
 @pytest.mark.parametrize("tampered", ["", "x", "abc.def", "{token}.{sig}0", "{token}x.{sig}"])

@@ -188,8 +188,8 @@ def test_a_nik_rejects_the_file_without_echoing_it(world):
     assert "3504145607890001" not in json.dumps(result.as_json())
 
 
-def test_cli_template_load_and_report(world, tmp_path, capsys, monkeypatch):
-    db = world.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+def test_cli_template_load_and_report(world, store_url, tmp_path, capsys, monkeypatch):
+    db = str(store_url)
     world.close()
     monkeypatch.setenv("PANTAU_TODAY", TODAY.isoformat())
     monkeypatch.setenv("PANTAU_DEADLINE_DAY", "10")

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import streamlit as st
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,7 +19,9 @@ _SCRIPT = os.environ.get("UI_SERVE_SCRIPT") or str(Path(__file__).resolve().pare
 async def _issue(request: Request) -> Response:
     if not cookie.same_origin(request.headers.get("origin"), request.headers.get("host"), request.url.scheme):
         return Response(status_code=403)
-    found = cookie.redeem((await request.body())[:200].decode("ascii", "replace"))
+    raw = (await request.body())[:200].decode("ascii", "replace")
+    from ui.state import connection  # the process's store connection (a PostgreSQL pool or the DuckDB file)
+    found = await run_in_threadpool(cookie.redeem, connection(), raw)  # a blocking query: off the event loop
     if found is None:
         return Response(status_code=403)
     value, max_age = found

@@ -143,7 +143,7 @@ def _remember(user: User) -> None:
     st.session_state[AT_KEY] = time.time()
     value, digest = sessions.start(connection(), user.username, session_minutes())
     st.session_state[SESSION_KEY] = digest
-    st.session_state[_TICKET] = cookie.ticket(value, session_minutes() * 60)
+    st.session_state[_TICKET] = cookie.ticket(connection(), value, session_minutes() * 60)
 
 
 def cookie_frame() -> None:

@@ -6,7 +6,7 @@ import re
 import sys
 from pathlib import Path
 
-from pipelines import formatting, migrations, settings
+from pipelines import formatting, migrations, settings, warehouse
 from pipelines.briefing.context import BriefingError, read_labels
 from pipelines.briefing.pack import build
 from pipelines.briefing.slides import KINDS
@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     if skip is None or not skip <= set(range(1, len(KINDS) + 1)) or len(skip) == len(KINDS):
         print(say("bp_cli_bad_slides", error=args.skip, n=len(KINDS)), file=sys.stderr)
         return 2
-    db = Path(args.db) if args.db else settings.db_path()
-    if not db.exists():
+    db = args.db or settings.store_target()  # a DuckDB file, or PostgreSQL's URL (PANTAU_DATABASE_URL or --db)
+    if not warehouse.is_url(db) and not Path(db).exists():
         print(say("bp_cli_no_db", path=db), file=sys.stderr)
         return 2
     # warehouse.reading works while the app holds the file (it reads a private snapshot then).

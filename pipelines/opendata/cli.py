@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipelines import commandline, migrations
+from pipelines import commandline, migrations, warehouse
 from pipelines.opendata import package
 
 
@@ -23,7 +23,7 @@ def parser() -> commandline.Parser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.db and not Path(args.db).exists():
+    if args.db and not warehouse.is_url(args.db) and not Path(args.db).exists():
         print(f"Gudang data tidak ditemukan: {args.db}", file=sys.stderr)
         return 2
     try:

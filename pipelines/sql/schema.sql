@@ -181,6 +181,17 @@ CREATE TABLE IF NOT EXISTS external_series (
     value        DOUBLE
 );
 
+-- One-time sign-in tickets (a minute each): the page's script posts the ticket to /pantau/sesi, any
+-- app process redeems it once for the HttpOnly cookie. Only the ticket's SHA-256 is kept, and the
+-- cookie value only sealed with a key derived from the ticket itself (SHAKE-256), so what is stored
+-- cannot be turned into a cookie without the ticket the browser holds.
+CREATE TABLE IF NOT EXISTS signin_tickets (
+    ticket_sha256 VARCHAR PRIMARY KEY,
+    sealed        VARCHAR NOT NULL,
+    max_age       INTEGER NOT NULL,
+    expires_at    TIMESTAMP NOT NULL
+);
+
 -- Sign-in sessions: only the SHA-256 of the random session id (the browser holds the id in a
 -- signed HttpOnly cookie); ended by expiry, sign-out, account disable or password reset.
 CREATE TABLE IF NOT EXISTS sessions (

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _pdf(args) -> int:
-    if args.db and not Path(args.db).exists():
+    if args.db and not warehouse.is_url(args.db) and not Path(args.db).exists():
         return _fail(f"Gudang data tidak ditemukan: {args.db}", False)
     try:
         with migrations.reading(args.db) as con:
@@ -105,7 +105,7 @@ def _load(args) -> int:
 
 
 def _report(args) -> int:
-    db = Path(args.db) if args.db else None
+    db = Path(args.db) if args.db and not warehouse.is_url(args.db) else None  # a PostgreSQL URL is no file
     if db is not None and not db.exists():
         return _fail(f"Gudang data tidak ditemukan: {db}", args.json)
     try:

@@ -55,13 +55,15 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, user: str,
             return Result(file_name, "accepted", (int(loads["version"][0]) if not loads.is_empty() else 0) + 1,
                           rows.height)
         with warehouse.transaction(con) as cur:
-            version = cur.sql("SELECT nextval('target_load_seq')").fetchall()[0][0]
-            cur.execute("INSERT INTO target_loads VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [version, file_name, sha, same, user, audit.now(), rows.height])
-            warehouse.stage(cur, "staged_targets", rows.with_columns(pl.lit(version, pl.Int64).alias("load_id")))
-            cur.execute("INSERT INTO target_values BY NAME SELECT * FROM staged_targets")
+            [(version,)] = warehouse.execute_sql(cur, "SELECT nextval('target_load_seq')")
+            warehouse.execute_sql(cur, "INSERT INTO target_loads VALUES ($v, $file, $sha, $same, $user, $at, $n)",
+                                  v=version, file=file_name, sha=sha, same=same, user=user, at=audit.now(),
+                                  n=rows.height)
+            staged = rows.with_columns(pl.lit(version, pl.Int64).alias("load_id"))
+            warehouse.stage(cur, "staged_targets", staged)
+            warehouse.insert_staged(cur, "target_values", "staged_targets", staged.columns)
             audit.record(cur, user, "target_upload", f"versi {version} · {rows.height} target · {file_name}")
-            cur.execute(warehouse.sql_text("bump_data_version"))
+            warehouse.execute(cur, "bump_data_version")
     return Result(file_name, "accepted", int(version), rows.height)
 
 
