@@ -40,6 +40,15 @@ def percent(share: float | None, lang: str = "id", decimals: int = 1) -> str:
                           locale=LOCALES[lang])
 
 
+def value(amount: float | None, unit: str = "", lang: str = "id") -> str:
+    """A figure as text by its unit: 'Rp 48,5 juta' (rupiah), '87,3%' (share), else '11.589'; '–' when not reported."""
+    if unit == "rupiah":
+        return rupiah(amount, lang)
+    if unit == "share":
+        return percent(amount, lang)
+    return number(amount, lang)
+
+
 def month(value: date | None, lang: str = "id") -> str:
     """date(2024, 3, 1) -> 'Maret 2024'."""
     if value is None:

@@ -23,6 +23,11 @@ def text(key: str, lang: str = "id", **fields) -> str:
     return out.format(**fields) if fields else out
 
 
+def page_labels(keys, lang: str = "id") -> dict[str, str]:
+    """A page model's labels in a language: {key: text} for the keys it uses (a model's default)."""
+    return {key: text(key, lang) for key in keys}
+
+
 def plural_key(key: str, n: float, lang: str, within=None) -> str:
     """key, or its "_one" variant where the language's plural rule (CLDR, via Babel) says n is singular
     and that variant exists (in `within`, a page's labels, when given): '1 district month is waiting';

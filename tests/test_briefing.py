@@ -7,6 +7,7 @@ import io
 import struct
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import fastexcel
 import polars as pl
@@ -18,6 +19,7 @@ from pipelines.briefing import cli
 from pipelines.briefing import pack as briefing
 from pipelines.ingest import load, registry
 from pipelines.views import geo, maps, overview, static_map
+from pipelines.views.selection import Selection
 from tests.conftest import good_identity, good_values, make_workbook
 from tests.crosscheck import aggregate as metrics
 
@@ -174,7 +176,7 @@ def test_speaker_notes_on_every_content_slide(built):
 
 
 def test_key_figure_notes_equal_the_data_layer(built, con):
-    model = overview.summary(con, AREA, START, END)
+    model = overview.model(con, Selection(AREA, START, END), "id", {})
     kpis = {k: v.value for k, v in model.kpis.items()}
     assert kpis == {"villages": 3, "reported": 8, "placements": 46.0, "returns": 24.0, "remittances": 81_000_000.0,
                     "consultations": 32.0, "trainees": 32.0, "children": None, "coop_members": 240.0,
@@ -357,11 +359,13 @@ def test_english_pack_with_unticked_slides(con):
 
 
 def test_table_cell_change_is_short():
-    kpi = overview.kpi("x", 100.0, 163.6, "id", money=True)
-    assert kpi.delta == "-Rp 64 (-38,9%)"
-    assert briefing.row_change(kpi) == "▼ 38,9%"
-    assert briefing.row_change(overview.kpi("x", 2.0, 0.0, "id")) == "▲ +2"
-    assert briefing.row_change(overview.kpi("x", None, 3.0, "id")) == ""
+    def kpi(value, previous, money=False):  # a figure compared by its two totals (value, previous, delta)
+        return SimpleNamespace(value=value, previous=previous, delta=overview.delta_text(value, previous, money, "id"))
+    kpi_ = kpi(100.0, 163.6, money=True)
+    assert kpi_.delta == "-Rp 64 (-38,9%)"
+    assert briefing.row_change(kpi_) == "▼ 38,9%"
+    assert briefing.row_change(kpi(2.0, 0.0)) == "▲ +2"
+    assert briefing.row_change(kpi(None, 3.0)) == ""
 
 
 def test_static_map_greys_silent_villages_and_shows_every_point():

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import polars as pl
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import polars as pl
-import pyarrow as pa
-
-from pipelines.views import drilldown
 from pipelines import labels, migrations
+from pipelines.views import drilldown
+from pipelines.views.selection import Selection
 from tests.conftest import ROOT, area_picker, good_identity, good_values, make_workbook
 from tests.test_maps import JAN, MAR, map_db  # noqa: F401 - the same small fixture warehouse
 
@@ -48,7 +48,7 @@ def test_last_quarter_is_the_last_complete_calendar_quarter():
 
 
 def test_district_model_exact_figures(ro, closed):
-    m = drilldown.drill_model(ro, "35.04", JAN, MAR, "id", LABELS)
+    m = drilldown.model(ro, Selection("35.04", JAN, MAR), "id", LABELS)
     assert (m.title, m.level, m.child_level, m.provisional) == ("Kabupaten Tulungagung", "district", "subdistrict",
                                                                  False)
     assert m.crumbs == [("", "Nasional"), ("35", "Provinsi Jawa Timur"), ("35.04", "Kabupaten Tulungagung")]
@@ -80,7 +80,7 @@ def test_district_model_exact_figures(ro, closed):
 
 
 def test_quarter_sentence_and_table_are_the_same_figure(ro, closed):
-    m = drilldown.drill_model(ro, "35.04", JAN, MAR, "id", LABELS)
+    m = drilldown.model(ro, Selection("35.04", JAN, MAR), "id", LABELS)
     # Last quarter (Jan-Mar 2024): 23 PMI, to Taiwan 12, Malaysia 6, Hong Kong 5.
     assert m.quarter_label == "Triwulan I 2024 (Januari 2024 – Maret 2024)"
     assert m.quarter_total == 23 == sum(m.quarter_destinations["Penempatan"])
@@ -94,7 +94,7 @@ def test_quarter_sentence_and_table_are_the_same_figure(ro, closed):
 def test_pre_join_placements_never_reach_sentence_or_table(con, ingest, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", "2021-06-01")
     report(ingest, BARU, "2020-12")   # Desa Baru joined in 2021: kept, never a programme figure
-    m = drilldown.drill_model(con, "52", date(2020, 10, 1), date(2020, 12, 1), "id", LABELS)
+    m = drilldown.model(con, Selection("52", date(2020, 10, 1), date(2020, 12, 1)), "id", LABELS)
     assert (m.quarter_total, m.quarter_destinations.height, m.destinations.height) == (None, 0, 0)
     assert m.quarter_text == ("**Provinsi Nusa Tenggara Barat**: belum ada laporan desa yang masuk untuk "
                               "Triwulan IV 2020 (Oktober 2020 – Desember 2020).")
@@ -102,7 +102,7 @@ def test_pre_join_placements_never_reach_sentence_or_table(con, ingest, monkeypa
 
 
 def test_national_programme_villages_and_children(ro, closed):
-    m = drilldown.drill_model(ro, "", JAN, MAR, "id", LABELS)
+    m = drilldown.model(ro, Selection("", JAN, MAR), "id", LABELS)
     assert m.crumbs == [("", "Nasional")] and m.child_level == "province"
     # Desa program: villages joined by March 2024 (Desa Baru joins in 2025), not every registry village
     assert {c.key: c.text for c in m.cards}["villages_joined"] == "3"
@@ -110,7 +110,7 @@ def test_national_programme_villages_and_children(ro, closed):
 
 
 def test_unreported_district_shows_missing_not_zero(ro, closed):
-    m = drilldown.drill_model(ro, "35.02", JAN, MAR, "id", LABELS)
+    m = drilldown.model(ro, Selection("35.02", JAN, MAR), "id", LABELS)
     k = {c.key: c for c in m.cards}
     assert k["placements"].text == "–" and k["remittances"].text == "–"
     assert k["completeness"].text == "0,0%"  # joined, expected, silent
@@ -125,7 +125,7 @@ def test_change_is_like_for_like_with_its_basis(con, ingest, monkeypatch):
     report(ingest, TUNGGANGRI, "2023-03", placements=two)
     report(ingest, BETAK, "2023-03", placements=five)
     report(ingest, TUNGGANGRI, "2024-03", placements=five)  # Betak silent in March 2024: no decline
-    m = drilldown.drill_model(con, "35.04", MAR, MAR, "id", LABELS, compare="yoy")
+    m = drilldown.model(con, Selection("35.04", MAR, MAR, compare="yoy"), "id", LABELS)
     placements = {c.key: c for c in m.cards}["placements"]
     assert (placements.text, placements.delta) == ("5", "+3 (+150,0%)")
     assert placements.basis == "dibandingkan dengan Maret 2023 pada 1 desa-bulan yang melapor di kedua periode"
@@ -134,7 +134,7 @@ def test_change_is_like_for_like_with_its_basis(con, ingest, monkeypatch):
 
 def test_open_month_is_marked_sementara(ro, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", "2024-04-10")  # March's deadline day: still open
-    m = drilldown.drill_model(ro, "35.04", JAN, MAR, "id", LABELS)
+    m = drilldown.model(ro, Selection("35.04", JAN, MAR), "id", LABELS)
     assert m.provisional and all(c.provisional for c in m.cards)
     assert {c.key: c for c in m.cards}["placements"].caption.startswith("73,9% perempuan · Sementara · ")
     assert "Penempatan (sementara)" in m.children.columns
@@ -144,17 +144,17 @@ def test_open_month_is_marked_sementara(ro, monkeypatch):
 
 
 def test_village_model_has_no_children(ro, closed):
-    m = drilldown.drill_model(ro, "35.04.14.2016", JAN, MAR, "id", LABELS)
+    m = drilldown.model(ro, Selection("35.04.14.2016", JAN, MAR), "id", LABELS)
     assert (m.title, m.child_level, m.children.height) == ("Desa Betak", None, 0)
     assert m.crumbs[-2:] == [("35.04.14", "Kec. Kalidawir"), ("35.04.14.2016", "Desa Betak")]
 
 
 def test_village_model_says_yes_or_no_and_has_no_programme_villages_card(ro, closed):
-    m = drilldown.drill_model(ro, "35.04.14.2016", JAN, MAR, "id", LABELS)
+    m = drilldown.model(ro, Selection("35.04.14.2016", JAN, MAR), "id", LABELS)
     assert "villages_joined" not in {c.key for c in m.cards}   # never "Desa program 1"
     coop = dict((name, value) for name, value, _ in dict(m.pillars)["Pilar 4 · Koperasi"])
     assert coop["Koperasi berbadan hukum"] == "ya"
-    district = drilldown.drill_model(ro, "35.04", JAN, MAR, "id", LABELS)
+    district = drilldown.model(ro, Selection("35.04", JAN, MAR), "id", LABELS)
     assert {c.key for c in district.cards} >= {"villages_joined"}
     assert dict((n, v) for n, v, _ in dict(district.pillars)["Pilar 4 · Koperasi"])[
         "Koperasi berbadan hukum"] == "2 desa"

@@ -12,10 +12,11 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from pipelines.views import geo, map_layers, map_style, map_values, map_view, maps
+from pipelines import formatting, migrations
 from pipelines.ingest import load, registry
-from pipelines import migrations
 from pipelines.metrics.measure import measure
+from pipelines.views import geo, map_layers, map_style, map_values, map_view, maps
+from pipelines.views.selection import Selection
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook, scalar
 
 APP = str(ROOT / "app.py")
@@ -179,7 +180,7 @@ def test_count_legend_classes_are_distinct_indonesian_numbers():
     assert [r[1] for r in map_style.legend([45, 46, 1200, 2500], "count", "en", {})][:5] == [
         "≤ 45", "46", "47 – 1,200", "1,201 – 2,500", "≥ 2,501"]
     assert map_style.legend([0.5, 0.7, 0.85, 0.95], "share", "id", {})[0][1] == "< 50,0%"
-    assert map_style.format_value(48_500_000, "rupiah", "id") == "Rp 48,5 juta"
+    assert formatting.value(48_500_000, "rupiah", "id") == "Rp 48,5 juta"
 
 
 def test_view_fits_the_area():
@@ -201,7 +202,7 @@ def test_selected_code_reads_the_map_selection():
 # --- the deck ------------------------------------------------------------------------------------------------
 
 def test_deck_is_offline_with_layers_and_indonesian_tooltip(ro):
-    model = maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS)
+    model = maps.model(ro, Selection("", JAN, MAR), "id", LABELS, metric="placements")
     spec = json.loads(model.deck.to_json())
     # nationally one circle per district and no village points (spread apart they made rings in the sea)
     assert [layer["id"] for layer in spec["layers"]] == ["map-sea", "map-land", "map-provinces", "map-units"]
@@ -221,7 +222,7 @@ def test_deck_is_offline_with_layers_and_indonesian_tooltip(ro):
 
 def test_national_and_province_maps_show_districts_at_their_centres_with_figure_and_coverage(ro):
     for area in ("", "35"):
-        model = maps.map_model(ro, area, JAN, MAR, "placements", "id", LABELS)
+        model = maps.model(ro, Selection(area, JAN, MAR), "id", LABELS, metric="placements")
         spec = json.loads(model.deck.to_json())
         assert "map-villages" not in model.layers and "map-village-names" not in model.layers
         [units] = [layer["data"] for layer in spec["layers"] if layer["id"] == "map-units"]
@@ -241,7 +242,7 @@ def test_national_and_province_maps_show_districts_at_their_centres_with_figure_
 
 
 def test_district_map_shows_each_village_and_its_subdistricts(ro):
-    model = maps.map_model(ro, "35.04", JAN, MAR, "placements", "id", LABELS)
+    model = maps.model(ro, Selection("35.04", JAN, MAR), "id", LABELS, metric="placements")
     spec = json.loads(model.deck.to_json())
     assert [layer["id"] for layer in spec["layers"]] == ["map-sea", "map-land", "map-provinces", "map-units",
                                                          "map-villages", "map-village-names"]
@@ -254,18 +255,18 @@ def test_district_map_shows_each_village_and_its_subdistricts(ro):
     assert villages["35.04.14.2016"]["value_text"] == "5"
     assert [(d["code"], d["value_text"]) for d in spec["layers"][3]["data"]] == [("35.04.14", "23")]
     assert not model.aggregated and (model.villages, model.villages_located) == (2, 2)
-    other = json.loads(maps.map_model(ro, "35.02", JAN, MAR, "placements", "id", LABELS).deck.to_json())
+    other = json.loads(maps.model(ro, Selection("35.02", JAN, MAR), "id", LABELS, metric="placements").deck.to_json())
     [bringinan] = next(layer["data"] for layer in other["layers"] if layer["id"] == "map-villages")
     assert (bringinan["code"], bringinan["value_text"]) == ("35.02.20.2001", "–")
 
 
 def test_online_tiles_only_when_asked(ro):
-    spec = json.loads(maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS, tiles=True).deck.to_json())
+    spec = json.loads(maps.model(ro, Selection("", JAN, MAR), "id", LABELS, metric="placements", tiles=True).deck.to_json())
     assert spec["mapProvider"] == "carto" and "map-land" not in [layer["id"] for layer in spec["layers"]]
 
 
 def test_district_view_zooms_in_and_drills_to_subdistricts(ro):
-    model = maps.map_model(ro, "35.04", JAN, MAR, "members", "id", LABELS)
+    model = maps.model(ro, Selection("35.04", JAN, MAR), "id", LABELS, metric="members")
     spec = json.loads(model.deck.to_json())
     assert spec["initialViewState"]["zoom"] > 7
     assert model.unit_level == "subdistrict" and model.drill == [("35.04.14", "Kalidawir")]
@@ -274,14 +275,14 @@ def test_district_view_zooms_in_and_drills_to_subdistricts(ro):
 
 def test_open_month_marks_the_map_sementara(ro, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", "2024-04-10")  # March's deadline day: March is still open
-    model = maps.map_model(ro, "35.04", MAR, MAR, "placements", "id", {**LABELS, "sementara": "sementara"})
+    model = maps.model(ro, Selection("35.04", MAR, MAR), "id", {**LABELS, "sementara": "sementara"}, metric="placements")
     assert model.provisional and model.table.columns[-1] == "Penempatan PMI (orang) (sementara)"
     assert model.table.rows() == [("35.04.14", "Kalidawir", "subdistrict", 2, 1, 2, 6.0)]
     assert model.coverage.endswith("Sementara: Maret 2024 belum lewat tenggat (1 laporan belum jatuh tempo)")
 
 
 def test_choropleth_from_test_made_polygons(ro, squares):
-    model = maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS, boundary_path=str(squares))
+    model = maps.model(ro, Selection("", JAN, MAR), "id", LABELS, metric="placements", boundary_path=str(squares))
     spec = json.loads(model.deck.to_json())
     layer = next(layer for layer in spec["layers"] if layer["id"] == "map-choropleth")
     props = {f["properties"]["code"]: f["properties"] for f in layer["data"]["features"]}
@@ -293,7 +294,7 @@ def test_choropleth_from_test_made_polygons(ro, squares):
 def test_bad_boundary_file_reports_and_still_draws(ro, tmp_path):
     bad = tmp_path / "bad.geojson"
     bad.write_text(gpd.GeoDataFrame({"nama": ["x"]}, geometry=[box(0, 0, 1, 1)], crs=4326).to_json())
-    model = maps.map_model(ro, "", JAN, MAR, "placements", "id", LABELS, boundary_path=str(bad))
+    model = maps.model(ro, Selection("", JAN, MAR), "id", LABELS, metric="placements", boundary_path=str(bad))
     assert model.boundary_error and "map-choropleth" not in model.layers and "map-units" in model.layers
 
 

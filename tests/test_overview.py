@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.ingest import load, registry
-from pipelines.views import overview
 from pipelines import migrations
+from pipelines.ingest import countries, load, registry
 from pipelines.labels import text as label_text
-from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook, area_picker
+from pipelines.views import overview
+from pipelines.views.selection import Selection
+from tests.conftest import REGISTRY_CSV, ROOT, area_picker, good_identity, good_values, make_workbook
 
 APP = str(ROOT / "app.py")
 JAN, JUN, JUL23, DEC23 = date(2024, 1, 1), date(2024, 6, 1), date(2023, 7, 1), date(2023, 12, 1)
@@ -90,7 +91,7 @@ def con(fixture_db):
     connection.close()
 
 
-def texts(model: overview.Overview) -> dict[str, tuple]:
+def texts(model: overview.Summary) -> dict[str, tuple]:
     return {k: (v.text, v.delta) for k, v in model.kpis.items()}
 
 
@@ -112,7 +113,7 @@ def test_delta_text_signs_percent_and_missing():
 
 
 def test_national_figures_and_changes_like_for_like(con):
-    model = overview.summary(con, "", JAN, JUN, "id", compare="prev")
+    model = overview.model(con, Selection("", JAN, JUN, compare="prev"), "id", {})
     assert model.previous_label == "Juli 2023 – Desember 2023"
     assert texts(model) == {
         "villages": ("5", "+1 (+25,0%)"),            # Masa Depan joins only in 2025
@@ -131,7 +132,7 @@ def test_national_figures_and_changes_like_for_like(con):
     assert model.cards["placements"].help.splitlines()[2] == (
         "Dibandingkan dengan Juli 2023 – Desember 2023 pada 6 desa-bulan yang melapor di kedua periode.  ")
     labels = {"ov_note_women": "{share} perempuan", "ov_note_problem": "{n} bermasalah"}
-    model = overview.summary(con, "", JAN, JUN, "id", labels, compare="prev")
+    model = overview.model(con, Selection("", JAN, JUN, compare="prev"), "id", labels)
     assert [model.cards[k].note for k in ("reported", "placements", "returns")] == [
         None, "66,7% perempuan", "23 bermasalah"]
     assert model.cards["reported"].caption == "dari 30 laporan yang diharapkan, 23 masuk (76,7%)"
@@ -140,7 +141,7 @@ def test_national_figures_and_changes_like_for_like(con):
 
 
 def test_default_comparison_is_a_year_earlier(con):
-    model = overview.summary(con, "", JAN, JUN, "id")
+    model = overview.model(con, Selection("", JAN, JUN), "id", {})
     assert model.previous_label == "Januari 2023 – Juni 2023"
     # nothing was reported in the first half of 2023 except Tunggangri's June
     assert texts(model)["placements"] == ("138", "0 (0,0%)")
@@ -150,14 +151,14 @@ def test_default_comparison_is_a_year_earlier(con):
 
 def test_stock_is_the_latest_month_not_a_sum(con):
     # Betak's members over the months: 50, 55, (March missing), 60, 58, June blank -> 58
-    assert overview.summary(con, B, JAN, JUN, "id").cards["coop_members"].value == 58
+    assert overview.model(con, Selection(B, JAN, JUN), "id", {}).cards["coop_members"].value == 58
     # Tunggangri over the previous period: 100 in each of six months -> 100, not 600
-    assert overview.summary(con, A, JUL23, DEC23, "id").cards["coop_members"].value == 100
+    assert overview.model(con, Selection(A, JUL23, DEC23), "id", {}).cards["coop_members"].value == 100
 
 
 def test_missing_stays_missing(con):
     # Ponorogo reported only in 2023: in 2024 its flows and stocks are missing, not zero, and no decline
-    model = overview.summary(con, "35.02", JAN, JUN, "id", compare="prev")
+    model = overview.model(con, Selection("35.02", JAN, JUN, compare="prev"), "id", {})
     assert texts(model) == {
         "villages": ("1", "0 (0,0%)"), "reported": ("0", "-6 (-100,0%)"),
         "placements": ("–", None), "returns": ("–", None), "remittances": ("–", None),
@@ -165,14 +166,14 @@ def test_missing_stays_missing(con):
         "coop_members": ("–", None), "savings": ("–", None)}
     assert model.monthly["placements"].to_list() == [None] * 6
     # NTB had no report in 2023: no change is shown; Desa Baru's cooperative zeros stay 0
-    ntb = overview.summary(con, "52", JAN, JUN, "id", compare="prev")
+    ntb = overview.model(con, Selection("52", JAN, JUN, compare="prev"), "id", {})
     assert texts(ntb)["placements"] == ("72", None)
     assert texts(ntb)["coop_members"] == ("120", None)
     assert texts(ntb)["villages"] == ("2", "+1 (+100,0%)")
 
 
 def test_estimate_is_apart_from_the_reported_total(con):
-    card = overview.summary(con, "", JAN, JUN, "id", compare="prev").cards["placements"]
+    card = overview.model(con, Selection("", JAN, JUN, compare="prev"), "id", {}).cards["placements"]
     assert card.text == "138"
     # Betak's March and Bringinan's six months filled from each village's own mean (6 each)
     assert card.help.splitlines()[3] == ("Perkiraan 180 (23,3% diperkirakan; 7 desa-bulan yang tidak melapor diisi "
@@ -181,7 +182,7 @@ def test_estimate_is_apart_from_the_reported_total(con):
 
 
 def test_a_missing_month_is_not_zero(con):
-    model = overview.summary(con, B, JAN, JUN, "id")
+    model = overview.model(con, Selection(B, JAN, JUN), "id", {})
     assert model.monthly["placements"].to_list() == [6, 6, None, 6, 6, 6]
     assert model.monthly["women"].to_list() == [4, 4, None, 4, 4, 4]
     assert model.monthly["remittances_idr"].to_list() == [12.5e6, 12.5e6, None, 12.5e6, 12.5e6, 12.5e6]
@@ -193,20 +194,20 @@ def test_a_missing_month_is_not_zero(con):
 
 
 def test_destinations_with_indonesian_names_and_share_women(con):
-    model = overview.summary(con, "", JAN, JUN, "id", {"ov_col_country": "Negara",
+    model = overview.model(con, Selection("", JAN, JUN), "id", {"ov_col_country": "Negara",
                                                        "ov_col_placements": "Penempatan"})
     table = model.destinations
     assert table["Negara"].to_list() == ["Taiwan", "Malaysia"]
     assert table["Penempatan"].to_list() == [92, 46]
     assert table["ov_col_share_women"].to_list() == ["100,0%", "0,0%"]
     assert table["ov_col_share"].to_list() == ["66,7%", "33,3%"]
-    sa = overview.country_name("SA", "id"), overview.country_name("KR", "id"), overview.country_name("KR", "en")
+    sa = countries.name("SA", "id"), countries.name("KR", "id"), countries.name("KR", "en")
     assert sa == ("Arab Saudi", "Korea Selatan", "South Korea")
 
 
 def test_figures_name_area_and_period(con):
     labels = {"ov_fig_remittances": "Remitansi per bulan", "ov_axis_rupiah": "Rupiah ({scale})"}
-    model = overview.summary(con, "35.04", JAN, JUN, "id", labels)
+    model = overview.model(con, Selection("35.04", JAN, JUN), "id", labels)
     fig = model.charts["remittances"]
     assert "Remitansi per bulan" in fig.layout.title.text
     assert "Tulungagung, Januari 2024 – Juni 2024" in fig.layout.title.text
@@ -219,13 +220,13 @@ def test_figures_name_area_and_period(con):
 def test_children_note_names_the_last_closed_month(con, monkeypatch):
     labels = {k: label_text(k, "id") for k in overview.LABELS}
     monkeypatch.setenv("PANTAU_TODAY", "2024-07-08")   # June's reports are due on 10 July: June is open
-    assert overview.summary(con, "", JAN, JUN, "id", labels).cards["children"].caption == (
+    assert overview.model(con, Selection("", JAN, JUN), "id", labels).cards["children"].caption == (
         "Mei 2024: 90 anak · Sementara · dari 30 laporan yang diharapkan, 17 masuk (56,7%)")
     # only open months: the last one, on a card marked Sementara
-    assert overview.summary(con, "", JUN, JUN, "id", labels).cards["children"].caption == (
+    assert overview.model(con, Selection("", JUN, JUN), "id", labels).cards["children"].caption == (
         "Juni 2024: 90 anak · Sementara · dari 5 laporan yang diharapkan, 3 masuk (60,0%)")
     monkeypatch.setenv("PANTAU_TODAY", "2024-07-15")   # June closed
-    assert overview.summary(con, "", JAN, JUN, "id", labels).cards["children"].caption == (
+    assert overview.model(con, Selection("", JAN, JUN), "id", labels).cards["children"].caption == (
         "Juni 2024: 90 anak · dari 30 laporan yang diharapkan, 17 masuk (56,7%)")
 
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines import labels, migrations
 from pipelines.metrics import outliers
 from pipelines.views import pillars
+from pipelines.views.selection import Selection
 from tests.conftest import ROOT, area_picker
 from tests.test_overview import JAN, JUN, A, B, N, Y, build_warehouse
 
@@ -67,7 +68,7 @@ def kpi_texts(model, pillar):
 
 
 def test_kpis_from_the_metric_layer_like_for_like(con):
-    model = pillars.page(con, "", JAN, JUN, "id")
+    model = pillars.model(con, Selection("", JAN, JUN), "id", {})
     koperasi = kpi_texts(model, 4)
     # stock: each village's latest month (120 + 58 + 0 + 120), not a sum of months; compared with
     # January-June 2023 only where both periods reported: Tunggangri alone (100 -> 120)
@@ -85,15 +86,15 @@ def test_kpis_from_the_metric_layer_like_for_like(con):
     c02 = model.pillars[3].kpis["C02"]
     assert (c02.title, c02.text) == ("Anak PMI dibina (per bulan)", "85")
     assert c02.note == "ov_note_children_latest"
-    named = pillars.page(con, "", JAN, JUN, "id", {"ov_note_children_latest": "{month}: {n} anak"})
+    named = pillars.model(con, Selection("", JAN, JUN), "id", {"ov_note_children_latest": "{month}: {n} anak"})
     assert named.pillars[3].kpis["C02"].note == "Juni 2024: 90 anak"
     # the previous period: nothing reported in both, so no change is shown (never a decline)
-    ntb = pillars.page(con, "52", JAN, JUN, "id", compare="prev")
+    ntb = pillars.model(con, Selection("52", JAN, JUN, compare="prev"), "id", {})
     assert ntb.previous_label == "Juli 2023 – Desember 2023"
     assert kpi_texts(ntb, 4)["K01"] == ("120", None)
     assert ntb.pillars[4].kpis["K01"].basis.endswith("pada 0 desa yang melapor di kedua periode")
     # missing stays missing: Ponorogo reported nothing in 2024
-    ponorogo = pillars.page(con, "35.02", JAN, JUN, "id")
+    ponorogo = pillars.model(con, Selection("35.02", JAN, JUN), "id", {})
     assert kpi_texts(ponorogo, 4)["K01"] == ("–", None)
     assert kpi_texts(ponorogo, 4)["K02"] == ("–", None)
 
@@ -103,7 +104,7 @@ def test_an_open_month_is_sementara_and_not_due_is_not_missing(fixture_db, monke
     monkeypatch.setenv("PANTAU_TODAY", "2024-07-10")
     connection = migrations.connect(fixture_db, read_only=True)
     try:
-        model = pillars.page(connection, "", JAN, JUN, "id", {"sementara": "sementara"})
+        model = pillars.model(connection, Selection("", JAN, JUN), "id", {"sementara": "sementara"})
     finally:
         connection.close()
     assert model.provisional
@@ -117,14 +118,14 @@ def test_an_open_month_is_sementara_and_not_due_is_not_missing(fixture_db, monke
 
 
 def test_trend_keeps_a_missing_month_empty_and_stocks_per_month(con):
-    model = pillars.page(con, "", JAN, JUN, "id")
+    model = pillars.model(con, Selection("", JAN, JUN), "id", {})
     # members per month: the villages reporting that month (Betak silent in March, blank in June)
     assert model.pillars[4].trend_table["pl_col_value"].to_list() == [290, 295, 240, 300, 298, 240]
     assert model.pillars[4].trend_table["pl_col_covered"].to_list() == [4, 4, 3, 4, 4, 3]
     assert model.pillars[4].trend_table["pl_col_expected"].to_list() == [5] * 6
     hover = model.pillars[4].trend.data[0].customdata[2]
     assert hover[2] == "dari 5 desa program, 3 melaporkan (60,0%)"
-    betak = pillars.page(con, B, JAN, JUN, "id", picks=("C02",))
+    betak = pillars.model(con, Selection(B, JAN, JUN), "id", {}, picks=("C02",))
     assert betak.pillars[3].trend_table["pl_col_value"].to_list() == [30, 30, None, 30, 30, 30]
     fig = betak.pillars[3].trend
     assert fig.data[0].y[2] is None and fig.data[0].type == "bar"
@@ -133,12 +134,12 @@ def test_trend_keeps_a_missing_month_empty_and_stocks_per_month(con):
 
 
 def test_comparison_across_child_units(con):
-    national = pillars.page(con, "", JAN, JUN, "id")
+    national = pillars.model(con, Selection("", JAN, JUN), "id", {})
     assert national.child_level == "province"
     rows = national.pillars[4].comparison_table.rows()
     # value, covered (villages with a balance), expected (programme villages)
     assert rows == [("35", "Jawa Timur", 178.0, 2, 3, ""), ("52", "Nusa Tenggara Barat", 120.0, 2, 2, "")]
-    east_java = pillars.page(con, "35", JAN, JUN, "id", {"pl_fig_compare": "{indicator} menurut {level}",
+    east_java = pillars.model(con, Selection("35", JAN, JUN), "id", {"pl_fig_compare": "{indicator} menurut {level}",
                                                           "pl_level_district": "kabupaten/kota"})
     assert east_java.child_level == "district"
     # Ponorogo reported nothing: listed last with no value, and no bar drawn for it
@@ -150,17 +151,17 @@ def test_comparison_across_child_units(con):
 
 
 def test_picked_indicators_are_charted(con):
-    model = pillars.page(con, "", JAN, JUN, "id", picks=("L08", "U06", "K99"))
+    model = pillars.model(con, Selection("", JAN, JUN), "id", {}, picks=("L08", "U06", "K99"))
     assert [model.pillars[p].pick for p in pillars.PILLARS] == ["L08", "U06", "C02", "K01"]
     assert model.pillars[1].trend_table["pl_col_value"].to_list() == [12, 12, 9, 12, 12, 12]
 
 
 def test_trend_titles_say_per_month_once(con):
     labels = {"pl_fig_trend": "{indicator} per bulan"}
-    children = pillars.page(con, B, JAN, JUN, "id", labels, picks=("C02",))
+    children = pillars.model(con, Selection(B, JAN, JUN), "id", labels, picks=("C02",))
     title = children.pillars[3].trend.layout.title.text
     assert title.startswith("<b>Anak PMI dibina (per bulan)</b>") and "per bulan) per bulan" not in title
-    members = pillars.page(con, B, JAN, JUN, "id", labels)
+    members = pillars.model(con, Selection(B, JAN, JUN), "id", labels)
     assert members.pillars[4].trend.layout.title.text.startswith("<b>Anggota koperasi per bulan</b>")
 
 
@@ -180,7 +181,7 @@ def test_indicator_text_is_singular_for_one():
 
 
 def test_scorecard(con):
-    model = pillars.page(con, "", JAN, JUN, "id")
+    model = pillars.model(con, Selection("", JAN, JUN), "id", {})
     card = model.scorecard
     assert card.columns[:6] == ["pl_col_code", "pl_col_village", "pl_col_subdistrict", "pl_short_1 · pl_sc_reported",
                                 "pl_short_1 · pl_sc_active", "pl_short_1 · pl_sc_outlier"]
@@ -200,7 +201,7 @@ def test_scorecard(con):
 
 
 def test_weakest_pillar_in_ntb(con):
-    model = pillars.page(con, "52", JAN, JUN, "id")
+    model = pillars.model(con, Selection("52", JAN, JUN), "id", {})
     assert model.weakest == 3
     assert model.summary.rows() == [
         # pillar, villages, reporting, due, reported, share_reported, active, share_active, outliers, rank
@@ -209,7 +210,7 @@ def test_weakest_pillar_in_ntb(con):
         (1, 2, 2, 12, 12, 1.0, 2, 1.0, 0, 3),
         (2, 2, 2, 12, 12, 1.0, 2, 1.0, 0, 4),
     ]
-    national = pillars.page(con, "", JAN, JUN, "id")
+    national = pillars.model(con, Selection("", JAN, JUN), "id", {})
     # coverage-aware: shares of the 4 villages that reported (Bringinan sent nothing in 2024), then of
     # the 30 due reports; Tunggangri's L01 outlier under Layanan (last)
     assert national.summary.select("pillar", "reporting", "due", "reported", "active").rows() == [

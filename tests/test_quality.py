@@ -7,6 +7,7 @@ import polars as pl
 
 from pipelines.accounts.roles import User
 from pipelines.review import followup, quality
+from pipelines.views.selection import Selection
 from tests.conftest import good_identity, good_values, make_workbook
 
 T, B = "35.04.14.2011", "35.04.14.2016"
@@ -192,7 +193,7 @@ def test_pilar_and_mutu_flag_the_same_village_months(con, ingest):
     load(ingest, *books)
     mutu = [(v, p, i) for v, p, i, _, _ in found(con, date(2024, 7, 1), date(2024, 7, 1), "O01") if i in ("L03", "L04")]
     assert mutu == [(T, date(2024, 7, 1), "L04"), (B, date(2024, 7, 1), "L04")]
-    page = pillars.page(con, "35.04", date(2024, 7, 1), date(2024, 7, 1), "id", None, compare=None)
+    page = pillars.model(con, Selection("35.04", date(2024, 7, 1), date(2024, 7, 1), compare=None), "id", {})
     codes = page.scorecard.columns[-1]
     assert dict(zip(page.scorecard[page.scorecard.columns[0]], page.scorecard[codes])) == {T: "L04", B: "L04"}
 

@@ -16,6 +16,7 @@ from pipelines import exports, formatting, migrations
 from pipelines.briefing import pack
 from pipelines.ingest import load, registry
 from pipelines.views import overview, reporting
+from pipelines.views.selection import Selection
 from tests.conftest import REGISTRY_CSV, ROOT, displayed, good_identity, good_values, make_workbook
 
 APP = str(ROOT / "app.py")
@@ -126,7 +127,7 @@ def test_ringkasan_model_equals_the_workbooks(db, area, monkeypatch):
     monkeypatch.setenv("PANTAU_TODAY", TODAY)
     con = migrations.connect(db)
     try:
-        model = overview.summary(con, area, START, END, "id")
+        model = overview.model(con, Selection(area, START, END), "id", {})
     finally:
         con.close()
     want = by_hand(area)
@@ -153,7 +154,7 @@ def test_kelengkapan_equals_the_workbooks(db, monkeypatch):
     con = migrations.connect(db)
     labels = pack.read_labels("id")
     try:
-        model = reporting.completeness(con, "", START, END, "id", labels)
+        model = reporting.model(con, Selection("", START, END), "id", labels)
     finally:
         con.close()
     assert model.trend["reported"].sum() == by_hand("")["reported"]
@@ -211,7 +212,7 @@ def _model(db, monkeypatch, build):
 @pytest.mark.parametrize("area", ["", "35.04"])
 def test_pilar_model_equals_the_workbooks(db, area, monkeypatch):
     from pipelines.views import pillars
-    model = _model(db, monkeypatch, lambda con: pillars.page(con, area, START, END, "id", pack.read_labels("id")))
+    model = _model(db, monkeypatch, lambda con: pillars.model(con, Selection(area, START, END), "id", pack.read_labels("id")))
     want = by_hand(area)
     assert model.pillars[4].kpis["K01"].value == want["coop_members"]
     assert model.pillars[3].kpis["C02"].value == pytest.approx(want["children"])
@@ -222,8 +223,7 @@ def test_pilar_model_equals_the_workbooks(db, area, monkeypatch):
 @pytest.mark.parametrize("area", ["35", "35.04"])
 def test_wilayah_model_equals_the_workbooks(db, area, monkeypatch):
     from pipelines.views import drilldown
-    model = _model(db, monkeypatch, lambda con: drilldown.drill_model(con, area, START, END, "id",
-                                                                        pack.read_labels("id")))
+    model = _model(db, monkeypatch, lambda con: drilldown.model(con, Selection(area, START, END), "id", pack.read_labels("id")))
     want = by_hand(area)
     cards = {c.key: c for c in model.cards}
     assert cards["placements"].value == want["placements"]
@@ -254,7 +254,8 @@ def test_desa_profile_equals_the_workbooks(db, monkeypatch):
     from pipelines.views import village_profile
     code = "35.04.14.2016"
     labels = pack.read_labels("id")
-    prof = _model(db, monkeypatch, lambda con: village_profile.profile(con, code, START, END, "K01", "id", labels))
+    prof = _model(db, monkeypatch, lambda con:
+                  village_profile.model(con, Selection(code, START, END), "id", labels, indicator="K01"))
     rows = in_range(code)
     assert prof.summary["vp_reported"].value == len(rows)
     assert prof.summary["vp_due"].value == expected_reports(code)
@@ -300,8 +301,8 @@ def reporting_by_hand(area: str, approved: bool, by: str = "month") -> dict:
 
 @pytest.mark.parametrize("approved", [False, True])
 def test_kelengkapan_counts_equal_the_workbooks(db, approved, monkeypatch):
-    model = _model(db, monkeypatch, lambda con: reporting.completeness(
-        con, "", START, END, "id", pack.read_labels("id"), approved_only=approved))
+    model = _model(db, monkeypatch, lambda con:
+                   reporting.model(con, Selection("", START, END, approved_only=approved), "id", pack.read_labels("id")))
     want = reporting_by_hand("", approved)
     got = {r["period"]: r for r in model.trend.iter_rows(named=True)}
     for month, c in want.items():
@@ -327,8 +328,8 @@ def test_kelengkapan_counts_equal_the_workbooks(db, approved, monkeypatch):
 @pytest.mark.parametrize("area", ["35", "35.04"])
 def test_wilayah_reporting_equals_the_workbooks(db, area, approved, monkeypatch):
     from pipelines.views import drilldown
-    model = _model(db, monkeypatch, lambda con: drilldown.drill_model(
-        con, area, START, END, "id", pack.read_labels("id"), approved_only=approved))
+    model = _model(db, monkeypatch, lambda con:
+                   drilldown.model(con, Selection(area, START, END, approved_only=approved), "id", pack.read_labels("id")))
     cards = {c.key: c for c in model.cards}
     months = reporting_by_hand(area, approved).values()
     reported, joined = sum(c["reported"] for c in months), sum(c["joined"] for c in months)
@@ -423,7 +424,7 @@ def test_briefing_pillar_sheet_counts_villages_not_reports(tmp_path, monkeypatch
         assert [r.status for r in results] == ["accepted"] * 13
         start, end = date(2026, 7, 1), date(2026, 9, 1)
         ctx = context.make(con, "35.04", start, end, "id", None)
-        page = pillars.page(con, "35.04", start, end, "id", ctx.labels)
+        page = pillars.model(con, Selection("35.04", start, end), "id", ctx.labels)
         _, sheets = slides.pillar_slides(ctx, page)
     finally:
         con.close()
@@ -477,16 +478,16 @@ def test_peta_desa_pilar_and_ringkasan_with_the_toggle(db, approved, monkeypatch
         assert (got[code]["months_joined"], got[code]["months_reported"]) == (joined, reported), code
         assert got[code]["completeness"] == pytest.approx(reported / joined), code
     code = "35.04.14.2016"   # Desa: the village's report cards
-    prof = _model(db, monkeypatch, lambda con: village_profile.profile(
-        con, code, START, END, "K01", "id", labels, approved_only=approved))
+    prof = _model(db, monkeypatch, lambda con:
+                  village_profile.model(con, Selection(code, START, END, approved_only=approved), "id", labels, indicator="K01"))
     months = reporting_by_hand(code, approved).values()
     for card, column in (("vp_due", "joined"), ("vp_reported", "reported"), ("vp_on_time", "on_time"),
                          ("vp_late", "late"), ("vp_missing", "missing")):
         assert prof.summary[card].value == sum(m[column] for m in months), card
-    page = _model(db, monkeypatch, lambda con: pillars.page(con, "35", START, END, "id", labels,
-                                                            approved_only=approved))
+    page = _model(db, monkeypatch, lambda con:
+                  pillars.model(con, Selection("35", START, END, approved_only=approved), "id", labels))
     rows = [r for r in in_range("35") if counted(r, approved)]
     assert page.pillars[1].kpis["L01"].value == sum(r["l01"] for r in rows)
     assert page.pillars[1].villages["L01"] == len({r["code"] for r in rows})
-    model = _model(db, monkeypatch, lambda con: overview.summary(con, "", START, END, "id", approved_only=approved))
+    model = _model(db, monkeypatch, lambda con: overview.model(con, Selection("", START, END, approved_only=approved), "id", {}))
     assert model.cards["reported"].value == sum(1 for r in in_range("") if counted(r, approved))

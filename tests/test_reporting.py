@@ -8,11 +8,12 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.ingest import load, registry
-from tests.crosscheck import aggregate as metrics
-from pipelines.views import reporting
 from pipelines import migrations
+from pipelines.ingest import load, registry
+from pipelines.views import reporting
+from pipelines.views.selection import Selection
 from tests.conftest import ROOT, displayed, good_identity, good_values, make_workbook
+from tests.crosscheck import aggregate as metrics
 
 APP = str(ROOT / "app.py")
 NOV, DEC, JAN, FEB = date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1)
@@ -94,7 +95,7 @@ def counts(frame: pl.DataFrame, *keys: str) -> list[tuple]:
 # --- completeness and timeliness ------------------------------------------------------------------
 
 def test_trend_counts_only_villages_that_had_joined(wh):
-    m = reporting.completeness(wh, "", NOV, FEB, "id", LABELS)
+    m = reporting.model(wh, Selection("", NOV, FEB), "id", LABELS)
     # Jonggol joined in 2024: not due in November/December 2023; Sendang (2023) never reports.
     assert counts(m.trend, "period") == [
         (NOV, 4, 2, 0, 2, 0.5), (DEC, 4, 1, 1, 2, 0.5), (JAN, 5, 1, 1, 3, 0.4), (FEB, 5, 2, 0, 3, 0.4)]
@@ -106,7 +107,7 @@ def test_trend_counts_only_villages_that_had_joined(wh):
 
 
 def test_heatmap_rows_are_districts_nationally(wh):
-    m = reporting.completeness(wh, "", NOV, FEB, "id", LABELS)
+    m = reporting.model(wh, Selection("", NOV, FEB), "id", LABELS)
     assert m.row_level == "district"
     assert m.units.rows() == [("35.02", "Kabupaten Ponorogo"), ("35.04", "Kabupaten Tulungagung")]
     assert counts(m.grid, "unit_code", "period") == [
@@ -126,9 +127,9 @@ def test_heatmap_rows_are_districts_nationally(wh):
 
 
 def test_heatmap_rows_become_child_units(wh):
-    m = reporting.completeness(wh, "35.02", NOV, FEB, "id", LABELS)
+    m = reporting.model(wh, Selection("35.02", NOV, FEB), "id", LABELS)
     assert m.row_level == "subdistrict" and m.units.rows() == [("35.02.20", "Jambon")]
-    m = reporting.completeness(wh, "35.02.20", NOV, FEB, "id", LABELS)
+    m = reporting.model(wh, Selection("35.02.20", NOV, FEB), "id", LABELS)
     assert m.row_level == "village"
     assert m.units["unit_name"].to_list() == ["Bringinan", "Jonggol", "Sendang"]
     jonggol = m.grid.filter(pl.col("unit_code") == J)
@@ -144,13 +145,13 @@ def test_on_time_and_late_at_the_deadline_boundary(wh):
     assert status[(T, DEC)] == "terlambat"     # reported 11 January
     assert status[(T, JAN)] == "tepat_waktu"   # version 1 on 5 February; the late correction does not count
     assert status[(J, FEB)] == "tepat_waktu"   # 10 March
-    m = reporting.completeness(wh, "", NOV, FEB, "id", LABELS, deadline_day=9)
+    m = reporting.model(wh, Selection("", NOV, FEB), "id", LABELS, deadline_day=9)
     assert counts(m.trend, "period") == [
         (NOV, 4, 1, 1, 2, 0.5), (DEC, 4, 1, 1, 2, 0.5), (JAN, 5, 1, 1, 3, 0.4), (FEB, 5, 1, 1, 3, 0.4)]
 
 
 def test_villages_that_did_not_report_the_last_month(wh):
-    m = reporting.completeness(wh, "", NOV, FEB, "id", LABELS)
+    m = reporting.model(wh, Selection("", NOV, FEB), "id", LABELS)
     assert m.not_reported.rows() == [
         (S, "Sendang", "Jambon", "Kabupaten Ponorogo", "–", 14),
         (B, "Betak", "Kalidawir", "Kabupaten Tulungagung", "November 2023", 3),
@@ -158,25 +159,25 @@ def test_villages_that_did_not_report_the_last_month(wh):
     # downloads keep the month as a date and "never" as an empty cell
     assert m.not_reported_data["rp_last_report"].to_list() == [None, NOV, JAN]
     # "which villages of Kecamatan Jambon did not report last month"
-    jambon = reporting.completeness(wh, "35.02.20", NOV, FEB, "id", LABELS)
+    jambon = reporting.model(wh, Selection("35.02.20", NOV, FEB), "id", LABELS)
     assert jambon.not_reported["rp_village"].to_list() == ["Sendang", "Bringinan"]
     # a month earlier Jonggol had joined but not reported; Bringinan had
-    jan = reporting.completeness(wh, "35.02.20", NOV, JAN, "id", LABELS)
+    jan = reporting.model(wh, Selection("35.02.20", NOV, JAN), "id", LABELS)
     assert jan.not_reported["rp_village"].to_list() == ["Sendang", "Jonggol"]
 
 
 def test_silent_villages_as_of_the_end_of_the_range(wh):
-    m = reporting.completeness(wh, "", NOV, FEB, "id", LABELS)
+    m = reporting.model(wh, Selection("", NOV, FEB), "id", LABELS)
     assert m.silent.select("rp_village", "rp_last_report", "rp_months_silent").rows() == [
         ("Sendang", "–", 14), ("Betak", "November 2023", 3)]
     # the same villages, in the same order, as metrics.silent_villages(as_of = end of the range)
     assert m.silent_data["rp_village_code"].to_list() == metrics.silent_villages(wh, "", FEB)["village_code"].to_list()
-    tulungagung = reporting.completeness(wh, "35.04", NOV, DEC, "id", LABELS)
+    tulungagung = reporting.model(wh, Selection("35.04", NOV, DEC), "id", LABELS)
     assert tulungagung.silent.is_empty()  # Betak has been silent only one month by December
 
 
 def test_trend_figure_shows_percentages_of_joined_villages(wh):
-    m = reporting.completeness(wh, "", NOV, FEB, "en", LABELS)
+    m = reporting.model(wh, Selection("", NOV, FEB), "en", LABELS)
     completeness, on_time = m.trend_fig.data
     assert list(completeness.y) == [50.0, 50.0, 40.0, 40.0] and list(on_time.y) == [50.0, 25.0, 20.0, 40.0]
     assert list(completeness.x) == ["Nov 2023", "Dec 2023", "Jan 2024", "Feb 2024"]

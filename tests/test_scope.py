@@ -11,6 +11,7 @@ from pipelines.accounts.roles import User
 from pipelines.review import followup, quality, transitions
 from pipelines.views import quality as desk_view
 from pipelines.views import review
+from pipelines.views.selection import Selection
 from tests.conftest import good_identity, good_values, make_workbook, scalar
 
 T, B, P = "35.04.14.2011", "35.04.14.2016", "35.02.20.2001"
@@ -41,7 +42,7 @@ def two(con, ingest):
 
 
 def desk(con, user, area):
-    return desk_view.desk(con, user, area, APRIL, JULY, JULY, "id")
+    return desk_view.model(con, Selection(area, APRIL, JULY, user=user), "id", as_of=JULY)
 
 
 def test_a_coordinator_sees_only_their_district_whatever_the_area(two):
@@ -117,17 +118,17 @@ def test_marking_within_the_scope_still_works(two):
 
 
 def test_tinjau_villages_carry_officer_names_only_for_those_who_may_see_them(two):
-    assert review.review(two, TULUNGAGUNG, "35.04", APRIL).villages["officer"].to_list() == [
+    assert review.district_month(two, TULUNGAGUNG, "35.04", APRIL).villages["officer"].to_list() == [
         "Siti Tulungagung", None]
-    m = review.review(two, REVIEWER, "35.04", APRIL)
+    m = review.district_month(two, REVIEWER, "35.04", APRIL)
     assert m.officers_hidden
     assert review.village_rows(m.villages, {}, "id", "ya", "tidak").rows() == [
         (T, "Tunggangri", "Kalidawir", "ya", "5 Mei 2024", "1", ""),
         (B, "Betak", "Kalidawir", "tidak", "–", "–", "")]
     with pytest.raises(PermissionError):
-        review.review(two, PONOROGO, "35.04", APRIL)
+        review.district_month(two, PONOROGO, "35.04", APRIL)
     with pytest.raises(PermissionError):
-        review.review(two, MINISTRY, "35.04", APRIL)
+        review.district_month(two, MINISTRY, "35.04", APRIL)
 
 
 def test_submitting_another_districts_month_is_refused_and_audited(two):
@@ -150,7 +151,7 @@ def test_times_are_written_as_the_rest_of_the_app_writes_dates():
 def test_tinjau_history_times_in_words(two):
     transitions.act(two, TULUNGAGUNG, "submit", "35.04", APRIL, "", {B: "tutup"}, today=date(2024, 7, 15))
     two.execute("UPDATE review_events SET acted_at = TIMESTAMP '2026-12-02 07:17:33'")
-    m = review.review(two, TULUNGAGUNG, "35.04", APRIL)
+    m = review.district_month(two, TULUNGAGUNG, "35.04", APRIL)
     rows = review.event_rows(m.events, "id", {"submit": "Ajukan"}, {"diajukan": "Diajukan"})
     assert rows.select("action", "state", "username", "acted_at").rows() == [
         ("Ajukan", "Diajukan", "koord.tulungagung", "2 Desember 2026 07.17 WIB")]

@@ -9,6 +9,7 @@ from conftest import good_identity, good_values, make_workbook, scalar
 
 from pipelines.metrics import periods
 from pipelines.targets import cli, report, store, template
+from pipelines.views.selection import Selection
 
 TUNGGANGRI, BETAK = "35.04.14.2011", "35.04.14.2016"
 NAMES = {TUNGGANGRI: "Tunggangri", BETAK: "Betak"}
@@ -225,12 +226,12 @@ def test_ringkasan_cards_carry_the_target_note(world):
     from pipelines.views import overview
     words = {k: labels.text(k, "id") for k in overview.LABELS}
     load_targets(world, [("35.04", "placements", 2024, "T1", 20), ("35.04", "consultations", 2024, "TAHUN", 64)])
-    cards = overview.summary(world, "35.04", date(2024, 1, 1), date(2024, 3, 1), "id", words).cards
+    cards = overview.model(world, Selection("35.04", date(2024, 1, 1), date(2024, 3, 1)), "id", words).cards
     assert cards["placements"].note == "59,1% perempuan · Target Triwulan I 2024: 20 · capaian 110,00%"
     # no T1 target for consultations: the annual one pro-rated for s.d. Maret (64 x 3/12 = 16; realisasi 16)
     assert cards["consultations"].note == "Target s.d. Maret 2024: 16 · capaian 100,00%"
     assert cards["returns"].note is None or "Target" not in cards["returns"].note
-    other = overview.summary(world, "35.04", date(2024, 2, 1), date(2024, 4, 1), "id", words).cards
+    other = overview.model(world, Selection("35.04", date(2024, 2, 1), date(2024, 4, 1)), "id", words).cards
     assert "Target" not in (other["placements"].note or "")
 
 
@@ -270,15 +271,15 @@ def test_wilayah_ranking_shows_the_placements_capaian_of_children_with_a_target(
     from pipelines.views import drilldown
     words = {k: labels.text(k, "id") for k in drilldown.LABEL_KEYS}
     load_targets(world, [(TUNGGANGRI, "placements", 2024, "TAHUN", 64), (BETAK, "placements", 2024, "T1", 4)])
-    m = drilldown.drill_model(world, "35.04.14", date(2024, 1, 1), date(2024, 3, 1), "id", words)
+    m = drilldown.model(world, Selection("35.04.14", date(2024, 1, 1), date(2024, 3, 1)), "id", words)
     # Betak's own T1 target is the most specific: 6 of 4; Tunggangri has only an annual one (not used for T1)
     assert dict(zip(m.child_codes, m.children_view["% capaian penempatan, target Triwulan I 2024"])) == {
         BETAK: "150,00%", TUNGGANGRI: "–"}
-    sd = drilldown.drill_model(world, "35.04.14", date(2024, 1, 1), date(2024, 2, 1), "id", words)
+    sd = drilldown.model(world, Selection("35.04.14", date(2024, 1, 1), date(2024, 2, 1)), "id", words)
     # s.d. Februari: Tunggangri's annual 64 pro-rated 2/12 = 10,67 against 10 placed
     assert dict(zip(sd.child_codes, sd.children_view["% capaian penempatan, target s.d. Februari 2024"])) == {
         TUNGGANGRI: "93,75%", BETAK: "–"}
-    plain = drilldown.drill_model(world, "35.04.14", date(2024, 2, 1), date(2024, 3, 1), "id", words)
+    plain = drilldown.model(world, Selection("35.04.14", date(2024, 2, 1), date(2024, 3, 1)), "id", words)
     assert not any("capaian" in c for c in plain.children_view.columns)
 
 

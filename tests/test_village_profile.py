@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from pipelines import migrations
 from pipelines.accounts.roles import User
 from pipelines.views import village_profile
+from pipelines.views.selection import Selection
 from tests.conftest import ROOT, area_picker, good_identity, good_values, make_workbook
 from tests.test_reporting import DEC, FEB, JAN, NOV, B, J, T, build_warehouse
 
@@ -34,7 +35,7 @@ def wh(fixture_db, monkeypatch):
 
 
 def profile(wh, code=T, start=NOV, end=FEB, indicator="L01", lang="id"):
-    return village_profile.profile(wh, code, start, end, indicator, lang, LABELS, user=ADMIN)
+    return village_profile.model(wh, Selection(code, start, end, user=ADMIN), lang, LABELS, indicator=indicator)
 
 
 def test_registry_facts_with_approximate_or_exact_coordinates(wh):
@@ -140,7 +141,7 @@ def test_placements_returns_remittances_of_current_versions(wh):
     assert b["returns_country_iso2"][0].rows() == [("Hong Kong", "12", "4")]
     assert b["remittances_country_iso2"][0].rows() == [("Taiwan", "20", "Rp 50,0 juta")]
     assert b["remittances_channel"][1].rows() == [("Bank", 20, 50_000_000.0)]
-    english = village_profile.profile(wh, T, NOV, FEB, "L01", "en", LABELS).breakdowns
+    english = village_profile.model(wh, Selection(T, NOV, FEB), "en", LABELS, indicator="L01").breakdowns
     assert english["placements_country_iso2"][0]["vp_country"].to_list() == ["Taiwan", "Malaysia", "Japan"]
     assert english["remittances_country_iso2"][0].rows() == [("Taiwan", "20", "Rp 50.0 million")]
     empty = profile(wh, J, NOV, JAN)
@@ -245,7 +246,7 @@ def test_a_report_before_joining_never_counts(con, ingest):
                                                        tanggal_lapor=d), good_values())
              for m, d in (("2020-12", "2021-01-05"), ("2021-01", "2021-02-05"))}
     assert [r.status for r in ingest(files)] == ["accepted", "accepted"]
-    p = village_profile.profile(con, code, date(2020, 12, 1), date(2021, 1, 1), "L01", "id", LABELS)
+    p = village_profile.model(con, Selection(code, date(2020, 12, 1), date(2021, 1, 1)), "id", LABELS, indicator="L01")
     assert p.grid.rows() == [(2020,) + (None,) * 11 + (NOT_YET,), (2021, ON) + (None,) * 11]
     assert summary(p) == {"vp_due": "1", "vp_reported": "1", "rp_completeness": "100,0%", "vp_on_time": "1",
                           "vp_late": "0", "vp_missing": "0", "vp_not_yet_due": "0"}

@@ -1,7 +1,6 @@
 """Sidebar filters (area and period range) kept across pages and in the URL query parameters."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
@@ -9,36 +8,15 @@ import streamlit as st
 from pipelines import areas, formatting, settings
 from pipelines.metrics import calendar
 from pipelines.views import status
+from pipelines.views.selection import Selection
 from ui import govperiod
 from ui.cache import data
 from ui.i18n import lang, t
 from ui.state import connection
 
-
 # Comparison bases the user can choose; labels in ui/labels.csv. A year earlier is the default:
 # the monthly series are seasonal.
 COMPARE = {"yoy": "filter_compare_yoy", "prev": "filter_compare_prev"}
-
-
-@dataclass(frozen=True)
-class Selection:
-    area: str          # '' national, else a Kemendagri code prefix
-    start: date        # first month, inclusive
-    end: date          # last month, inclusive
-    area_label: str    # 'Kabupaten Tulungagung'
-    period_label: str  # 'Mei 2024 – Okt 2024'
-    compare: str = "yoy"         # comparison period: yoy (a year earlier) | prev (just before)
-    approved_only: bool = False  # count only district-months a reviewer approved
-
-    @property
-    def provisional(self) -> bool:
-        """The range includes a month whose deadline has not passed: its figures are sementara."""
-        return bool(calendar.open_months(self.start, self.end, settings.today()))
-
-    @property
-    def model_args(self) -> dict:
-        """The keyword arguments every page model takes from the selection."""
-        return dict(compare=self.compare, approved_only=self.approved_only)
 
 
 def _month_options() -> list[date]:
@@ -203,6 +181,6 @@ def current() -> Selection:
     L = lang()
     area = st.session_state["f_area"]
     start, end = st.session_state["f_start"], st.session_state["f_end"]
-    return Selection(area, start, end, areas.label(connection(), area, L),
-                     f"{formatting.month(start, L)} – {formatting.month(end, L)}",
-                     _kept("f_compare"), bool(_kept("f_approved")))
+    return Selection(area, start, end, _kept("f_compare"), bool(_kept("f_approved")),
+                     area_label=areas.label(connection(), area, L),
+                     period_label=f"{formatting.month(start, L)} – {formatting.month(end, L)}")

@@ -1,23 +1,23 @@
-"""One set-up for every page: connection, demo banner, filters, title, the provisional note and labels."""
+"""One set-up for every page: sign-in check, connection, demo banner, filters, title and the provisional note."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Iterable
 
 import streamlit as st
 
 from pipelines.metrics import figures
 from pipelines.views.cards import Card
-from ui import filters
+from pipelines.views.selection import Selection
+from ui import auth, filters
 from ui.i18n import lang, t
 from ui.state import connection, demo_banner
 
 
 @dataclass(frozen=True)
 class Page:
-    sel: filters.Selection | None
+    sel: Selection  # what every page model takes: model(con, sel, lang, **picks)
     lang: str
-    labels: dict[str, str]
 
 
 # Streamlit writes a metric's label and value on one line cut with "…" ("Anak PMI dibina (rata…",
@@ -33,16 +33,20 @@ CARD_CSS = """<style>
 </style>"""
 
 
-def setup(title_key: str, label_keys: Iterable[str] = (), with_filters: bool = True) -> Page:
-    """Draw the common top of a page and return what its model call needs."""
+def setup(title_key: str, page_file: str | None = None, with_filters: bool = True) -> Page:
+    """Draw the common top of a page and return what its model call needs.
+
+    page_file (a workflow page's __file__): only a role whose right opens it (ui/pages.csv) gets past here;
+    without the sidebar filters the selection holds the user and the defaults."""
+    user = auth.require(page_file) if page_file else auth.current_user()
     con = connection()
     st.html(CARD_CSS)
     demo_banner(con)
-    sel = filters.sidebar() if with_filters else None
+    sel = dataclasses.replace(filters.sidebar(), user=user) if with_filters else Selection(user=user)
     st.title(t(title_key))
-    if sel is not None and sel.provisional:
+    if sel.provisional:
         st.warning(t("filter_provisional"), icon=":material/schedule:")
-    return Page(sel, lang(), {key: t(key) for key in label_keys})
+    return Page(sel, lang())
 
 
 def card(c: Card) -> None:

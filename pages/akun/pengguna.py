@@ -1,17 +1,15 @@
 """Pengguna (admins only): accounts with role, districts and status; add, change, disable, reset; the audit log."""
-import polars as pl
 import streamlit as st
 
 from pipelines.accounts import roles, users
-from ui.auth import require, role_label, role_labels
+from pipelines.views import accounts
+from ui import page
 from ui.i18n import t
-from ui.state import connection, demo_banner
+from ui.state import connection
 from ui.widgets import table
 
-admin = require(__file__)
-con = connection()
-demo_banner(con)
-st.title(t("page_users"))
+p = page.setup("page_users", __file__, with_filters=False)
+admin, con = p.sel.user, connection()
 st.caption(t("au_users_intro"))
 flash = st.session_state.pop("au_flash", None)
 if flash:
@@ -19,16 +17,14 @@ if flash:
 
 # Not cached: small tables that must show each change at once. The audit filters (widgets
 # further down) are read from the session first, so one call fetches exactly what is shown.
-view = users.admin_view(con, st.session_state.get("au_audit_event"), st.session_state.get("au_audit_user"),
-                        st.session_state.get("au_audit_limit", 200))
-names = view.users["username"].to_list()
-by_name = {r["username"]: r for r in view.users.iter_rows(named=True)}
-district_names = dict(zip(view.districts["code"].to_list(), view.districts["name"].to_list()))
-codes = list(district_names)
-
-
-def district_label(code: str) -> str:
-    return f"{code} {district_names.get(code, '')}".strip()
+view = accounts.model(con, p.sel, p.lang, audit_event=st.session_state.get("au_audit_event"),
+                      audit_user=st.session_state.get("au_audit_user"),
+                      audit_limit=st.session_state.get("au_audit_limit", 200))
+names = list(view.users)
+by_name = view.users
+codes = list(view.districts)
+district_label = view.districts.get
+role_label = view.roles.get
 
 
 def act(done: str, clear: tuple[str, ...], fn, *args) -> None:
@@ -44,19 +40,7 @@ def act(done: str, clear: tuple[str, ...], fn, *args) -> None:
     st.rerun()
 
 
-st.dataframe(
-    view.users.select(
-        pl.col("username").alias(t("au_col_username")),
-        pl.col("full_name").alias(t("au_col_name")),
-        pl.col("role").replace_strict(role_labels(), default=pl.col("role")).alias(t("au_col_role")),
-        pl.col("districts").list.join(", ").alias(t("au_col_districts")),
-        pl.col("active").alias(t("au_col_active")),
-        pl.col("is_demo").alias(t("au_col_demo")),
-        pl.col("failed_logins").alias(t("au_col_failed")),
-        pl.col("locked_until").alias(t("au_col_locked")),
-        pl.col("created_at").dt.truncate("1s").alias(t("au_col_created")),
-        pl.col("password_changed_at").dt.truncate("1s").alias(t("au_col_password_changed"))),
-    hide_index=True, width="stretch", key="au_users_table")
+st.dataframe(view.users_shown, hide_index=True, width="stretch", key="au_users_table")
 
 add_tab, role_tab, active_tab, reset_tab = st.tabs([t("au_tab_add"), t("au_tab_role"), t("au_tab_active"),
                                                      t("au_tab_reset")])
@@ -88,7 +72,7 @@ with role_tab:
         new_role = st.selectbox(t("au_role"), roles.ROLES, index=roles.ROLES.index(row["role"]),
                                 format_func=role_label, key=f"au_role_role_{who}")
         new_districts = st.multiselect(t("au_districts"), codes, format_func=district_label,
-                                       default=[c for c in row["districts"] if c in district_names],
+                                       default=[c for c in row["districts"] if c in view.districts],
                                        key=f"au_role_districts_{who}", help=t("au_districts_help"),
                                        placeholder=t("au_districts_placeholder"),
                                        disabled=new_role != "koordinator")
@@ -123,26 +107,12 @@ with reset_tab:
                     users.reset_password, admin.username, who, first)
 
 st.subheader(t("au_audit_title"))
-
-
-def event_label(event: str | None) -> str:
-    if event is None:
-        return t("au_all")
-    label = t(f"au_ev_{event}")
-    return event if label == f"au_ev_{event}" else label
-
-
 cols = st.columns(3)
-cols[0].selectbox(t("au_audit_event"), [None, *view.events], format_func=event_label, key="au_audit_event")
+cols[0].selectbox(t("au_audit_event"), list(view.events), format_func=view.events.get, key="au_audit_event")
 cols[1].selectbox(t("au_audit_user"), [None, *names], format_func=lambda n: t("au_all") if n is None else n,
                   key="au_audit_user")
 cols[2].selectbox(t("au_audit_limit"), [200, 1000, 5000], key="au_audit_limit")
 if view.audit.is_empty():
     st.info(t("au_audit_empty"))
 else:
-    table(view.audit.select(
-        pl.col("logged_at").dt.truncate("1s").alias(t("au_col_logged_at")),
-        pl.col("username").alias(t("au_col_actor")),
-        pl.col("event").replace_strict({e: event_label(e) for e in view.events}, default=pl.col("event"))
-        .alias(t("au_col_event")),
-        pl.col("detail").alias(t("au_col_detail"))), "log-audit", key="au_audit_table")
+    table(view.audit, "log-audit", key="au_audit_table")

@@ -4,19 +4,13 @@ import streamlit as st
 from pipelines import catalogue
 from pipelines.views import cohort
 from pipelines.views.survey import plain
-from ui import filters
+from ui import page
 from ui.cache import data
-from ui.i18n import lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import t
 from ui.widgets import chart, table
 
-LABELS = ("co_cohort", "co_months", "co_villages_behind", "co_curve_subtitle", "co_mean_per_village",
-          "co_event_title", "co_event_subtitle", "co_years_since", "co_effect")
-con = connection()
-demo_banner(con)
-sel = filters.sidebar()
-st.title(t("page_cohort"))
-L = lang()
+p = page.setup("page_cohort", __file__)
+sel, L = p.sel, p.lang
 st.caption(t("co_intro").format(area=plain(sel.area_label)))
 
 pillar = st.radio(t("co_pillar"), catalogue.PILLAR_SHEETS, horizontal=True, key="co_pillar",
@@ -24,7 +18,7 @@ pillar = st.radio(t("co_pillar"), catalogue.PILLAR_SHEETS, horizontal=True, key=
 codes = [c for c, i in catalogue.indicators().items() if i.sheet == pillar]
 code = st.selectbox(t("co_indicator"), codes, key=f"co_code_{pillar}",
                     format_func=lambda c: f"{c} · {cohort.indicator_name(c, L)}")
-model = data(cohort.page, sel.area, code, st.session_state.get("co_series"), L, {k: t(k) for k in LABELS})
+model = data(cohort.model, sel, L, indicator=code, series_name=st.session_state.get("co_series"))
 
 st.subheader(t("co_sizes"))
 table(model.sizes.rename({"joined_year": t("co_joined_year"), "villages": t("co_villages")}), t("co_sizes"),

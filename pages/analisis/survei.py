@@ -1,22 +1,17 @@
 """Survei: the returned-migrant survey laid out like the Ponorogo study, with the method named; upload."""
 import streamlit as st
 
-from pipelines.accounts import roles
 from pipelines.survey import template
 from pipelines.views import survey
-from ui import auth
+from ui import page
 from ui.cache import data
-from ui.i18n import lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import t
+from ui.state import connection
 from ui.widgets import table
 
-con = connection()
-demo_banner(con)
-st.title(t("page_survey"))
-L = lang()
-labels = {k: t(k) for k in survey.LABELS}
-user = auth.current_user()
-model = data(survey.page, st.session_state.get("sv_pick"), L, labels)
+p = page.setup("page_survey", __file__, with_filters=False)
+L = p.lang
+model = data(survey.model, p.sel, L, name=st.session_state.get("sv_pick"))
 
 if model.name is None:
     st.info(t("sv_none"))
@@ -52,7 +47,7 @@ else:
     st.subheader(t("sv_head_age"))
     table(model.by_age, t("sv_head_age"), key="sv-age")
 
-if roles.can_upload(user):
+if model.may_upload:
     st.divider()
     st.subheader(t("sv_upload_head"))
     st.download_button(t("sv_template"), data=lambda: template.template_bytes(), file_name="templat-survei-pmi-purna.xlsx",
@@ -63,7 +58,7 @@ if roles.can_upload(user):
         file = st.file_uploader(t("sv_upload_file"), type=["xlsx"], key="sv_upload_file")
         sent = st.form_submit_button(t("sv_upload_go"), type="primary", icon=":material/cloud_upload:")
     if sent and file is not None:
-        result = survey.upload(connection(), user, name, file.name, file.getvalue())
+        result = survey.upload(connection(), p.sel.user, name, file.name, file.getvalue())
         if result.status == "rejected":
             st.error(t("sv_rejected").format(n=len(result.errors)), icon=":material/error:")
             st.dataframe([{t("up_col_sheet"): e.sheet, t("up_col_row"): e.row, t("up_col_column"): e.column,

@@ -11,8 +11,10 @@ from ui.cache import data
 from ui.i18n import t
 from ui.state import connection
 
-p = page.setup("page_capaian", capaian.LABEL_KEYS, with_filters=False)
-sel = filters.sidebar()  # the area, approved-only and the government period (ui/govperiod.py)
+# the sidebar's area, approved-only and government period (ui/govperiod.py); the page says sementara itself,
+# for the government period rather than the month range
+p = page.setup("page_capaian", with_filters=False)
+sel = filters.sidebar()
 L = p.lang
 
 # The government period of the sidebar (&periode= in the URL); a free month range shows the default period.
@@ -20,7 +22,7 @@ code = govperiod.current() or capaian.default_period()
 if govperiod.current() is None:
     st.info(t("cp_period_note").format(period=periods.parse(code).label(L)), icon=":material/date_range:")
 
-m = data(capaian.capaian_model, sel.area, code, L, p.labels, approved_only=sel.approved_only)
+m = data(capaian.model, sel, L, period=code)
 st.header(f"{m.title} · {m.period_label}", anchor=False)
 if m.provisional:
     st.warning(t("filter_provisional"), icon=":material/schedule:")

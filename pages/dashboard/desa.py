@@ -3,11 +3,11 @@ import streamlit as st
 
 from pipelines import areas, catalogue, formatting
 from pipelines.views import village_profile
-from ui import auth, filters, page, widgets
+from ui import filters, page, widgets
 from ui.cache import data
 from ui.i18n import t
 
-pg = page.setup("page_village", village_profile.LABEL_KEYS)
+pg = page.setup("page_village")
 sel, L = pg.sel, pg.lang
 
 
@@ -40,8 +40,7 @@ def picker() -> None:
 
 def profile() -> None:
     indicator = st.session_state.get("vp_indicator", next(iter(catalogue.indicators())))
-    p = data(village_profile.profile, sel.area, sel.start, sel.end, indicator, L, pg.labels, **sel.model_args,
-             user=auth.current_user())
+    p = data(village_profile.model, sel, L, indicator=indicator)
     if p is None:
         st.error(t("vp_unknown"))
         return

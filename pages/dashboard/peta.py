@@ -2,7 +2,7 @@
 import streamlit as st
 
 from pipelines import settings
-from pipelines.views import maps, village_profile
+from pipelines.views import maps
 from pipelines.views.map_layers import selected_code
 from pipelines.views.map_style import legend_html
 from pipelines.views.map_values import METRICS
@@ -10,7 +10,7 @@ from ui import filters, page, widgets
 from ui.cache import data
 from ui.i18n import t
 
-p = page.setup("page_map", maps.LABEL_KEYS)
+p = page.setup("page_map")
 sel = p.sel
 
 
@@ -25,8 +25,7 @@ metric = top[0].selectbox(t("map_metric"), list(METRICS), format_func=lambda k: 
                           key="map_metric")
 tiles = top[2].toggle(t("map_tiles"), value=False, help=t("map_tiles_help"), key="map_tiles")
 boundary = settings.boundary_file()
-model = data(maps.map_model, sel.area, sel.start, sel.end, metric, p.lang, p.labels, str(boundary or ""), tiles,
-             **sel.model_args)
+model = data(maps.model, sel, p.lang, metric=metric, boundary_path=str(boundary or ""), tiles=tiles)
 
 if model.drill:
     names = dict(model.drill)
@@ -35,11 +34,9 @@ if model.drill:
                      key=drill_key, help=t("map_drill_help"),
                      on_change=lambda: _go(st.session_state.get(drill_key)))
 
-villages = data(village_profile.choices, sel.area)
-if villages.height:
+if model.search:
     search_key = f"map_search_{sel.area or 'id'}"
-    found = dict(zip(villages["village_code"].to_list(), villages["label"].to_list()))
-    st.selectbox(t("map_search"), list(found), index=None, format_func=found.get, key=search_key,
+    st.selectbox(t("map_search"), list(model.search), index=None, format_func=model.search.get, key=search_key,
                  placeholder=t("map_search_placeholder"), help=t("map_search_help"),
                  on_change=lambda: _go(st.session_state.get(search_key)))
 

@@ -8,11 +8,11 @@ from ui.cache import data
 from ui.i18n import t
 from ui.widgets import chart, table
 
-p = page.setup("page_pillars", pillars.LABELS)
+p = page.setup("page_pillars")
 sel, L = p.sel, p.lang
 # the indicator each tab charts (its picker's value from the last run), so only those series are queried
 picks = tuple(st.session_state.get(f"pl_pick_{n}", pillars.HEADLINE[n]) for n in pillars.PILLARS)
-model = data(pillars.page, sel.area, sel.start, sel.end, L, p.labels, picks, **sel.model_args)
+model = data(pillars.model, sel, L, picks=picks)
 st.caption(f"**{model.area_label}** · {model.period_label}")
 
 # Which pillar is weakest here: ranked by the share of reporting villages active, then by reports filled in.

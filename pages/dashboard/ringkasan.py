@@ -7,9 +7,8 @@ from ui.cache import data
 from ui.i18n import t
 from ui.widgets import chart, table
 
-p = page.setup("page_overview", overview.LABELS)
-sel = p.sel
-model = data(overview.summary, sel.area, sel.start, sel.end, p.lang, p.labels, **sel.model_args)
+p = page.setup("page_overview")
+model = data(overview.model, p.sel, p.lang)
 
 st.caption(f"**{model.area_label}** · {model.period_label} · {t('ov_compared_with')}: {model.previous_label}")
 

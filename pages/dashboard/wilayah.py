@@ -9,11 +9,10 @@ from ui import filters, page, widgets
 from ui.cache import data
 from ui.i18n import t
 
-p = page.setup("page_areas", drilldown.LABEL_KEYS)
+p = page.setup("page_areas")
 sel = p.sel
 boundary = settings.boundary_file()
-m = data(drilldown.drill_model, sel.area, sel.start, sel.end, p.lang, p.labels, str(boundary or ""),
-         **sel.model_args)
+m = data(drilldown.model, sel, p.lang, boundary_path=str(boundary or ""))
 
 
 def _go(code: str | None) -> None:

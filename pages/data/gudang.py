@@ -2,14 +2,15 @@
 import streamlit as st
 
 from pipelines import formatting, settings
-from pipelines.views.status import reports_chart, status
+from pipelines.views import status
 from ui import page
 from ui.cache import data
 from ui.i18n import t
 from ui.widgets import chart, table
 
-L = page.setup("page_warehouse", with_filters=False).lang
-s = data(status)
+p = page.setup("page_warehouse", with_filters=False)
+L = p.lang
+s = data(status.model, p.sel, L)
 
 cols = st.columns(4)
 cols[0].metric(t("villages"), formatting.number(s.summary["villages"], L))
@@ -25,13 +26,12 @@ last = s.summary["last_upload"]
 cols[3].metric(t("last_upload"), formatting.day(last, L) if last else formatting.MISSING,
                help=f"{formatting.day(last, L)} {last:%H:%M} WIB" if last else None)
 
-if s.by_month.is_empty():
+if s.chart is None:
     st.info(t("empty_warehouse"))
 else:
-    fig = reports_chart(s.by_month, t("reports_per_month"), t("period"), t("villages_reported"), L)
-    chart(fig, s.by_month, t("reports_per_month"))
+    chart(s.chart, s.by_month, t("reports_per_month"))
 st.subheader(t("villages_per_province"))
-table(s.by_province.rename({"province_code": t("map_col_code"), "province": t("province"), "joined_year": t("joined_year"),
-                            "villages": t("villages")}), t("villages_per_province"))
+table(s.by_province_shown, t("villages_per_province"))
 st.caption(f"{t('months_covered')}: {formatting.month(s.summary['first_period'], L)} – "
-           f"{formatting.month(s.summary['last_period'], L)} · {t('warehouse_file')}: {settings.db_path()} · {t('data_version')} {s.data_version}")
+           f"{formatting.month(s.summary['last_period'], L)} · {t('warehouse_file')}: {settings.db_path()} · "
+           f"{t('data_version')} {s.data_version}")

@@ -2,36 +2,34 @@
 import streamlit as st
 
 from pipelines.metrics import periods
-from pipelines.views import capaian, dictionary, satudata
-from ui import auth, page
+from pipelines.views import dictionary, satudata
+from ui import page
 from ui.cache import data
 from ui.i18n import t
 from ui.state import connection
 from ui.widgets import dataframe
 
-L = page.setup("page_dictionary", with_filters=False).lang
+p = page.setup("page_dictionary", with_filters=False)
+L, state = p.lang, st.session_state
+rows = (state.get("kamus_pick") or {}).get("selection", {}).get("rows", [])
+k = data(dictionary.model, p.sel, L, search=state.get("kamus_q") or "", row=rows[0] if rows else 0)
 st.caption(t("kamus_intro"))
-search = st.text_input(t("kamus_search"), key="kamus_q")
-frame = dictionary.dictionary(L, search)  # read from the catalogues, cached there
-overview = dictionary.overview(frame, L)
-dataframe(overview, height=min(38 + 35 * frame.height, 640), on_select="rerun", selection_mode="single-row",
+st.text_input(t("kamus_search"), key="kamus_q")
+dataframe(k.overview, height=min(38 + 35 * k.frame.height, 640), on_select="rerun", selection_mode="single-row",
           key="kamus_pick")
 st.caption(t("kamus_pick_help"))
-rows = (st.session_state.get("kamus_pick") or {}).get("selection", {}).get("rows", [])
-detail = dictionary.detail(frame, rows[0] if rows else 0, L)
-if detail is not None:
-    st.subheader(detail[0], anchor=False)
-    st.table(detail[1])
+if k.detail is not None:
+    st.subheader(k.detail[0], anchor=False)
+    st.table(k.detail[1])
 st.download_button(t("kamus_download"), data=lambda: dictionary.workbook(), file_name="kamus-indikator.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    icon=":material/table:", on_click="ignore", key="kamus_xlsx")
 
-user = auth.current_user()
-if satudata.may_build(user):
+if k.may_build:
     st.divider()
     st.subheader(t("sd_head"))
     st.caption(t("sd_help"))
-    years = data(capaian.years)
+    years = k.years
     left, mid, right = st.columns([1, 2, 2])
     year = left.selectbox(t("cp_year"), years, key="sd_year")
     part = mid.selectbox(t("cp_period"), periods.PARTS, index=periods.PARTS.index("T1"), key="sd_part",

@@ -4,20 +4,15 @@ import streamlit as st
 from pipelines import formatting
 from pipelines.review import transitions
 from pipelines.views import review
-from ui import auth, widgets
+from ui import page, widgets
 from ui.cache import data
-from ui.i18n import lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import t
+from ui.state import connection
 
-con = connection()
-demo_banner(con)
-st.title(t("page_review"))
-L = lang()
-user = auth.require(__file__)
-STATE = {s: t(f"rv_state_{s}") for s in review.STATE_ICONS}
-
-districts = data(review.districts, user)
-if districts.is_empty():
+p = page.setup("page_review", __file__, with_filters=False)
+L = p.lang
+tj = data(review.model, p.sel, L, district=st.session_state.get("rv_district"), month=st.session_state.get("rv_month"))
+if not tj.districts:
     st.info(t("rv_no_scope"), icon=":material/lock:")
     st.stop()
 st.caption(t("rv_intro"))
@@ -25,24 +20,18 @@ st.caption(t("rv_intro"))
 done = st.session_state.pop("rv_done", None)
 if done:
     st.success(done, icon=":material/task_alt:")  # built from registry names, never from typed text
+if tj.waiting:
+    st.info(tj.waiting, icon=":material/pending_actions:")
 
-waiting = data(transitions.waiting, user)
-if waiting:
-    st.info(t("rv_waiting").format(n=len(waiting), items="; ".join(
-        f"{formatting.plain(n)} {formatting.month(p, L)}" for _, n, p in waiting)), icon=":material/pending_actions:")
-
-names = dict(zip(districts["district_code"].to_list(), districts["district"].to_list()))
-choices = review.months()
 cols = st.columns([3, 2])
-first = waiting[0] if waiting and waiting[0][0] in names else None
-district = cols[0].selectbox(t("rv_district"), list(names), format_func=names.get, key="rv_district",
-                             index=list(names).index(first[0]) if first else 0)
-month = cols[1].selectbox(t("rv_month"), choices, format_func=lambda m: formatting.month(m, L), key="rv_month",
-                          index=choices.index(first[2]) if first and first[2] in choices else 0)
+district = cols[0].selectbox(t("rv_district"), list(tj.districts), format_func=tj.districts.get, key="rv_district",
+                             index=list(tj.districts).index(tj.district))
+month = cols[1].selectbox(t("rv_month"), tj.months, format_func=lambda m: formatting.month(m, L), key="rv_month",
+                          index=tj.months.index(tj.month))
 
-m = data(review.review, user, district, month)
+m = tj.review
 s = m.state
-st.subheader(f"{review.STATE_ICONS[s.state]} {STATE[s.state]}")
+st.subheader(f"{review.STATE_ICONS[s.state]} {tj.state_label}")
 if s.changed_by:
     st.markdown(t("rv_changed").format(by=formatting.plain(s.changed_by), at=transitions.at_text(s.changed_at, L)))
 if s.reason:
@@ -50,22 +39,20 @@ if s.reason:
 if m.lock_message:
     st.warning(m.lock_message, icon=":material/lock:")
 
-reported = int(m.villages["reported"].sum()) if m.villages.height else 0
 cols = st.columns(3)
 cols[0].metric(t("rv_joined"), formatting.number(m.villages.height, L))
-cols[1].metric(t("rv_reported"), formatting.number(reported, L))
+cols[1].metric(t("rv_reported"), formatting.number(tj.reported, L))
 cols[2].metric(t("rv_open_findings"), formatting.number(len(m.open_findings), L))
 if m.open_findings:
     st.caption(t("rv_open_findings_note"))
-shown = review.village_rows(m.villages, m.missing_reasons, L, t("rv_yes"), t("rv_no"))
-widgets.dataframe(shown.rename(lambda c: t(f"rv_col_{c}")), key="rv_villages")
+widgets.dataframe(tj.villages, key="rv_villages")
 if m.officers_hidden:
     st.caption(t("officers_hidden"))
 
 
 def _act(action: str, reason: str = "", missing: dict | None = None) -> None:
     try:
-        result = transitions.act(connection(), user, action, district, month, reason, missing)
+        result = transitions.act(connection(), p.sel.user, action, tj.district, tj.month, reason, missing)
     except transitions.Refused as exc:
         st.error(str(exc), icon=":material/block:")
         return
@@ -107,5 +94,4 @@ st.markdown(f"#### {t('rv_history')}")
 if m.events.is_empty():
     st.caption(t("rv_history_none"))
 else:
-    st.dataframe(review.event_rows(m.events, L, {a: t(f"rv_action_{a}") for a in transitions.ACTIONS}, STATE)
-                 .rename(lambda c: t(f"rv_col_{c}")), hide_index=True, width="stretch", key="rv_events")
+    st.dataframe(tj.events, hide_index=True, width="stretch", key="rv_events")

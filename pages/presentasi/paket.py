@@ -4,11 +4,12 @@ import streamlit as st
 
 from pipelines import formatting
 from pipelines.briefing import pack as briefing
+from pipelines.briefing import page as pack_view
 from pipelines.metrics import calendar
-from ui import filters
+from ui import filters, page
 from ui.cache import data, data_version
-from ui.i18n import LANGS, lang, t
-from ui.state import connection, demo_banner
+from ui.i18n import LANGS, t
+from ui.state import connection
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,12 +22,9 @@ def _quick_period(months: int) -> None:
     st.session_state.update(f_start=calendar.add_months(end, 1 - months), f_end=end)
 
 
-con = connection()
-demo_banner(con)
-sel = filters.sidebar()
-st.title(t("page_briefing"))
-L = lang()
-labels = {key: t(key) for key in briefing.LABEL_KEYS}
+p = page.setup("page_briefing")
+sel, L = p.sel, p.lang
+m = data(pack_view.model, sel, L)
 st.caption(t("bp_intro"))
 
 newest = filters.default_range()[1]
@@ -41,8 +39,8 @@ st.caption(t("bp_data_approved" if sel.approved_only else "bp_data_all"))
 # The pack may be in the other language (partners at a Rakor): its labels then come from ui/labels.csv.
 pack_lang = st.radio(t("bp_pack_lang"), list(LANGS), format_func=LANGS.get, horizontal=True, key="bp_lang",
                      index=list(LANGS).index(L))
-pack_labels = labels if pack_lang == L else briefing.read_labels(pack_lang)
-outline = data(briefing.outline, sel.area, sel.start, sel.end, L, labels)
+pack_labels = m.labels if pack_lang == L else briefing.read_labels(pack_lang)
+outline = m.outline
 
 st.subheader(t("bp_slides"))
 include_col = t("bp_col_include")
@@ -68,7 +66,7 @@ elif st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="
 
     # Built on the click, not cached: the progress bar follows each step.
     try:
-        st.session_state["bp_pack"] = (wanted, briefing.build(con, sel.area, sel.start, sel.end, pack_lang,
+        st.session_state["bp_pack"] = (wanted, briefing.build(connection(), sel.area, sel.start, sel.end, pack_lang,
                                                               pack_labels, _progress, include,
                                                               approved_only=sel.approved_only,
                                                               compare=sel.compare))

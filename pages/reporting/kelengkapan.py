@@ -3,14 +3,13 @@ import streamlit as st
 
 from pipelines import formatting
 from pipelines.views import reporting
-from pipelines.views import review as review_view
 from ui import filters, page, widgets
 from ui.cache import data
 from ui.i18n import t
 
-p = page.setup("page_completeness", reporting.LABEL_KEYS)
+p = page.setup("page_completeness")
 sel, L = p.sel, p.lang
-m = data(reporting.completeness, sel.area, sel.start, sel.end, L, p.labels, **sel.model_args)
+m = data(reporting.model, sel, L)
 latest = formatting.month(m.latest, L)
 st.caption(t("rp_intro").format(day=m.deadline_day))
 
@@ -78,7 +77,5 @@ else:
 
 # review state per district and month (issue 12)
 st.subheader(t("rv_grid_title"))
-grid = data(review_view.state_grid, sel.area, sel.start, sel.end, {s: t(f"rv_state_{s}") for s in review_view.STATE_ICONS},
-            p.lang)
-_list(grid.rename({"district": t("rv_col_district")}), grid, "status-tinjauan")
+_list(m.review_grid_shown, m.review_grid, "status-tinjauan")
 st.caption(t("rv_grid_note"))

@@ -24,6 +24,7 @@ from pipelines.briefing.text import change_sentence, figure_sentence, file_stem,
 from pipelines.metrics import breakdown
 from pipelines.metrics import facts as facts_mod
 from pipelines.views import maps, overview, pillars, reporting
+from pipelines.views.selection import Selection
 
 Progress = Callable[[int, int, str], None]
 
@@ -134,11 +135,13 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
             progress(done, steps, message)
 
     only = dict(approved_only=ctx.approved_only)
-    ov = overview.summary(*ctx.args, lang, ctx.labels, compare=ctx.compare, **only)
+    # the pages' own models, on the pack's selection and in its language (the pack's labels)
+    sel = Selection(ctx.area, ctx.start, ctx.end, ctx.compare, ctx.approved_only)
+    ov = overview.model(con, sel, lang, ctx.labels)
     ctx.provisional = bool(ov.provisional)
     ctx.nothing_approved = ctx.approved_only and not ov.kpis["reported"].value  # every figure would be '–'
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_overview")))
-    page = pillars.page(*ctx.args, lang, ctx.labels, compare=ctx.compare, **only)
+    page = pillars.model(con, sel, lang, ctx.labels)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_pillars")))
     # the data-sheet breakdowns rest on the same counted village-months as every other figure
     facts = facts_mod.load(*ctx.args, **only)
@@ -148,7 +151,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     remit_by_country = breakdown.by(con, facts, "remittances", ["country_iso2"])
     remit_by_channel = breakdown.by(con, facts, "remittances", ["channel"])
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_flows")))
-    rp = reporting.completeness(*ctx.args, lang, ctx.labels, compare=ctx.compare, **only)
+    rp = reporting.model(con, sel, lang, ctx.labels)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_reporting")))
     villages = maps.village_values(*ctx.args, **only)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_map")))

@@ -28,6 +28,7 @@ from pipelines.briefing.text import (
     sector_name,
     share_text,
 )
+from pipelines.ingest import countries as country_names
 from pipelines.views import overview, pillars, reporting, static_map
 
 # Headline figures in the Ringkasan order (rows of the key-figures slide) and their unit in sentences.
@@ -210,7 +211,7 @@ def placement_slides(ctx: Context, ov: overview.Summary, placed: pl.DataFrame) -
     countries = (placed.group_by("country_iso2")
                  .agg(placements=pl.col("count").sum(), women=pl.col("count").filter(pl.col("sex") == "P").sum())
                  .sort(["placements", "country_iso2"], descending=[True, False]))
-    names = [overview.country_name(c, lang) for c in countries["country_iso2"]]
+    names = [country_names.name(c, lang) for c in countries["country_iso2"]]
     items = [ctx.t("bp_item_people", name=nm, n=n(v), share=share_text(v, total, lang))
              for nm, v in zip(names[:TOP_N], countries["placements"].to_list())]
     if total is None:
@@ -276,7 +277,7 @@ def return_slide(ctx: Context, ov: overview.Summary, by_month: pl.DataFrame,
                              .then(pl.col("with_problem").fill_null(0)).cast(pl.Int64))
                .with_columns(without_problem=pl.col("returns") - pl.col("with_problem")))
     problem = None if total is None else float(monthly["with_problem"].sum())
-    names = [overview.country_name(c, lang) for c in by_country["country_iso2"]]
+    names = [country_names.name(c, lang) for c in by_country["country_iso2"]]
     if total is None:
         sentences = [ctx.t("bp_n_returns_missing", period=ctx.period)]
     else:
@@ -313,7 +314,7 @@ def remittance_slides(ctx: Context, ov: overview.Summary, by_country: pl.DataFra
     by_channel = by_channel.sort(["amount_idr", "channel"], descending=[True, False])
     tx = None if total is None else float(by_channel["transactions"].sum())
     average = total / tx if total is not None and tx else None
-    countries = [overview.country_name(c, lang) for c in by_country["country_iso2"]]
+    countries = [country_names.name(c, lang) for c in by_country["country_iso2"]]
     channels = [channel_name(c, ctx) for c in by_channel["channel"]]
     covered = coverage(k, ctx)
 

@@ -49,3 +49,11 @@ def name_id(iso2: str) -> str:
         return iso2
     indonesian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["id"])
     return indonesian.gettext(country.name)
+
+
+def name(iso2: str, lang: str = "id") -> str:
+    """A country's display name: Indonesian from the project's list ('Arab Saudi'), English the common ISO 3166 name."""
+    if lang == "id":
+        return name_id(iso2)
+    country = pycountry.countries.get(alpha_2=iso2)
+    return getattr(country, "common_name", None) or (country.name if country else iso2)

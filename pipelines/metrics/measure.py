@@ -42,11 +42,8 @@ class Total:
 
 
 def format_value(figure: Figure, value: float | None, lang: str = "id") -> str:
-    if figure.share:
-        return formatting.percent(value, lang)
-    if figure.money:
-        return formatting.rupiah(value, lang)
-    return formatting.number(value, lang)
+    """A figure's value as text by its kind (share, money or count): formatting.value."""
+    return formatting.value(value, "share" if figure.share else "rupiah" if figure.money else "", lang)
 
 
 @dataclass(frozen=True)

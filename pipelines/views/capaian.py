@@ -14,6 +14,7 @@ from pipelines.accounts.roles import User
 from pipelines.metrics import calendar, figures, periods
 from pipelines.metrics.measure import format_value
 from pipelines.targets import pdf, report, status, store
+from pipelines.views.selection import Selection
 
 LABEL_KEYS = ("cp_col_area", "cp_col_figure", "cp_col_target", "cp_col_actual", "cp_col_capaian", "cp_col_status",
               "cp_col_coverage", "cp_col_provisional", "cp_col_annual_target", "cp_col_annual_capaian",
@@ -107,9 +108,11 @@ def _chart(rows: list[dict], lang: str, lab: dict, title: str) -> go.Figure | No
     return fig
 
 
-def capaian_model(con: duckdb.DuckDBPyConnection, area: str, period: str, lang: str, lab: dict, *,
-                  approved_only: bool = False) -> CapaianView:
-    """The area's capaian for a government period and that of each child area with a target there."""
+def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id", lab: dict | None = None, *,
+          period: str) -> CapaianView:
+    """The selected area's capaian for a government period and that of each child area with a target there."""
+    lab = labels.page_labels(LABEL_KEYS, lang) if lab is None else lab
+    area, approved_only = sel.area, sel.approved_only
     gov = periods.parse(period)
     top = report.report(con, area, period, lang=lang, approved_only=approved_only)
     code = "" if top["area"] == report.NATIONAL else top["area"]

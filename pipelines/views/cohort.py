@@ -10,6 +10,11 @@ import polars as pl
 from pipelines import charts, formatting
 from pipelines.catalogue import indicators
 from pipelines.cohort import curves, series, staggered
+from pipelines.labels import page_labels
+from pipelines.views.selection import Selection
+
+LABELS = ("co_cohort", "co_months", "co_villages_behind", "co_curve_subtitle", "co_mean_per_village",
+          "co_event_title", "co_event_subtitle", "co_years_since", "co_effect")
 
 
 @dataclass
@@ -56,9 +61,11 @@ def _event_chart(event: pl.DataFrame, lang: str, labels: dict[str, str]) -> go.F
                         labels["co_effect"], lang)
 
 
-def page(con: duckdb.DuckDBPyConnection, area: str, code: str, series_name: str | None, lang: str,
-         labels: dict[str, str]) -> CohortPage:
-    """Curves of one indicator in an area; the comparison when an external series is held."""
+def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id", labels: dict[str, str] | None = None, *,
+          indicator: str = "K01", series_name: str | None = None) -> CohortPage:
+    """Curves of one indicator in the selected area; the comparison when an external series is held."""
+    labels = page_labels(LABELS, lang) if labels is None else labels
+    area, code = sel.area, indicator
     frame = curves.curve(con, code, area)
     model = CohortPage(curves.sizes(con, area), frame,
                        _curve_chart(frame, code, lang, labels) if frame.height else None, series.names(con))

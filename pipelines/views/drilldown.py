@@ -7,18 +7,18 @@ from datetime import date
 
 import duckdb
 import polars as pl
-import pycountry
 import pydeck as pdk
 
 from pipelines import areas, catalogue, formatting, vocabulary
 from pipelines.ingest import countries
-from pipelines.labels import plural_key
+from pipelines.labels import page_labels, plural_key
 from pipelines.metrics import breakdown, calendar, figures, periods
 from pipelines.metrics.measure import format_value, measure
 from pipelines.targets import notes as target_notes
 from pipelines.views import geo, maps, overview
 from pipelines.views.cards import Card, card
 from pipelines.views.map_values import places, unit_values
+from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 
@@ -87,14 +87,6 @@ def last_quarter(end: date) -> tuple[date, date]:
     last = calendar.month_start(end)
     last = calendar.add_months(last, -(last.month % 3))
     return calendar.add_months(last, -2), last
-
-
-def country_name(iso2: str, lang: str) -> str:
-    """Country display name: Indonesian from the project's list, English from ISO 3166."""
-    if lang == "id":
-        return countries.name_id(iso2)
-    country = pycountry.countries.get(alpha_2=iso2)
-    return getattr(country, "common_name", None) or (country.name if country else iso2)
 
 
 def _label(labels: dict, key: str, **fields) -> str:
@@ -178,7 +170,7 @@ def destinations(placed: pl.DataFrame, lang: str, labels: dict) -> pl.DataFrame:
     total = placed["count"].sum() if placed.height else 0
     country, count, share = (_label(labels, k) for k in ("dr_col_country", "dr_col_placements", "dr_col_share"))
     return pl.DataFrame({
-        country: [country_name(c, lang) for c in placed["country_iso2"].to_list()],
+        country: [countries.name(c, lang) for c in placed["country_iso2"].to_list()],
         count: placed["count"].cast(pl.Int64).to_list(),
         share: [c / total if total else None for c in placed["count"].to_list()],
     }, schema={country: pl.String, count: pl.Int64, share: pl.Float64})
@@ -247,10 +239,11 @@ def quarter_label(q_start: date, q_end: date, lang: str, labels: dict) -> str:
 
 # --- the page model ------------------------------------------------------------------------------------
 
-def drill_model(con: Con, area: str, start: date, end: date, lang: str, labels: dict,
-                boundary_path: str = "", *, compare: str = "yoy", approved_only: bool = False) -> DrillModel:
+def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None, *,
+          boundary_path: str = "") -> DrillModel:
     """Everything the Wilayah page shows for one area and period, every figure from the metric layer."""
-    area = (area or "").strip()
+    labels = page_labels(LABEL_KEYS, lang) if labels is None else labels
+    area, start, end, compare, approved_only = (sel.area or "").strip(), sel.start, sel.end, sel.compare, sel.approved_only
     unit = areas.lookup(con, area, lang)
     if unit is None:
         raise ValueError(f"unknown area code {area!r}")

@@ -11,6 +11,9 @@ from pipelines import formatting, warehouse
 from pipelines.accounts import roles
 from pipelines.catalogue import indicators
 from pipelines.ingest import originals
+from pipelines.labels import text as label_text
+from pipelines.views import review
+from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 
@@ -156,3 +159,100 @@ def original(con: Con, user: roles.User | None, submission_id: int) -> tuple[str
         return None
     data = originals.read(con, row["file_sha256"])
     return (row["file_name"], data) if data is not None else None
+
+
+# --- the Riwayat page model ------------------------------------------------------------------------
+
+@dataclass
+class Riwayat:
+    """What the Riwayat page shows for the user's picks (each pick outside the choices falls back to the first)."""
+    districts: dict[str, str]                     # code -> name; '' (all) first when there are several
+    notices: list[str] = field(default_factory=list)   # months returned to the user's districts (escaped)
+    district: str = ""
+    villages: dict[str, str] = field(default_factory=dict)  # '' (all) first, then code -> 'name · sub-district'
+    village: str = ""
+    months: list[date | None] = field(default_factory=list)  # None (all) first
+    month: date | None = None
+    counts: tuple[int, int, int] = (0, 0, 0)     # versions, village-months, re-submissions
+    table: pl.DataFrame | None = None            # the newest SHOWN_ROWS versions, headers in lang
+    more: str | None = None                      # 'the newest n of m are shown'
+    details: dict[str, str] = field(default_factory=dict)  # 'village|YYYY-MM-DD' -> 'Betak, Juli 2024 (2 versi)'
+    capped: str | None = None
+    detail: str | None = None                    # the village-month shown below
+    state_line: str = ""
+    versions: pl.DataFrame | None = None         # its versions, headers in lang
+    version_labels: dict[int, str] = field(default_factory=dict)  # submission_id -> 'Versi 2 · file.xlsx', oldest first
+    a: int | None = None                         # the two versions compared
+    b: int | None = None
+    changed: int = 0
+    compare: pl.DataFrame | None = None          # code, item, unit, a, b, changed as text, headers in lang
+
+
+def _pick(value, options: list, default_index: int = 0):
+    return value if value in options else (options[default_index] if options else None)
+
+
+def model(con: Con, sel: Selection, lang: str = "id", *, district: str | None = None, village: str | None = None,
+          month: date | None = None, current_only: bool = False, detail: str | None = None, a: int | None = None,
+          b: int | None = None, only_changed: bool = False) -> Riwayat:
+    """Every version in the user's scope (roles.history_scope), filtered by the picks; one village-month's
+    versions and two of them side by side."""
+
+    user = sel.user
+    frame = districts(con, user)
+    names = dict(zip(frame["district_code"].to_list(), frame["district"].to_list()))
+    out = Riwayat(({"": label_text("hi_all", lang)} if len(names) > 1 else {}) | names)
+    if not names:
+        return out
+    out.notices = review.returned_notices(con, user, lang, label_text("rv_returned_notice", lang))
+    out.district = _pick(district, list(out.districts))
+    rows = villages(con, user).filter(pl.lit(not out.district) | (pl.col("district_code") == out.district))
+    out.villages = {"": label_text("hi_all", lang)} | {c: f"{n} · {s}" for c, n, s in rows.select(
+        "village_code", "village_name", "subdistrict").iter_rows()}
+    out.village = _pick(village, list(out.villages))
+    out.months = [None] + months(con, user, out.district, out.village)
+    out.month = _pick(month, out.months)
+    found = submissions(con, user, out.district, out.village, out.month, current_only)
+    out.counts = (found.height, found.filter(found["is_current"]).height, found.filter(found["version"] > 1).height)
+    if found.is_empty():
+        return out
+    status = {s: label_text(f"up_outcome_{s}", lang) for s in ("accepted", "accepted_with_warnings")}
+    head = lambda f: f.rename(lambda c: label_text(f"hi_col_{c}", lang))  # noqa: E731
+    out.table = head(table(found.head(SHOWN_ROWS), lang, status))
+    if found.height > SHOWN_ROWS:
+        out.more = label_text("hi_shown_newest", lang, shown=formatting.number(SHOWN_ROWS, lang),
+                              total=formatting.number(found.height, lang))
+    choices = village_months(found)
+    out.details = {f"{c}|{p.isoformat()}": label_text("hi_detail_option", lang, village=n, month=formatting.month(p, lang),
+                                                      n=v)
+                   for c, n, p, v in choices.select("village_code", "village_name", "period", "versions").iter_rows()}
+    if len(choices) < found.n_unique(["village_code", "period"]):
+        out.capped = label_text("hi_detail_capped", lang, n=len(choices))
+    out.detail = _pick(detail, list(out.details))
+    code, iso = out.detail.split("|")
+    period = date.fromisoformat(iso)
+    vers = versions(con, code, period)
+    state = review.state_of_village_month(con, code, period)
+    out.state_line = label_text("rv_state_line", lang, icon=review.STATE_ICONS[state.state],
+                                state=label_text(f"rv_state_{state.state}", lang),
+                                by=formatting.plain(state.changed_by or "–"),
+                                at=review.transitions.at_text(state.changed_at, lang) or "–")
+    out.versions = head(table(vers, lang, status))
+    out.version_labels = {sid: label_text("hi_version_label", lang, v=v, file=f) for sid, v, f in
+                          vers.select("submission_id", "version", "file_name").iter_rows()}
+    ids = list(out.version_labels)
+    if len(ids) < 2:
+        return out
+    out.a, out.b = _pick(a, ids, len(ids) - 2), _pick(b, ids, len(ids) - 1)
+    both = shown(compare(con, out.a, out.b, lang), lang)
+    out.changed = int(both["changed"].sum())
+    if only_changed:
+        both = both.filter(both["changed"])
+    number = dict(zip(ids, vers["version"].to_list()))
+    out.compare = both.select(
+        "code", "item", "unit", "a", "b",
+        both["changed"].replace_strict({True: label_text("hi_changed_mark", lang), False: ""}).alias("changed")).rename(
+        {"code": label_text("hi_col_code", lang), "item": label_text("hi_col_item", lang),
+         "unit": label_text("hi_col_unit", lang), "a": label_text("hi_col_a", lang, v=number[out.a]),
+         "b": label_text("hi_col_b", lang, v=number[out.b]), "changed": label_text("hi_col_changed", lang)})
+    return out

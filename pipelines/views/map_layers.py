@@ -16,7 +16,6 @@ from pipelines.views.map_style import (
     NEIGHBOUR_COLOUR,
     SEA_COLOUR,
     fill,
-    format_value,
     radius,
 )
 from pipelines.views.map_values import METRICS
@@ -41,7 +40,7 @@ def village_records(villages: pl.DataFrame, metric: str, cuts: list[float], lang
             "code": r["village_code"], "name": f"Desa {r['village_name']}" if lang == "id" else r["village_name"],
             "plain_name": r["village_name"],
             "kind": f"{level_name('village', labels)} · Kec. {r['subdistrict']} · {r['district']}",
-            "value_text": format_value(value, unit, lang),
+            "value_text": formatting.value(value, unit, lang),
             "extra": f"{labels.get('map_months_reported', '')}: {r['months_reported']}/{r['months_joined']}",
             "note": "" if r["coords_exact"] else labels.get("map_coords_approx", ""),
             "position": [round(r["lon"], 5), round(r["lat"], 5)],
@@ -71,7 +70,7 @@ def unit_records(units: pl.DataFrame, level: str, metric: str, lang: str, labels
     prefix = "Kec. " if level == "subdistrict" else ""
     out = [{
         "code": r["code"], "name": prefix + r["name"], "kind": level_name(level, labels),
-        "value_text": format_value(r[metric], unit, lang),
+        "value_text": formatting.value(r[metric], unit, lang),
         "extra": labels.get("map_villages_n", "{n}").format(n=formatting.number(r["villages"], lang))
         + " · " + coverage_text(r, metric, lang, labels),
         "note": "",
@@ -95,7 +94,7 @@ def choropleth_geojson(boundaries: geo.Boundaries, area: str, units: pl.DataFram
         value = row[metric] if row else None
         features.append({"type": "Feature", "geometry": geometry.__geo_interface__, "properties": {
             "code": code, "name": row["name"] if row else code, "kind": level_name(boundaries.level, labels),
-            "value_text": format_value(value, unit, lang),
+            "value_text": formatting.value(value, unit, lang),
             "extra": labels.get("map_villages_n", "{n}").format(n=formatting.number(row["villages"], lang))
             + " · " + coverage_text(row, metric, lang, labels) if row else "",
             "note": "", "fill": fill(value, cuts, unit, 170) if row else [*MISSING_COLOUR, 60],

@@ -14,17 +14,6 @@ SHARE_BREAKS = (0.5, 0.7, 0.85, 0.95)  # completeness: < 50 %, 50-70, 70-85, 85-
 LAND_COLOUR, NEIGHBOUR_COLOUR, SEA_COLOUR = (222, 222, 218), (241, 241, 238), (226, 236, 244)
 
 
-def format_value(value: float | None, unit: str, lang: str) -> str:
-    """A metric value as text: '11.589', 'Rp 48,5 juta', '87,3%'; '–' when not reported."""
-    if value is None:
-        return formatting.MISSING
-    if unit == "rupiah":
-        return formatting.rupiah(value, lang)
-    if unit == "share":
-        return formatting.percent(value, lang)
-    return formatting.number(value, lang)
-
-
 def _nice(value: float, unit: str) -> float:
     """A break rounded for a legend: whole numbers, money to two significant digits."""
     if unit == "share":
@@ -77,21 +66,21 @@ def legend(cuts: list[float], unit: str, lang: str, labels: dict) -> list[tuple[
         if not cuts:
             label = labels.get("map_all_values", "")
         elif i == 0:
-            label = ("< " if unit == "share" else "≤ ") + format_value(cuts[0], unit, lang)
+            label = ("< " if unit == "share" else "≤ ") + formatting.value(cuts[0], unit, lang)
         elif unit == "count":
             # whole-number classes written without a shared end ('≤ 45', '46', '47 – 60', '≥ 61'):
             # '45 – 46' beside '≤ 45' read as overlapping
-            low = format_value(cuts[i - 1] + 1, unit, lang)
+            low = formatting.value(cuts[i - 1] + 1, unit, lang)
             if i == len(cuts):
                 label = f"≥ {low}"
             elif cuts[i - 1] + 1 == cuts[i]:
                 label = low
             else:
-                label = f"{low} – {format_value(cuts[i], unit, lang)}"
+                label = f"{low} – {formatting.value(cuts[i], unit, lang)}"
         elif i == len(cuts):
-            label = ("≥ " if unit == "share" else "> ") + format_value(cuts[-1], unit, lang)
+            label = ("≥ " if unit == "share" else "> ") + formatting.value(cuts[-1], unit, lang)
         else:
-            label = f"{format_value(cuts[i - 1], unit, lang)} – {format_value(cuts[i], unit, lang)}"
+            label = f"{formatting.value(cuts[i - 1], unit, lang)} – {formatting.value(cuts[i], unit, lang)}"
         rows.append(("#%02x%02x%02x" % colour, label))
     rows.append(("#%02x%02x%02x" % MISSING_COLOUR, labels.get("map_not_reported", "")))
     return rows

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import polars as pl
 import pydeck as pdk
 
 from pipelines import areas, formatting
+from pipelines.labels import page_labels
 from pipelines.metrics import figures
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views import geo
@@ -15,7 +15,7 @@ from pipelines.views.map_layers import choropleth_geojson, deck, level_name, uni
 
 # The `name as name` imports are re-exports for the briefing (pack's village table, the static map); each
 # lives in the module of its job.
-from pipelines.views.map_style import BUBBLE_COLOUR, breaks, format_value, legend
+from pipelines.views.map_style import BUBBLE_COLOUR, breaks, legend
 from pipelines.views.map_style import LAND_COLOUR as LAND_COLOUR
 from pipelines.views.map_style import NEIGHBOUR_COLOUR as NEIGHBOUR_COLOUR
 from pipelines.views.map_style import SEA_COLOUR as SEA_COLOUR
@@ -23,6 +23,8 @@ from pipelines.views.map_style import colour_index as colour_index
 from pipelines.views.map_values import METRICS, Con, bubble_level, geo_filter, located, places
 from pipelines.views.map_values import village_values as village_values
 from pipelines.views.map_view import spread_points, view_for
+from pipelines.views.selection import Selection
+from pipelines.views.village_profile import choices
 
 LABEL_LEVELS = ("subdistrict", "village")  # villages are named on the map at these levels ...
 LABEL_MAX = 40                              # ... or whenever the area has at most this many
@@ -32,7 +34,7 @@ AGGREGATED_LEVELS = ("national", "province")
 # Circle radii (px, smallest to largest) of the district circles: small at national zoom, where Java's
 # districts lie a few pixels apart, larger for a province.
 DISTRICT_RADII = {"national": (3.0, 12.0), "province": (6.0, 24.0)}
-# Label keys (ui/labels.csv) a page passes in as {key: text} so that this module stays free of streamlit.
+# Label keys (ui/labels.csv) the model looks up for its language (a test or the pack may pass its own).
 LABEL_KEYS = (
     "map_metric_placements", "map_metric_remittances", "map_metric_returns", "map_metric_completeness",
     "map_metric_consultations", "map_metric_trainees", "map_metric_children", "map_metric_members",
@@ -65,6 +67,7 @@ class MapModel:
     provisional: bool = False      # an open month is in the range: the figures are sementara
     coverage: str = ""             # the area total of the metric and what it rests on (footnote)
     aggregated: bool = False       # national or province: one circle per district, no village points
+    search: dict[str, str] = field(default_factory=dict)  # the area's villages for the search picker: code -> label
 
 
 def _ranked_table(units: pl.DataFrame, level: str, metric: str, labels: dict, provisional: bool) -> pl.DataFrame:
@@ -93,7 +96,7 @@ def _table_view(ranked: pl.DataFrame, metric: str, lang: str) -> pl.DataFrame:
     counts, value = ranked.columns[3:6], ranked.columns[6]
     return ranked.with_columns(
         *[pl.Series(c, [formatting.number(v, lang) for v in ranked[c].to_list()], pl.String) for c in counts],
-        pl.Series(value, [format_value(v, unit, lang) for v in ranked[value].to_list()], pl.String))
+        pl.Series(value, [formatting.value(v, unit, lang) for v in ranked[value].to_list()], pl.String))
 
 
 def area_deck(m: Measure, where: pl.DataFrame, area: str, metric: str, lang: str, labels: dict,
@@ -154,11 +157,12 @@ def area_deck(m: Measure, where: pl.DataFrame, area: str, metric: str, lang: str
     return the_deck, sections, info
 
 
-def map_model(con: Con, area: str, start: date, end: date, metric: str, lang: str, labels: dict,
-              boundary_path: str = "", tiles: bool = False, *, compare: str = "yoy",
-              approved_only: bool = False) -> MapModel:
-    """Everything the Peta page draws for an area, range and metric (the map shows no change: `compare`
-    is accepted like every page model's and not used)."""
+def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None, *, metric: str = "placements",
+          boundary_path: str = "", tiles: bool = False) -> MapModel:
+    """Everything the Peta page draws for an area, range and metric (the map shows no change: the
+    selection's comparison is not used)."""
+    labels = page_labels(LABEL_KEYS, lang) if labels is None else labels
+    area, start, end, approved_only = sel.area, sel.start, sel.end, sel.approved_only
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
     m = measure(con, area, start, end, compare=None, approved_only=approved_only)
@@ -184,7 +188,7 @@ def map_model(con: Con, area: str, start: date, end: date, metric: str, lang: st
     total = m.total(METRICS[metric].figure, with_change=False)
     coverage = labels.get("map_total", "{value}: {coverage}").format(
         name=labels.get(f"map_metric_{metric}", metric),
-        value=format_value(total.value, unit=METRICS[metric].unit, lang=lang), coverage=total.coverage.text(lang))
+        value=formatting.value(total.value, unit=METRICS[metric].unit, lang=lang), coverage=total.coverage.text(lang))
     return MapModel(
         deck=the_deck, metric=metric, legend=sections,
         table=ranked, table_view=_table_view(ranked, metric, lang), table_level=table_level,
@@ -194,5 +198,6 @@ def map_model(con: Con, area: str, start: date, end: date, metric: str, lang: st
         choropleth_level=boundaries.level if by_level is not None else None, boundary_error=error,
         layers=[layer.id for layer in the_deck.layers], provisional=provisional, coverage=coverage,
         aggregated=info["aggregated"],
+        search=dict(choices(con, area).select("village_code", "label").iter_rows()),
     )
 

@@ -7,17 +7,18 @@ from datetime import date
 
 import plotly.graph_objects as go
 import polars as pl
-import pycountry
 
 from pipelines import areas, charts, formatting, warehouse
 from pipelines.ingest import countries
+from pipelines.labels import page_labels
 from pipelines.labels import text as labels_text
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import measure
 from pipelines.targets import notes as target_notes
 from pipelines.views.cards import Card, card
+from pipelines.views.selection import Selection
 
-# Labels (ui/labels.csv keys) the page passes in for charts, notes and table headers.
+# Labels (ui/labels.csv keys) the model looks up for charts, notes and table headers (a test or the pack may pass its own).
 LABELS = (
     "ov_fig_placements", "ov_fig_remittances", "ov_fig_destinations", "ov_axis_month", "ov_axis_people",
     "ov_axis_rupiah", "ov_women", "ov_men", "ov_no_report", "ov_note_women", "ov_note_problem",
@@ -29,30 +30,6 @@ TOP_DESTINATIONS = 10
 # Scale words for money axes (the same short scale as formatting.rupiah).
 _AXIS_SCALES = {"id": [(1e12, "triliun"), (1e9, "miliar"), (1e6, "juta")],
                 "en": [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")]}
-
-
-@dataclass(frozen=True)
-class Kpi:
-    """One headline figure: its value now and in the previous period, both formatted."""
-    key: str
-    value: float | None
-    previous: float | None
-    text: str                  # '11.589', 'Rp 48,5 juta' or '–'
-    delta: str | None          # '+66 (+91,7%)'; None when either side is missing
-    note: str | None = None    # '66,7% perempuan'
-
-
-@dataclass
-class Overview:
-    area: str
-    area_label: str
-    period_label: str
-    previous_label: str
-    kpis: dict[str, Kpi]
-    monthly: pl.DataFrame        # period, placements, women, men, returns, remittances_idr, villages_reported
-    monthly_table: pl.DataFrame  # the same with display headers (the trend charts' downloads)
-    destinations: pl.DataFrame   # display table of the top destinations
-    figures: dict[str, dict] = field(default_factory=dict)  # plotly dicts: restore with figure()
 
 
 # --- small helpers shared with pipelines.views.pillars ----------------------------------------------
@@ -71,45 +48,23 @@ def period_label(start: date, end: date, lang: str) -> str:
     return f"{formatting.month(start, lang)} – {formatting.month(end, lang)}"
 
 
-def format_value(value: float | None, money: bool, lang: str) -> str:
-    """A count as a number, money in rupiah short scale; missing as '–'."""
-    return formatting.rupiah(value, lang) if money else formatting.number(value, lang)
-
-
 def delta_text(value: float | None, previous: float | None, money: bool, lang: str) -> str | None:
     """'+66 (+91,7%)', '-Rp 2,5 juta (-10,0%)', '0 (0,0%)'; no % when previous is 0; None when a side is missing."""
     if value is None or previous is None:
         return None
     change = value - previous
     sign = "+" if change > 0 else "-" if change < 0 else ""
-    amount = sign + format_value(abs(change), money, lang)
+    amount = sign + formatting.value(abs(change), "rupiah" if money else "", lang)
     if previous == 0:
         return amount
     share = change / abs(previous)
     return f"{amount} ({'+' if share > 0 else ''}{formatting.percent(share, lang)})"
 
 
-def kpi(key: str, value: float | None, previous: float | None, lang: str, money: bool = False,
-        note: str | None = None) -> Kpi:
-    """A Kpi with its text and delta filled in."""
-    return Kpi(key, value, previous, format_value(value, money, lang),
-               delta_text(value, previous, money, lang), note)
-
-
 def label(labels: Mapping[str, str] | None, key: str, **fields) -> str:
     """A label from the page's catalogue (the key itself when absent), with {fields} filled in."""
     text = (labels or {}).get(key, key)
     return text.format(**fields) if fields else text
-
-
-def country_name(iso2: str, lang: str) -> str:
-    """Indonesian name via countries.name_id; English from pycountry."""
-    if lang == "id":
-        return countries.name_id(iso2)
-    country = pycountry.countries.get(alpha_2=iso2)
-    if country is None:
-        return iso2
-    return getattr(country, "common_name", None) or country.name
 
 
 def money_scale(largest: float | None, lang: str) -> tuple[float, str]:
@@ -177,11 +132,11 @@ def latest_month_note(m, code: str, key: str, lang: str, labels: Mapping[str, st
                  n=formatting.number(values[0] if len(values) else None, lang))
 
 
-def summary(con, area: str, start: date, end: date, lang: str = "id",
-            labels: Mapping[str, str] | None = None, compare: str = "yoy",
-            approved_only: bool = False) -> Summary:
-    """Everything the Ringkasan page shows for an area and month range, compared like for like."""
-    area = (area or "").strip()
+def model(con, sel: Selection, lang: str = "id", labels: Mapping[str, str] | None = None) -> Summary:
+    """Everything the Ringkasan page shows for an area and month range, compared like for like.
+    labels: the catalogue's for lang unless given."""
+    labels = page_labels(LABELS, lang) if labels is None else labels
+    area, start, end, compare, approved_only = (sel.area or "").strip(), sel.start, sel.end, sel.compare, sel.approved_only
     m = measure(con, area, start, end, compare=compare, approved_only=approved_only, estimates=True)
     start, end = m.facts.start, m.facts.end
     totals = {key: m.total(fig, with_estimate=fig in ("placements", "returns", "remittances"))
@@ -255,7 +210,7 @@ def _destinations(placed: pl.DataFrame) -> pl.DataFrame:
 def destination_table(destinations: pl.DataFrame, lang: str, labels: Mapping[str, str] | None) -> pl.DataFrame:
     """The top destinations with display headers and formatted shares (numbers stay numbers)."""
     return pl.DataFrame({
-        label(labels, "ov_col_country"): [country_name(c, lang) for c in destinations["country_iso2"]],
+        label(labels, "ov_col_country"): [countries.name(c, lang) for c in destinations["country_iso2"]],
         label(labels, "ov_col_placements"): destinations["placements"].cast(pl.Int64),
         label(labels, "ov_col_share_women"): [formatting.percent(s, lang) for s in destinations["share_women"]],
         label(labels, "ov_col_share"): [formatting.percent(s, lang) for s in destinations["share"]],
@@ -380,7 +335,7 @@ def destinations_chart(destinations: pl.DataFrame, subtitle: str, lang: str,
                        labels: Mapping[str, str] | None, source: str | None = None) -> go.Figure:
     """Top destination countries as horizontal bars (largest on top), women and men stacked."""
     ranked = destinations.reverse()  # plotly draws the first category at the bottom
-    names = [country_name(c, lang) for c in ranked["country_iso2"]]
+    names = [countries.name(c, lang) for c in ranked["country_iso2"]]
     fig = go.Figure()
     for column, colour in (("women", charts.PALETTE[4]), ("men", charts.PALETTE[0])):
         values = (ranked["women"] if column == "women" else ranked["placements"] - ranked["women"]).to_list()
@@ -395,4 +350,3 @@ def destinations_chart(destinations: pl.DataFrame, subtitle: str, lang: str,
     fig.update_xaxes(rangemode="tozero")
     charts.full_number_ticks(fig, "x")
     return fig
-Overview = Summary  # the older name, used by the briefing pack

@@ -9,12 +9,13 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import areas, catalogue, charts, formatting
-from pipelines.labels import plural_key
+from pipelines.labels import page_labels, plural_key
 from pipelines.labels import text as labels_text
 from pipelines.metrics import calendar, figures, outliers
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views.cards import Card, card
 from pipelines.views.overview import label, mark_missing, mark_provisional, money_scale, month_axis, period_label, source_note
+from pipelines.views.selection import Selection
 
 PILLARS = (1, 2, 3, 4)
 HEADLINE = {1: "L01", 2: "U02", 3: "C02", 4: "K01"}  # the indicator a tab's charts open with
@@ -69,10 +70,8 @@ class PillarPage:
 
 def indicator_text(value: float | None, unit: str, lang: str, labels: Mapping[str, str] | None) -> str:
     """'130 orang', 'Rp 287,5 juta', flags as '3 desa'; missing as '–'."""
-    if value is None:
-        return formatting.MISSING
-    if unit == "rupiah":
-        return formatting.rupiah(value, lang)
+    if value is None or unit == "rupiah":
+        return formatting.value(value, unit, lang)
     if unit == "ya/tidak":
         return label(labels, plural_key("pl_flag_villages", value, lang, labels), n=formatting.number(value, lang))
     return f"{formatting.number(value, lang)} {label(labels, plural_key(f'pl_unit_{unit}', value, lang, labels))}"
@@ -336,11 +335,12 @@ def _kpi(m: Measure, code: str, lang: str, labels: Mapping[str, str] | None) -> 
     return card(total, lang, note=note)
 
 
-def page(con, area: str, start: date, end: date, lang: str = "id", labels: Mapping[str, str] | None = None,
-         picks: tuple[str, ...] | None = None, compare: str = "yoy", approved_only: bool = False) -> PillarPage:
+def model(con, sel: Selection, lang: str = "id", labels: Mapping[str, str] | None = None,
+          picks: tuple[str, ...] | None = None) -> PillarPage:
     """Everything the Pilar page shows for an area and month range; picks = the charted indicator per pillar.
     Every figure comes from the metric layer (measure): coverage beside totals, like-for-like change."""
-    area = (area or "").strip()
+    labels = page_labels(LABELS, lang) if labels is None else labels
+    area, start, end, compare, approved_only = (sel.area or "").strip(), sel.start, sel.end, sel.compare, sel.approved_only
     m = measure(con, area, start, end, compare=compare, approved_only=approved_only)
     start, end = m.facts.start, m.facts.end
     provisional = m.facts.provisional

@@ -7,9 +7,12 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from pipelines import areas, formatting, warehouse
+from pipelines import areas, formatting, settings, warehouse
 from pipelines.accounts import roles
+from pipelines.labels import text
+from pipelines.metrics import calendar
 from pipelines.review import followup, quality
+from pipelines.views.selection import Selection
 
 
 @dataclass
@@ -27,6 +30,11 @@ class Desk:
     message: str
     scope: roles.Scope       # what of the requested area the user works on (roles.scope)
     scope_names: list[str] = field(default_factory=list)  # the areas shown when narrowed ('Kabupaten Ponorogo')
+    as_of: date | None = None  # the month the follow-up list is about
+    shown: dict[str, pl.DataFrame] = field(default_factory=dict)  # the tables as read, headers in lang (shown_tables)
+    open_findings: int = 0
+    check_choices: dict[int, str] = field(default_factory=dict)   # open finding id -> 'village · month · rule indicator'
+    rules: list[tuple[str, str]] = field(default_factory=list)    # (rule, help in lang, escaped)
 
     @property
     def officers_hidden(self) -> bool:
@@ -52,11 +60,13 @@ def _without_hidden_officers(user: roles.User | None, follow: pl.DataFrame) -> p
     return follow if shown else follow.drop("officer")
 
 
-def desk(con: duckdb.DuckDBPyConnection, user: roles.User | None, area: str, start: date, end: date,
-         as_of: date, lang: str, approved_only: bool = False) -> Desk:
-    """Everything the desk shows for the user's part of an area and range (roles.scope); follow-up up to as_of.
+def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id", *, as_of: date | None = None) -> Desk:
+    """Everything the desk shows for the user's part of an area and range (roles.scope); follow-up up to as_of
+    (by default the range's end, or the newest month whose deadline passed when the range runs on).
     approved_only (the sidebar's &data=disetujui): figures, findings and scores over approved district-months
     only, as on every page; the follow-up list stays about reports sent."""
+    user, area, start, end, approved_only = sel.user, sel.area, sel.start, sel.end, sel.approved_only
+    as_of = as_of or min(end, calendar.latest_reportable_month(settings.today()))
     scope = roles.scope(user, area)
     # outside the user's areas: read the requested area (bounded, as for anyone else) and keep no row of it
     read = scope.requested if scope.empty else scope.area
@@ -82,13 +92,34 @@ def desk(con: duckdb.DuckDBPyConnection, user: roles.User | None, area: str, sta
     scores = _kept(quality.village_scores(con, read, start, end, found, approved_only), scope, "village_code").join(
         names.select("village_code", "village_name", "district"), on="village_code", how="left")
     follow = _without_hidden_officers(user, _kept(followup.followup(con, read, as_of), scope))
-    return Desk(summary.select("district_code", "district", *[c for c in summary.columns
+    desk = Desk(summary.select("district_code", "district", *[c for c in summary.columns
                                                              if c not in ("district_code", "district")]),
                 shown,
                 scores.select("village_code", "village_name", "district", "due", "reported", "open_findings",
                               "score").sort(["score", "village_code"], nulls_last=True),
                 follow, followup.message(follow, as_of, lang), scope,
-                [areas.label(con, c, lang) for c in scope.codes] if scope.narrowed else [])
+                [areas.label(con, c, lang) for c in scope.codes] if scope.narrowed else [], as_of)
+    return shown_tables(desk, lang)
+
+
+def shown_tables(d: Desk, lang: str) -> Desk:
+    """The desk's tables for reading: percentages and months in words, headers in lang (mq_col_*)."""
+    pct = [pl.col(c).map_elements(lambda v: formatting.percent(v, lang), return_dtype=pl.String)
+           for c in ("completeness", "timeliness", "on_time_share_received", "consistently")]
+    head = lambda frame: frame.rename(lambda c: text(f"mq_col_{c}", lang))  # noqa: E731
+    findings = d.findings.with_columns(pl.col("checked").replace_strict({True: text("mq_checked_mark", lang),
+                                                                        False: ""}))
+    open_ = d.findings.filter(~pl.col("checked"))
+    d.shown = {"summary": head(d.summary.with_columns(pct)),
+               "findings": head(findings.drop("finding_id")),
+               "open": head(findings.filter(~d.findings["checked"]).drop("finding_id")),
+               "scores": head(d.scores),
+               "followup": head(followup_shown(d.followup, lang))}
+    d.open_findings = open_.height
+    d.check_choices = {f: f"{v} · {p} · {r} {i}" for f, v, p, r, i in open_.select(
+        "finding_id", "village_name", "period", "rule", "indicator").iter_rows()}
+    d.rules = [(r.rule, formatting.plain(r.help_en if lang == "en" else r.help_id)) for r in quality.rules().values()]
+    return d
 
 
 def followup_shown(frame: pl.DataFrame, lang: str) -> pl.DataFrame:

@@ -9,13 +9,17 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import areas, charts, formatting, warehouse
+from pipelines.labels import page_labels
+from pipelines.labels import text as label_text
 from pipelines.metrics import calendar, discipline
 from pipelines.metrics import facts as facts_mod
 from pipelines.metrics.facts import UNIT_COLUMNS, Facts
+from pipelines.views import review
+from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 
-# Labels the page passes in (key -> text in the chosen language); pipelines never import the UI.
+# Labels the model looks up for its language (pipelines.labels.page_labels; a test or the pack may pass its own).
 LABEL_KEYS = (
     "rp_joined", "rp_reported", "rp_completeness", "rp_on_time", "rp_late", "rp_missing",
     "rp_on_time_share", "rp_heatmap_title", "rp_colorbar", "rp_month", "rp_area", "rp_area_code",
@@ -60,6 +64,8 @@ class Completeness:
     not_reported_data: pl.DataFrame
     silent: pl.DataFrame         # villages silent for two months or more up to the range's end (shown)
     silent_data: pl.DataFrame
+    review_grid: pl.DataFrame | None = None  # review state per district and month (review.state_grid), raw
+    review_grid_shown: pl.DataFrame | None = None
 
 
 # --- small shared helpers ---------------------------------------------------------------------
@@ -273,10 +279,11 @@ def _village_list(frame: pl.DataFrame, lang: str, labels: dict) -> tuple[pl.Data
 
 # --- the page model ------------------------------------------------------------------------------
 
-def completeness(con: Con, area: str, start: date, end: date, lang: str, labels: dict,
-                 deadline_day: int | None = None, compare: str = "yoy", approved_only: bool = False) -> Completeness:
+def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None, *,
+          deadline_day: int | None = None) -> Completeness:
     """Everything the Kelengkapan page shows for an area and month range (the reporting calendar)."""
-    area = (area or "").strip()
+    labels = page_labels(LABEL_KEYS, lang) if labels is None else labels
+    area, start, end, approved_only = (sel.area or "").strip(), sel.start, sel.end, sel.approved_only
     # approved-only (the sidebar's &data=disetujui) is read with the facts: no count below can forget it
     facts = facts_mod.load(con, area, start, end, deadline_day=deadline_day, approved_only=approved_only)
     start, end, day = facts.start, facts.end, facts.deadline_day
@@ -301,6 +308,8 @@ def completeness(con: Con, area: str, start: date, end: date, lang: str, labels:
     silent = missing.filter(pl.col("months_silent") >= 2)
     not_reported_shown, not_reported_data = _village_list(missing, lang, labels)
     silent_shown, silent_data = _village_list(silent, lang, labels)
+    review_grid = review.state_grid(con, area, start, end, {s: label_text(f"rv_state_{s}", lang)
+                                                            for s in review.STATE_ICONS}, lang)
     return Completeness(
         area_label=area_label, period_label=period, latest=end, latest_closed=latest_closed,
         provisional=facts.provisional, latest_deadline=calendar.deadline(end, day), row_level=level,
@@ -314,4 +323,5 @@ def completeness(con: Con, area: str, start: date, end: date, lang: str, labels:
             {c: data_heads[c] for c in shown if c in monthly.columns}),
         not_reported=not_reported_shown, not_reported_data=not_reported_data,
         silent=silent_shown, silent_data=silent_data,
+        review_grid=review_grid, review_grid_shown=review_grid.rename({"district": label_text("rv_col_district", lang)}),
     )

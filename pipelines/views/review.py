@@ -10,8 +10,10 @@ import polars as pl
 
 from pipelines import formatting, settings, warehouse
 from pipelines.accounts import roles
+from pipelines.labels import text
 from pipelines.metrics import calendar
 from pipelines.review import lock, states, transitions
+from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 # Streamlit material icons (emoji need a colour font that servers and headless browsers often lack).
@@ -56,7 +58,7 @@ class Review:
         return "officer" not in self.villages.columns
 
 
-def review(con: Con, user: roles.User | None, district: str, period: date, today: date | None = None) -> Review:
+def district_month(con: Con, user: roles.User | None, district: str, period: date, today: date | None = None) -> Review:
     """State, villages, history and the actions the user may take on a district-month.
 
     Only for a district the user may submit or review (roles.scope); PermissionError otherwise."""
@@ -85,6 +87,50 @@ def review(con: Con, user: roles.User | None, district: str, period: date, today
                        .select("village_code", "reason").iter_rows()),
                   events, quality.open_findings(con, district, period), actions, locked,
                   transitions.waiting(con, user))
+
+
+@dataclass
+class Tinjau:
+    """What the Tinjau page shows: the user's districts, what waits, the picked district-month and its tables."""
+    districts: dict[str, str]                 # code -> name, the districts the user may submit or review
+    months: list[date]                        # the months that can be reviewed, newest first
+    waiting: str | None = None                # 'n district-months wait: ...' for a reviewer, escaped
+    district: str | None = None               # the district-month shown
+    month: date | None = None
+    review: Review | None = None
+    state_label: str = ""
+    villages: pl.DataFrame | None = None      # village_rows with headers in lang
+    events: pl.DataFrame | None = None        # event_rows with headers in lang
+    reported: int = 0                         # villages of the district-month that reported
+
+
+def model(con: Con, sel: Selection, lang: str = "id", *, district: str | None = None, month: date | None = None,
+          today: date | None = None) -> Tinjau:
+    """The Tinjau page for the user's picks; a pick outside the user's districts or months falls back to the
+    first district-month waiting for them, else the first district and the newest month."""
+    user = sel.user
+    frame = districts(con, user)
+    names = dict(zip(frame["district_code"].to_list(), frame["district"].to_list()))
+    choices = months(today)
+    out = Tinjau(names, choices)
+    if not names:
+        return out
+    waiting = transitions.waiting(con, user)
+    if waiting:
+        out.waiting = text("rv_waiting", lang, n=len(waiting), items="; ".join(
+            f"{formatting.plain(n)} {formatting.month(p, lang)}" for _, n, p in waiting))
+    first = waiting[0] if waiting and waiting[0][0] in names else None
+    out.district = district if district in names else (first[0] if first else next(iter(names)))
+    out.month = month if month in choices else (first[2] if first and first[2] in choices else choices[0])
+    m = out.review = district_month(con, user, out.district, out.month, today)
+    out.state_label = text(f"rv_state_{m.state.state}", lang)
+    out.reported = int(m.villages["reported"].sum()) if m.villages.height else 0
+    out.villages = village_rows(m.villages, m.missing_reasons, lang, text("rv_yes", lang), text("rv_no", lang)
+                                ).rename(lambda c: text(f"rv_col_{c}", lang))
+    out.events = event_rows(m.events, lang, {a: text(f"rv_action_{a}", lang) for a in transitions.ACTIONS},
+                            {s: text(f"rv_state_{s}", lang) for s in STATE_ICONS}).rename(
+        lambda c: text(f"rv_col_{c}", lang))
+    return out
 
 
 def village_rows(villages: pl.DataFrame, missing_reasons: dict[str, str], lang: str, yes: str,

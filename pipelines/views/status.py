@@ -9,7 +9,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pipelines import charts, warehouse
+from pipelines.labels import text
 from pipelines.views.overview import month_axis
+from pipelines.views.selection import Selection
 
 
 @dataclass
@@ -19,18 +21,28 @@ class Status:
     by_province: pl.DataFrame
     demo: bool
     data_version: str
+    chart: go.Figure | None = None            # reports per month (None when nothing is loaded)
+    by_province_shown: pl.DataFrame | None = None  # headers in lang
 
 
-def status(con: duckdb.DuckDBPyConnection) -> Status:
-    """The warehouse's summary row, reports per month, villages per province, and its facts."""
+def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id") -> Status:
+    """The Gudang Data page: the warehouse's summary row, reports per month, villages per province, its facts."""
     facts = warehouse.info(con)
-    return Status(
+    out = Status(
         summary=warehouse.query(con, "warehouse_summary").to_dicts()[0],
         by_month=warehouse.query(con, "submissions_by_month"),
         by_province=warehouse.query(con, "villages_by_province"),
         demo=facts.get("demo") == "ya",
         data_version=facts.get("data_version", "0"),
     )
+    if not out.by_month.is_empty():
+        out.chart = reports_chart(out.by_month, text("reports_per_month", lang), text("period", lang),
+                                    text("villages_reported", lang), lang)
+    out.by_province_shown = out.by_province.rename({"province_code": text("map_col_code", lang),
+                                                    "province": text("province", lang),
+                                                    "joined_year": text("joined_year", lang),
+                                                    "villages": text("villages", lang)})
+    return out
 
 
 def period_span(con: duckdb.DuckDBPyConnection) -> tuple:

@@ -9,7 +9,9 @@ import polars as pl
 
 from pipelines import formatting
 from pipelines.accounts import roles
+from pipelines.labels import page_labels
 from pipelines.survey import analysis, store
+from pipelines.views.selection import Selection
 
 MEASURE_KEYS = ("income", "harmony", "participation")
 LABELS = ("sv_all_villages", "sv_col_village", "sv_col_code", "sv_col_before", "sv_col_after", "sv_col_increase",
@@ -39,6 +41,7 @@ class SurveyPage:
     by_sex: pl.DataFrame | None = None
     by_age: pl.DataFrame | None = None
     small: list[str] = field(default_factory=list)                  # groups with n < 10
+    may_upload: bool = False              # the user may upload a survey (roles.can_upload)
 
 
 def _value(x: float | None, measure: str, lang: str) -> str:
@@ -81,10 +84,13 @@ def _group_table(groups: dict[str, dict], names: dict[str, str], lang: str, labe
     })
 
 
-def page(con: duckdb.DuckDBPyConnection, name: str | None, lang: str, labels: dict[str, str]) -> SurveyPage:
-    """Everything the Survei page shows for one survey (the newest real one, else the demo, by default)."""
+def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id", labels: dict[str, str] | None = None, *,
+          name: str | None = None) -> SurveyPage:
+    """Everything the Survei page shows for one survey (the newest real one, else the demo, by default);
+    may_upload: the user may upload a survey (roles.can_upload)."""
+    labels = page_labels(LABELS, lang) if labels is None else labels
     surveys = store.current(con)
-    model = SurveyPage(surveys)
+    model = SurveyPage(surveys, may_upload=roles.can_upload(sel.user))
     if surveys.is_empty():
         return model
     names = surveys["name"].to_list()

@@ -5,19 +5,22 @@ import io
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import polars as pl
 
-from pipelines import exports, settings, warehouse
+from pipelines import exports, formatting, settings, warehouse
 from pipelines.accounts import audit, roles
 from pipelines.catalogue import indicators
 from pipelines.formatting import MISSING
 from pipelines.ingest import load, registry, template, workbook
 from pipelines.ingest.validate import validate
-from pipelines.views import history
+from pipelines.labels import text as label_text
+from pipelines.metrics import calendar
+from pipelines.views import history, review
+from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 Files = Sequence[tuple[str, bytes]]
@@ -212,8 +215,74 @@ def status_table(preview: Preview, names: dict[str, str], labels: dict[str, str]
                                       "errors": pl.Int64, "warnings": pl.Int64}, orient="row")
 
 
+def done_table(results: Sequence[load.Result], names: dict[str, str], lang: str) -> pl.DataFrame:
+    """The load just confirmed, one row per workbook, headers in lang."""
+    labels = {o: label_text(f"up_outcome_{o}", lang) for o in OUTCOMES}
+    return status_table(Preview([Item(r, outcome(r)) for r in results]), names, labels).rename(
+        lambda c: label_text(f"up_col_{c}", lang))
+
+
 def summary(results: Sequence[load.Result]) -> dict[str, int]:
     """How many workbooks of a confirmed load were loaded, unchanged or rejected."""
     return {"loaded": sum(r.status == "accepted" for r in results),
             "unchanged": sum(r.status == "unchanged" for r in results),
             "rejected": sum(r.status == "rejected" for r in results)}
+
+
+# --- the Unggah page model ---------------------------------------------------------------------
+
+@dataclass
+class Unggah:
+    """What the Unggah page shows: the template pickers, the dry run of the chosen files, the last load's summary."""
+    may_upload: bool                              # roles.can_upload: others get a notice and nothing else
+    intro: str = ""
+    notices: list[str] = field(default_factory=list)   # months returned to the user's districts (escaped)
+    templates: dict[str, str] = field(default_factory=dict)  # '' (blank template) first, then village -> label
+    months: list[date] = field(default_factory=list)         # template months, newest first
+    preview: Preview | None = None
+    status: pl.DataFrame | None = None            # status_table with headers in lang
+    findings: pl.DataFrame | None = None          # errors and warnings, headers in lang
+    diffs: list[tuple[str, pl.DataFrame | None, str]] = field(default_factory=list)  # heading (escaped), changes, key
+    loadable: tuple[int, ...] = ()                # positions of the files Confirm would load
+    names: dict[str, str] = field(default_factory=dict)     # village code -> name, the user's villages
+
+
+def model(con: Con, sel: Selection, lang: str = "id", *, files: Files = ()) -> Unggah:
+    """The Unggah page for the signed-in user: files (name, bytes) are checked through the write path's dry run."""
+    user = sel.user
+    if not roles.can_upload(user):
+        return Unggah(False)
+    rows = villages(con, user)
+    names = dict(zip(rows["village_code"].to_list(), rows["village_name"].to_list()))
+    scope = roles.upload_scope(user)
+    last = calendar.latest_reportable_month(settings.today())
+    outcome_labels = {o: label_text(f"up_outcome_{o}", lang) for o in OUTCOMES}
+    head = lambda f: f.rename(lambda c: label_text(f"up_col_{c}", lang))  # noqa: E731
+    out = Unggah(
+        True, label_text("up_intro", lang, area=label_text("up_all_districts", lang) if scope is None else ", ".join(
+            sorted(rows["district"].unique().to_list())) or "–", mb=settings.max_upload_bytes() // 1048576),
+        review.returned_notices(con, user, lang, label_text("rv_returned_notice", lang)),
+        {"": label_text("up_template_blank", lang)} | {c: f"{n} · {s} · {d}" for c, n, s, d in rows.select(
+            "village_code", "village_name", "subdistrict", "district").iter_rows()},
+        [calendar.add_months(last, -i) for i in range(24)])
+    out.names = names
+    if not files:
+        return out
+    preview = out.preview = check(con, files, user)
+    out.status = head(status_table(preview, names, outcome_labels))
+    out.findings = head(findings_table(preview.results(), {"error": label_text("up_kind_error", lang),
+                                                            "warning": label_text("up_kind_warning", lang)}))
+    for item in preview.items:
+        if item.diff is None:
+            continue
+        r = item.result
+        # file and village names come from the upload: escaped, so they can never become links or images
+        heading = label_text("up_diff_head", lang, file=formatting.md(r.file),
+                             village=formatting.md(names.get(r.village_code, r.village_code)),
+                             month=formatting.month(r.period, lang), old=r.version - 1, new=r.version)
+        table = None if item.diff.is_empty() else history.shown(item.diff, lang).select("code", "item", "a", "b").rename(
+            {"code": label_text("hi_col_code", lang), "item": label_text("hi_col_item", lang),
+             "a": label_text("up_diff_old", lang), "b": label_text("up_diff_new", lang)})
+        out.diffs.append((heading, table, f"up_diff_{r.file}_{r.sha256[:8]}"))
+    out.loadable = tuple(i for i, item in enumerate(preview.items) if item.outcome in ("accepted", "accepted_with_warnings"))
+    return out

@@ -7,21 +7,22 @@ from datetime import date
 import duckdb
 import plotly.graph_objects as go
 import polars as pl
-import pycountry
 
 from pipelines import areas, catalogue, charts, formatting, vocabulary, warehouse
 from pipelines.accounts import roles
 from pipelines.ingest import countries
+from pipelines.labels import page_labels
 from pipelines.labels import text as label_text
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views.cards import Card, card
 from pipelines.views.overview import money_scale
 from pipelines.views.reporting import month_short, period_label, source_note
+from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
 
-# Labels the page passes in (key -> text in the chosen language); pipelines never import the UI.
+# Labels the model looks up for its language (pipelines.labels.page_labels; a test or the pack may pass its own).
 LABEL_KEYS = (
     "vp_code", "vp_name", "level_subdistrict", "level_district", "level_province", "joined_year", "vp_coords",
     "vp_lat", "vp_lon", "vp_approx", "vp_exact",
@@ -171,13 +172,9 @@ def grid_table(grid: pl.DataFrame, lang: str, labels: dict) -> pl.DataFrame:
 
 def _value_text(value: float | None, unit: str, lang: str, labels: dict) -> str:
     """A value as shown: numbers and rupiah in the language's format, flags as ya/tidak, None as '–'."""
-    if value is None:
-        return formatting.MISSING
-    if unit == "rupiah":
-        return formatting.rupiah(value, lang)
-    if unit == "ya/tidak":
+    if unit == "ya/tidak" and value is not None:
         return labels["vp_yes"] if value == 1 else labels["vp_no"]
-    return formatting.number(value, lang)
+    return formatting.value(value, unit, lang)
 
 
 def unit_word(unit: str, labels: dict) -> str:
@@ -262,19 +259,11 @@ def indicator_chart(values: pl.DataFrame, code: str, months: list[date], village
 
 # --- placements, returns, remittances ---------------------------------------------------------------
 
-def country_name(iso2: str, lang: str) -> str:
-    """Indonesian display name ('Arab Saudi'); in English the common English name."""
-    if lang == "id":
-        return countries.name_id(iso2)
-    country = pycountry.countries.get(alpha_2=iso2)
-    return getattr(country, "common_name", None) or (country.name if country else iso2)
-
-
 def _breakdown(frame: pl.DataFrame, key: str, heads: dict, money: set[str], lang: str,
                share_of: str | None = None, labels: dict | None = None) -> Table:
     """A summed breakdown as (shown, data): key in words, counts formatted, money as 'Rp 12,5 juta'."""
     if key == "country_iso2":
-        frame = frame.with_columns(pl.col(key).map_elements(lambda c: country_name(c, lang), return_dtype=pl.String))
+        frame = frame.with_columns(pl.col(key).map_elements(lambda c: countries.name(c, lang), return_dtype=pl.String))
     if key in ("sector", "channel"):  # the form's words, in the page's language
         frame = frame.with_columns(vocabulary.column("sektor" if key == "sector" else "saluran", key, lang))
     if key == "sex":
@@ -366,13 +355,14 @@ def indicator_values(m: Measure) -> pl.DataFrame:
     return m.series(list(catalogue.indicators())).select(pl.col("figure").alias("indicator_code"), "period", "value")
 
 
-def profile(con: Con, code: str, start: date, end: date, indicator: str, lang: str, labels: dict,
-            deadline_day: int | None = None, compare: str = "yoy", approved_only: bool = False,
-            user: roles.User | None = None) -> Profile | None:
-    """Everything the Desa page shows for one village and month range; None for an unknown village.
+def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None, *, indicator: str = "K01",
+          deadline_day: int | None = None) -> Profile | None:
+    """Everything the Desa page shows for the selected village and month range; None for an unknown village.
 
     The submission history (file names, officers, uploaders) only for a user who may see the
     village's history (roles.may_see_village); None otherwise."""
+    labels = page_labels(LABEL_KEYS, lang) if labels is None else labels
+    code, start, end, approved_only, user = sel.area, sel.start, sel.end, sel.approved_only, sel.user
     row = warehouse.query(con, "village_facts", village=code)
     if row.is_empty():
         return None
