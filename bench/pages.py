@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from pipelines.demo import build as demo
 from pipelines import migrations, settings  # noqa: E402
+from pipelines.demo import build as demo  # noqa: E402
 
 _ALL = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*/*.py"))
 LOGIN = "pages/akun/masuk.py"

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies and on projectors.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 STATUS_COLOURS = {"tepat_waktu": "#009E73", "terlambat": "#E69F00", "tidak_lapor": "#D55E00"}
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=16, color="#222222")
 TEMPLATE = "plotly_white"
-# Every figure made after this import starts on the house template, which plotly gives a new figure
-# without validating it again (a template set on a figure is validated: about 13 ms a chart, 40% of a
-# cold Pilar page). Every module that draws imports this one, so its figures are made after it.
-pio.templates.default = TEMPLATE
 
 
 def style(fig: go.Figure, title: str, subtitle: str = "", x_title: str | None = None,
@@ -20,6 +15,10 @@ def style(fig: go.Figure, title: str, subtitle: str = "", x_title: str | None = 
     """Apply the house style; title like 'Penempatan PMI per bulan' with 'Kab. X, Jan–Jun 2024' below."""
     text = f"<b>{title}</b>" + (f"<br><span style='font-size:15px'>{subtitle}</span>" if subtitle else "")
     fig.update_layout(
+        # Set on every figure, not as plotly's process-wide default: importing Streamlit's plotly
+        # support makes its own template the default, so the default depends on import order. Page
+        # models are cached per data version, so the validation this costs is paid on cold runs only.
+        template=TEMPLATE,
         title=dict(text=text, x=0.01, xanchor="left"),
         font=FONT, colorway=PALETTE,
         separators=",." if lang == "id" else ".,",

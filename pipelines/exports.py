@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import os
 import queue
@@ -14,7 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 import xlsxwriter
 
-from pipelines import settings
+from pipelines import catalogue, labels, settings
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Renders at the same time (each its own Chromium): two on the 2-core server; more wait their turn, bounded.
@@ -28,10 +27,8 @@ PERCENT_FORMAT = "0.0%"     # Excel shows a share stored as 0.7397 as 74.0% (74,
 @cache
 def share_headers() -> frozenset[str]:
     """Column headers (in both languages) that hold a share as a fraction 0..1: reference/share_columns.csv."""
-    with open(settings.ROOT / "pipelines" / "reference" / "share_columns.csv", encoding="utf-8", newline="") as fh:
-        keys = {row["label_key"] for row in csv.DictReader(fh)}
-    with open(settings.ROOT / "ui" / "labels.csv", encoding="utf-8", newline="") as fh:
-        return frozenset(row[lang] for row in csv.DictReader(fh) if row["key"] in keys for lang in ("id", "en"))
+    keys = {row["label_key"] for row in catalogue.rows("share_columns.csv")}
+    return frozenset(row[lang] for key, row in labels.catalogue().items() if key in keys for lang in ("id", "en"))
 
 
 def share_columns(frame: pl.DataFrame) -> list[str]:

@@ -1,9 +1,9 @@
 """The one label catalogue (ui/labels.csv, Indonesian and English) for the UI and the data layer's texts."""
 from __future__ import annotations
 
-import csv
 from functools import cache
 
+from pipelines.catalogue import rows as catalogue_rows
 from pipelines.settings import ROOT
 
 PATH = ROOT / "ui" / "labels.csv"
@@ -12,8 +12,7 @@ PATH = ROOT / "ui" / "labels.csv"
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     """key -> {'id': ..., 'en': ...}."""
-    with open(PATH, encoding="utf-8", newline="") as fh:
-        return {row["key"]: row for row in csv.DictReader(fh)}
+    return {row["key"]: row for row in catalogue_rows(PATH.name, PATH.parent)}
 
 
 def text(key: str, lang: str = "id", **fields) -> str:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.ingest import load, registry
-from pipelines.accounts import users
 from pipelines import migrations
+from pipelines.accounts import users
+from pipelines.ingest import load, registry
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, make_workbook
 
 APP = str(ROOT / "app.py")

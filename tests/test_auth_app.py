@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.accounts import audit, signin, users
-from pipelines.ingest import registry
 from pipelines import migrations, warehouse
+from pipelines.accounts import audit, signin, users
 from pipelines.accounts.roles import User
+from pipelines.ingest import registry
 from tests.conftest import REGISTRY_CSV, ROOT
 from ui.auth import pages_for
 

@@ -2,7 +2,6 @@
 button, receive the PPTX download and open it with python-pptx."""
 from __future__ import annotations
 
-
 import pytest
 from pptx import Presentation
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from conftest import good_identity, good_values, make_workbook, scalar
 
 from pipelines.cohort import __main__ as cli
 from pipelines.cohort import curves, series, staggered
-
-from conftest import good_identity, good_values, make_workbook, scalar
 
 EFFECT = 40.0
 
@@ -35,7 +34,8 @@ def test_staggered_comparison_recovers_the_planted_effect():
     assert result.cohorts.to_dicts() == [{"joined_year": 2018, "areas": 15}, {"joined_year": 2019, "areas": 15},
                                          {"joined_year": 2020, "areas": 15}, {"joined_year": None, "areas": 15}]
     pre = result.event.filter(pl.col("relative_period") < 0)
-    assert pre["relative_period"].to_list() == [-4, -3, -2, -1] and result.pretrend_p > 0.05  # parallel trends hold in the planted data
+    # parallel trends hold in the planted data
+    assert pre["relative_period"].to_list() == [-4, -3, -2, -1] and result.pretrend_p > 0.05
     post = result.event.filter(pl.col("relative_period") == 0).row(0, named=True)
     assert post["ci_low"] < EFFECT < post["ci_high"]
 

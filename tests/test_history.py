@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from pipelines.views import history
 from pipelines.accounts import roles
+from pipelines.views import history
 from tests.conftest import good_identity, good_values, make_workbook
 
 ADMIN = roles.User("admin", "Admin", "admin")

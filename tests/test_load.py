@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import date
 
-import zipfile
-
-from pipelines.ingest import load, originals, registry
 from pipelines import migrations, warehouse
+from pipelines.ingest import load, originals, registry
 from tests.conftest import good_identity, good_values, make_workbook, scalar
 
 

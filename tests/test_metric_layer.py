@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import good_identity, good_values, make_workbook, scalar
+
 from pipelines.metrics import calendar, facts, figures
 from pipelines.metrics.measure import measure
 

@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 import pytest
 
-from tests.crosscheck import aggregate as metrics
 from pipelines import migrations
+from tests.crosscheck import aggregate as metrics
 
 DEC, JAN, FEB, MAR = date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)
 A, B, C, D = "35.04.14.2011", "35.04.15.2002", "33.01.01.2001", "33.01.02.2003"

@@ -248,7 +248,8 @@ def test_cli_exit_codes(cli_db, capsys):
     code, doc = run(capsys, cli_db, "approve", *base, "--user", "koord.ta")
     assert (code, doc["state"]) == (1, "diajukan")
     code, doc = run(capsys, cli_db, "approve", *base, "--user", "pen")
-    assert (code, doc["state"], doc["message"]) == (0, "disetujui", "Bulan Maret 2024 Kabupaten Tulungagung disetujui dan dikunci.")
+    assert (code, doc["state"], doc["message"]) == (
+        0, "disetujui", "Bulan Maret 2024 Kabupaten Tulungagung disetujui dan dikunci.")
     code, doc = run(capsys, cli_db, "unlock", *base, "--user", "nobody")
     assert (code, doc["message"]) == (1, "Akun 'nobody' tidak ada.")
     code, doc = run(capsys, cli_db, "unlock", *base, "--user", "pen", "--reason", "koreksi")

@@ -5,8 +5,8 @@ from datetime import date
 
 import polars as pl
 import pytest
-
 from conftest import REGISTRY_CSV, good_identity, good_values, make_workbook, scalar
+
 from pipelines import catalogue, migrations
 from pipelines.accounts.roles import User
 from pipelines.ingest import registry

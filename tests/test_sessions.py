@@ -114,6 +114,7 @@ def test_reading_a_held_warehouse_uses_a_snapshot(tmp_path):
 
 def test_second_app_process_on_a_held_warehouse_shows_a_page(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
+
     from ui.state import release
     db = tmp_path / "pantau.duckdb"
     migrations.connect(db).close()

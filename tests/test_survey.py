@@ -8,13 +8,12 @@ import numpy as np
 import openpyxl
 import pingouin
 import pytest
+from conftest import scalar
 from scipy import stats
 
 from pipelines.demo import survey as demo_survey
 from pipelines.survey import __main__ as cli
 from pipelines.survey import analysis, store, template, validate
-
-from conftest import scalar
 
 A, B = "35.04.14.2011", "35.04.14.2016"
 # (village, sex, age, years, income before, after, harmony b/a, participation b/a, credit, skills)

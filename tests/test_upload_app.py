@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines.ingest import load, registry
-from pipelines.accounts import roles
-from pipelines.views import upload
 from pipelines import migrations, warehouse
+from pipelines.accounts import roles
+from pipelines.ingest import load, registry
+from pipelines.views import upload
 from tests.conftest import REGISTRY_CSV, ROOT, good_identity, good_values, make_workbook
 
 pytestmark = pytest.mark.real_auth

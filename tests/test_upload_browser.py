@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest import registry
 from pipelines import migrations
+from pipelines.ingest import registry
 from tests.conftest import REGISTRY_CSV, ROOT, make_workbook
 from tests.test_browser import CHROMIUM, FLAGS, SHOTS, streamlit_server
 

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from pipelines.accounts import audit, passwords, signin, users
-from pipelines.ingest import registry
 from pipelines import migrations, settings
+from pipelines.accounts import audit, passwords, signin, users
 from pipelines.accounts.roles import User
+from pipelines.ingest import registry
 from tests.conftest import ROOT, scalar
 
 pytestmark = pytest.mark.real_auth

@@ -97,7 +97,8 @@ def sidebar() -> Selection:
         st.markdown(f"**{t('filter_period')}**")
         start, end = _fit(st.session_state["f_start"], st.session_state["f_end"], months)
         # One above the other: side by side, 'Oktober 2026' does not fit the sidebar.
-        new_start = st.selectbox(t("filter_from"), months, index=months.index(start), format_func=lambda d: formatting.month(d, L))
+        new_start = st.selectbox(t("filter_from"), months, index=months.index(start),
+                                 format_func=lambda d: formatting.month(d, L))
         new_end = st.selectbox(t("filter_to"), months, index=months.index(end), format_func=lambda d: formatting.month(d, L))
         if new_start > new_end:
             new_start, new_end = new_end, new_start
@@ -167,7 +168,8 @@ def _area_pickers(con, L: str) -> None:
         names = dict(zip(options["code"].to_list(), options["name"].to_list()))
         current = ".".join(parts[: depth + 1]) if len(parts) > depth else ""
         pick = st.selectbox(t(f"level_{level}"), codes, index=codes.index(current) if current in codes else 0,
-                            format_func=lambda c, n=names: n.get(c, t("all")), key=f"f_pick_{level}_{parent}_{st.session_state.get('f_gen', 0)}")
+                            format_func=lambda c, n=names: n.get(c, t("all")),
+                            key=f"f_pick_{level}_{parent}_{st.session_state.get('f_gen', 0)}")
         if not pick:
             break
         chosen = pick

@@ -1,19 +1,16 @@
 """The context one pack shares: the checked area and period, its labels, data choice and the common texts."""
 from __future__ import annotations
 
-import csv
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from pipelines import areas, formatting, settings, warehouse
+from pipelines import areas, formatting, warehouse
+from pipelines import labels as label_catalogue
 from pipelines.metrics import calendar
 from pipelines.metrics.measure import BASES
 from pipelines.views import overview, reporting
-
-LABELS_CSV = settings.ROOT / "ui" / "labels.csv"
 
 
 class BriefingError(ValueError):
@@ -60,10 +57,9 @@ def _all_labels(lang: str) -> dict[str, str]:
     return read_labels(lang)
 
 
-def read_labels(lang: str = "id", path: Path | None = None) -> dict[str, str]:
+def read_labels(lang: str = "id") -> dict[str, str]:
     """Every label of ui/labels.csv in one language (the command line has no Streamlit session)."""
-    with open(path or LABELS_CSV, encoding="utf-8", newline="") as fh:
-        return {row["key"]: row[lang] for row in csv.DictReader(fh)}
+    return {key: row[lang] for key, row in label_catalogue.catalogue().items()}
 
 
 def make(con, area: str, start, end, lang: str, labels: Mapping[str, str] | None,

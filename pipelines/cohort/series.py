@@ -71,7 +71,8 @@ def parse(data: bytes, joined: dict[str, int]) -> pl.DataFrame:
             errors.append(Finding(SHEET, i, "tahun_bergabung", joined_text, "Tahun empat angka, atau kosong."))
         key = (cells["seri"], code, year)
         if key in seen:
-            errors.append(Finding(SHEET, i, "tahun", cells["tahun"], f"Wilayah dan tahun yang sama sudah ada di baris {seen[key]}."))
+            errors.append(Finding(SHEET, i, "tahun", cells["tahun"],
+                                  f"Wilayah dan tahun yang sama sudah ada di baris {seen[key]}."))
         seen.setdefault(key, i)
         out.append({"series": cells["seri"], "area_code": code, "year": year, "joined_year": join_year, "value": number})
     if not out and not errors:

@@ -1,13 +1,12 @@
 """The figure catalogue (reference/figures.csv) and how each figure aggregates over villages and months."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 
 import polars as pl
 
-from pipelines.catalogue import REFERENCE
+from pipelines.catalogue import rows as catalogue_rows
 from pipelines.metrics.facts import Facts
 
 METHODS = ("sum", "last", "flag", "mean", "count", "villages", "ratio")
@@ -53,8 +52,7 @@ class Figure:
 @cache
 def catalogue() -> dict[str, Figure]:
     """key -> Figure, in file order."""
-    with open(REFERENCE / "figures.csv", newline="", encoding="utf-8") as fh:
-        return {r["key"]: Figure(**r) for r in csv.DictReader(fh)}
+    return {r["key"]: Figure(**r) for r in catalogue_rows("figures.csv")}
 
 
 def get(key: str) -> Figure:

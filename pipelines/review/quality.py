@@ -1,7 +1,6 @@
 """The data-quality desk (after the WHO data quality review): completeness, timeliness, consistency, outliers, scores."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -11,7 +10,6 @@ import polars as pl
 
 from pipelines import catalogue, settings, warehouse
 from pipelines.accounts import audit, roles
-from pipelines.catalogue import REFERENCE
 from pipelines.metrics import calendar, discipline, outliers
 from pipelines.metrics import facts as facts_mod
 
@@ -44,11 +42,10 @@ def _codes(text: str) -> tuple[str, ...]:
 @cache
 def rules() -> dict[str, Rule]:
     """The rules of reference/quality_rules.csv, by id."""
-    with open(REFERENCE / "quality_rules.csv", newline="", encoding="utf-8") as fh:
-        return {r["rule"]: Rule(r["rule"], r["kind"], _codes(r["left"]), _codes(r["right"]), r["window"],
-                                float(r["threshold"]) if r["threshold"] else None,
-                                float(r["min_count"]) if r["min_count"] else None, r["help_id"], r["help_en"])
-                for r in csv.DictReader(fh)}
+    return {r["rule"]: Rule(r["rule"], r["kind"], _codes(r["left"]), _codes(r["right"]), r["window"],
+                            float(r["threshold"]) if r["threshold"] else None,
+                            float(r["min_count"]) if r["min_count"] else None, r["help_id"], r["help_en"])
+            for r in catalogue.rows("quality_rules.csv")}
 
 
 def _values(con, area: str, start: date, end: date) -> pl.DataFrame:

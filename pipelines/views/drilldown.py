@@ -49,7 +49,8 @@ LABEL_KEYS = maps.LABEL_KEYS + tuple(CARDS) + (
     "dr_col_placements", "dr_col_women", "dr_col_returns", "dr_col_remittances", "dr_col_completeness",
     "dr_col_consultations", "dr_col_trainees", "dr_col_trend", "dr_col_country", "dr_col_share",
     "dr_col_pillar", "dr_col_indicator", "dr_col_unit", "dr_col_kind", "dr_col_value", "dr_col_covered",
-    "dr_col_expected", "dr_col_coverage", "dr_flag_villages", "dr_flag_villages_one", "dr_cov_short", "dr_cov_short_villages", "dr_kind_sum",
+    "dr_col_expected", "dr_col_coverage", "dr_flag_villages", "dr_flag_villages_one", "dr_cov_short",
+    "dr_cov_short_villages", "dr_kind_sum",
     "dr_kind_last", "dr_kind_mean", "dr_kind_flag", "sementara", "vp_yes", "vp_no", "dr_col_capaian",
 )
 
@@ -157,7 +158,8 @@ def indicator_table(m, lang: str, labels: dict) -> pl.DataFrame:
     for r in frame.iter_rows(named=True):
         code = r["figure"]
         fig = figures.get(code)
-        rows.append((_label(labels, f"dr_pillar_{defs[code].pillar}"), code, fig.name(lang), vocabulary.name("satuan", fig.unit, lang),
+        rows.append((_label(labels, f"dr_pillar_{defs[code].pillar}"), code, fig.name(lang),
+                     vocabulary.name("satuan", fig.unit, lang),
                      _label(labels, f"dr_kind_{fig.over_months}"), r["value"], r["covered"], r["expected"]))
     names = [_label(labels, k) for k in ("dr_col_pillar", "dr_col_code", "dr_col_indicator", "dr_col_unit",
                                          "dr_col_kind", "dr_col_value", "dr_col_covered", "dr_col_expected")]

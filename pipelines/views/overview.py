@@ -109,7 +109,8 @@ class Summary:
     previous_label: str          # the comparison period
     provisional: bool            # the range includes an open month
     cards: dict[str, Card]
-    monthly: pl.DataFrame        # period, reports_expected, reports_in, placements, women, men, returns, remittances_idr, provisional
+    # period, reports_expected, reports_in, placements, women, men, returns, remittances_idr, provisional
+    monthly: pl.DataFrame
     monthly_table: pl.DataFrame  # the same with display headers (the trend charts' downloads)
     destinations: pl.DataFrame   # display table of the top destinations
     charts: dict[str, go.Figure] = field(default_factory=dict)  # built once; the page cache shares them

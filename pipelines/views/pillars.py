@@ -59,7 +59,8 @@ class PillarPage:
     provisional: bool            # the range includes a month not past its deadline
     child_level: str | None      # the level compared (None for a single village)
     pillars: dict[int, PillarView]
-    summary: pl.DataFrame        # pillar, villages, reporting, due, reported, share_reported, active, share_active, outliers, rank
+    # pillar, villages, reporting, due, reported, share_reported, active, share_active, outliers, rank
+    summary: pl.DataFrame
     summary_table: pl.DataFrame  # the same for display
     weakest: int | None
     weakest_text: str            # the sentence naming the weakest pillar ('' when no village)

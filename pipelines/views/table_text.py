@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import polars as pl
 
@@ -45,11 +46,11 @@ def shown(frame: pl.DataFrame, lang: str = "id") -> pl.DataFrame:
     for c in numeric_columns(frame):
         t = frame.schema[c]
         if c in shares:
-            fn = (lambda v: formatting.percent(v, lang))
+            fn = partial(formatting.percent, lang=lang)
         elif t.is_integer():
-            fn = (lambda v: formatting.number(v, lang))
+            fn = partial(formatting.number, lang=lang)
         else:
-            fn = (lambda v: formatting.number(v, lang, 1))
+            fn = partial(formatting.number, lang=lang, decimals=1)
         # Each distinct value is written once (Babel per cell cost most of a large table's run).
         values = frame[c].drop_nulls().unique().to_list()
         text = {v: fn(v) for v in values}
