@@ -67,7 +67,7 @@ def dictionary(lang: str = "id", search: str = "") -> pl.DataFrame:
     """One row per figure of reference/figures.csv, in file order, with display headers in the language;
     with a search text only the figures whose code or name contains it (case-insensitive)."""
     needle = (search or "").strip().lower()
-    rows = [(f.key, f.name(lang), f.help(lang), vocabulary.name("satuan", f.unit, lang), _formula(f, lang),
+    rows = [(f.key, f.name(lang), f.definition(lang), vocabulary.name("satuan", f.unit, lang), _formula(f, lang),
              _villages(f, lang), labels.text(f"kamus_months_{f.over_months}", lang), _source(f, lang),
              _coverage(f, lang)) for f in figures.catalogue().values()
             if needle in f.key.lower() or needle in f.name(lang).lower()]

@@ -24,9 +24,15 @@ class Figure:
     name_en: str
     help_id: str
     help_en: str
+    definition_id: str = ""   # what one village reports in a month (indicators); empty: the help says it
+    definition_en: str = ""
 
     def name(self, lang: str = "id") -> str:
         return self.name_en if lang == "en" else self.name_id
+
+    def definition(self, lang: str = "id") -> str:
+        """What the figure counts, for the Kamus Indikator: the definition, else the help text."""
+        return (self.definition_en if lang == "en" else self.definition_id) or self.help(lang)
 
     def help(self, lang: str = "id") -> str:
         return self.help_en if lang == "en" else self.help_id
