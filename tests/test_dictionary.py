@@ -120,7 +120,9 @@ def test_detail_of_one_figure_and_the_page_shows_the_first():
 
 def test_page_shows_the_first_figure_in_full(app):
     assert app.subheader[0].value == "Konsultasi calon PMI laki-laki (L01)"
-    assert app.table[0].value.iloc[:, 1].tolist()[:2] == ["Banyaknya calon PMI laki-laki yang mendapat konsultasi migrasi di Pusat Layanan Migrasi desa dalam bulan laporan.", "orang"]
+    assert app.table[0].value.iloc[:, 1].tolist()[:2] == [
+        "Banyaknya calon PMI laki-laki yang mendapat konsultasi migrasi di Pusat Layanan Migrasi desa dalam bulan laporan.",
+        "orang"]
 
 
 def test_every_indicator_has_a_definition_in_both_languages_and_other_figures_use_their_help():
