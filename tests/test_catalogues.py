@@ -68,13 +68,13 @@ def test_figure_catalogue_covers_every_indicator_with_its_rule():
 
 
 def test_indicator_catalogue_is_the_contract():
+    # The contract lies beside the clone (../shared), as it does for every developer and for CI.
     shared = ROOT.parent / "shared" / "spec" / "indicators.csv"
-    if shared.exists():
-        with open(shared, newline="", encoding="utf-8") as fh:
-            contract = list(csv.DictReader(fh))
-        with open(ROOT / "pipelines" / "reference" / "indicators.csv", newline="", encoding="utf-8") as fh:
-            ours = list(csv.DictReader(fh))
-        assert ours == contract
+    with open(shared, newline="", encoding="utf-8") as fh:
+        contract = list(csv.DictReader(fh))
+    with open(ROOT / "pipelines" / "reference" / "indicators.csv", newline="", encoding="utf-8") as fh:
+        ours = list(csv.DictReader(fh))
+    assert ours == contract
 
 
 def test_no_period_total_label_says_this_month():
