@@ -62,5 +62,5 @@ notes.append(t("map_basemap_attr"))
 st.caption(" · ".join(notes))
 
 st.subheader(t("map_table_title").format(level=t(f"level_{model.table_level}"), area=sel.area_label), anchor=False)
-widgets.dataframe(model.table_view)
+widgets.dataframe(model.table)  # numbers kept numbers: the table sorts by value
 widgets.downloads(model.table, f"peta-{metric}-{sel.area or 'nasional'}-{sel.start:%Y%m}-{sel.end:%Y%m}")

@@ -54,7 +54,6 @@ class MapModel:
     metric: str
     legend: list[tuple[str, list[tuple[str, str]]]]  # (section title, [(hex colour, text)])
     table: pl.DataFrame            # the units (or villages) drawn, ranked by the metric, headers localised
-    table_view: pl.DataFrame       # the same with the metric as formatted text
     table_level: str               # the level of the table's units
     drill: list[tuple[str, str]]   # (code, name) of the units one may drill into
     unit_level: str | None
@@ -88,15 +87,6 @@ def _ranked_table(units: pl.DataFrame, level: str, metric: str, labels: dict, pr
         pl.col(f"{metric}_expected").cast(pl.Int64).alias(labels.get(f"map_col_expected{suffix}", "expected")),
         value.alias(header),
     )
-
-
-def _table_view(ranked: pl.DataFrame, metric: str, lang: str) -> pl.DataFrame:
-    """The ranked table with counts and the metric as text in the chosen language's format."""
-    unit = METRICS[metric].unit
-    counts, value = ranked.columns[3:6], ranked.columns[6]
-    return ranked.with_columns(
-        *[pl.Series(c, [formatting.number(v, lang) for v in ranked[c].to_list()], pl.String) for c in counts],
-        pl.Series(value, [formatting.value(v, unit, lang) for v in ranked[value].to_list()], pl.String))
 
 
 def area_deck(m: Measure, where: pl.DataFrame, area: str, metric: str, lang: str, labels: dict,
@@ -191,7 +181,7 @@ def model(con: Con, sel: Selection, lang: str = "id", labels: dict | None = None
         value=formatting.value(total.value, unit=METRICS[metric].unit, lang=lang), coverage=total.coverage.text(lang))
     return MapModel(
         deck=the_deck, metric=metric, legend=sections,
-        table=ranked, table_view=_table_view(ranked, metric, lang), table_level=table_level,
+        table=ranked, table_level=table_level,
         drill=drill, unit_level=level, villages=villages.height,
         villages_located=villages.filter(pl.col("lat").is_not_null()).height,
         approximate=villages.filter(~pl.col("coords_exact")).height,

@@ -104,13 +104,12 @@ def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id", *, a
 
 def shown_tables(d: Desk, lang: str) -> Desk:
     """The desk's tables for reading: percentages and months in words, headers in lang (mq_col_*)."""
-    pct = [pl.col(c).map_elements(lambda v: formatting.percent(v, lang), return_dtype=pl.String)
-           for c in ("completeness", "timeliness", "on_time_share_received", "consistently")]
     head = lambda frame: frame.rename(lambda c: text(f"mq_col_{c}", lang))  # noqa: E731
     findings = d.findings.with_columns(pl.col("checked").replace_strict({True: text("mq_checked_mark", lang),
                                                                         False: ""}))
     open_ = d.findings.filter(~pl.col("checked"))
-    d.shown = {"summary": head(d.summary.with_columns(pct)),
+    # shares stay fractions (reference/share_columns.csv): the table writes them as % and sorts by value
+    d.shown = {"summary": head(d.summary),
                "findings": head(findings.drop("finding_id")),
                "open": head(findings.filter(~d.findings["checked"]).drop("finding_id")),
                "scores": head(d.scores),
