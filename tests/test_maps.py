@@ -322,7 +322,7 @@ def test_map_page_shows_district_ranking_and_drills_in(app):
     import pyarrow as pa
     sent = pa.ipc.open_stream(app.dataframe[0].proto.arrow_data.data).read_all().schema
     assert pa.types.is_integer(sent.field("Laporan masuk").type)  # a number: sorting orders 9 before 10
-    assert pa.types.is_floating(sent.field("Penempatan PMI (orang)").type)
+    assert pa.types.is_integer(sent.field("Penempatan PMI (orang)").type)  # whole counts sent as integers
     assert any("Satu lingkaran per kabupaten/kota di titik tengah desanya (3 dari 3 desa berkoordinat)" in c.value
                for c in app.caption)
     app.selectbox(key="map_drill_id").set_value("35.04").run()
