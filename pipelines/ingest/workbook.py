@@ -65,6 +65,26 @@ def looks_like_nik(cell: str) -> bool:
     return nik.found(cell)
 
 
+def small_workbook(data: bytes, nik_message: str) -> tuple[dict[str, list[tuple]], list[Finding]]:
+    """Every sheet of a small side workbook (a survey, targets) as rows of text, after the archive guard;
+    a row holding a NIK-like value is a finding with nik_message (the value hidden)."""
+    problem = check_archive(data)
+    if problem:
+        return {}, [Finding(None, None, None, None, problem)]
+    try:
+        reader = fastexcel.read_excel(data)
+        sheets = {name.strip(): reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+                  .to_polars().rows() for name in reader.sheet_names}
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a Rust panic in the reader arrives as BaseException
+        return {}, [Finding(None, None, None, None, "Berkas xlsx tidak dapat dibaca; simpan ulang dari Excel.")]
+    errors = [Finding(name, i + 1, None, HIDDEN, nik_message)
+              for name, rows in sheets.items() for i, row in enumerate(rows)
+              if any(c is not None and looks_like_nik(c) for c in row)]
+    return sheets, errors
+
+
 def _file_error(message: str, reason: str) -> RawWorkbook:
     return RawWorkbook(errors=[Finding(None, None, None, None, message)], reason=reason)
 

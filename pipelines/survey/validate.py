@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import fastexcel
 import polars as pl
 
 from pipelines.catalogue import norm
 from pipelines.ingest import workbook
-from pipelines.ingest.findings import HIDDEN, Finding
+from pipelines.ingest.findings import Finding
 from pipelines.ingest.identity import village_code
 from pipelines.ingest.numbers import parse_number
 from pipelines.survey.columns import SHEET, columns
@@ -30,21 +29,7 @@ class Checked:
 
 
 def _sheets(data: bytes) -> tuple[dict[str, list[tuple]], list[Finding]]:
-    problem = workbook.check_archive(data)
-    if problem:
-        return {}, [Finding(None, None, None, None, problem)]
-    try:
-        reader = fastexcel.read_excel(data)
-        sheets = {name.strip(): reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-                  .to_polars().rows() for name in reader.sheet_names}
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 - a Rust panic in the reader arrives as BaseException
-        return {}, [Finding(None, None, None, None, "Berkas xlsx tidak dapat dibaca; simpan ulang dari Excel.")]
-    errors = [Finding(name, i + 1, None, HIDDEN, NIK_MESSAGE)
-              for name, rows in sheets.items() for i, row in enumerate(rows)
-              if any(c is not None and workbook.looks_like_nik(c) for c in row)]
-    return sheets, errors
+    return workbook.small_workbook(data, NIK_MESSAGE)
 
 
 def check(data: bytes, villages: set[str]) -> Checked:
