@@ -18,7 +18,7 @@ from pipelines import formatting, migrations
 from pipelines.briefing import cli
 from pipelines.briefing import pack as briefing
 from pipelines.ingest import load, registry
-from pipelines.views import geo, maps, overview, static_map
+from pipelines.views import geo, map_style, map_values, overview, static_map
 from pipelines.views.selection import Selection
 from tests.conftest import good_identity, good_values, make_workbook
 from tests.crosscheck import aggregate as metrics
@@ -328,7 +328,7 @@ def test_static_map_geometry():
 
 
 def test_static_map_png_at_slide_size_without_a_browser(con):
-    villages = maps.village_values(con, AREA, START, END)
+    villages = map_values.village_values(con, AREA, START, END)
     png = static_map.png(villages, AREA, "Peta", "Kabupaten Tulungagung, Januari 2024 – Juni 2024", "id",
                          briefing.read_labels("id"), "Sumber: laporan bulanan desa Desmigratif, data per x",
                          *briefing.CANVAS, briefing.RENDER_SCALE)
@@ -376,7 +376,7 @@ def test_static_map_greys_silent_villages_and_shows_every_point():
         "placements": [10, None, 2]})
     labels = briefing.read_labels("id")
     *_, located, cuts = static_map.layout(villages, "35.04", 1024, 576)
-    classes = maps.legend(cuts, "share", "id", labels)
+    classes = map_style.legend(cuts, "share", "id", labels)
     assert classes[-1][1] == labels["map_not_reported"]
     grey = located.filter(pl.col("klass") == len(classes) - 1)
     assert grey["village_name"].to_list() == ["B"]

@@ -242,8 +242,8 @@ def test_wilayah_model_equals_the_workbooks(db, area, monkeypatch):
 
 
 def test_peta_village_values_equal_the_workbooks(db, monkeypatch):
-    from pipelines.views import maps
-    frame = _model(db, monkeypatch, lambda con: maps.village_values(con, "", START, END))
+    from pipelines.views import map_values
+    frame = _model(db, monkeypatch, lambda con: map_values.village_values(con, "", START, END))
     got = dict(zip(frame["village_code"], frame["placements"]))
     for code in VILLAGES:
         rows = [r for r in in_range(code)]
@@ -468,9 +468,9 @@ def test_kelengkapan_and_mutu_pages_show_the_same(db, approved, monkeypatch):
 
 @pytest.mark.parametrize("approved", [False, True])
 def test_peta_desa_pilar_and_ringkasan_with_the_toggle(db, approved, monkeypatch):
-    from pipelines.views import maps, pillars, village_profile
+    from pipelines.views import map_values, pillars, village_profile
     labels = pack.read_labels("id")
-    frame = _model(db, monkeypatch, lambda con: maps.village_values(con, "", START, END, approved_only=approved))
+    frame = _model(db, monkeypatch, lambda con: map_values.village_values(con, "", START, END, approved_only=approved))
     got = {r["village_code"]: r for r in frame.iter_rows(named=True)}
     for code in VILLAGES:   # Peta: each village's reports in, expected and completeness
         c = reporting_by_hand(code, approved)

@@ -23,7 +23,7 @@ from pipelines.briefing.slides import KPI_ROWS, Slide
 from pipelines.briefing.text import change_sentence, figure_sentence, file_stem, row_change  # noqa: F401
 from pipelines.metrics import breakdown
 from pipelines.metrics import facts as facts_mod
-from pipelines.views import maps, overview, pillars, reporting
+from pipelines.views import map_values, overview, pillars, reporting
 from pipelines.views.selection import Selection
 
 Progress = Callable[[int, int, str], None]
@@ -153,7 +153,7 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_flows")))
     rp = reporting.model(con, sel, lang, ctx.labels)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_reporting")))
-    villages = maps.village_values(*ctx.args, **only)
+    villages = map_values.village_values(*ctx.args, **only)
     step(ctx.t("bp_step_data", what=ctx.t("bp_what_map")))
 
     kpi_slide, kpi_table = content.kpi_slide(ctx, ov)

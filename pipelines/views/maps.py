@@ -12,16 +12,8 @@ from pipelines.metrics import figures
 from pipelines.metrics.measure import Measure, measure
 from pipelines.views import geo
 from pipelines.views.map_layers import choropleth_geojson, deck, level_name, unit_records, village_records
-
-# The `name as name` imports are re-exports for the briefing (pack's village table, the static map); each
-# lives in the module of its job.
 from pipelines.views.map_style import BUBBLE_COLOUR, breaks, legend
-from pipelines.views.map_style import LAND_COLOUR as LAND_COLOUR
-from pipelines.views.map_style import NEIGHBOUR_COLOUR as NEIGHBOUR_COLOUR
-from pipelines.views.map_style import SEA_COLOUR as SEA_COLOUR
-from pipelines.views.map_style import colour_index as colour_index
 from pipelines.views.map_values import METRICS, Con, bubble_level, geo_filter, located, places
-from pipelines.views.map_values import village_values as village_values
 from pipelines.views.map_view import spread_points, view_for
 from pipelines.views.selection import Selection
 from pipelines.views.village_profile import choices

@@ -10,10 +10,10 @@ from functools import cache
 import polars as pl
 
 from pipelines import formatting
-from pipelines.views import geo, maps, overlap
+from pipelines.views import geo, map_style, overlap
 
 # The Peta page's base-map colours (pipelines.views.maps), so the slide looks like the page.
-SEA, LAND, NEIGHBOUR = ("#%02x%02x%02x" % c for c in (maps.SEA_COLOUR, maps.LAND_COLOUR, maps.NEIGHBOUR_COLOUR))
+SEA, LAND, NEIGHBOUR = ("#%02x%02x%02x" % c for c in (map_style.SEA_COLOUR, map_style.LAND_COLOUR, map_style.NEIGHBOUR_COLOUR))
 COAST, PROVINCE_LINE, POINT_LINE = "#A0A09B", "#878787", "#3C3C3C"
 MARGIN = dict(l=20, r=20, t=105, b=62)  # title and subtitle above; size key, credit and source below
 PADDING = 0.12            # share of the villages' extent added on each side
@@ -126,14 +126,14 @@ def layout(villages: pl.DataFrame, area: str, width: int, height: int) -> tuple[
     x_range, y_range, ratio = fit(bounds(villages, area), width, height)
     located = villages.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
     many = located.height > MANY_POINTS
-    cuts = maps.breaks([], "share")
+    cuts = map_style.breaks([], "share")
     top = max((v for v in located["placements"].to_list() if v is not None), default=0)
     missing = len(cuts) + 1
     silent = [joined is not None and joined > 0 and not reported for joined, reported in
               zip(located["months_joined"].to_list(), located["months_reported"].to_list())] \
         if "months_reported" in located.columns else [False] * located.height
     located = located.with_columns(
-        klass=pl.Series([missing if v is None or quiet else maps.colour_index(v, cuts, "share")
+        klass=pl.Series([missing if v is None or quiet else map_style.colour_index(v, cuts, "share")
                          for v, quiet in zip(located["completeness"].to_list(), silent)], dtype=pl.Int64),
         size=pl.Series([marker_size(v, top, many) for v in located["placements"].to_list()], dtype=pl.Float64))
     return x_range, y_range, ratio, _spread(located, x_range, y_range, width, height), cuts
@@ -155,7 +155,7 @@ def png(villages: pl.DataFrame, area: str, title: str, subtitle: str, lang: str,
     colour = completeness classes with their legend, size = placements, the villages with most placements
     named where they fit, a scale bar, the size key, the base map's credit and the source under it.
 
-    villages: maps.village_values (village_name, lat, lon, completeness, placements, months_*).
+    villages: map_values.village_values (village_name, lat, lon, completeness, placements, months_*).
     labels: 'bp_map_legend', 'bp_map_size', 'bp_map_scale', 'map_not_reported', 'map_basemap_attr'.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -163,7 +163,7 @@ def png(villages: pl.DataFrame, area: str, title: str, subtitle: str, lang: str,
     from matplotlib.lines import Line2D
 
     x_range, y_range, ratio, located, cuts = layout(villages, area, width, height)
-    classes = maps.legend(cuts, "share", lang, {"map_not_reported": labels.get("map_not_reported", "")})
+    classes = map_style.legend(cuts, "share", lang, {"map_not_reported": labels.get("map_not_reported", "")})
     fig = Figure(figsize=(width / 100, height / 100), dpi=100 * scale)  # 1 CSS px = 0,72 pt
     FigureCanvasAgg(fig)
     pt = 0.72
