@@ -7,6 +7,7 @@ import polars as pl
 import pydeck as pdk
 
 from pipelines import formatting
+from pipelines.labels import plural_key
 from pipelines.metrics import figures
 from pipelines.views import geo
 from pipelines.views.map_style import (
@@ -71,7 +72,7 @@ def unit_records(units: pl.DataFrame, level: str, metric: str, lang: str, labels
     out = [{
         "code": r["code"], "name": prefix + r["name"], "kind": level_name(level, labels),
         "value_text": formatting.value(r[metric], unit, lang),
-        "extra": labels.get("map_villages_n", "{n}").format(n=formatting.number(r["villages"], lang))
+        "extra": _villages_n(r["villages"], lang, labels)
         + " · " + coverage_text(r, metric, lang, labels),
         "note": "",
         "position": [round(r["lon"], 5), round(r["lat"], 5)],
@@ -95,7 +96,7 @@ def choropleth_geojson(boundaries: geo.Boundaries, area: str, units: pl.DataFram
         features.append({"type": "Feature", "geometry": geometry.__geo_interface__, "properties": {
             "code": code, "name": row["name"] if row else code, "kind": level_name(boundaries.level, labels),
             "value_text": formatting.value(value, unit, lang),
-            "extra": labels.get("map_villages_n", "{n}").format(n=formatting.number(row["villages"], lang))
+            "extra": _villages_n(row["villages"], lang, labels)
             + " · " + coverage_text(row, metric, lang, labels) if row else "",
             "note": "", "fill": fill(value, cuts, unit, 170) if row else [*MISSING_COLOUR, 60],
         }})
@@ -186,3 +187,8 @@ def selected_code(state) -> str | None:
                 return code
     return None
 
+
+def _villages_n(n: int, lang: str, labels: dict) -> str:
+    """'2 programme villages', '1 programme village' (the language's plural rule, via Babel)."""
+    key = plural_key("map_villages_n", n, lang, within=labels)
+    return labels.get(key, "{n}").format(n=formatting.number(n, lang))

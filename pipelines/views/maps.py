@@ -30,7 +30,7 @@ DISTRICT_RADII = {"national": (3.0, 12.0), "province": (6.0, 24.0)}
 LABEL_KEYS = (
     "map_metric_placements", "map_metric_remittances", "map_metric_returns", "map_metric_completeness",
     "map_metric_consultations", "map_metric_trainees", "map_metric_children", "map_metric_members",
-    "map_coords_approx", "map_months_reported", "map_villages_n", "map_not_reported", "map_col_code",
+    "map_coords_approx", "map_months_reported", "map_villages_n", "map_villages_n_one", "map_not_reported", "map_col_code",
     "map_col_name", "map_col_villages", "map_col_value", "map_col_level", "level_province", "level_district",
     "level_subdistrict", "level_village", "map_all_values", "map_legend_villages",
     "map_legend_units", "map_legend_units_size", "map_legend_choropleth", "map_cov_short",

@@ -10,7 +10,7 @@ import polars as pl
 
 from pipelines import formatting, settings, warehouse
 from pipelines.accounts import roles
-from pipelines.labels import text
+from pipelines.labels import plural_key, text
 from pipelines.metrics import calendar
 from pipelines.review import lock, states, transitions
 from pipelines.views.selection import Selection
@@ -117,7 +117,7 @@ def model(con: Con, sel: Selection, lang: str = "id", *, district: str | None = 
         return out
     waiting = transitions.waiting(con, user)
     if waiting:
-        out.waiting = text("rv_waiting", lang, n=len(waiting), items="; ".join(
+        out.waiting = text(plural_key("rv_waiting", len(waiting), lang), lang, n=len(waiting), items="; ".join(
             f"{formatting.plain(n)} {formatting.month(p, lang)}" for _, n, p in waiting))
     first = waiting[0] if waiting and waiting[0][0] in names else None
     out.district = district if district in names else (first[0] if first else next(iter(names)))
