@@ -201,6 +201,13 @@ def test_selected_code_reads_the_map_selection():
 
 # --- the deck ------------------------------------------------------------------------------------------------
 
+def test_district_circles_say_village_in_the_singular_for_one_in_english(ro):
+    model = maps.model(ro, Selection("", JAN, MAR), "en", None, metric="placements")
+    units = {d["code"]: d for d in json.loads(model.deck.to_json())["layers"][3]["data"]}
+    assert units["35.04"]["extra"].startswith("2 programme villages · ")
+    assert units["35.02"]["extra"].startswith("1 programme village · ")
+
+
 def test_deck_is_offline_with_layers_and_indonesian_tooltip(ro):
     model = maps.model(ro, Selection("", JAN, MAR), "id", LABELS, metric="placements")
     spec = json.loads(model.deck.to_json())
@@ -372,10 +379,3 @@ def test_villages_on_one_spot_are_spread_apart_on_the_deck():
     px = map_view.TILE * 2 ** 9 / 360
     lats = sorted(p["position"][1] for p in out[:2])
     assert round((lats[1] - lats[0]) * px / math.cos(math.radians(7.9))) == 12  # 2 * radius + 2 px apart
-
-
-def test_district_circles_say_village_in_the_singular_for_one_in_english(ro):
-    model = maps.model(ro, Selection("", JAN, MAR), "en", None, metric="placements")
-    units = {d["code"]: d for d in json.loads(model.deck.to_json())["layers"][3]["data"]}
-    assert units["35.04"]["extra"].startswith("2 programme villages · ")
-    assert units["35.02"]["extra"].startswith("1 programme village · ")
