@@ -49,7 +49,7 @@ def test_coordinator_signs_in_and_uploads_a_workbook(server, tmp_path):
         page.get_by_role("button", name="Masuk").click()
         # A new page load would start a new session: go to the page through the navigation instead.
         page.get_by_role("link", name="Unggah Laporan").click(timeout=30_000)
-        page.get_by_role("heading", name="Unggah Laporan").wait_for(timeout=30_000)
+        page.get_by_role("heading", name="Unggah Laporan", exact=True).wait_for(timeout=30_000)
         page.locator("input[type='file']").set_input_files(str(workbook))
         accepted = page.locator("[data-testid='stMetric']", has_text="Diterima").first
         accepted.locator("[data-testid='stMetricValue']").filter(has_text="1").wait_for(timeout=30_000)
