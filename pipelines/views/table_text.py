@@ -81,7 +81,13 @@ def writers(frame: pl.DataFrame, lang: str = "id") -> dict:
     out = {}
     for c in numeric_columns(frame):
         if c in shares:
-            out[c] = lambda v: formatting.percent(v, lang)
+            fn = partial(formatting.percent, lang=lang)
         elif not frame.schema[c].is_integer():
-            out[c] = lambda v: formatting.number(v, lang, 1)
+            fn = partial(formatting.number, lang=lang, decimals=1)
+        else:
+            continue
+        # Each distinct value is written once, the writer only looks it up: Babel per cell is what
+        # made a large table's warm run slow (Mutu Data's findings, thousands of rows, 360 ms warm).
+        text = {v: fn(v) for v in frame[c].drop_nulls().unique().to_list()}
+        out[c] = lambda v, text=text, fn=fn: text[v] if v in text else fn(v)
     return out
