@@ -72,6 +72,11 @@ def max_unpacked_bytes() -> int:
     return int(value("PANTAU_MAX_UNPACKED_MB")) * 1024 * 1024
 
 
+def table_rows() -> int:
+    """Rows a page table shows at most (PANTAU_TABLE_ROWS, default 500); downloads hold them all."""
+    return max(int(value("PANTAU_TABLE_ROWS")), 1)
+
+
 def session_minutes() -> int:
     """How long a sign-in lasts."""
     return int(value("PANTAU_SESSION_MINUTES"))
