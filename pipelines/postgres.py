@@ -356,18 +356,18 @@ class Listener:
         self.thread.join(timeout)
 
     def _run(self) -> None:
-        delay = RETRY_FIRST
+        failures = 0  # connection attempts in a row that never got to LISTEN
         while not self._stop.is_set():
+            connections = self.connections
             try:
                 self._listen()
-                delay = RETRY_FIRST
             except Exception as exc:  # noqa: BLE001 - the server restarted, the network dropped: listen again
-                log.warning("LISTEN %s: %s; reconnecting in %.1f s", CHANNEL, exc, delay)
+                log.warning("LISTEN %s: %s; reconnecting", CHANNEL, exc)
             finally:
                 self.connected = False
-            if self._stop.wait(delay):
+            failures = 0 if self.connections != connections else failures + 1
+            if self._stop.wait(min(RETRY_FIRST * 2 ** failures, RETRY_MAX)):
                 break
-            delay = min(delay * 2, RETRY_MAX)
 
     def _listen(self) -> None:
         with psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, **KEEPALIVES) as raw:
