@@ -146,3 +146,47 @@ print(sessions.start(warehouse.connect(), "penguji", 480)[0])
         assert digest is not None and sessions.username(con, digest) == "penguji"
     finally:
         con.close()
+
+
+@pytest.mark.real_auth
+def test_a_role_change_and_a_reset_password_in_another_process_reach_a_signed_in_session(pg, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from pipelines.accounts import users
+    from ui.state import release
+    con = warehouse.connect(pg)
+    try:
+        users.add_user(con, "pusat", "Admin Pusat", "admin", [], "admin-pusat-rahasia")
+        users.add_user(con, "siti", "Siti Aminah", "koordinator", ["35.04"], "kata-sandi-siti-1")
+    finally:
+        con.close()
+    monkeypatch.setenv("PANTAU_DB", str(tmp_path / "tidak-dipakai.duckdb"))
+    release()
+    try:
+        at = AppTest.from_file(str(ROOT / "pages" / "akun" / "masuk.py"), default_timeout=60).run()
+        at.text_input(key="au_username").input("siti")
+        at.text_input(key="au_password").input("kata-sandi-siti-1")
+        at.button(key="au_submit").click().run()
+        assert (at.session_state["auth_user"].role, at.session_state["auth_user"].districts) == (
+            "koordinator", ("35.04",))
+        before = warehouse.generation()
+        _in_another_process(pg, """
+from pipelines import warehouse
+from pipelines.accounts import users
+users.set_role(warehouse.connect(), "pusat", "siti", "peninjau", [])
+""")
+        _moves(before)
+        at.run()
+        assert (at.session_state["auth_user"].role, at.session_state["auth_user"].districts) == ("peninjau", ())
+        assert [s.value for s in at.success] == ["Masuk sebagai Siti Aminah (Peninjau (persetujuan laporan))"]
+        before = warehouse.generation()
+        _in_another_process(pg, """
+from pipelines import warehouse
+from pipelines.accounts import users
+users.reset_password(warehouse.connect(), "pusat", "siti", "kata-sandi-baru-siti")
+""")
+        _moves(before)
+        at.run()
+        assert "auth_user" not in at.session_state and at.success == []
+    finally:
+        release()
