@@ -190,3 +190,46 @@ users.reset_password(warehouse.connect(), "pusat", "siti", "kata-sandi-baru-siti
         assert "auth_user" not in at.session_state and at.success == []
     finally:
         release()
+
+
+@pytest.mark.real_auth
+def test_a_warm_run_on_postgresql_runs_no_sql_until_someone_writes(pg, monkeypatch, tmp_path, registry_csv):
+    from streamlit.testing.v1 import AppTest
+
+    from pipelines.accounts import users
+    from pipelines.ingest import registry
+    from ui.state import release
+    con = warehouse.connect(pg)
+    try:
+        registry.load_registry(con, registry_csv)
+        users.add_user(con, "pusat", "Admin Pusat", "admin", [], "admin-pusat-rahasia")
+        user, _ = users.account(con, "pusat")
+        _, digest = sessions.start(con, "pusat", 480)
+    finally:
+        con.close()
+    monkeypatch.setenv("PANTAU_DB", str(tmp_path / "tidak-dipakai.duckdb"))
+    statements = []
+    one = postgres.Connection._one
+    monkeypatch.setattr(postgres.Connection, "_one", lambda self, text, params: statements.append(text)
+                        or one(self, text, params))
+    release()
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["auth_user"], at.session_state["auth_at"] = user, time.time()
+        at.session_state["auth_session"] = digest
+        at.run()
+        assert not at.exception and at.title[0].value == "Ringkasan"
+        time.sleep(1.1)  # before LISTEN, the generation moved every second: the session and the version were re-read
+        statements.clear()
+        at.run()
+        assert statements == []
+        before = warehouse.generation()
+        _in_another_process(pg, WRITE)
+        _moves(before)
+        at.run()
+        assert "SELECT key, value FROM warehouse_info" in statements  # the data version, read again
+        statements.clear()
+        at.run()
+        assert statements == []
+    finally:
+        release()
