@@ -36,7 +36,8 @@ CHANNEL = "pantau_changes"
 # that matched no rows, or a lock taken and released, tells nobody.
 _NOTIFY = (f"SELECT pg_notify('{CHANNEL}', current_schema()) "
            "WHERE pg_current_xact_id_if_assigned() IS NOT NULL")
-# Statements that change nothing stored; any other statement counts as a write and is announced.
+# Statements that change nothing stored: run outside a transaction, any other statement is a write
+# and gets a transaction of its own with its notice.
 _READS = {"SELECT", "SHOW", "SET", "RESET", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "EXPLAIN",
           "VALUES", "TABLE", "LISTEN", "UNLISTEN", "NOTIFY", "CHECKPOINT", "VACUUM", "ANALYZE", "DISCARD"}
 # How the listening connection notices a dead server or network (seconds; libpq parameters).
@@ -130,7 +131,6 @@ class Connection:
         self.raw = self.pool.take()
         self._last: Relation | None = None
         self.staged: set[str] = set()
-        self._wrote = False  # the open transaction ran a write: its COMMIT announces it
 
     # -- DuckDB-like surface -------------------------------------------------------------
     def cursor(self) -> Connection:
@@ -195,7 +195,6 @@ class Connection:
         (PostgreSQL delivers it at COMMIT, and never for a rollback)."""
         verb = _verb(text)
         if not self.in_transaction():
-            self._wrote = False
             if verb in _READS:
                 return self._one(text, params)
             # a write outside any transaction: made one, so that the data and its notice commit together
@@ -208,14 +207,9 @@ class Connection:
                 self.raw.rollback()
                 raise
             return result
-        if verb == "COMMIT" and self._wrote:
-            self.raw.execute(_NOTIFY)
-        elif verb not in _READS or _writes(text):
-            self._wrote = True
-        result = self._one(text, params)
-        if verb in ("COMMIT", "END", "ROLLBACK", "ABORT"):
-            self._wrote = False
-        return result
+        if verb in ("COMMIT", "END") and self.raw.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
+            self.raw.execute(_NOTIFY)  # sent only if the transaction changed something (see _NOTIFY)
+        return self._one(text, params)
 
     def _one(self, text: str, params) -> Relation:
         if params is not None:
@@ -234,8 +228,7 @@ class Connection:
 
     def run_native(self, sql: str) -> None:
         """Run PostgreSQL SQL as it is (the compatibility functions, the schema), announced like any write."""
-        if self.in_transaction():
-            self._wrote = True
+        if self.in_transaction():  # announced by its COMMIT
             self.raw.execute(sql)
             return
         with self.raw.transaction():
@@ -259,12 +252,6 @@ def _verb(text: str) -> str:
     """The statement's first keyword, upper case."""
     words = text.lstrip(" (\n\t").split(None, 1)
     return words[0].upper().rstrip(";") if words else ""
-
-
-@lru_cache(maxsize=1024)
-def _writes(text: str) -> bool:
-    """A read verb that may still write: WITH ... INSERT/UPDATE/DELETE, SELECT nextval/setval."""
-    return bool(re.search(r"\b(INSERT|UPDATE|DELETE|MERGE|NEXTVAL|SETVAL)\b", text, flags=re.IGNORECASE))
 
 
 def _param(value):
