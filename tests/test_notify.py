@@ -233,3 +233,13 @@ def test_a_warm_run_on_postgresql_runs_no_sql_until_someone_writes(pg, monkeypat
         assert statements == []
     finally:
         release()
+
+
+def test_every_write_goes_through_the_connection_that_announces_it():
+    # pipelines/postgres.Connection sends the notice at every COMMIT and wraps a lone write in a transaction
+    # with its notice; a module talking to psycopg itself could write unannounced, so none does (but the
+    # cluster runner, which starts and waits for a PostgreSQL server and writes no data).
+    talking = sorted(str(path.relative_to(ROOT)) for folder in ("pipelines", "ui", "pages")
+                     for path in (ROOT / folder).rglob("*.py")
+                     if "cluster" not in path.parts and "psycopg" in path.read_text(encoding="utf-8"))
+    assert talking == ["pipelines/postgres.py"]
