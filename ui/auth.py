@@ -4,8 +4,9 @@ A sign-in starts a server-side session (pipelines.accounts.sessions: the random 
 expiry PANTAU_SESSION_MINUTES, default 480) and hands the browser a signed HttpOnly, SameSite=Lax
 cookie holding the id (ui/cookie.py, set by a route of ui/asgi.py). A reload or a new tab of the
 same browser finds the cookie (st.context.cookies) and is signed in again; a fresh browser has
-none. Every run re-checks the session, so "Keluar" (which ends every session of that user),
-disabling the account or resetting its password signs it out everywhere on the next click.
+none. Every run checks the session (read again whenever any process wrote: warehouse.generation), so
+"Keluar" (which ends every session of that user), disabling the account or resetting its password
+signs it out everywhere, on every replica, on the next click.
 The Streamlit session also holds st.session_state["auth_user"] (a roles.User), "auth_at" and
 "auth_session" (the session id's hash).
 """
