@@ -282,3 +282,29 @@ def _check_postgres_settings(data: Path) -> None:
         assert done.returncode == 0, done.stderr
         got[name] = done.stdout.strip()
     assert got == wanted
+
+
+def test_the_upgrade_backs_up_stops_migrates_once_then_starts():
+    done = subprocess.run([str(DEPLOY / "upgrade.sh"), "--dry-run", "--ref", "v22"], capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        "+ systemctl start pantau-backup.service",
+        "+ systemctl stop pantau.target",
+        "+ git -C /opt/pantau fetch --tags origin",
+        "+ git -C /opt/pantau checkout --detach v22",
+        "+ /opt/pantau/.venv/bin/uv pip install --quiet --compile-bytecode --python /opt/pantau/.venv/bin/python "
+        "-r /opt/pantau/requirements.txt",
+        "+ /opt/pantau/.venv/bin/python -m compileall -q /opt/pantau/app.py /opt/pantau/pipelines /opt/pantau/ui "
+        "/opt/pantau/pages",
+        "+ systemd-run --quiet --wait --pipe --collect --uid=pantau --gid=pantau "
+        "--property=EnvironmentFile=/etc/pantau/pantau.env --property=WorkingDirectory=/opt/pantau "
+        "/opt/pantau/.venv/bin/python -m pipelines.store migrate",
+        "+ systemctl start pantau.target",
+        "+ curl -fsS --max-time 2 http://127.0.0.1:PORT/_stcore/health  (every replica of pantau.target, up to 120 s)",
+    ]
+    # the other app machines of a multi-machine upgrade: no second backup, no second migration
+    done = subprocess.run([str(DEPLOY / "upgrade.sh"), "--dry-run", "--no-backup", "--no-migrate"],
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert [line.split()[1] for line in done.stdout.splitlines()] == [
+        "systemctl", "/opt/pantau/.venv/bin/uv", "/opt/pantau/.venv/bin/python", "systemctl", "curl"]
