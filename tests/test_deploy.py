@@ -159,8 +159,9 @@ def test_the_balancer_redirects_to_https_and_keeps_a_viewer_on_one_replica(certi
             assert first.getheader("Strict-Transport-Security") == "max-age=31536000"
             name = first.body.split()[0]
             # the affinity cookie: secure, not readable by scripts; the replica never sees it (indirect)
-            assert first.getheader("Set-Cookie") == f"PANTAU_REPLICA={name}; path=/; HttpOnly; Secure"
+            assert first.getheader("Set-Cookie") == f"PANTAU_REPLICA={name}; path=/; HttpOnly; Secure; SameSite=Lax"
             assert first.body == f"{name} proto=https cookie=None"
+            assert first.getheader("X-Pantau-Replica") == name
             for _ in range(3):
                 again = _get(https_port, cookie=f"PANTAU_REPLICA={name}; other=1")
                 assert (again.body, again.getheader("Set-Cookie")) == (f"{name} proto=https cookie=other=1", None)
@@ -172,7 +173,7 @@ def test_the_balancer_redirects_to_https_and_keeps_a_viewer_on_one_replica(certi
             other = moved.body.split()[0]
             assert moved.status == 200
             assert other in {"r1", "r2", "r3"} - {name}
-            assert moved.getheader("Set-Cookie") == f"PANTAU_REPLICA={other}; path=/; HttpOnly; Secure"
+            assert moved.getheader("Set-Cookie") == f"PANTAU_REPLICA={other}; path=/; HttpOnly; Secure; SameSite=Lax"
     finally:
         for replica in replicas:
             if replica.socket.fileno() != -1:
