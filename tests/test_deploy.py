@@ -97,17 +97,20 @@ class _Replica(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def _balancer(certificate: Path, replicas: list[_Replica]):
-    """deploy/haproxy.cfg on loopback: free ports for :80 and :443, the test's replicas as r1..r3, in the
-    foreground (no chroot, user switch or admin socket: those need the installed package's folders)."""
+def _balancer(certificate: Path, ports: list[int]):
+    """deploy/haproxy.cfg on loopback: free ports for :80 and :443, the replicas on `ports` as r1, r2...
+    (the config's other server lines dropped), in the foreground (no chroot, user switch or admin socket:
+    those need the installed package's folders)."""
     http_port, https_port = _free_port(), _free_port()
     text = (DEPLOY / "haproxy.cfg").read_text()
     text = re.sub(r"^\s*(chroot|stats socket|user|group|daemon|log /dev/log)\b.*$", "", text, flags=re.M)
     text = text.replace("bind :80\n", f"bind 127.0.0.1:{http_port}\n")
     text = text.replace("bind :443 ssl crt /etc/pantau/tls/pantau.pem",
                         f"bind 127.0.0.1:{https_port} ssl crt {certificate}")
-    for i, replica in enumerate(replicas, start=1):
-        text = text.replace(f"127.0.0.1:{8650 + i} ", f"127.0.0.1:{replica.port} ")
+    for i in range(1, 4):
+        line = f"    server r{i} 127.0.0.1:{8650 + i} cookie r{i}\n"
+        assert line in text
+        text = text.replace(line, f"    server r{i} 127.0.0.1:{ports[i - 1]} cookie r{i}\n" if i <= len(ports) else "")
     config = certificate.parent / f"haproxy-{https_port}.cfg"
     config.write_text(text)
     process = subprocess.Popen([_tool(HAPROXY, "haproxy"), "-db", "-f", config], stdout=subprocess.DEVNULL,
@@ -150,7 +153,7 @@ def _get(port: int, path: str = "/", cookie: str | None = None, tls: bool = True
 def test_the_balancer_redirects_to_https_and_keeps_a_viewer_on_one_replica(certificate):
     replicas = [_Replica(f"r{i}") for i in (1, 2, 3)]
     try:
-        with _balancer(certificate, replicas) as (http_port, https_port):
+        with _balancer(certificate, [r.port for r in replicas]) as (http_port, https_port):
             plain = _get(http_port, "/Peta?wilayah=35", tls=False)
             assert (plain.status, plain.getheader("Location")) == (301, f"https://127.0.0.1:{http_port}/Peta?wilayah=35")
 
@@ -178,6 +181,52 @@ def test_the_balancer_redirects_to_https_and_keeps_a_viewer_on_one_replica(certi
         for replica in replicas:
             if replica.socket.fileno() != -1:
                 replica.stop()
+
+
+def _unit_command(port: int) -> list[str]:
+    """The replica's command line exactly as pantau@PORT.service runs it, with this checkout's interpreter."""
+    [command] = _keys("pantau@.service")["ExecStart"]
+    return command.replace("/opt/pantau/.venv/bin/python", sys.executable).replace("%i", str(port)).split()
+
+
+def test_a_replica_started_as_the_unit_does_serves_through_the_balancer(certificate, pg_server, tmp_path):
+    from websockets.sync.client import connect
+
+    from tests.test_deploy_backup import _database
+    port = _free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "STREAMLIT_"))},
+           "PANTAU_DATABASE_URL": _database(pg_server, "deploy_replica"),
+           "STREAMLIT_SERVER_COOKIE_SECRET": "rahasia-uji-saja", "PYTHONDONTWRITEBYTECODE": "1"}
+    log = tmp_path / "replica.log"
+    with open(log, "wb") as out:
+        replica = subprocess.Popen(_unit_command(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        with _balancer(certificate, [port]) as (_, https_port):
+            deadline = time.monotonic() + 90
+            while True:  # the replica imports Streamlit first; HAProxy answers 503 until its check passes
+                health = _get(https_port, "/_stcore/health")
+                if health.status == 200 or replica.poll() is not None or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            assert (health.status, health.body) == (200, "ok"), log.read_text(errors="replace")[-2000:]
+            [cookie] = [c.split(";")[0] for c in health.headers.get_all("Set-Cookie") if c.startswith("PANTAU_")]
+            assert cookie == "PANTAU_REPLICA=r1"
+            # the page's websocket through TLS, the affinity cookie and the tunnel
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            with connect(f"wss://127.0.0.1:{https_port}/_stcore/stream", ssl=context, open_timeout=10,
+                         close_timeout=5, origin=f"https://127.0.0.1:{https_port}",
+                         additional_headers={"Cookie": cookie}) as ws:
+                assert ws.response.status_code == 101
+                assert ws.response.headers["X-Pantau-Replica"] == "r1"
+    finally:
+        replica.terminate()
+        try:
+            replica.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            replica.kill()
+            replica.wait(timeout=10)
 
 
 UNIT_FILES = ["pantau@.service", "pantau.target", "pantau-backup.service", "pantau-backup.timer"]
