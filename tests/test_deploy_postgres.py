@@ -78,7 +78,8 @@ def _server() -> Iterator[tuple[int, psycopg.Connection, Path]]:
         started = subprocess.run(_as_postgres([str(a) for a in (BIN / "pg_ctl", "-D", data, "-o", opts, "-l",
                                                                  folder / "log", "-w", "-t", TIMEOUT, "start")]),
                                  capture_output=True, text=True, timeout=TIMEOUT + 10)
-        assert started.returncode == 0, f"pg_ctl start: {started.stderr} {(folder / 'log').read_text()}"
+        log = folder / "log"
+        assert started.returncode == 0, f"pg_ctl start: {started.stderr} {log.read_text() if log.exists() else ''}"
         try:
             with psycopg.connect(host=str(folder), port=port, user="postgres", dbname="postgres", autocommit=True,
                                  connect_timeout=10) as admin:
