@@ -57,22 +57,29 @@ counts_partial="$DIR/.$name.counts.partial"
 
 cleanup() {
   rm -f "$partial" "$counts_partial"
-  if [ -n "${PSQL_PID:-}" ]; then kill "$PSQL_PID" 2>/dev/null || true; fi
+  if [ -n "${pipes:-}" ]; then rm -rf "$pipes"; fi
+  if [ -n "${psql_pid:-}" ]; then kill "$psql_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
-# One REPEATABLE READ transaction, held open by a psql coprocess, exports its snapshot: pg_dump dumps
-# exactly that snapshot, and the row counts below are counted in it too, so they describe the dump even
-# while uploads go on.
-coproc PSQL { exec psql -w -X -q -A -t -v ON_ERROR_STOP=1 -d "$URL"; }
-printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;" "SELECT pg_export_snapshot();" >&"${PSQL[1]}"
-read -r -t 60 snapshot <&"${PSQL[0]}" || fail "tidak dapat membuka snapshot basis data (lihat pesan psql di atas)"
+# One REPEATABLE READ transaction, held open by a psql in the background (fed through two named pipes),
+# exports its snapshot: pg_dump dumps exactly that snapshot, and the row counts below are counted in it
+# too, so they describe the dump even while uploads go on.
+trap '' PIPE  # a psql that died makes a write fail (and say so below) instead of killing this script
+pipes=$(mktemp -d)
+mkfifo "$pipes/to" "$pipes/from"
+psql -w -X -q -A -t -v ON_ERROR_STOP=1 -d "$URL" < "$pipes/to" > "$pipes/from" &
+psql_pid=$!
+exec {to_psql}> "$pipes/to" {from_psql}< "$pipes/from"
+printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;" "SELECT pg_export_snapshot();" >&"$to_psql" \
+  && read -r -t 60 snapshot <&"$from_psql" \
+  || fail "tidak dapat membuka snapshot basis data (lihat pesan psql di atas)"
 
 pg_dump -w --format=custom --snapshot="$snapshot" --file="$partial" --dbname="$URL" \
   || fail "pg_dump gagal; tidak ada cadangan yang ditulis"
 
 # Every table of the store's schemas, as schema.table|rows, sorted.
-cat >&"${PSQL[1]}" <<'SQL'
+cat >&"$to_psql" <<'SQL' || fail "psql berhenti sebelum menghitung baris (lihat pesannya di atas)"
 SELECT format('SELECT %L || ''|'' || count(*) FROM %I.%I', n.nspname || '.' || c.relname, n.nspname, c.relname)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
@@ -82,13 +89,13 @@ COMMIT;
 SQL
 : > "$counts_partial"
 while true; do
-  read -r -t 600 line <&"${PSQL[0]}" || fail "jumlah baris tabel tidak terbaca (lihat pesan psql di atas)"
+  read -r -t 600 line <&"$from_psql" || fail "jumlah baris tabel tidak terbaca (lihat pesan psql di atas)"
   [ "$line" = "--end--" ] && break
   printf '%s\n' "$line" >> "$counts_partial"
 done
-exec {PSQL[1]}>&-
-wait "$PSQL_PID" || fail "psql berakhir dengan galat"
-PSQL_PID=
+exec {to_psql}>&- {from_psql}<&-
+wait "$psql_pid" || fail "psql berakhir dengan galat"
+psql_pid=
 
 # The archive must read back as one (its table of contents lists every table counted).
 listed=$(pg_restore --list "$partial" | awk '$4 == "TABLE" && $5 != "DATA" { print $5 "." $6 }' | sort)

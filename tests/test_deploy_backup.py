@@ -6,6 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -178,6 +179,56 @@ def test_a_second_backup_waits_for_the_lock_then_gives_up(pg_store, tmp_path):
                            "setelah 1 detik); cadangan ini dilewati, tidak ada yang ditulis\n")
     assert waited >= 1
     assert _dumps(tmp_path) == [".backup.lock"]
+
+
+def test_a_backup_waits_for_one_running_then_runs(pg_store, tmp_path):
+    held = open(tmp_path / ".backup.lock", "a")
+    fcntl.flock(held, fcntl.LOCK_EX)
+    release = threading.Timer(1.0, held.close)  # the running backup ends after a second
+    release.start()
+    try:
+        started = time.monotonic()
+        done = _run(DEPLOY / "backup.sh", "--url", pg_store, "--dir", tmp_path, "--lock-wait", "30")
+        waited = time.monotonic() - started
+    finally:
+        release.cancel()
+        held.close()
+    assert done.returncode == 0, done.stderr
+    assert waited >= 1
+    assert len([p for p in tmp_path.iterdir() if p.suffix == ".dump"]) == 1
+
+
+def test_the_counts_are_the_dumps_own_while_uploads_go_on(pg_server, tmp_path):
+    """Rows written during the backup are in neither the dump nor its counts: both come from one snapshot."""
+    url = _database(pg_server, "deploy_writing")
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as raw:
+        raw.execute("CREATE TABLE uploads (n integer)")
+    stop = threading.Event()
+
+    def write():
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as raw:
+            while not stop.is_set():
+                raw.execute("INSERT INTO uploads VALUES (1)")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        time.sleep(0.2)
+        done = _run(DEPLOY / "backup.sh", "--url", url, "--dir", tmp_path)
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        writer.join(timeout=30)
+    assert done.returncode == 0, done.stderr
+    [dump] = [p for p in tmp_path.iterdir() if p.suffix == ".dump"]
+    [counted] = dump.with_name(dump.name + ".counts").read_text().splitlines()
+    with psycopg.connect(url, connect_timeout=10) as raw:
+        [(final,)] = raw.execute("SELECT count(*) FROM uploads").fetchall()
+    assert 0 < int(counted.split("|")[1]) < final  # the writer went on before and after the snapshot
+    target = _database(pg_server, "deploy_writing_restored")
+    done = _run(DEPLOY / "restore.sh", dump, target)
+    assert (done.returncode, done.stdout) == (
+        0, "restore.sh: 1 tabel dipulihkan; jumlah baris setiap tabel sama dengan saat dicadangkan.\n")
 
 
 def test_a_failed_backup_leaves_nothing(tmp_path, pg_server):
