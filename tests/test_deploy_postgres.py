@@ -14,14 +14,19 @@ import psycopg
 import pytest
 
 from tests.conftest import ROOT
-from tests.pgserver import BIN, _as_postgres
 
 CONF = ROOT / "deploy" / "postgresql"
+BIN = Path(os.environ.get("PANTAU_PG_BIN", "/usr/lib/postgresql/15/bin"))  # as tests/pgserver.py
 TIMEOUT = 60  # seconds for initdb, a start, a stop
 
 
+def _as_postgres(args: list[str]) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as the `postgres` user then."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
 def _own(*paths: Path) -> None:
-    if os.geteuid() == 0:  # postgres refuses to run as root: tests/pgserver.py runs it as `postgres`
+    if os.geteuid() == 0:  # postgres refuses to run as root: it runs as `postgres` then
         for path in paths:
             shutil.chown(path, "postgres")
 
