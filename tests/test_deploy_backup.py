@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -178,6 +179,42 @@ def test_a_second_backup_waits_for_the_lock_then_gives_up(pg_store, tmp_path):
     assert done.stderr == (f"backup.sh: cadangan lain sedang berjalan ({tmp_path}/.backup.lock masih dikunci "
                            "setelah 1 detik); cadangan ini dilewati, tidak ada yang ditulis\n")
     assert waited >= 1
+    assert _dumps(tmp_path) == [".backup.lock"]
+
+
+def test_two_backups_at_once_the_second_gives_up_on_the_lock(pg_store, tmp_path):
+    # The first backup talks to a database that accepts the connection and never answers: it holds the lock
+    # until libpq's connect timeout (5 s here) ends it.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    hung = f"postgresql://postgres@127.0.0.1:{silent.getsockname()[1]}/pantau"
+    first = subprocess.Popen([str(DEPLOY / "backup.sh"), "--url", hung, "--dir", str(tmp_path)],
+                             env={**_env(), "PGCONNECT_TIMEOUT": "5"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        deadline = time.monotonic() + 10
+        while True:  # until the first one holds the lock
+            try:
+                with open(tmp_path / ".backup.lock", "a") as probe:
+                    fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except (BlockingIOError, FileNotFoundError):
+                if (tmp_path / ".backup.lock").exists():
+                    break
+            assert time.monotonic() < deadline, "the first backup never took the lock"
+            time.sleep(0.05)
+        second = _run(DEPLOY / "backup.sh", "--url", pg_store, "--dir", tmp_path, "--lock-wait", "1")
+        assert second.returncode == 75
+        assert second.stderr == (f"backup.sh: cadangan lain sedang berjalan ({tmp_path}/.backup.lock masih dikunci "
+                                 "setelah 1 detik); cadangan ini dilewati, tidak ada yang ditulis\n")
+        _, errors = first.communicate(timeout=TIMEOUT)
+        assert first.returncode == 1
+        assert errors.endswith("backup.sh: tidak dapat membuka snapshot basis data (lihat pesan psql di atas)\n")
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait(timeout=10)
+        silent.close()
     assert _dumps(tmp_path) == [".backup.lock"]
 
 
