@@ -98,6 +98,7 @@ class Pack:
     approved_only: bool = False
     version: int = 0          # the data version it was built from
     today: date | None = None  # the reference date it was built with (due months, 'sementara')
+    version_at: str = ""      # when that version was made, in the pack's language
 
 
 def outline(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str] | None = None) -> pl.DataFrame:
@@ -201,7 +202,8 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     infos = [SlideInfo(i, s.kind, s.title, int(s.png is not None), int(s.chart is not None))
              for i, s in enumerate(slides, start=1)]
     return Pack(pptx, xlsx, infos, list(sheets), time.perf_counter() - began,
-                file_stem(ctx.area_label, ctx.start, ctx.end), ctx.approved_only, ctx.version, settings.today())
+                file_stem(ctx.area_label, ctx.start, ctx.end), ctx.approved_only, ctx.version, settings.today(),
+                ctx.version_at)
 
 
 def rebuild_command(ctx: Context, kept: list[int]) -> str:
