@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 from datetime import date
 
 import openpyxl
@@ -164,3 +166,28 @@ def test_an_old_warehouse_is_migrated_and_unknown_or_future_versions_are_refused
     assert capsys.readouterr().err.strip() == "Versi data tidak sah: lima. Tulis nomor versi seperti 57."
     assert cli.main([*base, "--as-of", "5"]) == 0
     assert (tmp_path / "p.pptx").stat().st_size > 0 and (tmp_path / "p.xlsx").stat().st_size > 0
+
+
+def test_two_postgresql_writers_at_once_take_distinct_versions_in_commit_order(pg_server):
+    """The second writer's bump waits for the first's commit and takes the next number (never the same one)."""
+    con = migrations.connect(pg_server.schema())
+    try:
+        bumped, taken = threading.Event(), {}
+
+        def first() -> None:
+            with warehouse.transaction(con) as cur:
+                taken["first"] = versions.bump(cur, "unggah", "a")
+                bumped.set()
+                time.sleep(0.5)  # the second writer is waiting on the row lock meanwhile
+
+        thread = threading.Thread(target=first)
+        thread.start()
+        assert bumped.wait(timeout=30)
+        with warehouse.transaction(con) as cur:
+            taken["second"] = versions.bump(cur, "tinjauan", "b")
+        thread.join(timeout=30)
+        assert taken == {"first": 1, "second": 2}
+        assert versions.listed(con).select("version", "made_by", "what").rows() == [
+            (2, "b", "tinjauan"), (1, "a", "unggah"), (0, "sistem", "awal")]
+    finally:
+        con.close()
