@@ -43,7 +43,7 @@ pack_labels = m.labels if pack_lang == L else briefing.read_labels(pack_lang)
 outline = m.outline
 # Newest first: the current data; an older version rebuilds exactly the figures of then (pipelines.snapshot).
 version = st.selectbox(t("bp_version_pick"), list(m.versions), format_func=m.versions.get, key="bp_version",
-                       help=t("bp_version_help")) if m.versions else m.current
+                       help=t("bp_version_help")) if m.versions else pack_view.NEWEST
 
 st.subheader(t("bp_slides"))
 include_col = t("bp_col_include")
@@ -71,7 +71,7 @@ elif st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="
     try:
         st.session_state["bp_pack"] = (wanted, briefing.build_as_of(
             connection(), sel.area, sel.start, sel.end, pack_lang, pack_labels, _progress, include,
-            approved_only=sel.approved_only, compare=sel.compare, version=None if version == m.current else version))
+            approved_only=sel.approved_only, compare=sel.compare, version=None if version == pack_view.NEWEST else version))
     except Exception as exc:  # a pack that cannot be built says why instead of a traceback
         st.error(t("bp_failed").format(error=exc), icon=":material/error:")
     bar.empty()

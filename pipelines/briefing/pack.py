@@ -94,7 +94,7 @@ class Pack:
     slides: list[SlideInfo]
     sheets: list[str]
     seconds: float
-    file_stem: str            # 'paparan-kabupaten-ponorogo-2026-05-2026-10'
+    file_stem: str            # 'paparan-kabupaten-ponorogo-2026-05-2026-10-v57'
     approved_only: bool = False
     version: int = 0          # the data version it was built from
     today: date | None = None  # the reference date it was built with (due months, 'sementara')
@@ -202,8 +202,8 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     infos = [SlideInfo(i, s.kind, s.title, int(s.png is not None), int(s.chart is not None))
              for i, s in enumerate(slides, start=1)]
     return Pack(pptx, xlsx, infos, list(sheets), time.perf_counter() - began,
-                file_stem(ctx.area_label, ctx.start, ctx.end), ctx.approved_only, ctx.version, settings.today(),
-                ctx.version_at)
+                file_stem(ctx.area_label, ctx.start, ctx.end, ctx.version), ctx.approved_only, ctx.version,
+                settings.today(), ctx.version_at)
 
 
 def rebuild_command(ctx: Context, kept: list[int]) -> str:
