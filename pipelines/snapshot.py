@@ -39,7 +39,8 @@ TABLES = {
 
 
 class VersionError(ValueError):
-    """A data version a pack cannot be rebuilt as of; `what` is 'future' or 'unknown'; the message is Indonesian."""
+    """A data version a pack cannot be rebuilt as of; `what` is 'future', 'unknown' or 'unrecorded' (a warehouse
+    not yet migrated to data versions); the message is Indonesian."""
 
     def __init__(self, what: str, message: str):
         super().__init__(message)
@@ -55,9 +56,11 @@ def check(con, version: int) -> datetime:
     made = versions.made_at(con, version)
     if made is None:
         first = versions.first(con)
-        since = (f"riwayat versi gudang ini dimulai pada versi {first}" if first is not None
-                 else "gudang ini belum mencatat riwayat versi")
-        raise VersionError("unknown", f"Versi data {version} tidak tercatat ({since}). Tidak ada paket yang dibuat.")
+        if first is None:
+            raise VersionError("unrecorded", "Gudang ini belum mencatat riwayat versi data. Tidak ada paket yang "
+                                             "dibuat.")
+        raise VersionError("unknown", f"Versi data {version} tidak tercatat: riwayat versi gudang ini dimulai pada "
+                                      f"versi {first}. Tidak ada paket yang dibuat.")
     return made
 
 

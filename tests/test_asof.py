@@ -148,6 +148,8 @@ def test_an_old_warehouse_is_migrated_and_unknown_or_future_versions_are_refused
             warehouse.execute_sql(cur, f"ALTER TABLE {table} DROP COLUMN data_version")
         warehouse.execute_sql(cur, "DROP TABLE data_versions")
         warehouse.execute_sql(cur, "UPDATE warehouse_info SET value = '5' WHERE key = 'data_version'")
+    with pytest.raises(snapshot.VersionError, match="^Gudang ini belum mencatat riwayat versi data. Tidak ada paket"):
+        snapshot.check(con, 5)
     migrations.migrate(con)
     assert warehouse.execute_sql(con, "SELECT count(*), max(data_version) FROM submissions") == [(1, 0)]
     assert versions.listed(con).select("version", "what").rows() == [(5, "awal")]
