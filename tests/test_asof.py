@@ -194,3 +194,18 @@ def test_two_postgresql_writers_at_once_take_distinct_versions_in_commit_order(p
             (2, "b", "tinjauan"), (1, "a", "unggah"), (0, "sistem", "awal")]
     finally:
         con.close()
+
+
+def test_a_write_landing_during_a_build_gives_the_pack_of_the_version_it_started_on(con, ingest):
+    ingest({"a.xlsx": report("35.04.14.2011", 1)})
+    quiet = pack.build_as_of(con, *RANGE, include=QUICK)
+    landed = []
+
+    def write_once(done: int, total: int, message: str) -> None:
+        if not landed:  # after the build's first step: a new village-month arrives
+            landed.append(ingest({"b.xlsx": report("35.04.14.2016", 1)})[0].status)
+
+    raced = pack.build_as_of(con, *RANGE, include=QUICK, progress=write_once)
+    assert (landed, versions.current(con), raced.version) == (["accepted"], 2, 1)
+    assert xlsx_tables(raced.xlsx) == xlsx_tables(quiet.xlsx)
+    assert kpi(xlsx_tables(pack.build_as_of(con, *RANGE, include=QUICK).xlsx), "Penempatan PMI") == 12
