@@ -102,12 +102,11 @@ def test_a_pack_rebuilt_as_of_its_version_is_the_same_after_uploads_approvals_an
     act(con, "approve", 2)                                            # an approval
     assert versions.current(con) == 9
 
-    for built, only, include in ((first, False, None), (approved, True, QUICK)):
-        again = pack.build_as_of(con, *RANGE, approved_only=only, version=v1, include=include)
-        assert xlsx_tables(again.xlsx) == xlsx_tables(built.xlsx)
-        assert pptx_content(again.pptx) == pptx_content(built.pptx)
-        assert (again.version, again.today, again.file_stem) == (v1, date(2024, 5, 1),
-                                                                 "paparan-kabupaten-tulungagung-2024-01-2024-03-v3")
+    again = pack.build_as_of(con, *RANGE, version=v1)  # (the approved-only pack: by the command line below)
+    assert xlsx_tables(again.xlsx) == xlsx_tables(first.xlsx)
+    assert pptx_content(again.pptx) == pptx_content(first.pptx)
+    assert (again.version, again.today, again.file_stem) == (v1, date(2024, 5, 1),
+                                                             "paparan-kabupaten-tulungagung-2024-01-2024-03-v3")
     # the rebuild at the current version counts what changed: 30 placements became 30 + 4 + 6 - 3
     now, now_approved = (pack.build_as_of(con, *RANGE, approved_only=only, include=QUICK) for only in (False, True))
     assert (kpi(xlsx_tables(first.xlsx), "Penempatan PMI"), kpi(xlsx_tables(now.xlsx), "Penempatan PMI")) == (30, 37)
