@@ -1,6 +1,7 @@
 """Shared by the cluster tests: a seeded PostgreSQL schema and a block of free loopback ports."""
 from __future__ import annotations
 
+import random
 import socket
 from pathlib import Path
 
@@ -29,13 +30,11 @@ def seeded_store(url: str, folder: Path) -> str:
 
 
 def free_block(count: int) -> int:
-    """A port P with P..P+count-1 all free on 127.0.0.1 now."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + count > 65535:
-            continue
+    """A port P with P..P+count-1 all free on 127.0.0.1, below the kernel's ephemeral range (32768 up): a
+    replica restarted on its port must not find it taken meanwhile by some process's outgoing connection."""
+    rng = random.Random()
+    for _ in range(200):
+        base = rng.randrange(20_000, 32_000 - count)
         taken = []
         try:
             for port in range(base, base + count):
@@ -48,7 +47,7 @@ def free_block(count: int) -> int:
         finally:
             for s in taken:
                 s.close()
-    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1")
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1 between 20000 and 32000")
 
 
 def versions(url: str, village: str, period: str) -> list[tuple]:

@@ -89,3 +89,17 @@ def test_ingest_cli_loads_while_a_replica_is_down(cluster, tmp_path):
         cluster.start_replica(1)
     assert versions(cluster.database_url, "35.04.14.2016", "2024-02") == [(1, len(indicators()), 2, 1, 1)]
     assert len(cluster.replica_pids()) == 2
+
+
+def test_uploader_files_whose_bytes_stayed_on_a_dead_replica_are_counted_apart(monkeypatch):
+    """A browser that reconnects to another replica sends its uploader's file ids again; that process never
+    received their bytes and Streamlit gives DeletedFile for them (ui/uploads.py; the Unggah page says so)."""
+    from types import SimpleNamespace
+
+    from streamlit.runtime.uploaded_file_manager import DeletedFile
+
+    from ui import uploads
+    here = SimpleNamespace(name="a.xlsx", getvalue=lambda: b"x")
+    monkeypatch.setattr(uploads, "st", SimpleNamespace(session_state={"up_files_0": [DeletedFile("f1"), here]}))
+    assert uploads.held("up_files_0") == ([here], 1)
+    assert uploads.held("up_files_1") == ([], 0)
