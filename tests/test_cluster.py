@@ -42,6 +42,14 @@ def test_generated_config_passes_haproxy_check(cluster):
     assert f"server r2 127.0.0.1:{cluster.port + 2} cookie r2" in text
 
 
+def test_config_names_one_server_per_replica_on_the_chosen_address():
+    text = balancer.render(8650, [8651, 8652, 8653], bind="0.0.0.0")
+    assert "    bind 0.0.0.0:8650\n" in text
+    assert [line.strip() for line in text.splitlines() if line.strip().startswith("server ")] == [
+        "server r1 127.0.0.1:8651 cookie r1", "server r2 127.0.0.1:8652 cookie r2",
+        "server r3 127.0.0.1:8653 cookie r3"]
+
+
 def test_first_response_sets_the_replica_cookie_and_it_holds(cluster):
     first = get(cluster, "/_stcore/health")
     assert first.status == 200
@@ -62,7 +70,7 @@ def test_both_replicas_get_traffic_without_the_cookie(cluster):
 def test_every_replica_runs_with_the_stores_cookie_secret(cluster):
     """Streamlit's server.cookieSecret (STREAMLIT_SERVER_COOKIE_SECRET) is the store's one, in both processes."""
     secret = preparation.cookie_secret(cluster.database_url)
-    assert len(secret) == 64
+    assert (len(secret), preparation.cookie_secret(cluster.database_url)) == (64, secret)  # made once, kept
     pids = cluster.replica_pids()
     assert len(pids) == 2
     for pid in pids:

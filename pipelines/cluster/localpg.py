@@ -31,6 +31,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def kept_port() -> int:
+    """A port for a cluster kept across runs: 5433 (beside a system PostgreSQL's 5432) or the next free one
+    up to 5532, never one of the kernel's ephemeral ports that outgoing connections may hold on a restart."""
+    for port in range(5433, 5533):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise CannotStart("no free port between 5433 and 5532 on 127.0.0.1 for the local PostgreSQL")
+
+
 class LocalPostgres:
     """One cluster under folder: data/ (PGDATA), log, port (chosen once), and the unix socket."""
 
@@ -43,10 +56,10 @@ class LocalPostgres:
 
     @property
     def port(self) -> int:
-        """The port: given, else the one chosen at initdb (kept in folder/port), else a free one."""
+        """The port: given, else the one chosen at initdb (kept in folder/port), else a free one from 5433."""
         if self._port is None:
             saved = self.folder / "port"
-            self._port = int(saved.read_text()) if saved.exists() else free_port()
+            self._port = int(saved.read_text()) if saved.exists() else kept_port()
         return self._port
 
     def url(self, database: str = "postgres") -> str:
