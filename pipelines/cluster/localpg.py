@@ -7,7 +7,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-BIN = Path(os.environ.get("PANTAU_PG_BIN", "/usr/lib/postgresql/15/bin"))
+BIN = Path("/usr/lib/postgresql/15/bin")  # Debian postgresql-15
 TIMEOUT = 120  # seconds for initdb, for the server to accept connections and to stop
 # Throwaway clusters (tests) trade durability for speed; a kept one (data/postgres) does not.
 FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -47,7 +47,9 @@ def kept_port() -> int:
 class LocalPostgres:
     """One cluster under folder: data/ (PGDATA), log, port (chosen once), and the unix socket."""
 
-    def __init__(self, folder: Path, port: int | None = None, fast: bool = False, max_connections: int = 200):
+    def __init__(self, folder: Path, port: int | None = None, fast: bool = False, max_connections: int = 200,
+                 bin_dir: Path = BIN):
+        self.bin = Path(bin_dir)
         self.folder = Path(folder).resolve()
         self.data = self.folder / "data"
         self.log = self.folder / "log"
@@ -70,8 +72,8 @@ class LocalPostgres:
 
     def init(self) -> bool:
         """initdb once (trust on loopback: only local processes reach it); True when this call made it."""
-        if not (BIN / "initdb").exists():
-            raise CannotStart(f"PostgreSQL 15 is not installed ({BIN / 'initdb'} missing): run ./pantau setup, "
+        if not (self.bin / "initdb").exists():
+            raise CannotStart(f"PostgreSQL 15 is not installed ({self.bin / 'initdb'} missing): run ./pantau setup, "
                               "which installs postgresql-15, or apt-get install postgresql-15")
         if self.initialised():
             return False
@@ -79,13 +81,13 @@ class LocalPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
             shutil.chown(self.data, "postgres")
-        self._run([str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+        self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                    "--no-locale", *(["--no-sync"] if self.fast else [])], "initdb")
         (self.folder / "port").write_text(str(self.port))
         return True
 
     def running(self) -> bool:
-        done = subprocess.run(as_postgres([str(BIN / "pg_ctl"), "-D", str(self.data), "status"]),
+        done = subprocess.run(as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "status"]),
                               capture_output=True, timeout=TIMEOUT)
         return done.returncode == 0
 
@@ -95,7 +97,7 @@ class LocalPostgres:
             return False
         opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} "
                 f"-c max_connections={self.max_connections}" + (f" {FAST}" if self.fast else ""))
-        self._run([str(BIN / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.log),
+        self._run([str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.log),
                    "-w", "-t", str(TIMEOUT), "start"], "pg_ctl start")
         return True
 
@@ -108,7 +110,7 @@ class LocalPostgres:
         return self.url(name)
 
     def stop(self, mode: str = "fast") -> None:
-        subprocess.run(as_postgres([str(BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w",
+        subprocess.run(as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w",
                                     "-t", str(TIMEOUT), "stop"]), capture_output=True, timeout=TIMEOUT + 10)
 
     def _run(self, args: list[str], what: str) -> None:
