@@ -81,6 +81,12 @@ def test_every_replica_runs_with_the_stores_cookie_secret(cluster):
     assert secret not in "".join(p.read_text() for p in cluster.folder.glob("*.log"))  # never logged
 
 
+def ingest(c: Cluster, book: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipelines.ingest", "--user", "cli", str(book)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PANTAU_DATABASE_URL": c.database_url, "PYTHONPATH": str(ROOT)})
+
+
 def test_ingest_cli_loads_while_a_replica_is_down(cluster, tmp_path):
     book = tmp_path / "betak-2024-02.xlsx"
     book.write_bytes(make_workbook(good_identity(kode_desa="35.04.14.2016", nama_desa="Betak", periode="2024-02")))
@@ -88,15 +94,15 @@ def test_ingest_cli_loads_while_a_replica_is_down(cluster, tmp_path):
     try:
         assert len(cluster.replica_pids()) == 1
         assert get(cluster, "/_stcore/health").status == 200  # HAProxy answers from the one left
-        done = subprocess.run([sys.executable, "-m", "pipelines.ingest", "--user", "cli", str(book)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "PANTAU_DATABASE_URL": cluster.database_url,
-                                   "PYTHONPATH": str(ROOT)})
+        done = ingest(cluster, book)
         assert done.returncode == 0, done.stdout + done.stderr
     finally:
         cluster.start_replica(1)
     assert versions(cluster.database_url, "35.04.14.2016", "2024-02") == [(1, len(indicators()), 2, 1, 1)]
     assert len(cluster.replica_pids()) == 2
+    again = ingest(cluster, book)  # the same bytes sent again once the replica is back: no second version
+    assert (again.returncode, "1 tidak berubah" in again.stdout) == (0, True), again.stdout
+    assert versions(cluster.database_url, "35.04.14.2016", "2024-02") == [(1, len(indicators()), 2, 1, 1)]
 
 
 def test_uploader_files_whose_bytes_stayed_on_a_dead_replica_are_counted_apart(monkeypatch):
