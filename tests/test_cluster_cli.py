@@ -74,3 +74,29 @@ def test_ctrl_c_stops_every_child(pg_server, tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=30)
+
+
+def test_a_local_postgresql_the_cluster_started_is_stopped_with_it(tmp_path, monkeypatch):
+    """With PANTAU_DATABASE_URL unset the cluster runs on the PostgreSQL kept in pg_folder: started by it,
+    stopped by it (here one seeded beforehand, so no demo build runs)."""
+    import shutil
+    import tempfile
+
+    from pipelines.cluster import Cluster
+    from pipelines.cluster.localpg import LocalPostgres
+    monkeypatch.delenv("PANTAU_DATABASE_URL", raising=False)
+    folder = Path(tempfile.mkdtemp(prefix="pantau-cluster-pg-"))  # the postgres user must reach it (not tmp_path)
+    pg = LocalPostgres(folder)
+    try:
+        pg.init()
+        pg.start()
+        seeded_store(pg.create_database("pantau"), tmp_path)
+        pg.stop()
+        with Cluster(replicas=1, port=free_block(2), folder=tmp_path / "run", pg_folder=folder) as c:
+            assert (c.database_url, pg.running()) == (pg.url("pantau"), True)
+            with urllib.request.urlopen(c.url + "/_stcore/health", timeout=10) as answer:
+                assert answer.status == 200
+        assert pg.running() is False
+    finally:
+        pg.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)

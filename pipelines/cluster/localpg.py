@@ -81,6 +81,9 @@ class LocalPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
             shutil.chown(self.data, "postgres")
+            if subprocess.run(as_postgres(["test", "-w", str(self.data)]), timeout=30).returncode != 0:
+                raise CannotStart(f"the postgres user cannot reach {self.data} (a folder above it is closed to "
+                                  "other users): choose another --pg-folder, or set PANTAU_DATABASE_URL")
         self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                    "--no-locale", *(["--no-sync"] if self.fast else [])], "initdb")
         (self.folder / "port").write_text(str(self.port))
