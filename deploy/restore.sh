@@ -65,7 +65,7 @@ ORDER BY n.nspname, c.relname \gexec
 SQL
 ) || fail "jumlah baris hasil pemulihan tidak terbaca"
 got=$(sort <<< "$got")
-missing=$(comm -23 <(echo "$wanted") <(cut -d'|' -f1 <<< "$got"))
+missing=$(comm -23 <(echo "$wanted") <(cut -d'|' -f1 <<< "$got" | sort))
 [ -z "$missing" ] || fail "tabel tidak terpulihkan: $(tr '\n' ' ' <<< "$missing")"
 
 if [ -r "$DUMP.counts" ]; then
