@@ -44,6 +44,7 @@ class Record:
     views: list[View] = field(default_factory=list)
     reconnects: list[float] = field(default_factory=list)  # seconds from a failed view to the next good one
     batches: list[dict] = field(default_factory=list)      # per upload batch: outcome and timing
+    confirmed: set[str] = field(default_factory=set)       # SHA-256 of workbooks the page said were loaded
 
 
 def _connection_failure(run: Run) -> bool:
@@ -133,5 +134,6 @@ async def coordinator(url: str, cookies: dict[str, str], batches: list[list[Work
             outcome.update(batch=n, attempt=attempt, files=len(books), seconds=time.monotonic() - began)
             record.batches.append(dict(outcome))
             if outcome["ok"]:
+                record.confirmed.update(b.sha256 for b in books)
                 break
         await asyncio.sleep(gap)

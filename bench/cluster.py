@@ -173,8 +173,8 @@ class Bench:
         return {"replicas": len(cluster.replicas), "viewers": viewers, "wall": wall, "load": load(),
                 "views": len(good), "rate": len(good) / wall, "p50": quantile(good, 0.5),
                 "p95": quantile(good, 0.95), "errors": [e for v in record.views for e in v.errors],
-                "served": served, "cpu": cpu, "peak": peak, "landed": crowd.landed(self.url, books),
-                "batches": record.batches, "reconnects": record.reconnects, "books": len(books)}
+                "served": served, "cpu": cpu, "peak": peak, "landed": crowd.landed(self.url, books, record.confirmed),
+                "batches": record.batches, "reconnects": record.reconnects, "books": len(books), "killed": kill}
 
     async def big_upload(self, cluster, count: int) -> dict:
         """One coordinator, count workbooks in one batch, on replica r1 directly."""
@@ -185,7 +185,7 @@ class Bench:
         await actors.coordinator(cluster.replica_urls[0], crowd.sign_ins(self.url, "koord.tulungagung", 1)[0],
                                  [books], time.monotonic(), 0, record, timeout=max(600.0, 4.0 * count))
         return {"count": count, "rss_before": before, "hwm": status_mb(pid), "batches": record.batches,
-                "landed": crowd.landed(self.url, books), "load": load()}
+                "landed": crowd.landed(self.url, books, record.confirmed), "load": load()}
 
 
 def fmt_map(values: dict[str, float], spec: str) -> str:
@@ -197,12 +197,18 @@ def report_row(r: dict) -> str:
     landed = r["landed"]
     return (f"{r['replicas']:>2} {r['viewers']:>4} {r['wall']:>5.0f} {r['views']:>6} {r['rate']:>6.2f} "
             f"{r['p50']:>5.2f} {r['p95']:>6.2f} {len(r['errors']):>5}  {fmt_map(per_view, '.3f'):<26} "
-            f"{fmt_map(r['peak'], '.0f'):<22} {landed['once']}/{landed['lost']}/{landed['doubled']} of {r['books']}"
+            f"{fmt_map(r['peak'], '.0f'):<22} {landed_text(landed, r['books']):<20}"
             f"  {r['load']}")
 
 
 HEADER = (" R    K  wall  views  views/s  p50    p95 errs  CPU-s/view per replica     peak MB (VmHWM)        "
-          "uploads once/lost/doubled  load")
+          "uploads (of all)     load")
+
+
+def landed_text(landed: dict, total: int) -> str:
+    """once/lost/doubled of all, and how many were reported not landed (an error the coordinator saw)."""
+    text = f"{landed['once']}/{landed['lost']}/{landed['doubled']} of {total}"
+    return text + (f" ({landed['not_landed']} not landed, reported)" if landed["not_landed"] else "")
 
 
 def summary(rows: list[dict], out) -> None:
@@ -236,8 +242,23 @@ def show_errors(r: dict) -> None:
             print(f"      upload batch {b['batch']} attempt {b['attempt']}: {b['error']}")
 
 
+def patch_check_timeout(seconds: float) -> None:
+    """Bench-only: render HAProxy's configuration with `timeout check` (the shipped one has none, so a
+    health check times out after `inter`, 1 s), to measure what a replica busy for more than a second costs."""
+    from pipelines.cluster import balancer
+    shipped = balancer.render
+
+    def render(*args, **kwargs) -> str:
+        text = shipped(*args, **kwargs)
+        return text.replace("defaults\n", f"defaults\n    timeout check {seconds:g}s\n", 1)
+
+    balancer.render = render
+
+
 async def main_async(args, url: str, folder: Path) -> None:
     from pipelines.cluster import Cluster
+    if args.check_timeout:
+        patch_check_timeout(args.check_timeout)
     bench = Bench(args, url, folder)
     rows, warm, kill, big = [], {}, None, None
     for n in args.replicas:
@@ -268,7 +289,9 @@ async def main_async(args, url: str, folder: Path) -> None:
 def print_report(args, rows, warm, kill, big, out=sys.stdout) -> None:
     print(f"\nCrowd benchmark: viewers open a page every ~{args.interval:g} s for {args.duration:g} s; "
           f"2 coordinators upload {args.uploads} workbooks each in batches of {args.batch}; "
-          f"{os.cpu_count()} CPUs", file=out)
+          f"{os.cpu_count()} CPUs; HAProxy "
+          + (f"with `timeout check {args.check_timeout:g}s` (bench option)" if args.check_timeout else "as shipped"),
+          file=out)
     print(HEADER, file=out)
     for r in rows:
         print(report_row(r), file=out)
@@ -277,21 +300,22 @@ def print_report(args, rows, warm, kill, big, out=sys.stdout) -> None:
               f"(target <= 0.1), p50 {warm['p50']:.2f} s over {warm['views']} views", file=out)
     summary(rows, out)
     if kill:
-        lost = [v for v in kill["errors"]]
+        lost = kill["errors"]
         rec = kill["reconnects"]
-        print(f"\nReplica kill (r{kill['replicas']} of {kill['replicas']} SIGKILLed halfway, K = {kill['viewers']}): "
+        failed = sum(1 for b in kill["batches"] if not b["ok"])
+        print(f"\nReplica kill (r{kill['killed'] + 1} of {kill['replicas']} SIGKILLed halfway, K = {kill['viewers']}): "
               f"{len(lost)} failed views, {len(rec)} viewers reconnected, reconnect p50 "
               f"{quantile(rec, 0.5):.1f} s, max {max(rec, default=float('nan')):.1f} s; views served "
               f"{kill['views']} ({kill['rate']:.2f}/s), p95 {kill['p95']:.2f} s; uploads once/lost/doubled "
-              f"{kill['landed']['once']}/{kill['landed']['lost']}/{kill['landed']['doubled']} of {kill['books']} "
-              f"(failed batch attempts: {sum(1 for b in kill['batches'] if not b['ok'])}); load {kill['load']}",
+              f"{landed_text(kill['landed'], kill['books'])} "
+              f"(failed batch attempts: {failed}); load {kill['load']}",
               file=out)
     if big:
         ok = [b for b in big["batches"] if b["ok"]]
         took = f"{ok[0]['seconds']:.0f} s, {ok[0]['loaded']} loaded" if ok else big["batches"][-1].get("error")
         print(f"\nBig upload: {big['count']} workbooks in one batch on one replica: VmHWM {big['hwm']:.0f} MB "
               f"(RSS before {big['rss_before']:.0f} MB; target <= 500 MB); {took}; landed once/lost/doubled "
-              f"{big['landed']['once']}/{big['landed']['lost']}/{big['landed']['doubled']}; load {big['load']}",
+              f"{landed_text(big['landed'], big['count'])}; load {big['load']}",
               file=out)
 
 
@@ -312,6 +336,8 @@ def parse(argv=None):
     ap.add_argument("--port", type=int, default=8760, help="HAProxy's port; replicas on port+1..")
     ap.add_argument("--database-url", default=None,
                     help="a PostgreSQL store to use (default: a throwaway one in a temporary folder, demo data)")
+    ap.add_argument("--check-timeout", type=float, default=0,
+                    help="bench-only: add `timeout check N s` to HAProxy's configuration (default: as shipped)")
     ap.add_argument("--folder", type=Path, default=None,
                     help="keep the clusters' logs and HAProxy configuration here (default: a temporary folder)")
     args = ap.parse_args(argv)

@@ -73,12 +73,16 @@ def workbooks(url: str, district: str, count: int, tag: str) -> list[Workbook]:
     return out
 
 
-def landed(url: str, books: list[Workbook]) -> dict[str, int]:
-    """How many of the workbooks landed once, not at all (lost) or more than once (doubled)."""
+def landed(url: str, books: list[Workbook], confirmed: set[str]) -> dict[str, int]:
+    """Of the workbooks: landed once; lost (the page said loaded, the store has none); doubled (more than
+    one version); not landed (the coordinator saw an error, and the store has none: reported, not lost)."""
     import psycopg
     shas = [b.sha256 for b in books]
     with psycopg.connect(url, connect_timeout=10) as con:
         found = dict(con.execute("SELECT file_sha256, count(*) FROM submissions WHERE file_sha256 = ANY(%s) "
                                  "GROUP BY 1", (shas,)).fetchall())
-    times = [found.get(s, 0) for s in shas]
-    return {"once": times.count(1), "lost": times.count(0), "doubled": sum(1 for n in times if n > 1)}
+    times = {s: found.get(s, 0) for s in shas}
+    return {"once": sum(1 for n in times.values() if n == 1),
+            "lost": sum(1 for s, n in times.items() if n == 0 and s in confirmed),
+            "doubled": sum(1 for n in times.values() if n > 1),
+            "not_landed": sum(1 for s, n in times.items() if n == 0 and s not in confirmed)}
