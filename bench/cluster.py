@@ -21,8 +21,9 @@ Then "warm view CPU": one viewer alone walks the pages on a warmed replica (no c
 The replica kill (3 replicas): --kill-viewers viewers run while replica r3 is SIGKILLed mid-run;
 printed: failed views, reconnect times (failure -> next good view through the balancer), uploads.
 --big-upload N: one coordinator uploads N workbooks in one batch on one replica; its VmHWM.
-The ratio line compares 3 replicas with 1 in the same run (see RATIO below). The machine's load
-average is printed beside each run: on a shared machine the ratios are what count.
+The ratio line compares 3 replicas with 1 in the same run (see RATIO below). Beside each run: the
+machine's 1-minute load average, and "bench", the cores this client itself used (it shares the
+machine with the replicas); on a shared machine the ratios are what count.
 """
 from __future__ import annotations
 
@@ -139,6 +140,7 @@ class Bench:
         record, rng = actors.Record(), random.Random(viewers)
         pids = self.pids(cluster)
         cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        own0 = sum(os.times()[:2])  # the bench's own CPU: it shares the machine with the replicas
         t0 = time.monotonic()
         stop = t0 + a.duration
         gap = max(1.0, (a.duration * 0.6) / max(len(next(iter(coords.values()))), 1))
@@ -158,6 +160,7 @@ class Bench:
         if killer is not None:
             await killer
         wall = time.monotonic() - t0
+        own = (sum(os.times()[:2]) - own0) / wall
         served: dict[str, int] = {}
         for v in record.views:
             if not v.errors:
@@ -174,7 +177,8 @@ class Bench:
                 "views": len(good), "rate": len(good) / wall, "p50": quantile(good, 0.5),
                 "p95": quantile(good, 0.95), "errors": [e for v in record.views for e in v.errors],
                 "served": served, "cpu": cpu, "peak": peak, "landed": crowd.landed(self.url, books, record.confirmed),
-                "batches": record.batches, "reconnects": record.reconnects, "books": len(books), "killed": kill}
+                "batches": record.batches, "reconnects": record.reconnects, "books": len(books), "killed": kill,
+                "own": own}
 
     async def big_upload(self, cluster, count: int) -> dict:
         """One coordinator, count workbooks in one batch, on replica r1 directly."""
@@ -198,11 +202,11 @@ def report_row(r: dict) -> str:
     return (f"{r['replicas']:>2} {r['viewers']:>4} {r['wall']:>5.0f} {r['views']:>6} {r['rate']:>6.2f} "
             f"{r['p50']:>5.2f} {r['p95']:>6.2f} {len(r['errors']):>5}  {fmt_map(per_view, '.3f'):<26} "
             f"{fmt_map(r['peak'], '.0f'):<22} {landed_text(landed, r['books']):<20}"
-            f"  {r['load']}")
+            f"  {r['load']:>5} {r['own']:.2f}")
 
 
 HEADER = (" R    K  wall  views  views/s  p50    p95 errs  CPU-s/view per replica     peak MB (VmHWM)        "
-          "uploads (of all)     load")
+          "uploads (of all)     load  bench")
 
 
 def landed_text(landed: dict, total: int) -> str:

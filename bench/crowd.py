@@ -44,16 +44,17 @@ def sign_ins(url: str, username: str, count: int, minutes: int = 240) -> list[di
 
 
 def _slots(url: str, district: str, count: int) -> list[tuple[str, str, str]]:
-    """(village code, village name, YYYY-MM) of current reports of the district's villages in 2025."""
+    """(village code, village name, YYYY-MM) of current reports of the district's villages from 2024 to
+    March 2026 (months no reviewer has approved in the demo: an approved month refuses uploads)."""
     import psycopg
     with psycopg.connect(url, connect_timeout=10) as con:
         rows = con.execute(
             "SELECT s.village_code, v.village_name, to_char(s.period, 'YYYY-MM') FROM submissions s "
             "JOIN villages v USING (village_code) WHERE s.is_current AND v.district_code = %s "
-            "AND s.period BETWEEN DATE '2025-01-01' AND DATE '2025-12-01' "
+            "AND s.period BETWEEN DATE '2024-01-01' AND DATE '2026-03-01' "
             "ORDER BY s.period, s.village_code LIMIT %s", (district, count)).fetchall()
     if len(rows) < count:
-        raise RuntimeError(f"district {district} has only {len(rows)} current 2025 reports, {count} wanted")
+        raise RuntimeError(f"district {district} has only {len(rows)} current reports in 2024-01..2026-03, {count} wanted")
     return rows
 
 
