@@ -246,23 +246,28 @@ def show_errors(r: dict) -> None:
             print(f"      upload batch {b['batch']} attempt {b['attempt']}: {b['error']}")
 
 
-def patch_check_timeout(seconds: float) -> None:
+def patch_haproxy(check_timeout: float, keep_sessions: bool) -> None:
     """Bench-only: render HAProxy's configuration with `timeout check` (the shipped one has none, so a
-    health check times out after `inter`, 1 s), to measure what a replica busy for more than a second costs."""
+    health check times out after `inter`, 1 s) and/or without `on-marked-down shutdown-sessions` (which
+    drops every websocket of a replica whose check timed out), to measure what those settings cost."""
     from pipelines.cluster import balancer
     shipped = balancer.render
 
     def render(*args, **kwargs) -> str:
         text = shipped(*args, **kwargs)
-        return text.replace("defaults\n", f"defaults\n    timeout check {seconds:g}s\n", 1)
+        if check_timeout:
+            text = text.replace("defaults\n", f"defaults\n    timeout check {check_timeout:g}s\n", 1)
+        if keep_sessions:
+            text = text.replace(" on-marked-down shutdown-sessions", "")
+        return text
 
     balancer.render = render
 
 
 async def main_async(args, url: str, folder: Path) -> None:
     from pipelines.cluster import Cluster
-    if args.check_timeout:
-        patch_check_timeout(args.check_timeout)
+    if args.check_timeout or args.keep_sessions:
+        patch_haproxy(args.check_timeout, args.keep_sessions)
     bench = Bench(args, url, folder)
     rows, warm, kill, big = [], {}, None, None
     for n in args.replicas:
@@ -294,8 +299,7 @@ def print_report(args, rows, warm, kill, big, out=sys.stdout) -> None:
     print(f"\nCrowd benchmark: viewers open a page every ~{args.interval:g} s for {args.duration:g} s; "
           f"2 coordinators upload {args.uploads} workbooks each in batches of {args.batch}; "
           f"{os.cpu_count()} CPUs; HAProxy "
-          + (f"with `timeout check {args.check_timeout:g}s` (bench option)" if args.check_timeout else "as shipped"),
-          file=out)
+          + haproxy_text(args), file=out)
     print(HEADER, file=out)
     for r in rows:
         print(report_row(r), file=out)
@@ -323,6 +327,12 @@ def print_report(args, rows, warm, kill, big, out=sys.stdout) -> None:
               file=out)
 
 
+def haproxy_text(args) -> str:
+    changes = ([f"`timeout check {args.check_timeout:g}s` added"] if args.check_timeout else []) + (
+        ["`on-marked-down shutdown-sessions` removed"] if args.keep_sessions else [])
+    return "configuration as shipped" if not changes else " and ".join(changes) + " (bench options)"
+
+
 def parse(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ints = lambda s: [int(x) for x in s.split(",") if x]  # noqa: E731
@@ -342,6 +352,8 @@ def parse(argv=None):
                     help="a PostgreSQL store to use (default: a throwaway one in a temporary folder, demo data)")
     ap.add_argument("--check-timeout", type=float, default=0,
                     help="bench-only: add `timeout check N s` to HAProxy's configuration (default: as shipped)")
+    ap.add_argument("--keep-sessions", action="store_true",
+                    help="bench-only: drop `on-marked-down shutdown-sessions` from HAProxy's configuration")
     ap.add_argument("--folder", type=Path, default=None,
                     help="keep the clusters' logs and HAProxy configuration here (default: a temporary folder)")
     args = ap.parse_args(argv)
