@@ -16,6 +16,11 @@ exception element in the deltas, "page not found" or a closed socket make it an 
 upload(files) is the file uploader's flow: BackMsg file_urls_request -> ForwardMsg file_urls_response
 -> an HTTP PUT of each file to its upload URL (multipart, X-Xsrftoken header, same cookies) -> a rerun
 with the uploader's widget state naming the files. press(label) reruns with a button's trigger.
+
+Like the front end, a tab keeps the large messages it received (metadata.cacheable, by hash) and names
+them in every rerun's ClientState.cached_message_hashes; the server then sends a ref_hash instead of
+an element the tab already holds. An entry goes once it has not been used for more script runs than
+the server's max_cached_message_age (from new_session), as in the front end's message cache.
 """
 from __future__ import annotations
 
@@ -88,6 +93,10 @@ class Client:
         self._query = ""
         self._path = ""
         self._ids = itertools.count(1)
+        self._cache: dict[str, list] = {}  # message hash -> [ForwardMsg, script run it was last used in]
+        self._runs = 0
+        self.refs = 0  # messages the server sent as a ref_hash (the tab held them)
+        self._max_age = 2  # Streamlit's default global.maxCachedMessageAge; new_session says the server's
 
     # ------------------------------------------------------------------ connection
     def _get_root(self) -> None:
@@ -140,7 +149,26 @@ class Client:
                             context_info=ContextInfo(timezone="Asia/Jakarta", timezone_offset=-420,
                                                      locale=self.locale, url=f"{self.base}/{path}"))
         state.widget_states.CopyFrom(WidgetStates(widgets=list(self.widget_states.values())))
+        state.cached_message_hashes.extend(self._cache)
         return state
+
+    def _cached(self, msg: ForwardMsg) -> ForwardMsg | None:
+        """msg itself (kept when cacheable), or the message a ref_hash names (None when the tab lacks it)."""
+        if msg.WhichOneof("type") == "ref_hash":
+            entry = self._cache.get(msg.ref_hash)
+            if entry is None:
+                return None
+            entry[1] = self._runs
+            self.refs += 1
+            return entry[0]
+        if msg.metadata.cacheable and msg.hash:
+            self._cache[msg.hash] = [msg, self._runs]
+        return msg
+
+    def _age(self) -> None:
+        self._runs += 1
+        for key in [k for k, (_, used) in self._cache.items() if self._runs - used > self._max_age]:
+            del self._cache[key]
 
     async def open(self, path: str, query: str = "") -> Run:
         """Ask for the page at URL path (first by name, later by its script hash) and wait for its run."""
@@ -165,10 +193,14 @@ class Client:
         run = Run(0.0)
         deadline = start + self.timeout
         while True:
-            msg = await self._receive(deadline)
+            msg = self._cached(await self._receive(deadline))
+            if msg is None:
+                run.errors.append("a ref_hash to a message the tab does not hold")
+                continue
             kind = msg.WhichOneof("type")
             if kind == "new_session":
                 self.session_id = msg.new_session.initialize.session_id
+                self._max_age = msg.new_session.config.max_cached_message_age
             elif kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
             elif kind == "page_not_found":
@@ -183,6 +215,7 @@ class Client:
                     widget = getattr(element, what)
                     run.widgets[widget.label] = (what, widget.id)
             elif kind == "script_finished":
+                self._age()
                 if msg.script_finished == COMPILE_ERROR:
                     run.errors.append("compile error")
                 if msg.script_finished != RERUN:

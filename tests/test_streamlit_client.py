@@ -43,6 +43,19 @@ async def visit(url: str, cookies: dict[str, str] | None, path: str):
         await client.close()
 
 
+async def twice(url: str, cookies: dict[str, str], path: str):
+    """The same page twice in one tab: the second run's large elements come as references to the first's."""
+    client = Client(url, cookies, timeout=45)
+    try:
+        await client.connect()
+        first = await client.open(path)
+        refs = client.refs
+        second = await client.open(path)
+        return first, second, refs, client.refs
+    finally:
+        await client.close()
+
+
 async def upload(url: str, cookies: dict[str, str], name: str, data: bytes):
     client = Client(url, cookies, timeout=45)
     try:
@@ -64,6 +77,9 @@ def test_signed_in_pages_and_an_upload(tmp_path):
         assert "Ringkasan" in run.texts  # the page title (st.title's heading body)
         assert "Masuk sebagai Staf Kemnaker \\(demo\\) (Kementerian (staf Kemnaker))" in run.texts
         assert {"", "peta", "wilayah", "pilar", "kelengkapan"} <= set(pages)
+        first, second, refs_before, refs_after = asyncio.run(twice(url, ministry, ""))
+        assert refs_before == 0 and refs_after > 0
+        assert "Ringkasan" in first.texts and "Ringkasan" in second.texts and second.errors == []
         area, _ = asyncio.run(visit(url, ministry, "wilayah"))
         assert area.errors == [] and "Wilayah" in area.texts
         stranger, _ = asyncio.run(visit(url, None, ""))  # no cookie: the sign-in form
