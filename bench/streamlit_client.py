@@ -96,6 +96,7 @@ class Client:
         self._cache: dict[str, list] = {}  # message hash -> [ForwardMsg, script run it was last used in]
         self._runs = 0
         self.refs = 0  # messages the server sent as a ref_hash (the tab held them)
+        self._seen: list[str] = []
         self._max_age = 2  # Streamlit's default global.maxCachedMessageAge; new_session says the server's
 
     # ------------------------------------------------------------------ connection
@@ -187,13 +188,17 @@ class Client:
         except (ConnectionClosed, OSError) as exc:
             return Run(time.monotonic() - start, errors=[f"connection: {type(exc).__name__}"])
         except TimeoutError:
-            return Run(time.monotonic() - start, errors=[f"timeout after {self.timeout:.0f} s"])
+            seen = self._seen
+            return Run(time.monotonic() - start, errors=[
+                f"timeout after {self.timeout:.0f} s on /{self._path} ({len(seen)} messages; last {seen[-3:]})"])
 
     async def _until_finished(self, start: float) -> Run:
         run = Run(0.0)
         deadline = start + self.timeout
+        self._seen = []  # message kinds of this run, for the words of a timeout
         while True:
             msg = self._cached(await self._receive(deadline))
+            self._seen.append(msg.WhichOneof("type") if msg is not None else "missing ref")
             if msg is None:
                 run.errors.append("a ref_hash to a message the tab does not hold")
                 continue
