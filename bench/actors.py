@@ -45,6 +45,7 @@ class Record:
     reconnects: list[float] = field(default_factory=list)  # seconds from a failed view to the next good one
     batches: list[dict] = field(default_factory=list)      # per upload batch: outcome and timing
     confirmed: set[str] = field(default_factory=set)       # SHA-256 of workbooks the page said were loaded
+    hung: dict[int, str] = field(default_factory=dict)     # replica index -> what the watch saw
 
 
 def _connection_failure(run: Run) -> bool:

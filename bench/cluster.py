@@ -15,6 +15,7 @@ workbooks in batches through Unggah Laporan's own uploader. Printed per run:
   errors             views with an exception element, page not found, a timeout or a closed socket;
   CPU-s/view         per replica: utime+stime from /proc/<pid>/stat over the run / views it served
                      (uploads included: they run on the coordinators' replicas);
+  PG-s/view          the PostgreSQL's CPU over the run (postmaster's children) / all views served;
   peak MB            per replica: VmHWM from /proc/<pid>/status (the process's high-water mark so far);
   uploads            workbooks found in the store once / not at all (lost) / more than once (doubled).
 Then "warm view CPU": one viewer alone walks the pages on a warmed replica (no crowd, no uploads).
@@ -45,6 +46,7 @@ from bench.streamlit_client import Client  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 P95_LIMIT = 2.0
+HUNG_AFTER = 30  # seconds a replica may leave its own health check unanswered before it counts as hung
 RATIO = (f"views/s served by 3 replicas / by 1 at the same p95: for each replica count, the highest views/s of "
          f"the runs whose p95 <= {P95_LIMIT:g} s (a run over the limit does not count); and, as a second "
          "measure, views/s at the largest K, 3 / 1.")
@@ -54,6 +56,25 @@ def cpu_seconds(pid: int) -> float:
     """utime + stime of the process (all its threads) from /proc/<pid>/stat."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def store_cpu_seconds(url: str) -> float:
+    """CPU-s of the PostgreSQL serving url: its postmaster's reaped children (cutime + cstime) plus
+    every live child (backends, writers); the queries of cold page runs are spent there."""
+    import psycopg
+    with psycopg.connect(url, connect_timeout=10) as con:
+        data_dir = con.execute("SHOW data_directory").fetchone()[0]
+    master = int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+    fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    for child in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (child / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[1]) == master:
+            total += int(stat[11]) + int(stat[12])
+    return total / TICK
 
 
 def status_mb(pid: int, key: str = "VmHWM") -> float:
@@ -141,6 +162,7 @@ class Bench:
         pids = self.pids(cluster)
         cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
         own0 = sum(os.times()[:2])  # the bench's own CPU: it shares the machine with the replicas
+        store0 = store_cpu_seconds(self.url)
         t0 = time.monotonic()
         stop = t0 + a.duration
         gap = max(1.0, (a.duration * 0.6) / max(len(next(iter(coords.values()))), 1))
@@ -149,6 +171,7 @@ class Bench:
         tasks += [actors.coordinator(cluster.url, crowd.sign_ins(self.url, user, 1)[0], batches,
                                      t0 + a.interval / 2 + n * gap / 2, gap, record)
                   for n, (user, batches) in enumerate(coords.items())]
+        watch = asyncio.create_task(self.watch_hangs(cluster, stop + a.timeout, record))
         killer = None
         if kill is not None:
             async def kill_later() -> None:
@@ -159,8 +182,13 @@ class Bench:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=a.duration + 3 * a.timeout + 600)
         if killer is not None:
             await killer
+        watch.cancel()
         wall = time.monotonic() - t0
+        for index in record.hung:  # a dumped replica is started again for the next run
+            if self.args.dump_hung:
+                await asyncio.to_thread(cluster.start_replica, index)
         own = (sum(os.times()[:2]) - own0) / wall
+        store = store_cpu_seconds(self.url) - store0
         served: dict[str, int] = {}
         for v in record.views:
             if not v.errors:
@@ -178,7 +206,33 @@ class Bench:
                 "p95": quantile(good, 0.95), "errors": [e for v in record.views for e in v.errors],
                 "served": served, "cpu": cpu, "peak": peak, "landed": crowd.landed(self.url, books, record.confirmed),
                 "batches": record.batches, "reconnects": record.reconnects, "books": len(books), "killed": kill,
-                "own": own}
+                "own": own, "store": store, "hung": record.hung}
+
+    async def watch_hangs(self, cluster, until: float, record) -> None:
+        """Every 5 s, each replica's own /_stcore/health (5 s limit); one silent for HUNG_AFTER s is hung:
+        with --dump-hung it gets SIGABRT, and PYTHONFAULTHANDLER (set by main) writes every thread's
+        stack into its log before it dies."""
+        import signal
+        import urllib.request
+        silent: dict[int, float] = {}
+        while time.monotonic() < until:
+            await asyncio.sleep(5)
+            for r in cluster.replicas:
+                pid = r.pid()
+                if pid is None or r.index in record.hung:
+                    continue
+                try:
+                    await asyncio.to_thread(urllib.request.urlopen, r.url + "/_stcore/health", timeout=5)
+                    silent.pop(r.index, None)
+                except OSError:
+                    first = silent.setdefault(r.index, time.monotonic())
+                    if time.monotonic() - first >= HUNG_AFTER:
+                        record.hung[r.index] = f"r{r.index + 1} silent for {HUNG_AFTER} s"
+                        print(f"  replica r{r.index + 1} (pid {pid}) has not answered its health check for "
+                              f"{HUNG_AFTER} s", flush=True)
+                        if self.args.dump_hung:
+                            os.kill(pid, signal.SIGABRT)
+                            record.hung[r.index] += f"; thread stacks in {r.log}"
 
     async def big_upload(self, cluster, count: int) -> dict:
         """One coordinator, count workbooks in one batch, on replica r1 directly."""
@@ -202,11 +256,11 @@ def report_row(r: dict) -> str:
     return (f"{r['replicas']:>2} {r['viewers']:>4} {r['wall']:>5.0f} {r['views']:>6} {r['rate']:>6.2f} "
             f"{r['p50']:>5.2f} {r['p95']:>6.2f} {len(r['errors']):>5}  {fmt_map(per_view, '.3f'):<26} "
             f"{fmt_map(r['peak'], '.0f'):<22} {landed_text(landed, r['books']):<20}"
-            f"  {r['load']:>5} {r['own']:.2f}")
+            f"{r['store'] / max(r['views'], 1):>6.3f}  {r['load']:>5} {r['own']:.2f}")
 
 
 HEADER = (" R    K  wall  views  views/s  p50    p95 errs  CPU-s/view per replica     peak MB (VmHWM)        "
-          "uploads (of all)     load  bench")
+          "uploads (of all)     PG-s/view  load  bench")
 
 
 def landed_text(landed: dict, total: int) -> str:
@@ -236,6 +290,8 @@ def summary(rows: list[dict], out) -> None:
 
 
 def show_errors(r: dict) -> None:
+    for text in r.get("hung", {}).values():
+        print(f"      HUNG: {text}")
     counts: dict[str, int] = {}
     for e in r["errors"]:
         counts[e[:120]] = counts.get(e[:120], 0) + 1
@@ -354,6 +410,8 @@ def parse(argv=None):
                     help="bench-only: add `timeout check N s` to HAProxy's configuration (default: as shipped)")
     ap.add_argument("--keep-sessions", action="store_true",
                     help="bench-only: drop `on-marked-down shutdown-sessions` from HAProxy's configuration")
+    ap.add_argument("--dump-hung", action="store_true",
+                    help="SIGABRT a replica silent for 30 s: with PYTHONFAULTHANDLER its log gets every thread's stack")
     ap.add_argument("--folder", type=Path, default=None,
                     help="keep the clusters' logs and HAProxy configuration here (default: a temporary folder)")
     args = ap.parse_args(argv)
@@ -368,6 +426,8 @@ def parse(argv=None):
 
 def main(argv=None) -> None:
     args = parse(argv)
+    if args.dump_hung:
+        os.environ["PYTHONFAULTHANDLER"] = "1"  # inherited by the replicas the cluster starts
     from pipelines.cluster import localpg
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as tmp:
         folder = Path(tmp)
