@@ -76,7 +76,7 @@ def ten_times(demo_db: Path, folder: Path) -> Path:
     con.execute("""
         INSERT INTO submissions
         SELECT x.new_id, x.new_code, s.period, s.version, s.is_current, s.status, s.file_name, s.file_sha256,
-               s.uploaded_by, s.uploaded_at, s.reported_on, s.officer, s.warnings
+               s.uploaded_by, s.uploaded_at, s.reported_on, s.officer, s.warnings, s.data_version
         FROM submissions s JOIN sub_map x ON x.old_id = s.submission_id
     """)
     for table in ("submission_values", "submission_placements", "submission_returns", "submission_remittances"):

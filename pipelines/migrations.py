@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import postgres, settings, warehouse
+from pipelines import postgres, settings, versions, warehouse
 from pipelines.metrics import rollup
 
 
@@ -29,10 +29,27 @@ def migrate(con) -> None:
         _migrate_views(con)
         con.execute(warehouse.sql_text("schema"))
     with warehouse.transaction(con) as cur:
+        warehouse.lock_keys(cur, [("pantau-migrate",)])  # PostgreSQL: processes starting at once add columns once
         warehouse.execute(cur, "quality_rule_ids")  # marks made under the rules' old ids K01-K04
+        _stamp_columns(cur)
+        versions.start(cur)  # the first migration with data_versions: where the rebuildable history starts
     rollup.ensure(con)  # warehouses made before the facts table existed get it filled here
     if warehouse.engine(con) == "postgres":
         postgres.forget_schema(con.url)  # `* EXCLUDE` is spelled out from the migrated tables
+
+
+# Tables whose rows carry the data version of the write that made them (pipelines.snapshot reads them as of a version).
+STAMPED = ("submissions", "review_events", "target_loads", "surveys", "external_series")
+
+
+def _stamp_columns(cur) -> None:
+    """Warehouses made before rows were stamped get the column; their rows get 0 (before version history)."""
+    have = {t for (t,) in warehouse.execute_sql(
+        cur, "SELECT table_name FROM information_schema.columns WHERE column_name = 'data_version' "
+        "AND table_schema = current_schema()")}
+    for table in STAMPED:
+        if table not in have:
+            warehouse.execute_sql(cur, f"ALTER TABLE {table} ADD COLUMN data_version BIGINT DEFAULT 0")
 
 
 def _migrate_postgres(con) -> None:

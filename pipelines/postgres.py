@@ -1,13 +1,16 @@
 """The PostgreSQL store: a connection with the surface the project uses, running DuckDB-dialect SQL via sqlglot."""
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from functools import lru_cache
 
 import polars as pl
 import psycopg
 import sqlglot
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
@@ -25,6 +28,22 @@ _PG_TYPES = {pl.Boolean: "BOOLEAN", pl.Int8: "SMALLINT", pl.Int16: "SMALLINT", p
              pl.UInt64: "BIGINT", pl.Float32: "REAL", pl.Float64: "DOUBLE PRECISION", pl.String: "TEXT",
              pl.Date: "DATE", pl.Binary: "BYTEA", pl.Null: "TEXT"}
 _PLACEHOLDER = re.compile(r"%(?!\(\w+\)s|s\b)")  # a literal % (LIKE '35%') once placeholders are in
+
+# Every committed write announces itself on this channel (payload: the schema written), so every
+# app process (replica) sees writes of the others without polling: see Listener.
+CHANNEL = "pantau_changes"
+# Only when the transaction really wrote (a transaction id is assigned at its first change): an UPDATE
+# that matched no rows, or a lock taken and released, tells nobody.
+_NOTIFY = (f"SELECT pg_notify('{CHANNEL}', current_schema()) "
+           "WHERE pg_current_xact_id_if_assigned() IS NOT NULL")
+# Statements that change nothing stored: run outside a transaction, any other statement is a write
+# and gets a transaction of its own with its notice.
+_READS = {"SELECT", "SHOW", "SET", "RESET", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "EXPLAIN",
+          "VALUES", "TABLE", "LISTEN", "UNLISTEN", "NOTIFY", "CHECKPOINT", "VACUUM", "ANALYZE", "DISCARD"}
+# How the listening connection notices a dead server or network (seconds; libpq parameters).
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3,
+              "tcp_user_timeout": 20_000}
+log = logging.getLogger(__name__)
 
 
 class Relation:
@@ -168,8 +187,29 @@ class Connection:
         result = Relation(None, [])
         statements = to_postgres(sql, _schema(self.url, self.raw) if _needs_schema(sql) else ())
         for text in statements:
-            result = self._one(text, params)
+            result = self._announced(text, params)
         return result
+
+    def _announced(self, text: str, params) -> Relation:
+        """One statement; a committed write also sends pg_notify on CHANNEL inside its transaction
+        (PostgreSQL delivers it at COMMIT, and never for a rollback)."""
+        verb = _verb(text)
+        if not self.in_transaction():
+            if verb in _READS:
+                return self._one(text, params)
+            # a write outside any transaction: made one, so that the data and its notice commit together
+            self.raw.execute("BEGIN")
+            try:
+                result = self._one(text, params)
+                self.raw.execute(_NOTIFY)
+                self.raw.execute("COMMIT")
+            except BaseException:
+                self.raw.rollback()
+                raise
+            return result
+        if verb in ("COMMIT", "END") and self.raw.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
+            self.raw.execute(_NOTIFY)  # sent only if the transaction changed something (see _NOTIFY)
+        return self._one(text, params)
 
     def _one(self, text: str, params) -> Relation:
         if params is not None:
@@ -187,8 +227,13 @@ class Connection:
             return Relation(cur.description, cur.fetchall())
 
     def run_native(self, sql: str) -> None:
-        """Run PostgreSQL SQL as it is (the compatibility functions)."""
-        self.raw.execute(sql)
+        """Run PostgreSQL SQL as it is (the compatibility functions, the schema), announced like any write."""
+        if self.in_transaction():  # announced by its COMMIT
+            self.raw.execute(sql)
+            return
+        with self.raw.transaction():
+            self.raw.execute(sql)
+            self.raw.execute(_NOTIFY)
 
     def stage(self, name: str, data: pl.DataFrame) -> None:
         """A temporary table `name` holding the frame (dropped at commit), for one bulk INSERT ... SELECT."""
@@ -200,6 +245,13 @@ class Connection:
             with cur.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy:
                 for row in data.iter_rows():
                     copy.write_row(row)
+
+
+@lru_cache(maxsize=1024)
+def _verb(text: str) -> str:
+    """The statement's first keyword, upper case."""
+    words = text.lstrip(" (\n\t").split(None, 1)
+    return words[0].upper().rstrip(";") if words else ""
 
 
 def _param(value):
@@ -260,3 +312,95 @@ def to_postgres(sql: str, schema: tuple = ()) -> tuple[str, ...]:
         text = re.sub(r"\browid\b", "ctid", text, flags=re.IGNORECASE)  # append-only tables: ctid is insertion order
         out.append(text)
     return tuple(out)
+
+
+# -- hearing the other processes' writes ------------------------------------------------------
+LISTEN_WAIT = 2.0     # seconds one wait for notifications lasts (then the stop flag is looked at)
+RETRY_FIRST = 0.2     # seconds before the first reconnection attempt, doubled up to RETRY_MAX
+RETRY_MAX = 5.0
+
+
+class Listener:
+    """One dedicated connection per database that LISTENs on CHANNEL in a daemon thread and counts
+    what it hears. NOTIFY reaches every session of the database, whatever its schema."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.heard = 0          # notifications received, plus one per (re)connection
+        self.connected = False  # LISTEN is in force: nothing committed is missed
+        self.pid: int | None = None  # the listening backend (tests end it to prove the reconnection)
+        self.connections = 0
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="pantau-listen", daemon=True)
+
+    def state(self) -> tuple[int, int]:
+        """(changes heard, 0) while listening; while not, (changes heard, the monotonic second): then
+        readers re-check once a second, so a lost listener never means stale data forever."""
+        return (self.heard, 0) if self.connected else (self.heard, int(time.monotonic()) + 1)
+
+    def stop(self, timeout: float = LISTEN_WAIT + CONNECT_TIMEOUT) -> None:
+        self._stop.set()
+        self.thread.join(timeout)
+
+    def _run(self) -> None:
+        failures = 0  # connection attempts in a row that never got to LISTEN
+        while not self._stop.is_set():
+            connections = self.connections
+            try:
+                self._listen()
+            except Exception as exc:  # noqa: BLE001 - the server restarted, the network dropped: listen again
+                log.warning("LISTEN %s: %s; reconnecting", CHANNEL, exc)
+            finally:
+                self.connected = False
+            failures = 0 if self.connections != connections else failures + 1
+            if self._stop.wait(min(RETRY_FIRST * 2 ** failures, RETRY_MAX)):
+                break
+
+    def _listen(self) -> None:
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, **KEEPALIVES) as raw:
+            raw.execute(f"LISTEN {CHANNEL}")
+            self.pid = raw.info.backend_pid
+            self.connections += 1
+            self.heard += 1  # what was committed while nobody listened is unknown: re-read once
+            self.connected = True
+            while not self._stop.is_set():
+                for _ in raw.notifies(timeout=LISTEN_WAIT, stop_after=1000):
+                    self.heard += 1
+
+
+_LISTENERS: dict[str, Listener] = {}
+_LISTENERS_LOCK = threading.Lock()  # guards starting one thread per database, nothing stored
+
+
+def database_of(url: str) -> str:
+    """The database a URL names (host, port, name, user), without its options (the search_path of a schema)."""
+    params = conninfo_to_dict(url)
+    params.pop("options", None)
+    return make_conninfo(**params)
+
+
+def listener(url: str) -> Listener:
+    """This process's listener for the URL's database, started on first use."""
+    key = database_of(url)
+    found = _LISTENERS.get(key)
+    if found is None:
+        with _LISTENERS_LOCK:
+            found = _LISTENERS.get(key)
+            if found is None:
+                found = _LISTENERS[key] = Listener(url)
+                found.thread.start()
+    return found
+
+
+def changes(url: str) -> tuple[int, int]:
+    """Moves on when any process commits a write to the URL's database (see Listener.state)."""
+    return listener(url).state()
+
+
+def stop_listeners() -> None:
+    """End every listener of this process (tests)."""
+    with _LISTENERS_LOCK:
+        found = list(_LISTENERS.values())
+        _LISTENERS.clear()
+    for one in found:
+        one.stop()

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -72,6 +75,11 @@ def max_unpacked_bytes() -> int:
     return int(value("PANTAU_MAX_UNPACKED_MB")) * 1024 * 1024
 
 
+def table_rows() -> int:
+    """Rows a page table shows at most (PANTAU_TABLE_ROWS, default 500); downloads hold them all."""
+    return max(int(value("PANTAU_TABLE_ROWS")), 1)
+
+
 def session_minutes() -> int:
     """How long a sign-in lasts."""
     return int(value("PANTAU_SESSION_MINUTES"))
@@ -98,8 +106,28 @@ def read_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+# A reference date pinned for one piece of work (a pack rebuilt as of an earlier data version): per thread
+# and task, so one Streamlit session's rebuild never moves another session's calendar.
+_PINNED: ContextVar[date | None] = ContextVar("pantau_today", default=None)
+
+
+@contextmanager
+def pinned_today(day: date | None) -> Iterator[None]:
+    """today() is `day` inside the block (None: unchanged)."""
+    token = _PINNED.set(day) if day is not None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _PINNED.reset(token)
+
+
 def today() -> date:
-    """Today's date in Western Indonesia Time, or PANTAU_TODAY (YYYY-MM-DD) so tests and demos see a fixed calendar."""
+    """Today's date in Western Indonesia Time, or PANTAU_TODAY (YYYY-MM-DD) so tests and demos see a fixed calendar
+    (a date pinned by pinned_today comes first)."""
+    pinned = _PINNED.get()
+    if pinned is not None:
+        return pinned
     fixed = value("PANTAU_TODAY")
     # WIB, not the server clock: a server in UTC would otherwise open the next day 7 hours late.
     return date.fromisoformat(fixed) if fixed else datetime.now(WIB).date()

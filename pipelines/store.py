@@ -1,6 +1,7 @@
-"""Move a DuckDB warehouse into an empty PostgreSQL store and verify every table's row count.
+"""Move a DuckDB warehouse into an empty PostgreSQL store and verify every table's row count; migrate a store.
 
     python -m pipelines.store copy --to postgresql://user@host:5432/pantau [--from data/pantau.duckdb]
+    python -m pipelines.store migrate [--url postgresql://...]   (an upgrade's one migration run)
 """
 from __future__ import annotations
 
@@ -58,13 +59,30 @@ def copy(source: str | Path, url: str) -> dict[str, tuple[int, int]]:
     return counts
 
 
+def migrate(target: str) -> str:
+    """Bring a store to the current schema once (as every process does on opening it); the data version after."""
+    con = migrations.connect(target)
+    try:
+        found = warehouse.execute_sql(con, "SELECT value FROM warehouse_info WHERE key = 'data_version'")
+    finally:
+        con.close()
+    return found[0][0] if found else "0"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.store", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     cp = sub.add_parser("copy", help="salin gudang DuckDB ke PostgreSQL yang kosong, lalu periksa jumlah baris")
     cp.add_argument("--to", required=True, help="postgresql://pengguna@host:5432/basisdata")
     cp.add_argument("--from", dest="source", default=None, help="berkas DuckDB (bawaan: PANTAU_DB)")
+    mg = sub.add_parser("migrate", help="bawa gudang data ke skema terbaru (sekali, saat pemutakhiran)")
+    mg.add_argument("--url", default=None, help="postgresql://... atau berkas DuckDB (bawaan: PANTAU_DATABASE_URL, "
+                    "lalu PANTAU_DB)")
     args = parser.parse_args(argv)
+    if args.command == "migrate":
+        target = args.url or settings.store_target()
+        print(f"Skema gudang data mutakhir; versi data {migrate(target)}.")
+        return 0
     if not warehouse.is_url(args.to):
         parser.error("--to harus berupa URL postgresql://")
     counts = copy(args.source or settings.db_path(), args.to)

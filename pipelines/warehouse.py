@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -19,17 +18,19 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 # inside it concurrent write transactions on the same rows would conflict. PostgreSQL serialises
 # writers itself (row and advisory locks, see lock_keys).
 WRITE_LOCK = threading.RLock()
-# Committed write transactions of this process. The running app is the warehouse's one writer
-# process, so readers (ui/cache) re-read the data version only after this changes.
+# Committed write transactions of this process: its own readers (ui/cache, ui/auth) see its writes
+# at once, before the notification of them comes back.
 _generation = [0]
 
 
-def generation() -> int:
-    """Moves on after every committed write transaction of this process. On PostgreSQL other processes
-    write too, so it also moves on every second: readers re-check the data version (one small query)
-    and sessions at most once a second."""
-    if settings.database_url():
-        return _generation[0] * 10**12 + int(time.monotonic())
+def generation() -> int | tuple[int, int, int]:
+    """Moves on after every committed write transaction of this process and, on PostgreSQL, of any other
+    process (a replica, the ingest CLI): every committed write there sends a NOTIFY that this process's
+    listener counts (postgres.Listener). Readers re-read the data version and re-check sessions only
+    when it moved; while the listener is not connected it moves every second. Compare it, never order it."""
+    url = settings.database_url()
+    if url:
+        return (_generation[0], *postgres.changes(url))
     return _generation[0]
 
 

@@ -103,6 +103,8 @@ def pg_server():
     except pgserver.CannotStart as exc:
         pytest.fail(f"PostgreSQL for the tests could not start: {exc}", pytrace=False)
     yield server
+    from pipelines import postgres
+    postgres.stop_listeners()  # the app's LISTEN threads (issue 22) go first, or they try to reconnect
     server.stop()
 
 

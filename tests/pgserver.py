@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from pipelines.cluster.localpg import CannotStart, LocalPostgres, free_port
+from pipelines.cluster.localpg import BIN, CannotStart, LocalPostgres, free_port
 
 __all__ = ["CannotStart", "Server"]
 
@@ -17,7 +18,8 @@ class Server:
 
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="pantau-pg-"))
-        self.pg = LocalPostgres(self.folder, port=free_port(), fast=True)
+        self.pg = LocalPostgres(self.folder, port=free_port(), fast=True,
+                                bin_dir=Path(os.environ.get("PANTAU_PG_BIN", BIN)))
         try:
             self.pg.init()
             self.pg.start()

@@ -64,7 +64,7 @@ def test_build_button_gives_a_pptx_that_opens(server, browser, tmp_path):  # noq
     with page.expect_download(timeout=30_000) as info:
         download_button.click()
     download = info.value
-    assert download.suggested_filename == "paparan-kabupaten-tulungagung-2024-01-2024-03.pptx"
+    assert download.suggested_filename == "paparan-kabupaten-tulungagung-2024-01-2024-03-v1.pptx"
     target = tmp_path / download.suggested_filename
     download.save_as(target)
 

@@ -62,3 +62,18 @@ def test_page_uses_only_its_languages_vocabulary(app, page, lang):
     app.switch_page(page).run()  # one run: AppTest formats widget values outside the session (in Indonesian)
     assert not app.exception, [e.value for e in app.exception]
     assert foreign_words(rendered_text(app), lang) == []
+
+
+def test_comparison_and_estimate_notes_take_the_english_singular():
+    from datetime import date
+
+    from pipelines.metrics.compare import Change
+    from pipelines.metrics.estimate import Estimate
+
+    one = Change("yoy", date(2024, 1, 1), date(2024, 1, 1), 5, 4, 1, False, True)
+    assert one.basis_text("en") == "compared with January 2024 over 1 village-month that reported in both periods"
+    assert Change("yoy", date(2024, 1, 1), date(2024, 1, 1), 5, 4, 2, True, True).basis_text("en") == (
+        "compared with January 2024 over 2 villages that reported in both periods")
+    assert one.basis_text("id") == "dibandingkan dengan Januari 2024 pada 1 desa-bulan yang melapor di kedua periode"
+    assert Estimate(30, 40, 1, 0, True).text("en") == (
+        "estimate 40 (25.0% estimated; 1 village with no report in the range carries its last value, at most 3 months old)")

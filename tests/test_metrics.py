@@ -65,7 +65,9 @@ def con(tmp_path, monkeypatch):
     db.executemany("INSERT INTO villages (village_code, village_name, subdistrict_code, subdistrict,"
                    " district_code, district, province_code, province, joined_year)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", VILLAGES)
-    db.executemany("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, 'accepted', 'f.xlsx', 'x',"
+    db.executemany("INSERT INTO submissions (submission_id, village_code, period, version, is_current, status,"
+                   " file_name, file_sha256, uploaded_by, uploaded_at, reported_on, officer, warnings)"
+                   " VALUES (?, ?, ?, ?, ?, 'accepted', 'f.xlsx', 'x',"
                    " 'koordinator', ?, ?, 'Siti', '[]')",
                    [(i, v, p, ver, cur, up, rep) for i, v, p, ver, cur, rep, up in SUBMISSIONS])
     db.executemany("INSERT INTO submission_values VALUES (?, ?, ?)",

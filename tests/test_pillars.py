@@ -285,5 +285,5 @@ def test_page_in_english(page):
                                                 "Community parenting", "Cooperative"]
     assert metric_values(page)["Cooperative members"] == ("298", "+20 (+20.0%)")
     assert page.markdown[0].value.startswith("Weakest pillar in National, January 2024 – June 2024: "
-                                             "**Community parenting**. 3 of 4 reporting villages were active (75.0%)")
+                                             "**Community parenting**. Active among reporting villages: 3 of 4 (75.0%)")
 

@@ -217,3 +217,30 @@ def test_a_table_too_large_for_styler_is_sent_as_text():
                                  {"Wilayah": "Tulungagung", "Penempatan": "2.881", "Porsi": "–"}]
     assert {c: v["type_config"]["type"] for c, v in json.loads(at.dataframe[0].proto.columns).items()
             if "type_config" in v} == {"Penempatan": "text", "Porsi": "text"}
+
+
+def _cut_table_app():
+    import polars as pl
+    import streamlit as st
+
+    from ui import widgets
+
+    # what the CSV/XLSX buttons are given: the whole frame (the module's own function is put back)
+    own = widgets.downloads
+    widgets.downloads = lambda frame, *a, **k: st.session_state.update(downloaded=frame.rows())
+    try:
+        widgets.table(pl.DataFrame({"Desa": ["Tunggangri", "Kalidawir", "Betak"], "Skor": [0.5, 0.75, 1.0]}), "uji")
+    finally:
+        widgets.downloads = own
+
+
+def test_a_long_table_shows_its_first_rows_and_says_so_while_downloads_hold_all(monkeypatch):
+    monkeypatch.setenv("PANTAU_TABLE_ROWS", "2")
+    at = AppTest.from_function(_cut_table_app).run()
+    assert not at.exception
+    sent = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.data).read_all()
+    assert sent.to_pylist() == [{"Desa": "Tunggangri", "Skor": 0.5}, {"Desa": "Kalidawir", "Skor": 0.75}]
+    assert [c.value for c in at.caption] == [
+        "Tabel menampilkan 2 baris pertama dari 3; pengurutan di tabel berlaku untuk baris yang tampil. "
+        "Unduhan CSV/XLSX berisi semua baris."]
+    assert at.session_state["downloaded"] == [("Tunggangri", 0.5), ("Kalidawir", 0.75), ("Betak", 1.0)]

@@ -4,8 +4,9 @@ A sign-in starts a server-side session (pipelines.accounts.sessions: the random 
 expiry PANTAU_SESSION_MINUTES, default 480) and hands the browser a signed HttpOnly, SameSite=Lax
 cookie holding the id (ui/cookie.py, set by a route of ui/asgi.py). A reload or a new tab of the
 same browser finds the cookie (st.context.cookies) and is signed in again; a fresh browser has
-none. Every run re-checks the session, so "Keluar" (which ends every session of that user),
-disabling the account or resetting its password signs it out everywhere on the next click.
+none. Every run checks the session (read again whenever any process wrote: warehouse.generation), so
+"Keluar" (which ends every session of that user), disabling the account or resetting its password
+signs it out everywhere, on every replica, on the next click.
 The Streamlit session also holds st.session_state["auth_user"] (a roles.User), "auth_at" and
 "auth_session" (the session id's hash).
 """
@@ -79,18 +80,18 @@ def page_right(path: str) -> str:
 def current_user() -> User | None:
     """The signed-in user, or None (nobody signed in, or the session expired, was ended or the account disabled).
 
-    The account and its session are re-read after every write of this process (the only writer), so a
-    role change applies at once and a disabled account, a reset password or a sign-out elsewhere ends
-    this session on its next click."""
+    The account and its session are re-read after every committed write of any process (on PostgreSQL
+    every replica hears it by LISTEN/NOTIFY: warehouse.generation), so a role change applies at once and
+    a disabled account, a reset password or a sign-out on any replica ends this session on its next click."""
     user = st.session_state.get(USER_KEY)
     if user is None:
         return _cookie_user() or _oidc_user()
     con = connection()
     digest = st.session_state.get(SESSION_KEY)
     if digest is not None:
-        # Every change to accounts or sessions (sign-out, disable, reset, role) is a write, and the
-        # warehouse has one writing process: this one. So the check is re-read only after a write of
-        # this process, or when the session's own expiry has passed.
+        # Every change to accounts or sessions (sign-out, disable, reset, role) is a committed write,
+        # which moves warehouse.generation() in every process (DuckDB: the one writing process; PostgreSQL:
+        # its NOTIFY). So the check is re-read only after a write, or when the session's own expiry passed.
         checked = st.session_state.get(_CHECKED)
         if checked and checked[:2] == (digest, warehouse.generation()) and audit.now() < checked[2]:
             return user

@@ -21,8 +21,9 @@ _VERSION_LOCK = threading.Lock()
 def data_version() -> str:
     """Bumped by every load through the write path; part of every cache key.
 
-    Read from the warehouse only after a write transaction of this process committed (the app is
-    the warehouse's one writer process), so a warm page run runs no SQL for it.
+    Read from the warehouse only when warehouse.generation() moved: after a write of this process, or,
+    on PostgreSQL, one of any other process (a replica, the ingest CLI) that its NOTIFY announced. A warm
+    page run with nothing written runs no SQL for it.
     """
     db, gen = str(settings.db_path()), warehouse.generation()
     with _VERSION_LOCK:

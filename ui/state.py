@@ -114,9 +114,17 @@ def _startup_problem(path: str) -> str | None:
     return users.startup_problem(con, False)
 
 
+_DEMO: dict[str, tuple[object, bool]] = {}  # store -> (write generation it was read at, demo flag)
+
+
 def demo_banner(con: duckdb.DuckDBPyConnection) -> None:
     """A visible note on every page when the warehouse holds generated demo data."""
-    if warehouse.is_demo(con):
+    # Re-read only when warehouse.generation() moved (a write by any process): a warm run runs no SQL.
+    store, generation = settings.store_target(), warehouse.generation()
+    seen = _DEMO.get(store)
+    if seen is None or seen[0] != generation:
+        seen = _DEMO[store] = (generation, warehouse.is_demo(con))
+    if seen[1]:
         st.warning(t("demo_note"), icon=":material/science:")
 
 

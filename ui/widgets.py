@@ -8,7 +8,7 @@ import polars as pl
 import pyarrow as pa
 import streamlit as st
 
-from pipelines import exports, formatting
+from pipelines import exports, formatting, settings
 from pipelines.views import table_text
 from ui.i18n import lang, t
 
@@ -115,6 +115,14 @@ def dataframe(frame: pl.DataFrame, **kwargs) -> None:
 
 
 def table(frame: pl.DataFrame, name: str, key: str | None = None, **kwargs) -> None:
-    """A table (numbers formatted for the page's language) with its CSV/XLSX downloads of the raw values."""
-    dataframe(frame, **kwargs)
+    """A table (numbers formatted for the page's language) with its CSV/XLSX downloads of the raw values.
+
+    At most settings.table_rows() rows are drawn, in the frame's own order, and the caption says so; the
+    downloads hold every row. Thousands of rows cost a warm run hundreds of ms (pandas Styler) and no one
+    reads them on screen."""
+    rows = settings.table_rows()
+    dataframe(frame.head(rows), **kwargs)
+    if frame.height > rows:
+        L = lang()
+        st.caption(t("table_cut").format(shown=formatting.number(rows, L), total=formatting.number(frame.height, L)))
     downloads(frame, name, None, key)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from pipelines import formatting
 from pipelines.views import upload
-from ui import page
+from ui import page, uploads
 from ui.cache import data
 from ui.i18n import t
 from ui.state import connection
@@ -11,7 +11,7 @@ from ui.state import connection
 p = page.setup("page_upload", with_filters=False)  # the model tells who may upload (others: a notice)
 L, user = p.lang, p.sel.user
 st.session_state.setdefault("up_round", 0)
-files = st.session_state.get(f"up_files_{st.session_state['up_round']}") or []
+files, lost = uploads.held(f"up_files_{st.session_state['up_round']}")
 pairs = tuple((f.name, f.getvalue()) for f in files)
 if pairs:
     with st.spinner(t("up_checking")):
@@ -45,6 +45,8 @@ cols[2].download_button(
 st.subheader(t("up_files_head"))
 files = st.file_uploader(t("up_files"), type=["xlsx"], accept_multiple_files=True,
                          key=f"up_files_{st.session_state['up_round']}", help=t("up_files_help"))
+if lost:  # the replica that held them died: say so, and how to learn what landed
+    st.warning(t("up_files_lost").format(n=formatting.number(lost, L)), icon=":material/sync_problem:")
 
 done = st.session_state.get("up_summary")
 if done and not files:

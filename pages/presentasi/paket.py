@@ -41,6 +41,9 @@ pack_lang = st.radio(t("bp_pack_lang"), list(LANGS), format_func=LANGS.get, hori
                      index=list(LANGS).index(L))
 pack_labels = m.labels if pack_lang == L else briefing.read_labels(pack_lang)
 outline = m.outline
+# Newest first: the current data; an older version rebuilds exactly the figures of then (pipelines.snapshot).
+version = st.selectbox(t("bp_version_pick"), list(m.versions), format_func=m.versions.get, key="bp_version",
+                       help=t("bp_version_help")) if m.versions else pack_view.NEWEST
 
 st.subheader(t("bp_slides"))
 include_col = t("bp_col_include")
@@ -55,7 +58,7 @@ st.caption(t("bp_include_hint"))
 include = {n for n, keep in zip(chosen[t("bp_col_no")], chosen[include_col]) if keep}
 # A built pack belongs to its area, period, language, slides and data version; any change asks for a new build.
 wanted = (sel.area, sel.start, sel.end, pack_lang, tuple(sorted(include)), sel.approved_only, sel.compare,
-          data_version())
+          data_version(), version)
 if not include:
     st.warning(t("bp_cli_bad_slides_page"), icon=":material/warning:")
 elif st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="bp_build"):
@@ -66,10 +69,9 @@ elif st.button(t("bp_build"), type="primary", icon=":material/slideshow:", key="
 
     # Built on the click, not cached: the progress bar follows each step.
     try:
-        st.session_state["bp_pack"] = (wanted, briefing.build(connection(), sel.area, sel.start, sel.end, pack_lang,
-                                                              pack_labels, _progress, include,
-                                                              approved_only=sel.approved_only,
-                                                              compare=sel.compare))
+        st.session_state["bp_pack"] = (wanted, briefing.build_as_of(
+            connection(), sel.area, sel.start, sel.end, pack_lang, pack_labels, _progress, include,
+            approved_only=sel.approved_only, compare=sel.compare, version=None if version == pack_view.NEWEST else version))
     except Exception as exc:  # a pack that cannot be built says why instead of a traceback
         st.error(t("bp_failed").format(error=exc), icon=":material/error:")
     bar.empty()
@@ -79,6 +81,8 @@ if stored and stored[0] == wanted:
     pack = stored[1]
     st.success(t("bp_ready").format(seconds=formatting.number(pack.seconds, L, 1), n=len(pack.slides)),
                icon=":material/check_circle:")
+    st.caption(t("bp_version_used").format(version=pack.version, when=pack.version_at,
+                                           today=formatting.day(pack.today, L)))
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(t("bp_download_pptx"), pack.pptx, file_name=f"{pack.file_stem}.pptx", mime=PPTX_MIME,
                          type="primary", icon=":material/slideshow:", on_click="ignore", key="bp_pptx",

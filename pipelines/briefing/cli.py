@@ -4,11 +4,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
-from pipelines import formatting, migrations, settings, warehouse
+from pipelines import formatting, migrations, settings, snapshot, versions, warehouse
 from pipelines.briefing.context import BriefingError, read_labels
-from pipelines.briefing.pack import build
+from pipelines.briefing.pack import build_as_of
 from pipelines.briefing.slides import KINDS
 from pipelines.views import overview
 
@@ -30,6 +31,14 @@ def main(argv: list[str] | None = None) -> int:
                              "(prev), seperti &banding=prev")
     parser.add_argument("--approved-only", action="store_true",
                         help="hanya bulan kabupaten yang sudah disetujui peninjau (seperti &data=disetujui)")
+    parser.add_argument("--as-of", dest="as_of",
+                        help="susun ulang angka persis seperti pada versi data ini (nomor di slide judul dan catatan "
+                             "XLSX setiap paket); unggahan, persetujuan dan buka kunci sesudahnya tidak dihitung. "
+                             "Bawaan: versi sekarang")
+    parser.add_argument("--today",
+                        help="tanggal acuan YYYY-MM-DD (bulan jatuh tempo, tanda 'sementara'). Bawaan: hari ini; "
+                             "dengan --as-of: PANTAU_TODAY bila diisi, selain itu hari versi data itu dibuat. "
+                             "Catatan XLSX setiap paket menyebut perintah lengkapnya")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -47,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     if skip is None or not skip <= set(range(1, len(KINDS) + 1)) or len(skip) == len(KINDS):
         print(say("bp_cli_bad_slides", error=args.skip, n=len(KINDS)), file=sys.stderr)
         return 2
+    try:
+        as_of = int(args.as_of) if args.as_of is not None else None
+    except ValueError:
+        print(say("bp_cli_bad_as_of_number", error=args.as_of), file=sys.stderr)
+        return 2
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        print(say("bp_cli_bad_today", error=args.today), file=sys.stderr)
+        return 2
     db = args.db or settings.store_target()  # a DuckDB file, or PostgreSQL's URL (PANTAU_DATABASE_URL or --db)
     if not warehouse.is_url(db) and not Path(db).exists():
         print(say("bp_cli_no_db", path=db), file=sys.stderr)
@@ -56,11 +75,15 @@ def main(argv: list[str] | None = None) -> int:
         def report(done: int, total: int, message: str) -> None:
             print(f"[{done:>2}/{total}] {message}", file=sys.stderr, flush=True)
         try:
-            pack = build(con, area, args.start, args.end, args.lang, labels, report,
-                         set(range(1, len(KINDS) + 1)) - skip, approved_only=args.approved_only,
-                         compare=args.banding)
+            pack = build_as_of(con, area, args.start, args.end, args.lang, labels, report,
+                               set(range(1, len(KINDS) + 1)) - skip, approved_only=args.approved_only,
+                               compare=args.banding, version=as_of, today=today)
         except BriefingError as exc:
             print(say(f"bp_cli_bad_{exc.what}", area=args.area, error=exc), file=sys.stderr)
+            return 2
+        except snapshot.VersionError as exc:
+            print(say(f"bp_cli_bad_as_of_{exc.what}", version=as_of, now=versions.current(con),
+                      first=versions.first(con)), file=sys.stderr)
             return 2
     out = Path(args.out)
     xlsx = Path(args.xlsx) if args.xlsx else out.with_suffix(".xlsx")

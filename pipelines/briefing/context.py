@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from pipelines import areas, formatting, warehouse
+from pipelines import areas, formatting, versions, warehouse
 from pipelines import labels as label_catalogue
 from pipelines.metrics import calendar
 from pipelines.metrics.measure import BASES
@@ -40,6 +40,12 @@ class Context:
     approved_only: bool = False  # only district-months a reviewer approved are counted
     nothing_approved: bool = False  # approved only, and no report of the range is in an approved month
     compare: str = "yoy"        # what every change compares with: yoy (a year earlier) | prev (just before)
+    version: int = 0            # the data version the figures are read from (pipelines.versions)
+    version_at: str = ""        # when that version was made: '6 Desember 2026 14.03 WIB'
+
+    def version_line(self) -> str:
+        """'Data versi 57 · per 6 Desember 2026 14.03 WIB': on the title slide and in the XLSX notes."""
+        return self.t("bp_data_version", version=self.version, when=self.version_at)
 
     def t(self, key: str, **fields) -> str:
         """The label in the pack's language; one the caller did not pass comes from ui/labels.csv."""
@@ -84,7 +90,9 @@ def make(con, area: str, start, end, lang: str, labels: Mapping[str, str] | None
         raise BriefingError("compare", f"unknown comparison {compare!r}")
     prev_start, prev_end = calendar.comparison_range(start, end, compare)
     as_of = reporting.long_date(reporting.data_as_of(con), lang)
+    version = versions.current(con)
     return Context(con, area, start, end, lang, labels, areas.label(con, area, lang),
                    overview.period_label(start, end, lang), overview.period_label(prev_start, prev_end, lang),
                    formatting.month(prev_end, lang), overview.label(labels, "source_note", date=as_of),
-                   as_of, warehouse.is_demo(con), approved_only=bool(approved_only), compare=compare)
+                   as_of, warehouse.is_demo(con), approved_only=bool(approved_only), compare=compare,
+                   version=version, version_at=formatting.moment(versions.made_at(con, version), lang))

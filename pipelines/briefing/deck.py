@@ -114,13 +114,14 @@ def _write_title_slide(prs, ctx: Context) -> None:
     _set_title(slide, ctx.area_label, (Inches(0.9), Inches(1.75), Inches(11.9), Inches(1.5)), size=48)
     subtitle = slide.placeholders[1]
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = (Inches(0.9), Inches(3.3), Inches(11.5),
-                                                                    Inches(1.6))
+                                                                    Inches(2.2))
     frame = subtitle.text_frame
     frame.clear()
     frame.word_wrap = True
     _paragraph(frame, ctx.t("bp_pack_period", period=ctx.period), 26, INK, first=True)
     _paragraph(frame, ctx.t("bp_prepared", date=reporting.long_date(settings.today(), ctx.lang), as_of=ctx.as_of),
                18, MUTED)
+    _paragraph(frame, ctx.version_line(), 16, MUTED)  # the figures can be rebuilt as of this version (--as-of)
     # which data the figures count, and whether they can still grow: said before any figure is shown
     choice = data_choice(ctx)
     _paragraph(frame, choice, 18 if len(choice) <= 100 else 16, INK if ctx.approved_only else MUTED,

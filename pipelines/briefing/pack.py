@@ -10,9 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
+from pipelines import settings, snapshot, versions
 from pipelines.briefing import capaian_slides, deck, native, survey_slides, workbook
 from pipelines.briefing import slides as content
 from pipelines.briefing.charts import CANVAS, RENDER_SCALE
@@ -64,6 +66,7 @@ OWN_LABELS = (
     "bp_col_channel", "bp_col_amount", "bp_col_share", "bp_col_share_women", "bp_col_share_problem",
     "bp_col_village_code", "bp_col_village", "bp_col_subdistrict", "bp_col_lat", "bp_col_lon", "bp_col_exact",
     "bp_col_months_joined", "bp_col_months_reported", "bp_col_completeness", "bp_yes", "bp_no",
+    "bp_data_version", "bp_rebuild",
 )
 # Every label the pack uses: its own and those of the page models it reuses. A page passes
 # {key: t(key)}; the command line reads ui/labels.csv (read_labels).
@@ -91,8 +94,11 @@ class Pack:
     slides: list[SlideInfo]
     sheets: list[str]
     seconds: float
-    file_stem: str            # 'paparan-kabupaten-ponorogo-2026-05-2026-10'
+    file_stem: str            # 'paparan-kabupaten-ponorogo-2026-05-2026-10-v57'
     approved_only: bool = False
+    version: int = 0          # the data version it was built from
+    today: date | None = None  # the reference date it was built with (due months, 'sementara')
+    version_at: str = ""      # when that version was made, in the pack's language
 
 
 def outline(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str] | None = None) -> pl.DataFrame:
@@ -189,10 +195,51 @@ def build(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str
     step(ctx.t("bp_step_pptx"))
     sheets = {ctx.t("bp_sheet_kpis"): kpi_table, **pillar_sheets, **placement_sheets, **return_sheets,
               **remit_sheets, **reporting_sheets, **map_sheets, **capaian_sheets, **extra_sheets}
-    xlsx = workbook.write(sheets, [ctx.t("bp_title_notes") + f": {ctx.area_label}, {ctx.period}"]
+    xlsx = workbook.write(sheets, [ctx.t("bp_title_notes") + f": {ctx.area_label}, {ctx.period}", ctx.version_line(),
+                                   ctx.t("bp_rebuild", command=rebuild_command(ctx, kept))]
                           + notes_slide.bullets, ctx.t("bp_sheet_notes"))
     step(ctx.t("bp_step_xlsx"))
     infos = [SlideInfo(i, s.kind, s.title, int(s.png is not None), int(s.chart is not None))
              for i, s in enumerate(slides, start=1)]
     return Pack(pptx, xlsx, infos, list(sheets), time.perf_counter() - began,
-                file_stem(ctx.area_label, ctx.start, ctx.end), ctx.approved_only)
+                file_stem(ctx.area_label, ctx.start, ctx.end, ctx.version), ctx.approved_only, ctx.version,
+                settings.today(), ctx.version_at)
+
+
+def rebuild_command(ctx: Context, kept: list[int]) -> str:
+    """The command that rebuilds this pack's figures later, whatever was written since (named in the XLSX notes)."""
+    parts = ["python -m pipelines.briefing", f"--area {ctx.area or 'nasional'}", f"--from {ctx.start:%Y-%m}",
+             f"--to {ctx.end:%Y-%m}", f"--as-of {ctx.version}", f"--today {settings.today():%Y-%m-%d}"]
+    if ctx.lang != "id":
+        parts.append(f"--lang {ctx.lang}")
+    if ctx.compare != "yoy":
+        parts.append(f"--banding {ctx.compare}")
+    if ctx.approved_only:
+        parts.append("--approved-only")
+    skipped = [n for n in range(1, len(SLIDE_KINDS) + 1) if n not in kept]
+    if skipped:
+        parts.append("--skip " + ",".join(map(str, skipped)))
+    return " ".join(parts) + " --out paket.pptx"
+
+
+def build_as_of(con, area: str, start, end, lang: str = "id", labels: Mapping[str, str] | None = None,
+                progress: Progress | None = None, include: set[int] | None = None, approved_only: bool = False,
+                compare: str = "yoy", version: int | None = None, today: date | None = None) -> Pack:
+    """build() as of data version `version` (None: the current one), with today() pinned to `today`.
+
+    An earlier version is rebuilt from an in-memory snapshot of the warehouse as it stood then
+    (pipelines.snapshot), with today() = `today`, by default snapshot.reference_day (PANTAU_TODAY when
+    set, else the day that version was made). The current version is built on `con` itself; when a
+    write lands during the build the figures may mix two versions, so it is built again from the
+    snapshot of the version it started on. Raises snapshot.VersionError for a future or unknown version."""
+    if version is None:
+        before = versions.current(con)
+        day = today or settings.today()
+        with settings.pinned_today(day):
+            pack = build(con, area, start, end, lang, labels, progress, include, approved_only, compare)
+        if versions.current(con) == before:
+            return pack
+        version, today = before, day
+    made = snapshot.check(con, version)
+    with snapshot.opened(con, version) as past, settings.pinned_today(today or snapshot.reference_day(made)):
+        return build(past, area, start, end, lang, labels, progress, include, approved_only, compare)

@@ -153,7 +153,8 @@ def channel_name(value: str, ctx: Context) -> str:
     return vocabulary.name("saluran", value, ctx.lang)
 
 
-def file_stem(area_label: str, start: date, end: date) -> str:
-    """'paparan-kabupaten-ponorogo-2026-05-2026-10'."""
+def file_stem(area_label: str, start: date, end: date, version: int | None = None) -> str:
+    """'paparan-kabupaten-ponorogo-2026-05-2026-10', with the data version 'paparan-...-2026-10-v57': two packs
+    of the same area and period built from different data never share a file name."""
     slug = re.sub(r"[^0-9a-z]+", "-", area_label.lower()).strip("-") or "nasional"
-    return f"paparan-{slug}-{start:%Y-%m}-{end:%Y-%m}"
+    return f"paparan-{slug}-{start:%Y-%m}-{end:%Y-%m}" + (f"-v{version}" if version is not None else "")

@@ -63,7 +63,8 @@ class Cluster:
             self.replicas[i].kill()
 
     def start_replica(self, i: int, wait: bool = True) -> None:
-        """Start replica i again (and wait until it answers its health check)."""
+        """Start replica i again (and wait until it answers its health check). Call it from a thread that
+        lives as long as the replica should: a child gets SIGTERM when the thread that started it ends."""
         with self._lock:
             if not self.replicas[i].alive():
                 self.replicas[i].start()

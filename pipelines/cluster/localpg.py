@@ -7,7 +7,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-BIN = Path(os.environ.get("PANTAU_PG_BIN", "/usr/lib/postgresql/15/bin"))
+BIN = Path("/usr/lib/postgresql/15/bin")  # Debian postgresql-15
 TIMEOUT = 120  # seconds for initdb, for the server to accept connections and to stop
 # Throwaway clusters (tests) trade durability for speed; a kept one (data/postgres) does not.
 FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -31,10 +31,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def kept_port() -> int:
+    """A port for a cluster kept across runs: 5433 (beside a system PostgreSQL's 5432) or the next free one
+    up to 5532, never one of the kernel's ephemeral ports that outgoing connections may hold on a restart."""
+    for port in range(5433, 5533):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise CannotStart("no free port between 5433 and 5532 on 127.0.0.1 for the local PostgreSQL")
+
+
 class LocalPostgres:
     """One cluster under folder: data/ (PGDATA), log, port (chosen once), and the unix socket."""
 
-    def __init__(self, folder: Path, port: int | None = None, fast: bool = False, max_connections: int = 200):
+    def __init__(self, folder: Path, port: int | None = None, fast: bool = False, max_connections: int = 200,
+                 bin_dir: Path = BIN):
+        self.bin = Path(bin_dir)
         self.folder = Path(folder).resolve()
         self.data = self.folder / "data"
         self.log = self.folder / "log"
@@ -43,10 +58,10 @@ class LocalPostgres:
 
     @property
     def port(self) -> int:
-        """The port: given, else the one chosen at initdb (kept in folder/port), else a free one."""
+        """The port: given, else the one chosen at initdb (kept in folder/port), else a free one from 5433."""
         if self._port is None:
             saved = self.folder / "port"
-            self._port = int(saved.read_text()) if saved.exists() else free_port()
+            self._port = int(saved.read_text()) if saved.exists() else kept_port()
         return self._port
 
     def url(self, database: str = "postgres") -> str:
@@ -57,8 +72,8 @@ class LocalPostgres:
 
     def init(self) -> bool:
         """initdb once (trust on loopback: only local processes reach it); True when this call made it."""
-        if not (BIN / "initdb").exists():
-            raise CannotStart(f"PostgreSQL 15 is not installed ({BIN / 'initdb'} missing): run ./pantau setup, "
+        if not (self.bin / "initdb").exists():
+            raise CannotStart(f"PostgreSQL 15 is not installed ({self.bin / 'initdb'} missing): run ./pantau setup, "
                               "which installs postgresql-15, or apt-get install postgresql-15")
         if self.initialised():
             return False
@@ -66,13 +81,16 @@ class LocalPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
             shutil.chown(self.data, "postgres")
-        self._run([str(BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+            if subprocess.run(as_postgres(["test", "-w", str(self.data)]), timeout=30).returncode != 0:
+                raise CannotStart(f"the postgres user cannot reach {self.data} (a folder above it is closed to "
+                                  "other users): choose another --pg-folder, or set PANTAU_DATABASE_URL")
+        self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                    "--no-locale", *(["--no-sync"] if self.fast else [])], "initdb")
         (self.folder / "port").write_text(str(self.port))
         return True
 
     def running(self) -> bool:
-        done = subprocess.run(as_postgres([str(BIN / "pg_ctl"), "-D", str(self.data), "status"]),
+        done = subprocess.run(as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "status"]),
                               capture_output=True, timeout=TIMEOUT)
         return done.returncode == 0
 
@@ -82,7 +100,7 @@ class LocalPostgres:
             return False
         opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} "
                 f"-c max_connections={self.max_connections}" + (f" {FAST}" if self.fast else ""))
-        self._run([str(BIN / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.log),
+        self._run([str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.log),
                    "-w", "-t", str(TIMEOUT), "start"], "pg_ctl start")
         return True
 
@@ -95,7 +113,7 @@ class LocalPostgres:
         return self.url(name)
 
     def stop(self, mode: str = "fast") -> None:
-        subprocess.run(as_postgres([str(BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w",
+        subprocess.run(as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w",
                                     "-t", str(TIMEOUT), "stop"]), capture_output=True, timeout=TIMEOUT + 10)
 
     def _run(self, args: list[str], what: str) -> None:

@@ -21,7 +21,11 @@ def is_empty(url: str) -> bool:
 def fill_demo(url: str, progress: Callable[[int, int, str], None] | None = None) -> dict:
     """Build the demo warehouse into the empty store (pipelines.demo's one build, copied and counted)."""
     from pipelines.demo import build  # only an empty store needs the generator
-    return build.build_postgres(url, progress=progress)
+    from pipelines.ingest import readers
+    try:
+        return build.build_postgres(url, progress=progress)
+    finally:
+        readers.shutdown()  # the build's reading pool would otherwise live as long as the cluster
 
 
 def cookie_secret(url: str) -> str:

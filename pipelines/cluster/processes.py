@@ -1,31 +1,25 @@
 """Child processes of a cluster: started in their own session, logged to a file, stopped with a time limit."""
 from __future__ import annotations
 
-import ctypes
-import signal
+import shutil
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    # Linux: the child gets SIGTERM when the process that started it dies, even by SIGKILL,
-    # so a killed `./pantau cluster` (or test run) leaves no replica or balancer behind.
-    try:
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
+# util-linux's setpriv gives the child SIGTERM when the process that started it dies, even by SIGKILL,
+# so a killed `./pantau cluster` (or test run) leaves no replica or balancer behind.
+SETPRIV = shutil.which("setpriv")
 
 
 def spawn(args: list[str], log: Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.Popen:
     """Start args with stdout and stderr appended to log, in a session of its own (a Ctrl-C in the
     terminal reaches only the cluster, which then stops its children in order)."""
+    if SETPRIV:
+        args = [SETPRIV, "--pdeathsig", "TERM", "--", *args]
     with open(log, "ab") as out:
         return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                cwd=cwd, start_new_session=True, preexec_fn=_die_with_parent)
+                                cwd=cwd, start_new_session=True)
 
 
 def stop(proc: subprocess.Popen | None, timeout: float = 10) -> None:

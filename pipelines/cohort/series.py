@@ -13,7 +13,7 @@ import re
 import duckdb
 import polars as pl
 
-from pipelines import warehouse
+from pipelines import versions, warehouse
 from pipelines.accounts import audit
 from pipelines.ingest import workbook
 from pipelines.ingest.findings import HIDDEN, Finding
@@ -93,12 +93,15 @@ def import_series(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, u
         raise
     counts = dict(frame.group_by("series").len().sort("series").iter_rows())
     with warehouse.transaction(con) as cur:
-        warehouse.stage(cur, "staged_series", frame)
+        version = versions.bump(cur, "seri", user)
+        stamped = frame.with_columns(pl.lit(version, pl.Int64).alias("data_version"))
+        warehouse.stage(cur, "staged_series", stamped)
+        # the replaced rows are kept with the version that replaced them: a pack rebuilds as of before it
+        warehouse.execute(cur, "external_series_replace", version=version)
         warehouse.execute_sql(cur, "DELETE FROM external_series WHERE series IN (SELECT DISTINCT series FROM staged_series)")
-        warehouse.insert_staged(cur, "external_series", "staged_series", frame.columns)
+        warehouse.insert_staged(cur, "external_series", "staged_series", stamped.columns)
         audit.record(cur, user, "series_import",
                      f"{file_name} · " + ", ".join(f"{s}: {n} baris" for s, n in counts.items()))
-        warehouse.execute(cur, "bump_data_version")
     return counts
 
 

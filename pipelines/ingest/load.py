@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import settings, warehouse
+from pipelines import settings, versions, warehouse
 from pipelines.accounts import audit
 from pipelines.catalogue import indicators
 from pipelines.ingest import originals, registry, validate
@@ -220,4 +220,5 @@ def _write(cur, chunk: list[Source], results: list[Result], fresh: list[int], ba
         warehouse.execute(cur, "originals_insert")
     elif kept and warehouse.engine(cur) == "postgres":
         originals.store(cur, kept)
-    warehouse.execute(cur, "bump_data_version")
+    version = versions.bump(cur, "unggah", user)
+    warehouse.execute(cur, "submissions_stamp", version=version)  # as of a version: pipelines.snapshot

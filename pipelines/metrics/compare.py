@@ -55,7 +55,7 @@ class Change:
             return labels.text("cmp_withheld", lang)
         if not self.like_for_like:
             return labels.text("cmp_basis_all", lang, period=period)
-        key = "cmp_basis_villages" if self.per_village else "cmp_basis_months"
+        key = labels.plural_key("cmp_basis_villages" if self.per_village else "cmp_basis_months", self.matched, lang)
         return labels.text(key, lang, n=formatting.number(self.matched, lang), period=period)
 
 

@@ -33,7 +33,7 @@ class Estimate:
     def text(self, lang: str = "id", money: bool = False) -> str:
         """'perkiraan 1.234 (12,0% diperkirakan dari 40 desa-bulan; riwayat desa sendiri ...)'."""
         shown = formatting.rupiah(self.value, lang) if money else formatting.number(self.value, lang)
-        key = "est_text_villages" if self.per_village else "est_text"
+        key = labels.plural_key("est_text_villages" if self.per_village else "est_text", self.filled or 0, lang)
         return labels.text(key, lang, value=shown, share=formatting.percent(self.share, lang),
                            n=formatting.number(self.filled, lang))
 

@@ -8,7 +8,7 @@ from functools import cache
 import duckdb
 import polars as pl
 
-from pipelines import catalogue, settings, warehouse
+from pipelines import catalogue, settings, versions, warehouse
 from pipelines.accounts import audit, roles
 from pipelines.metrics import calendar, discipline, outliers
 from pipelines.metrics import facts as facts_mod
@@ -180,7 +180,7 @@ def mark_checked(con: duckdb.DuckDBPyConnection, user: roles.User | None, findin
         cur.execute(warehouse.sql_text("quality_check_upsert"),
                     {"finding_id": finding_id, "checked_by": user.username, "checked_at": at, "note": note})
         audit.record(cur, user.username, "quality_checked", f"{finding_id}: {note}", at)
-        cur.execute(warehouse.sql_text("bump_data_version"))  # cached desks show it checked at once
+        versions.bump(cur, "mutu", user.username)  # cached desks show it checked at once
 
 
 def calendar_states(con, area: str, start: date, end: date, today: date | None = None) -> pl.DataFrame:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from pipelines import formatting, settings, warehouse
+from pipelines import formatting, settings, versions, warehouse
 from pipelines.accounts import audit, roles
 from pipelines.review import lock, states
 
@@ -129,12 +129,13 @@ def _write(con, user: roles.User, action: str, district: str, period: date, reas
             for village, why in detail["missing"].items():
                 warehouse.execute(cur, "review_missing_insert", district=district, period=period, village=village,
                                   reason=why)
+        # approved-only figures change with the state; the event carries the version (pipelines.snapshot)
+        version = versions.bump(cur, "tinjauan", user.username)
         warehouse.execute(cur, "review_event_insert", district=district, period=period, action=action, state=state,
                           username=user.username, at=at, reason=reason,
-                          detail=json.dumps(detail, ensure_ascii=False, default=str))
+                          detail=json.dumps(detail, ensure_ascii=False, default=str), version=version)
         audit.record(cur, user.username, f"review_{action}",
                      f"{district} {period:%Y-%m} -> {state}" + (f"; alasan: {reason}" if reason else ""), at)
-        warehouse.execute(cur, "bump_data_version")  # approved-only figures change with the state
     texts = {"submit": f"Bulan {month} {name} diajukan untuk disetujui.",
              "approve": f"Bulan {month} {name} disetujui dan dikunci.",
              "return": f"Bulan {month} {name} dikembalikan ke koordinator dengan alasan.",

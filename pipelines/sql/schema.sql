@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     uploaded_at   TIMESTAMP NOT NULL,
     reported_on   DATE,                     -- tanggal_lapor, when given
     officer       VARCHAR NOT NULL,         -- nama_petugas
-    warnings      VARCHAR NOT NULL          -- JSON list of {sheet,row,column,value,message}
+    warnings      VARCHAR NOT NULL,         -- JSON list of {sheet,row,column,value,message}
+    data_version  BIGINT DEFAULT 0          -- the write that made it (data_versions); 0 = before version history
 );
 
 CREATE TABLE IF NOT EXISTS submission_values (
@@ -98,6 +99,17 @@ CREATE TABLE IF NOT EXISTS warehouse_info (
     value VARCHAR NOT NULL
 );
 
+-- Every data version: each write transaction bumps warehouse_info's data_version (PostgreSQL: under that
+-- row's lock, so versions are unique and in commit order), records it here and stamps the rows it made
+-- with it; a pack can then be rebuilt as of any version listed here (pipelines.snapshot). The first row
+-- ('awal') is where the history starts: rows made before it carry data_version 0.
+CREATE TABLE IF NOT EXISTS data_versions (
+    version BIGINT PRIMARY KEY,
+    made_at TIMESTAMP NOT NULL,   -- WIB
+    made_by VARCHAR NOT NULL,
+    what    VARCHAR NOT NULL      -- awal | unggah | tinjauan | mutu | target | survei | seri
+);
+
 CREATE OR REPLACE VIEW current_submissions AS
     SELECT * FROM submissions WHERE is_current;
 
@@ -151,7 +163,8 @@ CREATE TABLE IF NOT EXISTS surveys (
     file_sha256 VARCHAR NOT NULL,
     uploaded_by VARCHAR NOT NULL,
     uploaded_at TIMESTAMP NOT NULL,
-    respondents INTEGER NOT NULL
+    respondents INTEGER NOT NULL,
+    data_version BIGINT DEFAULT 0   -- the write that made it; 0 = before version history
 );
 
 CREATE TABLE IF NOT EXISTS survey_responses (
@@ -178,7 +191,19 @@ CREATE TABLE IF NOT EXISTS external_series (
     area_code    VARCHAR NOT NULL,   -- village (35.02.20.2001) or district (35.02) code
     year         INTEGER NOT NULL,
     joined_year  INTEGER,            -- year the area joined Desmigratif; NULL = never (outside the programme)
-    value        DOUBLE
+    value        DOUBLE,
+    data_version BIGINT DEFAULT 0    -- the import that made it; 0 = before version history
+);
+
+-- Rows a re-import replaced, kept so a pack can be rebuilt as of an earlier data version (pipelines.snapshot).
+CREATE TABLE IF NOT EXISTS external_series_replaced (
+    series          VARCHAR NOT NULL,
+    area_code       VARCHAR NOT NULL,
+    year            INTEGER NOT NULL,
+    joined_year     INTEGER,
+    value           DOUBLE,
+    data_version    BIGINT DEFAULT 0,
+    retired_version BIGINT NOT NULL  -- the import that replaced it
 );
 
 -- One-time sign-in tickets (a minute each): the page's script posts the ticket to /pantau/sesi, any
@@ -229,7 +254,8 @@ CREATE TABLE IF NOT EXISTS review_events (
     username      VARCHAR NOT NULL,
     acted_at      TIMESTAMP NOT NULL,
     reason        VARCHAR NOT NULL,
-    detail        VARCHAR NOT NULL
+    detail        VARCHAR NOT NULL,
+    data_version  BIGINT DEFAULT 0          -- the write that made it; 0 = before version history
 );
 
 -- Villages a coordinator listed as still missing when submitting a district's month, with why.
@@ -260,7 +286,8 @@ CREATE TABLE IF NOT EXISTS target_loads (
     rows_sha256 VARCHAR NOT NULL,         -- of the checked rows: the same targets again change nothing
     uploaded_by VARCHAR NOT NULL,
     uploaded_at TIMESTAMP NOT NULL,
-    targets     INTEGER NOT NULL
+    targets     INTEGER NOT NULL,
+    data_version BIGINT DEFAULT 0         -- the write that made it; 0 = before version history
 );
 
 CREATE TABLE IF NOT EXISTS target_values (

@@ -1,4 +1,4 @@
 -- A new current version of a named survey.
 INSERT INTO surveys (survey_id, name, version, is_current, is_demo, file_name, file_sha256, uploaded_by, uploaded_at,
-                     respondents)
-VALUES ($id, $name, $version, true, $demo, $file_name, $sha, $user, $at, $respondents)
+                     respondents, data_version)
+VALUES ($id, $name, $version, true, $demo, $file_name, $sha, $user, $at, $respondents, $stamp)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from pipelines import warehouse
+from pipelines import versions, warehouse
 from pipelines.accounts import audit
 from pipelines.ingest.findings import Finding
 from pipelines.survey import validate
@@ -55,13 +55,14 @@ def load(con: duckdb.DuckDBPyConnection, name: str, data: bytes, file_name: str,
         with warehouse.transaction(con) as cur:
             [(survey_id,)] = warehouse.execute_sql(cur, "SELECT nextval('survey_seq')")
             warehouse.execute(cur, "survey_retire", survey=name)
+            stamp = versions.bump(cur, "survei", user)  # the survey version carries its data version
             warehouse.execute(cur, "survey_insert", id=survey_id, name=name, version=version, demo=demo,
-                              file_name=file_name, sha=sha, user=user, at=audit.now(), respondents=rows.height)
+                              file_name=file_name, sha=sha, user=user, at=audit.now(), respondents=rows.height,
+                              stamp=stamp)
             staged = rows.with_columns(pl.lit(survey_id, dtype=pl.Int64).alias("survey_id"))
             warehouse.stage(cur, "staged_survey", staged)
             warehouse.insert_staged(cur, "survey_responses", "staged_survey", staged.columns)
             audit.record(cur, user, "survey_upload", f"{name} · versi {version} · {rows.height} responden · {file_name}")
-            warehouse.execute(cur, "bump_data_version")
     return Result(name, file_name, "accepted", version, rows.height)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from pipelines import areas, warehouse
+from pipelines import areas, versions, warehouse
 from pipelines.accounts import audit
 from pipelines.ingest import nik
 from pipelines.ingest.findings import HIDDEN, Finding
@@ -56,14 +56,16 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, user: str,
                           rows.height)
         with warehouse.transaction(con) as cur:
             [(version,)] = warehouse.execute_sql(cur, "SELECT nextval('target_load_seq')")
-            warehouse.execute_sql(cur, "INSERT INTO target_loads VALUES ($v, $file, $sha, $same, $user, $at, $n)",
+            stamp = versions.bump(cur, "target", user)  # the load carries its data version (pipelines.snapshot)
+            warehouse.execute_sql(cur, "INSERT INTO target_loads (load_id, file_name, file_sha256, rows_sha256, "
+                                  "uploaded_by, uploaded_at, targets, data_version) "
+                                  "VALUES ($v, $file, $sha, $same, $user, $at, $n, $stamp)",
                                   v=version, file=file_name, sha=sha, same=same, user=user, at=audit.now(),
-                                  n=rows.height)
+                                  n=rows.height, stamp=stamp)
             staged = rows.with_columns(pl.lit(version, pl.Int64).alias("load_id"))
             warehouse.stage(cur, "staged_targets", staged)
             warehouse.insert_staged(cur, "target_values", "staged_targets", staged.columns)
             audit.record(cur, user, "target_upload", f"versi {version} · {rows.height} target · {file_name}")
-            warehouse.execute(cur, "bump_data_version")
     return Result(file_name, "accepted", int(version), rows.height)
 
 

@@ -80,6 +80,9 @@ def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id", *, a
     shown = (found.join(helps, on="rule", how="left")
              .join(names.select("village_code", "village_name"), on="village_code", how="left")
              .join(dnames, on="district_code", how="left")
+             # newest month first: a long list is cut on screen (settings.table_rows), the latest findings stay
+             .sort(["period", "district_code", "village_code", "rule", "indicator"],
+                   descending=[True, False, False, False, False], nulls_last=True)
              # over-time findings are about a whole district: named by the district
              .with_columns(pl.col("village_name").fill_null(pl.col("district")).fill_null(pl.col("village_code")),
                            # 'Okt 2025' like every other month on the pages, not '2025-10'

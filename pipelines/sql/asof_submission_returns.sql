@@ -1,0 +1,3 @@
+-- The submission_returns rows of every submission made by data version $version.
+SELECT x.* FROM submission_returns x JOIN submissions s ON s.submission_id = x.submission_id
+WHERE coalesce(s.data_version, 0) <= $version

@@ -1,0 +1,2 @@
+-- The village registry (not versioned: a registry load changes it for every data version).
+SELECT * FROM villages
