@@ -171,7 +171,7 @@ class Bench:
         tasks += [actors.coordinator(cluster.url, crowd.sign_ins(self.url, user, 1)[0], batches,
                                      t0 + a.interval / 2 + n * gap / 2, gap, record)
                   for n, (user, batches) in enumerate(coords.items())]
-        watch = asyncio.create_task(self.watch_hangs(cluster, stop + a.timeout, record))
+        watch = asyncio.create_task(self.watch_hangs(cluster, float("inf"), record))  # cancelled at the end
         killer = None
         if kill is not None:
             async def kill_later() -> None:
@@ -236,6 +236,8 @@ class Bench:
 
     async def big_upload(self, cluster, count: int) -> dict:
         """One coordinator, count workbooks in one batch, on replica r1 directly."""
+        if "r1" not in self.pids(cluster):  # dumped or killed by an earlier run
+            await asyncio.to_thread(cluster.start_replica, 0)
         pid = self.pids(cluster)["r1"]
         books = crowd.workbooks(self.url, "35.04", count, f"{self.tag}-big")
         before = status_mb(pid, "VmRSS")
