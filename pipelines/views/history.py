@@ -137,10 +137,15 @@ def shown(frame: pl.DataFrame, lang: str = "id") -> pl.DataFrame:
     sheets = {key: sheet for key, (sheet, *_) in TOTALS.items()}
     names = {code: ind.name_id if lang == "id" else ind.name_en for code, ind in indicators().items()} | {
         key: name_id if lang == "id" else name_en for key, (_, _, name_id, name_en) in TOTALS.items()}
+    # The texts are made here in Python, not by a map_elements UDF: polars runs a UDF on its thread pool,
+    # which then needs the GIL, and a replica deadlocked (bench/cluster.py, two coordinators at once) when
+    # another thread held the GIL waiting for that pool (st.dataframe's to_pandas).
+    units = frame["unit"].to_list()
+    texts = [pl.Series(c, [text(v, u) for v, u in zip(frame[c].to_list(), units)], dtype=pl.String)
+             for c in ("a", "b")]
     return frame.with_columns(
         pl.col("code").replace_strict(names, default=pl.col("item")).alias("item")).with_columns(
-        *(pl.struct(c, "unit").map_elements(lambda s, c=c: text(s[c], s["unit"]), return_dtype=pl.String).alias(c)
-          for c in ("a", "b")),
+        *texts,
         # A breakdown total is labelled by its sheet: its internal key means nothing to a reader.
         pl.col("code").replace(sheets),
     )
