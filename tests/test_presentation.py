@@ -244,3 +244,38 @@ def test_a_long_table_shows_its_first_rows_and_says_so_while_downloads_hold_all(
         "Tabel menampilkan 2 baris pertama dari 3; pengurutan di tabel berlaku untuk baris yang tampil. "
         "Unduhan CSV/XLSX berisi semua baris."]
     assert at.session_state["downloaded"] == [("Tunggangri", 0.5), ("Kalidawir", 0.75), ("Betak", 1.0)]
+
+
+def test_values_are_written_in_python_once_each_and_nulls_stay_null():
+    from datetime import date
+
+    import polars as pl
+
+    from pipelines import formatting
+    from pipelines.views import table_text
+
+    frame = pl.DataFrame({"period": [date(2024, 3, 1), None, date(2024, 3, 1), date(2025, 10, 1)]})
+    calls = []
+
+    def month(d):
+        calls.append(d)
+        return formatting.month(d, "id")
+
+    assert frame.select(table_text.written(frame, "period", month))["period"].to_list() == [
+        "Maret 2024", None, "Maret 2024", "Oktober 2025"]
+    assert sorted(calls) == [date(2024, 3, 1), date(2025, 10, 1)]
+    empty = pl.DataFrame({"period": [None, None]}, schema={"period": pl.Date})
+    assert empty.select(table_text.written(empty, "period", month))["period"].to_list() == [None, None]
+
+
+def test_no_page_code_runs_a_polars_udf():
+    """map_elements/map_batches run Python on polars' thread pool: with another session's thread holding the
+    GIL while it waits for that pool (to_pandas), the replica deadlocks (pola-rs/polars#26821, #27396)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = [f"{p.relative_to(root)}:{n}" for folder in ("pipelines", "ui", "pages") for p in (root / folder).rglob("*.py")
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"\.(map_elements|map_batches|map_rows)\(", line)]
+    assert found == []

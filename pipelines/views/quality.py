@@ -12,6 +12,7 @@ from pipelines.accounts import roles
 from pipelines.labels import text
 from pipelines.metrics import calendar
 from pipelines.review import followup, quality
+from pipelines.views import table_text
 from pipelines.views.selection import Selection
 
 
@@ -77,17 +78,17 @@ def model(con: duckdb.DuckDBPyConnection, sel: Selection, lang: str = "id", *, a
     helps = pl.DataFrame({"rule": list(quality.rules()),
                           "help": [getattr(r, help_col) for r in quality.rules().values()]})
     found = _kept(quality.findings(con, read, start, end, approved_only), scope)
-    shown = (found.join(helps, on="rule", how="left")
-             .join(names.select("village_code", "village_name"), on="village_code", how="left")
-             .join(dnames, on="district_code", how="left")
-             # newest month first: a long list is cut on screen (settings.table_rows), the latest findings stay
-             .sort(["period", "district_code", "village_code", "rule", "indicator"],
-                   descending=[True, False, False, False, False], nulls_last=True)
+    joined = (found.join(helps, on="rule", how="left")
+              .join(names.select("village_code", "village_name"), on="village_code", how="left")
+              .join(dnames, on="district_code", how="left")
+              # newest month first: a long list is cut on screen (settings.table_rows), the latest findings stay
+              .sort(["period", "district_code", "village_code", "rule", "indicator"],
+                    descending=[True, False, False, False, False], nulls_last=True))
+    shown = (joined
              # over-time findings are about a whole district: named by the district
              .with_columns(pl.col("village_name").fill_null(pl.col("district")).fill_null(pl.col("village_code")),
                            # 'Okt 2025' like every other month on the pages, not '2025-10'
-                           pl.col("period").map_elements(lambda m: formatting.short_month(m, lang, year=True),
-                                                         return_dtype=pl.String))
+                           table_text.written(joined, "period", lambda m: formatting.short_month(m, lang, year=True)))
              .select("finding_id", "rule", "help", "district_code", "village_code", "village_name", "period",
                      "indicator", "value", "expected", "checked", "checked_by", "note"))
     summary = _kept(quality.district_summary(con, read, start, end, approved_only), scope).join(
@@ -127,7 +128,7 @@ def shown_tables(d: Desk, lang: str) -> Desk:
 def followup_shown(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """The follow-up list for reading: months and dates in words, '–' for none (officer only when listed)."""
     out = frame.drop("district_code").with_columns(
-        pl.col("last_period").map_elements(lambda m: formatting.month(m, lang), return_dtype=pl.String),
-        pl.col("reported_on").map_elements(lambda m: formatting.day(m, lang), return_dtype=pl.String))
+        table_text.written(frame, "last_period", lambda m: formatting.month(m, lang)),
+        table_text.written(frame, "reported_on", lambda m: formatting.day(m, lang)))
     texts = [c for c in ("last_period", "reported_on", "officer") if c in out.columns]
     return out.with_columns(pl.col(texts).fill_null(formatting.MISSING))

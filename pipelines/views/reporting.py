@@ -14,7 +14,7 @@ from pipelines.labels import text as label_text
 from pipelines.metrics import calendar, discipline
 from pipelines.metrics import facts as facts_mod
 from pipelines.metrics.facts import UNIT_COLUMNS, Facts
-from pipelines.views import review
+from pipelines.views import review, table_text
 from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
@@ -272,8 +272,8 @@ def _village_list(frame: pl.DataFrame, lang: str, labels: dict) -> tuple[pl.Data
     heads = {"village_code": labels["rp_village_code"], "village_name": labels["rp_village"],
              "subdistrict": labels["rp_subdistrict"], "district": labels["rp_district"],
              "last_period": labels["rp_last_report"], "months_silent": labels["rp_months_silent"]}
-    shown = frame.with_columns(last_period=pl.col("last_period").map_elements(
-        lambda d: formatting.month(d, lang), return_dtype=pl.String).fill_null(formatting.MISSING))
+    shown = frame.with_columns(last_period=table_text.written(
+        frame, "last_period", lambda d: formatting.month(d, lang)).fill_null(formatting.MISSING))
     return shown.rename(heads), frame.rename(heads)
 
 

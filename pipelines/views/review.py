@@ -13,6 +13,7 @@ from pipelines.accounts import roles
 from pipelines.labels import plural_key, text
 from pipelines.metrics import calendar
 from pipelines.review import lock, states, transitions
+from pipelines.views import table_text
 from pipelines.views.selection import Selection
 
 Con = duckdb.DuckDBPyConnection
@@ -69,8 +70,8 @@ def district_month(con: Con, user: roles.User | None, district: str, period: dat
     name = warehouse.query(con, "review_districts").filter(district_code=district)["district"]
     current = states.state_of(con, district, period)
     events = warehouse.query(con, "review_events", district=district, period=period)
-    events = events.with_columns(open_findings=pl.col("detail").map_elements(
-        lambda d: len(json.loads(d).get("open_findings", [])), return_dtype=pl.Int64)).drop("detail")
+    events = events.with_columns(open_findings=table_text.written(
+        events, "detail", lambda d: len(json.loads(d).get("open_findings", [])), pl.Int64)).drop("detail")
     locked = lock.is_locked(con, district, period, today)
     actions = []
     for action in transitions.ACTIONS:
@@ -140,8 +141,7 @@ def village_rows(villages: pl.DataFrame, missing_reasons: dict[str, str], lang: 
     return villages.select(
         "village_code", "village_name", "subdistrict",
         pl.col("reported").replace_strict({True: yes, False: no}), *officer,
-        pl.col("reported_on").map_elements(lambda d: formatting.day(d, lang), return_dtype=pl.String)
-        .fill_null(formatting.MISSING),
+        table_text.written(villages, "reported_on", lambda d: formatting.day(d, lang)).fill_null(formatting.MISSING),
         pl.col("version").cast(pl.String).fill_null(formatting.MISSING),
         pl.col("village_code").replace_strict(missing_reasons, default="").alias("missing_reason"))
 
@@ -150,7 +150,7 @@ def event_rows(events: pl.DataFrame, lang: str, actions: dict[str, str], states_
     """The review history for reading: actions and states in words, times as the app writes them."""
     return events.with_columns(
         pl.col("action").replace_strict(actions), pl.col("state").replace_strict(states_),
-        pl.col("acted_at").map_elements(lambda at: transitions.at_text(at, lang), return_dtype=pl.String))
+        table_text.written(events, "acted_at", lambda at: transitions.at_text(at, lang)))
 
 
 def returned_notices(con: Con, user: roles.User | None, lang: str, template: str) -> list[str]:

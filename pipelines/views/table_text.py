@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import polars as pl
 
@@ -91,3 +93,13 @@ def writers(frame: pl.DataFrame, lang: str = "id") -> dict:
         text = {v: fn(v) for v in frame[c].drop_nulls().unique().to_list()}
         out[c] = lambda v, text=text, fn=fn: text[v] if v in text else fn(v)
     return out
+
+
+def written(frame: pl.DataFrame, column: str, fn: Callable[[Any], Any], dtype: pl.DataType = pl.String) -> pl.Expr:
+    """The column's values written by fn (nulls stay null), each distinct value once, in Python.
+
+    Never a polars UDF (map_elements): a UDF runs on polars' thread pool and needs the GIL, and under a
+    crowd another session's thread holds the GIL while it waits for that pool (to_pandas, to_numpy):
+    the whole replica deadlocks (pola-rs/polars#26821, #27396; seen by bench/cluster.py)."""
+    text = {v: fn(v) for v in frame[column].drop_nulls().unique().to_list()}
+    return pl.col(column).replace_strict(text, default=None, return_dtype=dtype)

@@ -15,6 +15,7 @@ from pipelines.labels import page_labels
 from pipelines.labels import text as label_text
 from pipelines.metrics import breakdown, calendar
 from pipelines.metrics.measure import Measure, measure
+from pipelines.views import table_text
 from pipelines.views.cards import Card, card
 from pipelines.views.overview import money_scale
 from pipelines.views.reporting import month_short, period_label, source_note
@@ -263,7 +264,7 @@ def _breakdown(frame: pl.DataFrame, key: str, heads: dict, money: set[str], lang
                share_of: str | None = None, labels: dict | None = None) -> Table:
     """A summed breakdown as (shown, data): key in words, counts formatted, money as 'Rp 12,5 juta'."""
     if key == "country_iso2":
-        frame = frame.with_columns(pl.col(key).map_elements(lambda c: countries.name(c, lang), return_dtype=pl.String))
+        frame = frame.with_columns(table_text.written(frame, key, lambda c: countries.name(c, lang)))
     if key in ("sector", "channel"):  # the form's words, in the page's language
         frame = frame.with_columns(vocabulary.column("sektor" if key == "sector" else "saluran", key, lang))
     if key == "sex":
@@ -275,10 +276,10 @@ def _breakdown(frame: pl.DataFrame, key: str, heads: dict, money: set[str], lang
         heads = {**heads, "share": labels["vp_share"]}
     data = frame.select(list(heads)).rename(heads)
     shown = frame.with_columns(
-        pl.col(c).map_elements(
+        table_text.written(
+            frame, c,
             (lambda v: formatting.rupiah(v, lang)) if c in money else
-            (lambda v: formatting.percent(v, lang)) if c == "share" else (lambda v: formatting.number(v, lang)),
-            return_dtype=pl.String)
+            (lambda v: formatting.percent(v, lang)) if c == "share" else (lambda v: formatting.number(v, lang)))
         for c in heads if c != key
     ).select(list(heads)).rename(heads)
     return shown, data
@@ -337,7 +338,7 @@ def history(con: Con, code: str, start: date, end: date, lang: str, labels: dict
              "officer": labels["vp_officer"], "reported_on": labels["vp_reported_on"],
              "uploaded_by": labels["vp_uploaded_by"], "uploaded_at": labels["vp_uploaded_at"]}
     shown = frame.with_columns(
-        period=pl.col("period").map_elements(lambda d: formatting.month(d, lang), return_dtype=pl.String),
+        period=table_text.written(frame, "period", lambda d: formatting.month(d, lang)),
         uploaded_at=pl.col("uploaded_at").dt.strftime("%d-%m-%Y %H:%M"),
         reported_on=pl.col("reported_on").dt.strftime("%d-%m-%Y").fill_null(formatting.MISSING),
         status=pl.col("status").replace_strict(statuses, default=pl.col("status")),
