@@ -54,7 +54,8 @@ def certificate(tmp_path_factory) -> Path:
 
 def test_haproxy_accepts_the_production_config(certificate, tmp_path):
     config = tmp_path / "haproxy.cfg"
-    config.write_text((DEPLOY / "haproxy.cfg").read_text().replace("/etc/pantau/tls/pantau.pem", str(certificate)))
+    config.write_text((DEPLOY / "haproxy.cfg").read_text().replace("/etc/pantau/tls/pantau.pem", str(certificate))
+                      .replace("/opt/pantau/pipelines/", f"{DEPLOY.parent}/pipelines/"))
     done = subprocess.run([_tool(HAPROXY, "haproxy"), "-c", "-f", config], capture_output=True, text=True,
                           timeout=TIMEOUT)
     assert (done.returncode, done.stdout, done.stderr) == (0, "Configuration file is valid\n", "")
@@ -100,7 +101,7 @@ def _balancer(certificate: Path, ports: list[int]):
     (the config's other server lines dropped), in the foreground (no chroot, user switch or admin socket:
     those need the installed package's folders)."""
     http_port, https_port = _free_port(), _free_port()
-    text = (DEPLOY / "haproxy.cfg").read_text()
+    text = (DEPLOY / "haproxy.cfg").read_text().replace("/opt/pantau/pipelines/", f"{DEPLOY.parent}/pipelines/")
     text = re.sub(r"^\s*(chroot|stats socket|user|group|daemon|log /dev/log)\b.*$", "", text, flags=re.M)
     text = text.replace("bind :80\n", f"bind 127.0.0.1:{http_port}\n")
     text = text.replace("bind :443 ssl crt /etc/pantau/tls/pantau.pem",

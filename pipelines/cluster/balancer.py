@@ -9,6 +9,7 @@ from pipelines.cluster import processes
 
 HAPROXY = "/usr/sbin/haproxy"
 TEMPLATE = Path(__file__).resolve().parent / "haproxy.cfg.tmpl"
+ERRORS = Path(__file__).resolve().parent / "errors"  # HAProxy's 502/503/504 answers: reload in 3 s
 
 
 class BadConfig(RuntimeError):
@@ -24,7 +25,8 @@ def render(port: int, replica_ports: list[int], bind: str = "127.0.0.1") -> str:
     """The configuration text: the frontend on bind:port, one server per replica port."""
     servers = "\n".join(f"    server {server_name(i)} 127.0.0.1:{p} cookie {server_name(i)}"
                         for i, p in enumerate(replica_ports))
-    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(bind=bind, port=port, servers=servers)
+    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(bind=bind, port=port, servers=servers,
+                                                                         errors=ERRORS)
 
 
 def write(path: Path, text: str) -> Path:
