@@ -27,6 +27,8 @@ _PG_TYPES = {pl.Boolean: "BOOLEAN", pl.Int8: "SMALLINT", pl.Int16: "SMALLINT", p
              pl.Int64: "BIGINT", pl.UInt8: "SMALLINT", pl.UInt16: "INTEGER", pl.UInt32: "BIGINT",
              pl.UInt64: "BIGINT", pl.Float32: "REAL", pl.Float64: "DOUBLE PRECISION", pl.String: "TEXT",
              pl.Date: "DATE", pl.Binary: "BYTEA", pl.Null: "TEXT"}
+# Type oids whose psycopg values polars takes as they are (not numeric's Decimal, json's dict, unknown types).
+_AS_IS = frozenset(_DTYPES) - {1700, 114, 3802}
 _PLACEHOLDER = re.compile(r"%(?!\(\w+\)s|s\b)")  # a literal % (LIKE '35%') once placeholders are in
 
 # Every committed write announces itself on this channel (payload: the schema written), so every
@@ -71,6 +73,10 @@ def frame(description, rows: list[tuple]) -> pl.DataFrame:
     for col in description:
         dtype = _DTYPES.get(col.type_code, pl.String)
         schema[col.name] = dtype
+    if rows and all(col.type_code in _AS_IS for col in description):
+        # psycopg's values are already what polars stores: polars reads the rows itself, about 3x faster
+        # than column lists built here (a page model rebuilt after a write reads 100,000s of rows)
+        return pl.DataFrame(rows, schema=schema, orient="row")
     cols = list(zip(*rows)) if rows else [[] for _ in schema]
     data = {}
     for (name, dtype), values in zip(schema.items(), cols):
