@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -305,16 +306,17 @@ def show_errors(r: dict) -> None:
 
 
 def patch_haproxy(check_timeout: float, keep_sessions: bool) -> None:
-    """Bench-only: render HAProxy's configuration with `timeout check` (the shipped one has none, so a
-    health check times out after `inter`, 1 s) and/or without `on-marked-down shutdown-sessions` (which
-    drops every websocket of a replica whose check timed out), to measure what those settings cost."""
+    """Bench-only: render HAProxy's configuration with another `timeout check` (the shipped one waits 5 s;
+    without it a health check times out after `inter`, 1 s) and/or without `on-marked-down shutdown-sessions`
+    (which drops every websocket of a replica whose check timed out), to measure what those settings cost."""
     from pipelines.cluster import balancer
     shipped = balancer.render
 
     def render(*args, **kwargs) -> str:
         text = shipped(*args, **kwargs)
         if check_timeout:
-            text = text.replace("defaults\n", f"defaults\n    timeout check {check_timeout:g}s\n", 1)
+            text = re.sub(r"^(\s*)timeout check \S+$", rf"\g<1>timeout check {check_timeout:g}s", text, count=1,
+                          flags=re.M)
         if keep_sessions:
             text = text.replace(" on-marked-down shutdown-sessions", "")
         return text

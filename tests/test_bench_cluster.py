@@ -43,7 +43,7 @@ def test_haproxy_variants(monkeypatch):
     from pipelines.cluster import balancer
     monkeypatch.setattr(balancer, "render", balancer.render)  # undone after the test
     shipped = balancer.render(8650, [8651])
-    cluster.patch_haproxy(5, True)
+    cluster.patch_haproxy(9, True)
     changed = balancer.render(8650, [8651])
-    assert "timeout check" not in shipped and "on-marked-down shutdown-sessions" in shipped
-    assert "defaults\n    timeout check 5s\n" in changed and "shutdown-sessions" not in changed
+    assert "    timeout check 5s\n" in shipped and "on-marked-down shutdown-sessions" in shipped
+    assert "    timeout check 9s\n" in changed and "timeout check 5s" not in changed and "shutdown-sessions" not in changed
